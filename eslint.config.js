@@ -1,0 +1,90 @@
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+/** Import boundaries (STYLE.md): domain <- sync <- client | server <- routes. */
+const boundary = (message, patterns) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((regex) => ({ regex, message })) }],
+});
+
+export default ts.config(
+  {
+    ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'bench/results/', 'coverage/'],
+  },
+  js.configs.recommended,
+  ...ts.configs.recommendedTypeChecked,
+  ...svelte.configs.recommended,
+  prettier,
+  ...svelte.configs.prettier,
+  {
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.svelte'],
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-definitions': ['error', 'type'],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a union of literals, not enum.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+    languageOptions: {
+      parserOptions: { parser: ts.parser, svelteConfig },
+    },
+  },
+  {
+    files: ['src/lib/domain/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: boundary('The domain core is pure: it may import only zod and its own modules.', [
+      '^(?!zod$|\\./)',
+    ]),
+  },
+  {
+    files: ['src/lib/sync/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: boundary('The sync contract depends only on zod and the domain.', [
+      '^(?!zod$|\\./|\\.\\./domain/|\\$lib/domain/)',
+    ]),
+  },
+  {
+    files: ['src/lib/client/**/*', 'src/lib/components/**/*', 'src/routes/(field)/**/*'],
+    rules: boundary('Browser code must not import server-only modules.', [
+      '\\$lib/server',
+      '/server/',
+      '^node:',
+    ]),
+  },
+  {
+    files: ['src/lib/server/**/*'],
+    rules: boundary('Server code must not import browser-only modules.', [
+      '\\$lib/client',
+      '/client/',
+      '^dexie$',
+    ]),
+  },
+  {
+    // App.* namespaces are merged by SvelteKit, which needs interfaces.
+    files: ['src/app.d.ts'],
+    rules: { '@typescript-eslint/consistent-type-definitions': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '*.config.ts'],
+    ...ts.configs.disableTypeChecked,
+  },
+);

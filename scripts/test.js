@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm test`: every suite. Provisions what it can (Chromium, poppler-utils, fonts, PostgreSQL;
+// root on Debian), builds the app once, then runs Vitest's unit, integration and browser
+// projects. Anything that cannot run is named loudly; with REQUIRE_ALL_SUITES=1 (CI) it fails.
+//
+//   node scripts/test.js                 all suites
+//   node scripts/test.js integration     one suite (unit | integration | browser)
+import { spawnSync } from 'node:child_process';
+import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
+
+const ALL = ['unit', 'integration', 'browser'];
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
+for (const s of requested) {
+  if (!ALL.includes(s)) {
+    console.error(`unknown suite "${s}"; choose from ${ALL.join(', ')}`);
+    process.exit(2);
+  }
+}
+const suites = requested.length > 0 ? requested : ALL;
+const strict = process.env.REQUIRE_ALL_SUITES === '1';
+const log = (m) => console.log(`[test] ${m}`);
+const skipped = [];
+const env = { ...process.env, TZ: process.env.TZ ?? 'UTC' };
+
+function loud(message) {
+  const bar = '!'.repeat(78);
+  console.log(`\n${bar}\n!! SKIPPED: ${message}\n${bar}\n`);
+}
+
+if (suites.includes('integration') || suites.includes('browser')) {
+  const tools = ensureBrowserTools(log);
+  if (tools.chromium) env.CHROMIUM_PATH = tools.chromium;
+  if (!tools.poppler) env.PB_NO_POPPLER = '1';
+  if (suites.includes('browser') && !tools.chromium) {
+    skipped.push(
+      'browser suite: no Chromium (install Debian package "chromium" or set CHROMIUM_PATH)',
+    );
+  }
+  if (suites.includes('integration') && !tools.poppler) {
+    skipped.push('PDF text checks: no poppler-utils (pdftotext, pdffonts)');
+  }
+  if (suites.includes('integration')) {
+    const pg = ensurePostgres(log);
+    if (pg.url) env.TEST_DATABASE_URL = pg.url;
+    else skipped.push(`integration suite on PostgreSQL: ${pg.reason}`);
+  }
+}
+
+for (const s of skipped) loud(s);
+if (strict && skipped.length > 0) {
+  console.error('REQUIRE_ALL_SUITES=1 and a suite cannot run: failing.');
+  process.exit(1);
+}
+
+const projects = suites.filter((s) => !(s === 'browser' && !env.CHROMIUM_PATH));
+if (projects.some((p) => p !== 'unit')) {
+  log('building the app (vite build)');
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    env,
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  env.PB_BUILD_FRESH = '1';
+}
+
+log(
+  `running: ${projects.join(', ')}${env.TEST_DATABASE_URL ? ' (SQLite and PostgreSQL)' : ' (SQLite only)'}`,
+);
+const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...extra];
+const result = spawnSync('npx', args, { stdio: 'inherit', env });
+
+if (skipped.length > 0) {
+  console.log('\nSuites NOT run in this invocation:');
+  for (const s of skipped) console.log(`  - ${s}`);
+}
+process.exit(result.status ?? 1);

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { catalogItem, testCatalog } from '../../../tests/support/factories';
+import { catalogInForce, catalogSchema, findItem, unverifiedClauses } from './catalog';
+import data from './data/starter-catalog.json';
+import { starterCatalog } from './starter-catalog';
+
+describe('starter catalog', () => {
+  it('has at least 20 items from the reference list, all valid', () => {
+    expect(starterCatalog.items.length).toBeGreaterThanOrEqual(20);
+    expect(catalogSchema.safeParse(data).success).toBe(true);
+    expect(findItem(starterCatalog, 'SR-01')?.name).toBe('出店经营');
+  });
+
+  it('marks every clause the reference says is unconfirmed', () => {
+    const sr04 = findItem(starterCatalog, 'SR-04');
+    expect(sr04?.prohibitingClause.verified).toBe(true);
+    expect(sr04?.penaltyClause.verified).toBe(false);
+    const unverified = unverifiedClauses(starterCatalog);
+    expect(unverified.length).toBeGreaterThan(10);
+    // A clause whose article text says 待核/待确认 must never be marked verified.
+    for (const item of starterCatalog.items) {
+      for (const clause of [item.prohibitingClause, item.penaltyClause]) {
+        if (/待核|待确认/.test(clause.article + clause.law)) expect(clause.verified).toBe(false);
+      }
+    }
+  });
+
+  it('gives each item a lookback window, correction rule and education template', () => {
+    for (const item of starterCatalog.items) {
+      expect(item.lookbackMonths).toBe(12);
+      expect(item.educationTemplate.length).toBeGreaterThan(10);
+      expect(item.correction.onTheSpot || item.correction.deadline !== null).toBe(true);
+    }
+  });
+
+  it('has the road-occupation thresholds of the reference', () => {
+    const sr03 = findItem(starterCatalog, 'SR-03');
+    const limits = sr03?.conditions.flatMap((c) =>
+      c.kind === 'threshold' ? [[c.id, c.limit, c.unit]] : [],
+    );
+    expect(limits).toEqual([
+      ['area', 5, 'm²'],
+      ['duration', 2, '天'],
+    ]);
+  });
+});
+
+describe('catalog schema', () => {
+  const bad: [string, () => unknown][] = [
+    ['duplicate item codes', () => ({ items: [catalogItem(), catalogItem()] })],
+    ['unknown category', () => ({ items: [catalogItem({ category: 'nope' })] })],
+    [
+      'condition for a branch the item lacks',
+      () => ({
+        items: [
+          catalogItem({
+            conditions: [
+              { id: 'a', kind: 'fact', text: 'x', expected: true, branches: ['mild'] },
+              { id: 'corrected', kind: 'correction', text: 'c' },
+              { id: 'firstOffence', kind: 'firstOffence', text: 'f' },
+            ],
+          }),
+        ],
+      }),
+    ],
+    [
+      'first-offence item without a first-offence check',
+      () => ({
+        items: [catalogItem({ conditions: [{ id: 'corrected', kind: 'correction', text: 'c' }] })],
+      }),
+    ],
+    [
+      'no correction mode at all',
+      () => ({ items: [catalogItem({ correction: { onTheSpot: false, deadline: null } })] }),
+    ],
+    [
+      'negative threshold',
+      () => ({
+        items: [
+          catalogItem({
+            conditions: [{ id: 'a', kind: 'threshold', text: 'x', unit: 'm²', limit: -1 }],
+          }),
+        ],
+      }),
+    ],
+    ['bad item code', () => ({ items: [catalogItem({ code: 'sr1' })] })],
+    ['bad effective date', () => ({ effectiveFrom: '2026-02-30' })],
+    ['unknown field', () => ({ items: [{ ...catalogItem(), extra: 1 }] })],
+  ];
+  it.each(bad)('rejects %s', (_name, overrides) => {
+    expect(() => testCatalog([catalogItem()], overrides() as never)).toThrow();
+  });
+
+  it('defaults the lookback window to 12 months', () => {
+    const { lookbackMonths: _drop, ...item } = catalogItem();
+    expect(testCatalog([item]).items[0]?.lookbackMonths).toBe(12);
+  });
+});
+
+describe('catalogInForce', () => {
+  const versions = [
+    { versionId: 'a', effectiveFrom: '2026-01-01' },
+    { versionId: 'b', effectiveFrom: '2026-07-01' },
+    { versionId: 'c', effectiveFrom: '2027-01-01' },
+  ];
+  it.each([
+    ['2025-12-31', undefined],
+    ['2026-01-01', 'a'],
+    ['2026-06-30', 'a'],
+    ['2026-07-01', 'b'],
+    ['2026-12-31', 'b'],
+  ])('on %s: %s', (date, expected) => {
+    expect(catalogInForce(versions, date)?.versionId).toBe(expected);
+  });
+});

@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { isValidLocalDate } from './time';
+
+/**
+ * The no-penalty list (免罚清单) as data. Clause references a bureau has not verified carry
+ * `verified: false`, so the legal section can find and correct them without a code change.
+ */
+
+export const BRANCHES = ['mild', 'firstOffence'] as const;
+export const branchSchema = z.enum(BRANCHES);
+export type CatalogBranch = z.infer<typeof branchSchema>;
+
+const localDate = z.string().refine(isValidLocalDate, { message: '日期格式应为 YYYY-MM-DD' });
+
+export const clauseSchema = z
+  .object({
+    /** Name of the law or regulation, e.g. 《城市道路管理条例》. */
+    law: z.string().min(1).max(200),
+    /** Article reference as written, e.g. 第二十七条第（一）项. */
+    article: z.string().min(1).max(200),
+    /** A short paraphrase for the notice and the education text. */
+    summary: z.string().max(500).optional(),
+    /** false while the bureau's legal section has not confirmed this reference. */
+    verified: z.boolean(),
+  })
+  .strict();
+export type Clause = z.infer<typeof clauseSchema>;
+
+const conditionBase = {
+  id: z
+    .string()
+    .regex(/^[a-z][a-zA-Z0-9]*$/, 'condition id: lowerCamelCase')
+    .max(40),
+  /** Chinese wording shown in the checklist. */
+  text: z.string().min(1).max(300),
+  /** Branches this condition is required for; absent means every branch of the item. */
+  branches: z.array(branchSchema).min(1).optional(),
+};
+
+export const conditionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      ...conditionBase,
+      kind: z.literal('fact'),
+      /** The answer that keeps the item eligible. */
+      expected: z.boolean(),
+    })
+    .strict(),
+  z
+    .object({
+      ...conditionBase,
+      kind: z.literal('threshold'),
+      unit: z.string().min(1).max(20),
+      /** Inclusive upper limit: a measure equal to the limit is within it. */
+      limit: z.number().positive().finite(),
+    })
+    .strict(),
+  z.object({ ...conditionBase, kind: z.literal('firstOffence') }).strict(),
+  z.object({ ...conditionBase, kind: z.literal('correction') }).strict(),
+  z
+    .object({
+      ...conditionBase,
+      kind: z.literal('commitment'),
+      /**
+       * Anhui notify-and-commit practice: a commitment letter is always needed for a deadline
+       * correction; some items also ask for one when corrected on the spot.
+       */
+      required: z.enum(['always', 'deadlineOnly']).default('deadlineOnly'),
+    })
+    .strict(),
+]);
+export type Condition = z.infer<typeof conditionSchema>;
+
+export const EXCLUSION_KINDS = ['safety', 'harmToPersons', 'harmToProperty', 'other'] as const;
+export const exclusionSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z][a-zA-Z0-9]*$/)
+      .max(40),
+    kind: z.enum(EXCLUSION_KINDS),
+    text: z.string().min(1).max(300),
+  })
+  .strict();
+export type Exclusion = z.infer<typeof exclusionSchema>;
+
+export const correctionRuleSchema = z
+  .object({
+    onTheSpot: z.boolean(),
+    /** null when the item allows no deadline. */
+    deadline: z
+      .object({ maxDays: z.number().int().min(1).max(90) })
+      .strict()
+      .nullable(),
+  })
+  .strict()
+  .refine((c) => c.onTheSpot || c.deadline !== null, {
+    message: 'an item must allow at least one correction mode',
+  });
+export type CorrectionRule = z.infer<typeof correctionRuleSchema>;
+
+export const itemCodeSchema = z.string().regex(/^[A-Z]{2,4}-\d{2,3}$/, '事项编码格式应如 SR-01');
+
+export const catalogItemSchema = z
+  .object({
+    code: itemCodeSchema,
+    name: z.string().min(1).max(100),
+    nameEn: z.string().max(200).optional(),
+    category: z.string().min(1).max(40),
+    /** Keywords for search, beyond the name. */
+    keywords: z.array(z.string().max(20)).max(20).default([]),
+    prohibitingClause: clauseSchema,
+    penaltyClause: clauseSchema,
+    branches: z.array(branchSchema).min(1).max(2),
+    conditions: z.array(conditionSchema).min(1).max(30),
+    lookbackMonths: z.number().int().min(1).max(60).default(12),
+    correction: correctionRuleSchema,
+    exclusions: z.array(exclusionSchema).max(20),
+    /** Default education text the officer may edit. */
+    educationTemplate: z.string().min(1).max(2000),
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    const ids = new Set<string>();
+    for (const c of item.conditions) {
+      if (ids.has(c.id)) {
+        ctx.addIssue({ code: 'custom', message: `duplicate condition id ${c.id}` });
+      }
+      ids.add(c.id);
+      for (const b of c.branches ?? []) {
+        if (!item.branches.includes(b)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `condition ${c.id} names branch ${b} that item ${item.code} does not allow`,
+          });
+        }
+      }
+    }
+    for (const e of item.exclusions) {
+      if (ids.has(e.id)) ctx.addIssue({ code: 'custom', message: `duplicate id ${e.id}` });
+      ids.add(e.id);
+    }
+    if (new Set(item.branches).size !== item.branches.length) {
+      ctx.addIssue({ code: 'custom', message: `item ${item.code} repeats a branch` });
+    }
+    if (item.branches.includes('firstOffence')) {
+      if (!item.conditions.some((c) => c.kind === 'firstOffence')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `item ${item.code} allows first offence but has no first-offence condition`,
+        });
+      }
+    }
+    if (!item.conditions.some((c) => c.kind === 'correction')) {
+      ctx.addIssue({ code: 'custom', message: `item ${item.code} has no correction condition` });
+    }
+  });
+export type CatalogItem = z.infer<typeof catalogItemSchema>;
+export type CatalogItemInput = z.input<typeof catalogItemSchema>;
+
+export const categorySchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z][a-zA-Z0-9]*$/)
+      .max(40),
+    name: z.string().min(1).max(40),
+    nameEn: z.string().max(80).optional(),
+    /** One of the "ten disorders" (十乱) the 2023 plan targets. */
+    tenDisorders: z.boolean(),
+  })
+  .strict();
+export type Category = z.infer<typeof categorySchema>;
+
+export const catalogVersionIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{2,63}$/, '版本号只能包含小写字母、数字和连字符');
+
+export const catalogSchema = z
+  .object({
+    versionId: catalogVersionIdSchema,
+    bureau: z
+      .object({
+        name: z.string().min(1).max(100),
+        /** Short name used on documents and numbers, e.g. 六安市城市管理局. */
+        shortName: z.string().min(1).max(40),
+      })
+      .strict(),
+    title: z.string().min(1).max(200),
+    effectiveFrom: localDate,
+    categories: z.array(categorySchema).min(1),
+    items: z.array(catalogItemSchema).min(1).max(500),
+  })
+  .strict()
+  .superRefine((catalog, ctx) => {
+    const categories = new Set(catalog.categories.map((c) => c.id));
+    const codes = new Set<string>();
+    catalog.items.forEach((item, index) => {
+      if (codes.has(item.code)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', index, 'code'],
+          message: `duplicate item code ${item.code}`,
+        });
+      }
+      codes.add(item.code);
+      if (!categories.has(item.category)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', index, 'category'],
+          message: `unknown category ${item.category}`,
+        });
+      }
+    });
+  });
+export type Catalog = z.infer<typeof catalogSchema>;
+export type CatalogInput = z.input<typeof catalogSchema>;
+
+/** Parses untrusted catalog data; throws a ZodError listing every problem. */
+export function parseCatalog(data: unknown): Catalog {
+  return catalogSchema.parse(data);
+}
+
+export function findItem(catalog: Catalog, code: string): CatalogItem | undefined {
+  return catalog.items.find((item) => item.code === code);
+}
+
+/** Every clause reference still waiting for the legal section's confirmation. */
+export function unverifiedClauses(
+  catalog: Catalog,
+): { code: string; which: 'prohibiting' | 'penalty'; clause: Clause }[] {
+  return catalog.items.flatMap((item) => [
+    ...(item.prohibitingClause.verified
+      ? []
+      : [{ code: item.code, which: 'prohibiting' as const, clause: item.prohibitingClause }]),
+    ...(item.penaltyClause.verified
+      ? []
+      : [{ code: item.code, which: 'penalty' as const, clause: item.penaltyClause }]),
+  ]);
+}
+
+/** The catalog version in force on a date: the latest effective on or before it. */
+export function catalogInForce<T extends { effectiveFrom: string }>(
+  versions: readonly T[],
+  date: string,
+): T | undefined {
+  return [...versions]
+    .filter((v) => v.effectiveFrom <= date)
+    .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
+}

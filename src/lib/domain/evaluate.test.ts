@@ -1,0 +1,503 @@
+import { describe, expect, it } from 'vitest';
+import { answers, catalogItem, prior, testCatalog } from '../../../tests/support/factories';
+import { evaluate, evaluationSchema, type ChecklistAnswers, type Evaluation } from './evaluate';
+import { starterCatalog } from './starter-catalog';
+
+const NOW = '2026-11-27T02:00:00Z'; // 2026-11-27 10:00 in Shanghai
+const KEYS = ['id:340102199003071232'];
+
+const firstOffenceCatalog = testCatalog([catalogItem()]);
+const mildCatalog = testCatalog([
+  catalogItem({
+    code: 'TS-02',
+    branches: ['mild'],
+    conditions: [
+      { id: 'noHarm', kind: 'fact', text: '未造成危害后果', expected: true },
+      { id: 'corrected', kind: 'correction', text: '及时改正' },
+      { id: 'commitment', kind: 'commitment', text: '签署承诺书', required: 'deadlineOnly' },
+    ],
+  }),
+]);
+const bothCatalog = testCatalog([
+  catalogItem({
+    code: 'TS-03',
+    branches: ['mild', 'firstOffence'],
+    conditions: [
+      { id: 'firstOffence', kind: 'firstOffence', text: '首次违法', branches: ['firstOffence'] },
+      { id: 'noHarm', kind: 'fact', text: '未造成危害后果', expected: true, branches: ['mild'] },
+      {
+        id: 'slightHarm',
+        kind: 'fact',
+        text: '危害后果轻微',
+        expected: true,
+        branches: ['firstOffence'],
+      },
+      { id: 'corrected', kind: 'correction', text: '及时改正' },
+      { id: 'commitment', kind: 'commitment', text: '签署承诺书', required: 'always' },
+    ],
+  }),
+]);
+
+function run(
+  a: Partial<ChecklistAnswers>,
+  options: Partial<Parameters<typeof evaluate>[0]> = {},
+): Evaluation {
+  return evaluate({
+    catalog: firstOffenceCatalog,
+    itemCode: 'TS-01',
+    answers: answers(a),
+    partyKeys: KEYS,
+    history: [],
+    now: NOW,
+    ...options,
+  });
+}
+
+const codes = (e: Evaluation) => e.reasons.map((r) => r.code);
+
+describe('evaluate: first-offence item', () => {
+  type Case = {
+    name: string;
+    answers?: Partial<ChecklistAnswers>;
+    history?: ReturnType<typeof prior>[];
+    partyKeys?: string[];
+    branch: Evaluation['branch'];
+    noPenalty?: Evaluation['noPenalty'];
+    reason?: string;
+    unanswered?: string[];
+  };
+  const cases: Case[] = [
+    {
+      name: 'all conditions met, corrected on the spot',
+      branch: 'firstOffence',
+      noPenalty: 'discretionary',
+      reason: 'resultFirstOffence',
+    },
+    {
+      name: 'prior record 6 months ago',
+      history: [prior({ date: '2026-05-27' })],
+      branch: 'ineligible',
+      reason: 'priorRecordFound',
+    },
+    {
+      name: 'prior exactly at the window edge (12 months to the day) counts',
+      history: [prior({ date: '2025-11-27' })],
+      branch: 'ineligible',
+      reason: 'priorRecordFound',
+    },
+    {
+      name: 'prior one day outside the window does not count',
+      history: [prior({ date: '2025-11-26' })],
+      branch: 'firstOffence',
+      reason: 'noPriorRecord',
+    },
+    {
+      name: 'prior of another item does not count',
+      history: [prior({ itemCode: 'TS-99' })],
+      branch: 'firstOffence',
+    },
+    {
+      name: 'prior of another party does not count',
+      history: [prior({ partyKeys: ['id:11010519491231002X'] })],
+      branch: 'firstOffence',
+    },
+    {
+      name: 'prior matched on any shared key',
+      partyKeys: ['plate:皖A12345', 'id:340102199003071232'],
+      history: [prior()],
+      branch: 'ineligible',
+    },
+    {
+      name: 'unidentified party cannot be a verified first offence',
+      partyKeys: [],
+      branch: 'ineligible',
+      reason: 'partyUnidentified',
+    },
+    {
+      name: 'threshold exactly at its limit is within',
+      answers: { conditions: { slightHarm: true, area: 5 } },
+      branch: 'firstOffence',
+      reason: 'thresholdWithin',
+    },
+    {
+      name: 'threshold just over its limit',
+      answers: { conditions: { slightHarm: true, area: 5.01 } },
+      branch: 'ineligible',
+      reason: 'thresholdExceeded',
+    },
+    {
+      name: 'exclusion present',
+      answers: { exclusions: { safetyRisk: true } },
+      branch: 'ineligible',
+      reason: 'exclusionPresent',
+    },
+    {
+      name: 'harm not slight',
+      answers: { conditions: { slightHarm: false, area: 1 } },
+      branch: 'ineligible',
+      reason: 'factContrary',
+    },
+    {
+      name: 'refused to correct on the spot',
+      answers: { correction: { mode: 'onTheSpot', corrected: false } },
+      branch: 'ineligible',
+      reason: 'notCorrectedOnTheSpot',
+    },
+    {
+      name: 'deadline set, not yet corrected, commitment signed',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-30' },
+        commitmentSigned: true,
+      },
+      branch: 'pendingCorrection',
+      reason: 'deadlinePending',
+    },
+    {
+      name: 'deadline today, uncorrected: still pending',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-25', deadline: '2026-11-27' },
+        commitmentSigned: true,
+      },
+      branch: 'pendingCorrection',
+    },
+    {
+      name: 'deadline yesterday, uncorrected: exemption lost',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-24', deadline: '2026-11-26' },
+        commitmentSigned: true,
+      },
+      branch: 'ineligible',
+      reason: 'deadlinePassedUncorrected',
+    },
+    {
+      name: 'corrected on the deadline day per re-inspection',
+      answers: {
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-24',
+          deadline: '2026-11-26',
+          reinspection: { result: 'corrected', on: '2026-11-26' },
+        },
+        commitmentSigned: true,
+      },
+      branch: 'firstOffence',
+      reason: 'correctedByDeadline',
+    },
+    {
+      name: 'corrected a day late',
+      answers: {
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-23',
+          deadline: '2026-11-25',
+          reinspection: { result: 'corrected', on: '2026-11-26' },
+        },
+        commitmentSigned: true,
+      },
+      branch: 'ineligible',
+      reason: 'correctedAfterDeadline',
+    },
+    {
+      name: 're-inspection found it not corrected at the deadline',
+      answers: {
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-24',
+          deadline: '2026-11-27',
+          reinspection: { result: 'notCorrected', on: '2026-11-27' },
+        },
+        commitmentSigned: true,
+      },
+      branch: 'ineligible',
+      reason: 'deadlinePassedUncorrected',
+    },
+    {
+      name: 'deadline longer than the item allows',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-12-01' },
+        commitmentSigned: true,
+      },
+      branch: 'ineligible',
+      reason: 'deadlineTooLong',
+    },
+    {
+      name: 'deadline exactly the maximum',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-30' },
+        commitmentSigned: true,
+      },
+      branch: 'pendingCorrection',
+    },
+    {
+      name: 'deadline without commitment letter answered',
+      answers: { correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' } },
+      branch: null,
+      unanswered: ['commitment:commitment'],
+    },
+    {
+      name: 'party refused the commitment letter',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' },
+        commitmentSigned: false,
+      },
+      branch: 'ineligible',
+      reason: 'commitmentRefused',
+    },
+    {
+      name: 'broken commitment',
+      answers: {
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-20',
+          deadline: '2026-11-23',
+          reinspection: { result: 'corrected', on: '2026-11-22' },
+        },
+        commitmentSigned: true,
+        commitmentBroken: true,
+      },
+      branch: 'ineligible',
+      reason: 'commitmentBroken',
+    },
+    {
+      name: 'no-fault evidence',
+      answers: { noFaultEvidence: true },
+      branch: 'noFault',
+      noPenalty: 'mandatory',
+      reason: 'resultNoFault',
+    },
+    {
+      name: 'exclusion beats no-fault',
+      answers: { noFaultEvidence: true, exclusions: { safetyRisk: true } },
+      branch: 'ineligible',
+    },
+    {
+      name: 'nothing answered yet',
+      answers: { conditions: {}, exclusions: {}, correction: undefined },
+      branch: null,
+      unanswered: [
+        'exclusion:safetyRisk',
+        'correction:correction',
+        'condition:slightHarm',
+        'condition:area',
+      ],
+    },
+    {
+      name: 'education not yet recorded',
+      answers: { educationRecorded: false },
+      branch: 'firstOffence',
+      unanswered: ['education:education'],
+    },
+    {
+      name: 'discretion reason missing',
+      answers: { discretionReason: '  ' },
+      branch: 'firstOffence',
+      unanswered: ['discretionReason:discretionReason'],
+    },
+  ];
+
+  it.each(cases)('$name', (c) => {
+    const e = run(c.answers ?? {}, {
+      ...(c.history ? { history: c.history } : {}),
+      ...(c.partyKeys ? { partyKeys: c.partyKeys } : {}),
+    });
+    expect(e.branch).toBe(c.branch);
+    if (c.noPenalty) expect(e.noPenalty).toBe(c.noPenalty);
+    if (c.reason) expect(codes(e)).toContain(c.reason);
+    if (c.unanswered) expect(e.unanswered.map((q) => `${q.kind}:${q.id}`)).toEqual(c.unanswered);
+    else if (c.branch !== null) expect(e.unanswered).toEqual([]);
+    expect(e.complete).toBe(c.branch !== null && (c.unanswered ?? []).length === 0);
+    // Whatever the result, it is valid wire data.
+    expect(() => evaluationSchema.parse(e)).not.toThrow();
+  });
+
+  it('every reason names its legal basis', () => {
+    for (const e of [
+      run({}),
+      run({ exclusions: { safetyRisk: true } }),
+      run({}, { history: [prior()] }),
+    ]) {
+      for (const r of e.reasons) expect(r.basis.length).toBeGreaterThan(0);
+    }
+    const result = run({}).reasons.find((r) => r.code === 'resultFirstOffence');
+    expect(result?.basis).toContainEqual({
+      kind: 'law',
+      law: '《中华人民共和国行政处罚法》',
+      article: '第三十三条第一款后段',
+    });
+    expect(result?.basis).toContainEqual({
+      kind: 'catalog',
+      versionId: 'test-1',
+      itemCode: 'TS-01',
+      itemName: '测试事项',
+    });
+  });
+
+  it('requires a discretion reason only for first offence', () => {
+    expect(run({}).discretionReasonRequired).toBe(true);
+    expect(run({ noFaultEvidence: true }).discretionReasonRequired).toBe(false);
+  });
+
+  it('never counts the record itself as its own prior', () => {
+    const self = prior({ recordId: '0190a0b0-0000-7000-8000-00000000abcd' });
+    expect(run({}, { history: [self], recordId: self.recordId }).branch).toBe('firstOffence');
+  });
+
+  it('reports the lookup it used', () => {
+    const e = run({}, { history: [prior({ date: '2026-05-27' }), prior({ date: '2024-01-01' })] });
+    expect(e.firstOffence?.windowStart).toBe('2025-11-27');
+    expect(e.firstOffence?.priors.map((p) => p.date)).toEqual(['2026-05-27']);
+  });
+
+  it('uses the Shanghai date of now for the window', () => {
+    // 2026-11-26T16:30Z is already 2026-11-27 in Shanghai.
+    const e = run({}, { now: '2026-11-26T16:30:00Z', history: [prior({ date: '2025-11-27' })] });
+    expect(e.branch).toBe('ineligible');
+  });
+
+  it('rejects an item not on the list', () => {
+    const e = run({}, { itemCode: 'XX-01' });
+    expect(e.branch).toBe('ineligible');
+    expect(codes(e)).toEqual(['notInCatalog']);
+  });
+
+  it('rejects a correction mode the item does not allow', () => {
+    const noDeadline = testCatalog([
+      catalogItem({ correction: { onTheSpot: true, deadline: null } }),
+    ]);
+    const e = run(
+      {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-28' },
+        commitmentSigned: true,
+      },
+      { catalog: noDeadline },
+    );
+    expect(e.branch).toBe('ineligible');
+    expect(codes(e)).toContain('correctionModeNotAllowed');
+  });
+});
+
+describe('evaluate: mild item', () => {
+  const mild = (a: Partial<ChecklistAnswers>, history: ReturnType<typeof prior>[] = []) =>
+    evaluate({
+      catalog: mildCatalog,
+      itemCode: 'TS-02',
+      answers: answers({ conditions: { noHarm: true }, discretionReason: undefined, ...a }),
+      partyKeys: KEYS,
+      history,
+      now: NOW,
+    });
+
+  it('is mandatory no penalty and needs no discretion reason', () => {
+    const e = mild({});
+    expect(e).toMatchObject({
+      branch: 'mild',
+      noPenalty: 'mandatory',
+      discretionReasonRequired: false,
+      complete: true,
+    });
+    expect(e.reasons.find((r) => r.code === 'resultMild')?.basis[0]).toEqual({
+      kind: 'law',
+      law: '《中华人民共和国行政处罚法》',
+      article: '第三十三条第一款前段',
+    });
+  });
+
+  it('does not need a first-offence check but warns reviewers of earlier records', () => {
+    const e = mild({}, [prior({ itemCode: 'TS-02' })]);
+    expect(e.branch).toBe('mild');
+    expect(codes(e)).toContain('priorNoPenaltyWarning');
+  });
+
+  it('is ineligible when there was a harmful consequence', () => {
+    expect(mild({ conditions: { noHarm: false } }).branch).toBe('ineligible');
+  });
+
+  it('needs a commitment only for a deadline correction', () => {
+    expect(mild({ commitmentSigned: undefined }).branch).toBe('mild');
+    const deadline = mild({
+      commitmentSigned: undefined,
+      correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-28' },
+    });
+    expect(deadline.branch).toBeNull();
+    expect(deadline.unanswered.map((q) => q.kind)).toContain('commitment');
+  });
+
+  it('pending correction names the branch it leads to', () => {
+    const e = mild({
+      commitmentSigned: true,
+      correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-28' },
+    });
+    expect(e).toMatchObject({
+      branch: 'pendingCorrection',
+      prospectiveBranch: 'mild',
+      noPenalty: 'mandatory',
+    });
+  });
+});
+
+describe('evaluate: item allowing both branches', () => {
+  const both = (a: Partial<ChecklistAnswers>, history: ReturnType<typeof prior>[] = []) =>
+    evaluate({
+      catalog: bothCatalog,
+      itemCode: 'TS-03',
+      answers: answers({
+        conditions: { noHarm: true, slightHarm: true },
+        commitmentSigned: true,
+        ...a,
+      }),
+      partyKeys: KEYS,
+      history,
+      now: NOW,
+    });
+
+  it('prefers mild (mandatory) when no harm at all', () => {
+    expect(both({}).branch).toBe('mild');
+  });
+
+  it('falls back to first offence when there was slight harm', () => {
+    expect(both({ conditions: { noHarm: false, slightHarm: true } }).branch).toBe('firstOffence');
+  });
+
+  it('a prior record blocks only the first-offence branch', () => {
+    expect(both({}, [prior({ itemCode: 'TS-03' })]).branch).toBe('mild');
+    expect(
+      both({ conditions: { noHarm: false, slightHarm: true } }, [prior({ itemCode: 'TS-03' })])
+        .branch,
+    ).toBe('ineligible');
+  });
+
+  it('waits for the mild question before settling on first offence', () => {
+    const e = both({ conditions: { slightHarm: true } });
+    expect(e.branch).toBeNull();
+    expect(e.unanswered).toContainEqual({
+      kind: 'condition',
+      id: 'noHarm',
+      text: '未造成危害后果',
+    });
+  });
+
+  it('needs the commitment letter even when corrected on the spot (required: always)', () => {
+    expect(both({ commitmentSigned: undefined }).branch).toBeNull();
+  });
+});
+
+describe('evaluate: starter catalog', () => {
+  it('SR-03 road occupation: 5 m² and 2 days are the limits', () => {
+    const base = {
+      catalog: starterCatalog,
+      itemCode: 'SR-03',
+      partyKeys: KEYS,
+      history: [],
+      now: NOW,
+    };
+    const a = (area: number, duration: number) =>
+      answers({
+        conditions: { slightHarm: true, cooperates: true, area, duration },
+        exclusions: { safetyRisk: false, personalInjury: false, propertyDamage: false },
+        commitmentSigned: true,
+      });
+    expect(evaluate({ ...base, answers: a(5, 2) }).branch).toBe('firstOffence');
+    expect(evaluate({ ...base, answers: a(5.5, 2) }).branch).toBe('ineligible');
+    expect(evaluate({ ...base, answers: a(5, 3) }).branch).toBe('ineligible');
+  });
+});

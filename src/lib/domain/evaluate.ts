@@ -1,0 +1,604 @@
+import { z } from 'zod';
+import { findItem, type Catalog, type CatalogBranch, type CatalogItem } from './catalog';
+import { addMonths, daysBetween, isValidLocalDate, shanghaiDate, type LocalDate } from './time';
+
+/**
+ * Checklist evaluation: which branch of Administrative Penalty Law Art. 33 applies to a finding,
+ * and why. Pure: the same inputs give the same result on the phone and on the server, which
+ * re-runs it on every pushed record and flags any record whose stored result differs.
+ */
+
+export const LAW = '《中华人民共和国行政处罚法》';
+
+const localDate = z.string().refine(isValidLocalDate, { message: '日期格式应为 YYYY-MM-DD' });
+
+export const correctionAnswerSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('onTheSpot'), corrected: z.boolean() }).strict(),
+  z
+    .object({
+      mode: z.literal('deadline'),
+      /** The date the order to correct was given (normally the day of the finding). */
+      setOn: localDate,
+      deadline: localDate,
+      /** Filled by the re-inspection. */
+      reinspection: z
+        .discriminatedUnion('result', [
+          z.object({ result: z.literal('corrected'), on: localDate }).strict(),
+          z.object({ result: z.literal('notCorrected'), on: localDate }).strict(),
+        ])
+        .optional(),
+    })
+    .strict(),
+]);
+export type CorrectionAnswer = z.infer<typeof correctionAnswerSchema>;
+
+export const answersSchema = z
+  .object({
+    /** Fact condition id -> yes/no; threshold condition id -> measured value in its unit. */
+    conditions: z.record(z.string().max(40), z.union([z.boolean(), z.number().min(0).max(1e9)])),
+    /** Exclusion id -> true when the excluding circumstance is present. */
+    exclusions: z.record(z.string().max(40), z.boolean()),
+    /** Art. 33 para 2: the party has evidence sufficient to show no subjective fault. */
+    noFaultEvidence: z.boolean().optional(),
+    correction: correctionAnswerSchema.optional(),
+    commitmentSigned: z.boolean().optional(),
+    /** The party broke the commitment or repeated the act before the case closed. */
+    commitmentBroken: z.boolean().optional(),
+    educationRecorded: z.boolean().optional(),
+    /** Required when the result is discretionary (first offence). */
+    discretionReason: z.string().trim().max(1000).optional(),
+  })
+  .strict();
+export type ChecklistAnswers = z.infer<typeof answersSchema>;
+
+export const priorRecordSchema = z
+  .object({
+    recordId: z.string().min(1).max(64),
+    itemCode: z.string().max(20),
+    partyKeys: z.array(z.string().max(300)).max(10),
+    date: localDate,
+    squadId: z.string().max(64).optional(),
+    branch: z.string().max(40).nullable().optional(),
+    source: z.enum(['local', 'server']).optional(),
+  })
+  .strict();
+export type PriorRecord = z.infer<typeof priorRecordSchema>;
+
+export const BRANCH_RESULTS = [
+  'mild',
+  'firstOffence',
+  'noFault',
+  'pendingCorrection',
+  'ineligible',
+] as const;
+export type BranchResult = (typeof BRANCH_RESULTS)[number];
+
+export type LegalBasis =
+  | { kind: 'law'; law: string; article: string }
+  | { kind: 'catalog'; versionId: string; itemCode: string; itemName: string };
+
+export type ReasonEffect = 'supports' | 'blocks' | 'pending' | 'warning';
+
+export type Reason = {
+  code: ReasonCode;
+  effect: ReasonEffect;
+  /** Branches the reason concerns; empty means the item as a whole. */
+  branches: CatalogBranch[];
+  params: Record<string, string | number>;
+  basis: LegalBasis[];
+};
+
+export type ReasonCode =
+  | 'notInCatalog'
+  | 'exclusionPresent'
+  | 'noFaultEvidence'
+  | 'factHolds'
+  | 'factContrary'
+  | 'thresholdWithin'
+  | 'thresholdExceeded'
+  | 'noPriorRecord'
+  | 'priorRecordFound'
+  | 'partyUnidentified'
+  | 'priorNoPenaltyWarning'
+  | 'correctedOnTheSpot'
+  | 'notCorrectedOnTheSpot'
+  | 'correctionModeNotAllowed'
+  | 'deadlineTooLong'
+  | 'deadlineBeforeFinding'
+  | 'deadlinePending'
+  | 'correctedByDeadline'
+  | 'correctedAfterDeadline'
+  | 'deadlinePassedUncorrected'
+  | 'commitmentSigned'
+  | 'commitmentRefused'
+  | 'commitmentBroken'
+  | 'resultMild'
+  | 'resultFirstOffence'
+  | 'resultNoFault'
+  | 'educationRequired';
+
+export type QuestionKind =
+  'condition' | 'exclusion' | 'correction' | 'commitment' | 'education' | 'discretionReason';
+
+export type Question = { kind: QuestionKind; id: string; text?: string };
+
+export type Evaluation = {
+  itemCode: string;
+  catalogVersion: string;
+  /** null while a question that could change the branch is unanswered. */
+  branch: BranchResult | null;
+  /** For pendingCorrection: the branch that applies once the correction is confirmed. */
+  prospectiveBranch: 'mild' | 'firstOffence' | null;
+  /** mandatory: must not be penalised; discretionary: may be left unpenalised, reason needed. */
+  noPenalty: 'mandatory' | 'discretionary' | 'none' | null;
+  discretionReasonRequired: boolean;
+  reasons: Reason[];
+  unanswered: Question[];
+  /** Everything needed to finish the record is answered. */
+  complete: boolean;
+  firstOffence: {
+    windowStart: LocalDate;
+    lookbackMonths: number;
+    priors: PriorRecord[];
+  } | null;
+};
+
+export type EvaluateInput = {
+  catalog: Catalog;
+  itemCode: string;
+  answers: ChecklistAnswers;
+  /** Keys of the party (see partyKeys); empty when the party is unknown. */
+  partyKeys: readonly string[];
+  /** Records found by the first-offence lookup (local ledger and, when online, the server's). */
+  history: readonly PriorRecord[];
+  /** The record being evaluated, so its own earlier versions never count as priors. */
+  recordId?: string;
+  now: Date | string;
+};
+
+const ART33 = (para: string): LegalBasis => ({
+  kind: 'law',
+  law: LAW,
+  article: `第三十三条${para}`,
+});
+const BASIS = {
+  mild: ART33('第一款前段'),
+  firstOffence: ART33('第一款后段'),
+  noFault: ART33('第二款'),
+  education: ART33('第三款'),
+} as const;
+
+export function evaluate(input: EvaluateInput): Evaluation {
+  const { catalog, itemCode } = input;
+  const today = shanghaiDate(input.now);
+  const item = findItem(catalog, itemCode);
+  if (!item) {
+    return {
+      itemCode,
+      catalogVersion: catalog.versionId,
+      branch: 'ineligible',
+      prospectiveBranch: null,
+      noPenalty: 'none',
+      discretionReasonRequired: false,
+      reasons: [
+        {
+          code: 'notInCatalog',
+          effect: 'blocks',
+          branches: [],
+          params: { itemCode },
+          basis: [BASIS.mild, BASIS.firstOffence],
+        },
+      ],
+      unanswered: [],
+      complete: true,
+      firstOffence: null,
+    };
+  }
+  return new Evaluator(item, catalog.versionId, input, today).run();
+}
+
+type BranchState = { blocked: boolean; unanswered: Question[] };
+
+class Evaluator {
+  private reasons: Reason[] = [];
+  private globalBlock = false;
+  private globalUnanswered: Question[] = [];
+  private state: Record<CatalogBranch, BranchState>;
+  private itemBasis: LegalBasis;
+  private firstOffence: Evaluation['firstOffence'] = null;
+
+  constructor(
+    private item: CatalogItem,
+    private versionId: string,
+    private input: EvaluateInput,
+    private today: LocalDate,
+  ) {
+    this.state = {
+      mild: { blocked: !item.branches.includes('mild'), unanswered: [] },
+      firstOffence: { blocked: !item.branches.includes('firstOffence'), unanswered: [] },
+    };
+    this.itemBasis = { kind: 'catalog', versionId, itemCode: item.code, itemName: item.name };
+  }
+
+  private reason(
+    code: ReasonCode,
+    effect: ReasonEffect,
+    branches: CatalogBranch[],
+    params: Reason['params'] = {},
+    basis: LegalBasis[] = [this.itemBasis],
+  ) {
+    this.reasons.push({ code, effect, branches, params, basis });
+  }
+
+  private branchesOf(c: { branches?: CatalogBranch[] | undefined }): CatalogBranch[] {
+    return c.branches ?? this.item.branches;
+  }
+
+  private block(branches: CatalogBranch[]) {
+    for (const b of branches) this.state[b].blocked = true;
+  }
+
+  private ask(branches: CatalogBranch[], q: Question) {
+    for (const b of branches) this.state[b].unanswered.push(q);
+  }
+
+  run(): Evaluation {
+    const { answers } = this.input;
+    this.checkExclusions();
+    if (!this.globalBlock && answers.noFaultEvidence === true) {
+      this.reason('noFaultEvidence', 'supports', [], {}, [BASIS.noFault]);
+      return this.result('noFault', null);
+    }
+    const correction = this.checkCorrection();
+    this.lookupPriors();
+    for (const condition of this.item.conditions) this.checkCondition(condition);
+
+    if (this.globalBlock || correction === 'failed') return this.result('ineligible', null);
+
+    const order: CatalogBranch[] = ['mild', 'firstOffence'];
+    const viable = order.filter((b) => !this.state[b].blocked);
+    if (viable.length === 0) return this.result('ineligible', null);
+
+    // The most favourable viable branch decides; while its questions are open, nothing is decided.
+    const best = viable[0] as CatalogBranch;
+    const open = [...this.globalUnanswered, ...this.state[best].unanswered];
+    if (open.length > 0) return this.result(null, null, dedupe(open));
+    if (correction === 'pending') return this.result('pendingCorrection', best);
+    return this.result(best, null);
+  }
+
+  private checkExclusions() {
+    for (const ex of this.item.exclusions) {
+      const present = this.input.answers.exclusions[ex.id];
+      if (present === undefined) {
+        this.globalUnanswered.push({ kind: 'exclusion', id: ex.id, text: ex.text });
+      } else if (present) {
+        this.globalBlock = true;
+        this.reason('exclusionPresent', 'blocks', [], { id: ex.id, text: ex.text, kind: ex.kind });
+      }
+    }
+  }
+
+  private checkCorrection(): 'corrected' | 'pending' | 'failed' | 'unanswered' {
+    const answer = this.input.answers.correction;
+    const rule = this.item.correction;
+    const all: CatalogBranch[] = [];
+    if (!answer) {
+      this.globalUnanswered.push({ kind: 'correction', id: 'correction' });
+      return 'unanswered';
+    }
+    if (answer.mode === 'onTheSpot') {
+      if (!rule.onTheSpot) {
+        this.reason('correctionModeNotAllowed', 'blocks', all, { mode: 'onTheSpot' });
+        return 'failed';
+      }
+      if (answer.corrected) {
+        this.reason('correctedOnTheSpot', 'supports', all);
+        return 'corrected';
+      }
+      this.reason('notCorrectedOnTheSpot', 'blocks', all);
+      return 'failed';
+    }
+    if (!rule.deadline) {
+      this.reason('correctionModeNotAllowed', 'blocks', all, { mode: 'deadline' });
+      return 'failed';
+    }
+    const days = daysBetween(answer.setOn, answer.deadline);
+    if (days < 0) {
+      this.reason('deadlineBeforeFinding', 'blocks', all, { deadline: answer.deadline });
+      return 'failed';
+    }
+    if (days > rule.deadline.maxDays) {
+      this.reason('deadlineTooLong', 'blocks', all, { days, maxDays: rule.deadline.maxDays });
+      return 'failed';
+    }
+    const re = answer.reinspection;
+    if (re?.result === 'corrected') {
+      if (re.on <= answer.deadline) {
+        this.reason('correctedByDeadline', 'supports', all, {
+          deadline: answer.deadline,
+          on: re.on,
+        });
+        return 'corrected';
+      }
+      this.reason('correctedAfterDeadline', 'blocks', all, {
+        deadline: answer.deadline,
+        on: re.on,
+      });
+      return 'failed';
+    }
+    if (
+      this.today > answer.deadline ||
+      (re?.result === 'notCorrected' && re.on >= answer.deadline)
+    ) {
+      this.reason('deadlinePassedUncorrected', 'blocks', all, { deadline: answer.deadline });
+      return 'failed';
+    }
+    this.reason('deadlinePending', 'pending', all, { deadline: answer.deadline });
+    return 'pending';
+  }
+
+  private checkCondition(condition: CatalogItem['conditions'][number]) {
+    const branches = this.branchesOf(condition);
+    const { answers } = this.input;
+    switch (condition.kind) {
+      case 'fact': {
+        const value = answers.conditions[condition.id];
+        if (typeof value !== 'boolean') {
+          this.ask(branches, { kind: 'condition', id: condition.id, text: condition.text });
+        } else if (value === condition.expected) {
+          this.reason('factHolds', 'supports', branches, {
+            id: condition.id,
+            text: condition.text,
+          });
+        } else {
+          this.block(branches);
+          this.reason('factContrary', 'blocks', branches, {
+            id: condition.id,
+            text: condition.text,
+          });
+        }
+        return;
+      }
+      case 'threshold': {
+        const value = answers.conditions[condition.id];
+        const params = {
+          id: condition.id,
+          text: condition.text,
+          value: typeof value === 'number' ? value : '',
+          limit: condition.limit,
+          unit: condition.unit,
+        };
+        if (typeof value !== 'number') {
+          this.ask(branches, { kind: 'condition', id: condition.id, text: condition.text });
+        } else if (value <= condition.limit) {
+          this.reason('thresholdWithin', 'supports', branches, params);
+        } else {
+          this.block(branches);
+          this.reason('thresholdExceeded', 'blocks', branches, params);
+        }
+        return;
+      }
+      case 'firstOffence':
+        this.checkFirstOffence(branches);
+        return;
+      case 'correction':
+        // Decided once for the item in checkCorrection.
+        return;
+      case 'commitment': {
+        const deadline = answers.correction?.mode === 'deadline';
+        const required = condition.required === 'always' || deadline;
+        if (!required) return;
+        if (answers.commitmentBroken === true) {
+          this.block(branches);
+          this.reason('commitmentBroken', 'blocks', branches);
+        } else if (answers.commitmentSigned === undefined) {
+          this.ask(branches, { kind: 'commitment', id: condition.id, text: condition.text });
+        } else if (answers.commitmentSigned) {
+          this.reason('commitmentSigned', 'supports', branches);
+        } else {
+          this.block(branches);
+          this.reason('commitmentRefused', 'blocks', branches);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Runs for every item: first-offence items need it, and reviewers check repeats on all. */
+  private lookupPriors() {
+    const months = this.item.lookbackMonths;
+    const windowStart = addMonths(this.today, -months);
+    const keys = new Set(this.input.partyKeys);
+    const priors = this.input.history.filter(
+      (h) =>
+        h.recordId !== this.input.recordId &&
+        h.itemCode === this.item.code &&
+        h.date >= windowStart &&
+        h.partyKeys.some((k) => keys.has(k)),
+    );
+    this.firstOffence = { windowStart, lookbackMonths: months, priors };
+  }
+
+  private checkFirstOffence(branches: CatalogBranch[]) {
+    const {
+      windowStart,
+      lookbackMonths: months,
+      priors,
+    } = this.firstOffence ?? {
+      windowStart: this.today,
+      lookbackMonths: this.item.lookbackMonths,
+      priors: [],
+    };
+    const basis = [BASIS.firstOffence, this.itemBasis];
+    if (this.input.partyKeys.length === 0) {
+      this.block(branches);
+      this.reason('partyUnidentified', 'blocks', branches, {}, basis);
+    } else if (priors.length > 0) {
+      const latest = [...priors].sort((a, b) => (a.date < b.date ? 1 : -1))[0] as PriorRecord;
+      this.block(branches);
+      this.reason(
+        'priorRecordFound',
+        'blocks',
+        branches,
+        { count: priors.length, latest: latest.date, months, windowStart },
+        basis,
+      );
+    } else {
+      this.reason('noPriorRecord', 'supports', branches, { months, windowStart }, basis);
+    }
+  }
+
+  private result(
+    branch: BranchResult | null,
+    prospective: CatalogBranch | null,
+    open: Question[] = [],
+  ): Evaluation {
+    const effective = branch === 'pendingCorrection' ? prospective : branch;
+    const noPenaltyResult =
+      effective === 'mild' || effective === 'firstOffence' || effective === 'noFault';
+    const unanswered = [...open];
+    if (effective === 'mild') {
+      this.reason('resultMild', 'supports', ['mild'], {}, [BASIS.mild, this.itemBasis]);
+      const priors = this.firstOffence?.priors.length ?? 0;
+      if (priors > 0) this.reason('priorNoPenaltyWarning', 'warning', ['mild'], { count: priors });
+    }
+    if (effective === 'firstOffence') {
+      this.reason('resultFirstOffence', 'supports', ['firstOffence'], {}, [
+        BASIS.firstOffence,
+        this.itemBasis,
+      ]);
+      if (!this.input.answers.discretionReason?.trim()) {
+        unanswered.push({ kind: 'discretionReason', id: 'discretionReason' });
+      }
+    }
+    if (effective === 'noFault') this.reason('resultNoFault', 'supports', [], {}, [BASIS.noFault]);
+    if (noPenaltyResult && this.input.answers.educationRecorded !== true) {
+      this.reason('educationRequired', 'pending', [], {}, [BASIS.education]);
+      unanswered.push({ kind: 'education', id: 'education' });
+    }
+    return {
+      itemCode: this.item.code,
+      catalogVersion: this.versionId,
+      branch,
+      prospectiveBranch: branch === 'pendingCorrection' ? prospective : null,
+      noPenalty:
+        branch === null
+          ? null
+          : effective === 'mild' || effective === 'noFault'
+            ? 'mandatory'
+            : effective === 'firstOffence'
+              ? 'discretionary'
+              : 'none',
+      discretionReasonRequired: effective === 'firstOffence',
+      reasons: mergeReasons(this.reasons),
+      unanswered: dedupe(unanswered),
+      complete: branch !== null && unanswered.length === 0,
+      firstOffence: this.firstOffence,
+    };
+  }
+}
+
+function dedupe(questions: Question[]): Question[] {
+  const seen = new Set<string>();
+  return questions.filter((q) => {
+    const key = `${q.kind}:${q.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function mergeReasons(reasons: Reason[]): Reason[] {
+  const byKey = new Map<string, Reason>();
+  for (const r of reasons) {
+    const key = `${r.code}:${String(r.params.id ?? '')}`;
+    const existing = byKey.get(key);
+    if (existing) {
+      for (const b of r.branches) if (!existing.branches.includes(b)) existing.branches.push(b);
+    } else {
+      byKey.set(key, { ...r, branches: [...r.branches] });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The parts of two evaluations that must agree for a pushed record to be trusted: the server
+ * flags a record whose stored result differs from its own run of `evaluate`.
+ */
+export function evaluationSignature(e: Evaluation): string {
+  return JSON.stringify({
+    branch: e.branch,
+    prospectiveBranch: e.prospectiveBranch,
+    noPenalty: e.noPenalty,
+    complete: e.complete,
+    reasons: e.reasons.map((r) => `${r.code}:${r.effect}:${String(r.params.id ?? '')}`).sort(),
+  });
+}
+
+const legalBasisSchema = z.discriminatedUnion('kind', [
+  z
+    .object({ kind: z.literal('law'), law: z.string().max(200), article: z.string().max(200) })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('catalog'),
+      versionId: z.string().max(64),
+      itemCode: z.string().max(20),
+      itemName: z.string().max(100),
+    })
+    .strict(),
+]);
+
+/** Wire form of an Evaluation, for records that travel between phone and server. */
+export const evaluationSchema = z
+  .object({
+    itemCode: z.string().max(20),
+    catalogVersion: z.string().max(64),
+    branch: z.enum(BRANCH_RESULTS).nullable(),
+    prospectiveBranch: z.enum(['mild', 'firstOffence']).nullable(),
+    noPenalty: z.enum(['mandatory', 'discretionary', 'none']).nullable(),
+    discretionReasonRequired: z.boolean(),
+    reasons: z
+      .array(
+        z
+          .object({
+            code: z.string().max(40),
+            effect: z.enum(['supports', 'blocks', 'pending', 'warning']),
+            branches: z.array(z.enum(['mild', 'firstOffence'])).max(2),
+            params: z.record(z.string().max(40), z.union([z.string().max(500), z.number()])),
+            basis: z.array(legalBasisSchema).max(5),
+          })
+          .strict(),
+      )
+      .max(100),
+    unanswered: z
+      .array(
+        z
+          .object({
+            kind: z.enum([
+              'condition',
+              'exclusion',
+              'correction',
+              'commitment',
+              'education',
+              'discretionReason',
+            ]),
+            id: z.string().max(40),
+            text: z.string().max(300).optional(),
+          })
+          .strict(),
+      )
+      .max(100),
+    complete: z.boolean(),
+    firstOffence: z
+      .object({
+        windowStart: localDate,
+        lookbackMonths: z.number().int().min(1).max(60),
+        priors: z.array(priorRecordSchema).max(200),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();

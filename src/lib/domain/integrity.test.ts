@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalJson,
+  hashCanonical,
+  normaliseShortHash,
+  sha256Hex,
+  shortHash,
+} from './integrity';
+
+describe('canonicalJson', () => {
+  it.each([
+    [{ b: 1, a: 2 }, '{"a":2,"b":1}'],
+    [{ a: { d: [3, { z: 1, y: 2 }], c: null } }, '{"a":{"c":null,"d":[3,{"y":2,"z":1}]}}'],
+    [{ a: undefined, b: '王喆〔〕' }, '{"b":"王喆〔〕"}'],
+    [[1.5, -0, 1e21, 'x\n"'], '[1.5,0,1e+21,"x\\n\\""]'],
+    [{ é: 1, e: 2, E: 3 }, '{"E":3,"e":2,"é":1}'],
+    [true, 'true'],
+  ])('%j -> %s', (value, expected) => {
+    expect(canonicalJson(value)).toBe(expected);
+  });
+
+  it('is independent of key insertion order', () => {
+    expect(canonicalJson({ x: 1, y: { b: 2, a: 1 } })).toBe(
+      canonicalJson({ y: { a: 1, b: 2 }, x: 1 }),
+    );
+  });
+
+  it.each([[NaN], [Infinity], [() => 1], [BigInt(1)]])('rejects %s', (value) => {
+    expect(() => canonicalJson({ v: value })).toThrow(TypeError);
+  });
+
+  it('rejects cycles', () => {
+    const a: Record<string, unknown> = {};
+    a.self = a;
+    expect(() => canonicalJson(a)).toThrow(/cycle/);
+  });
+});
+
+describe('sha256Hex (WebCrypto) agrees with node:crypto', () => {
+  it.each(['', 'abc', '柔性执法〔2026〕第0012号', 'x'.repeat(100_000)])('%#', async (input) => {
+    expect(await sha256Hex(input)).toBe(createHash('sha256').update(input, 'utf8').digest('hex'));
+  });
+
+  it('hashes bytes', async () => {
+    const bytes = new Uint8Array([0, 1, 2, 255]);
+    expect(await sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('matches the published vector for "abc"', async () => {
+    expect(await sha256Hex('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+
+  it('hashCanonical hashes the canonical form', async () => {
+    expect(await hashCanonical({ b: 1, a: 2 })).toBe(await sha256Hex('{"a":2,"b":1}'));
+  });
+});
+
+describe('short hash', () => {
+  it('prints 12 hex digits in groups', () => {
+    expect(shortHash('ba7816bf8f01cfea414140de')).toBe('BA78-16BF-8F01');
+  });
+  it.each([
+    ['ba78 16bf 8f01', 'BA78-16BF-8F01'],
+    ['BA78-16BF-8F01', 'BA78-16BF-8F01'],
+    ['ＢＡ７８１６ＢＦ８Ｆ０１', 'BA78-16BF-8F01'],
+    ['BA78-16BF', ''],
+    ['ZZ78-16BF-8F01', ''],
+  ])('normalises %s', (input, expected) => {
+    expect(normaliseShortHash(input)).toBe(expected);
+  });
+});

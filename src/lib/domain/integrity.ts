@@ -1,0 +1,84 @@
+/**
+ * Canonical JSON and SHA-256 content hashes. The phone computes a record's hash when it is locked,
+ * the server recomputes it from what it stored, and the printed notice carries it: all three must
+ * produce identical values, so both sides use this module and WebCrypto (global in browsers and in
+ * Node 20), never a runtime-specific hash.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Canonical JSON in the spirit of RFC 8785: object keys sorted by UTF-16 code units, no
+ * whitespace, `undefined` members dropped, non-finite numbers rejected. Strings and numbers use
+ * ECMAScript serialisation, which RFC 8785 adopts.
+ */
+export function canonicalJson(value: unknown): string {
+  return serialise(value, new Set());
+}
+
+function serialise(value: unknown, seen: Set<object>): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
+      return JSON.stringify(Object.is(value, -0) ? 0 : value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object': {
+      if (seen.has(value)) throw new TypeError('canonicalJson: cycle');
+      seen.add(value);
+      let out: string;
+      if (Array.isArray(value)) {
+        out =
+          '[' + value.map((v) => (v === undefined ? 'null' : serialise(v, seen))).join(',') + ']';
+      } else {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        out =
+          '{' +
+          entries.map(([k, v]) => JSON.stringify(k) + ':' + serialise(v, seen)).join(',') +
+          '}';
+      }
+      seen.delete(value);
+      return out;
+    }
+    default:
+      throw new TypeError(`canonicalJson: unsupported ${typeof value}`);
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let out = '';
+  for (const b of view) out += HEX[b];
+  return out;
+}
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export async function sha256Hex(data: string | Uint8Array | ArrayBuffer): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource);
+  return toHex(digest);
+}
+
+export async function hashCanonical(value: unknown): Promise<string> {
+  return sha256Hex(canonicalJson(value));
+}
+
+/** The short form printed on notices: 12 hex digits in groups of four, e.g. `3F2A-9C01-77BE`. */
+export function shortHash(hash: string): string {
+  const s = hash.slice(0, 12).toUpperCase();
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8, 12)}`;
+}
+
+/** Accepts what a person types from paper: any case, with or without dashes or spaces. */
+export function normaliseShortHash(input: string): string {
+  const s = input.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
+  return /^[0-9A-F]{12}$/.test(s) ? shortHash(s.toLowerCase()) : '';
+}

@@ -1,0 +1,355 @@
+import { z } from 'zod';
+
+/**
+ * Party identifiers: validation, normalisation, masking and the matching key that finds the same
+ * party however the number was typed (full-width digits, lowercase x, spaces, dashes).
+ */
+
+export type IdentifierCheck =
+  { ok: true; value: string } | { ok: false; error: IdentifierError; value: string };
+
+export type IdentifierError =
+  'empty' | 'length' | 'characters' | 'checkDigit' | 'birthDate' | 'region' | 'format';
+
+/** NFKC folds full-width letters and digits to ASCII; then drop separators people type. */
+function fold(raw: string): string {
+  return raw
+    .normalize('NFKC')
+    .replace(/[\s\-_·•.。、，,\u3000]/g, '')
+    .toUpperCase();
+}
+
+// ---------------------------------------------------------------- resident ID (GB 11643)
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+const PROVINCES = new Set([
+  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41',
+  '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71',
+  '81', '82', '83',
+]); // prettier-ignore
+
+/** ISO 7064 MOD 11-2 check character of the first 17 digits. */
+export function residentIdCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (ID_WEIGHTS[i] ?? 0);
+  return ID_CHECK[sum % 11] ?? '';
+}
+
+/**
+ * @param today Shanghai date `YYYY-MM-DD`; a birth date after it is rejected.
+ */
+export function checkResidentId(raw: string, today?: string): IdentifierCheck {
+  const value = fold(raw);
+  if (!value) return { ok: false, error: 'empty', value };
+  if (value.length !== 18) return { ok: false, error: 'length', value };
+  if (!/^\d{17}[\dX]$/.test(value)) return { ok: false, error: 'characters', value };
+  if (!PROVINCES.has(value.slice(0, 2))) return { ok: false, error: 'region', value };
+  const y = Number(value.slice(6, 10));
+  const m = Number(value.slice(10, 12));
+  const d = Number(value.slice(12, 14));
+  const birth = new Date(Date.UTC(y, m - 1, d));
+  const birthIso = value.slice(6, 10) + '-' + value.slice(10, 12) + '-' + value.slice(12, 14);
+  if (
+    y < 1900 ||
+    birth.getUTCFullYear() !== y ||
+    birth.getUTCMonth() !== m - 1 ||
+    birth.getUTCDate() !== d ||
+    (today !== undefined && birthIso > today)
+  ) {
+    return { ok: false, error: 'birthDate', value };
+  }
+  if (residentIdCheckChar(value) !== value[17]) return { ok: false, error: 'checkDigit', value };
+  return { ok: true, value };
+}
+
+// ---------------------------------------------------------------- unified social credit code (GB 32100)
+
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+export function usccCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    sum += USCC_CHARS.indexOf(first17[i] ?? '') * (USCC_WEIGHTS[i] ?? 0);
+  }
+  const c = 31 - (sum % 31);
+  return USCC_CHARS[c === 31 ? 0 : c] ?? '';
+}
+
+export function checkUscc(raw: string): IdentifierCheck {
+  const value = fold(raw);
+  if (!value) return { ok: false, error: 'empty', value };
+  if (value.length !== 18) return { ok: false, error: 'length', value };
+  if (![...value].every((ch) => USCC_CHARS.includes(ch))) {
+    return { ok: false, error: 'characters', value };
+  }
+  if (usccCheckChar(value) !== value[17]) return { ok: false, error: 'checkDigit', value };
+  return { ok: true, value };
+}
+
+// ---------------------------------------------------------------- vehicle plates (GA 36)
+
+const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
+const L = 'A-HJ-NP-Z'; // letters without I and O
+const ORDINARY = new RegExp(`^[${PLATE_PROVINCES}][${L}][${L}0-9]{4}[${L}0-9挂学警港澳]$`);
+// New-energy (8 chars): small cars D/F then a letter or digit then 4 digits; large: 5 digits then D/F.
+const NEW_ENERGY = new RegExp(`^[${PLATE_PROVINCES}][${L}](?:[DF][${L}0-9]\\d{4}|\\d{5}[DF])$`);
+
+export function checkPlate(raw: string): IdentifierCheck {
+  const value = fold(raw);
+  if (!value) return { ok: false, error: 'empty', value };
+  if (value.length !== 7 && value.length !== 8) return { ok: false, error: 'length', value };
+  if (!(value.length === 7 ? ORDINARY : NEW_ENERGY).test(value)) {
+    return { ok: false, error: 'format', value };
+  }
+  return { ok: true, value };
+}
+
+// ---------------------------------------------------------------- mobile numbers
+
+export function checkMobile(raw: string): IdentifierCheck {
+  let value = fold(raw).replace(/[()（）]/g, '');
+  if (value.startsWith('+86')) value = value.slice(3);
+  else if (value.startsWith('0086')) value = value.slice(4);
+  else if (value.length === 13 && value.startsWith('86')) value = value.slice(2);
+  if (!value) return { ok: false, error: 'empty', value };
+  if (!/^\d+$/.test(value)) return { ok: false, error: 'characters', value };
+  if (value.length !== 11) return { ok: false, error: 'length', value };
+  if (!/^1[3-9]\d{9}$/.test(value)) return { ok: false, error: 'format', value };
+  return { ok: true, value };
+}
+
+// ---------------------------------------------------------------- masking
+
+export function maskResidentId(id: string): string {
+  const v = fold(id);
+  if (v.length <= 8) return '*'.repeat(v.length);
+  return v.slice(0, 4) + '*'.repeat(v.length - 8) + v.slice(-4);
+}
+
+export function maskMobile(mobile: string): string {
+  const check = checkMobile(mobile);
+  const v = check.value;
+  if (v.length < 7) return '*'.repeat(v.length);
+  return v.slice(0, 3) + '*'.repeat(v.length - 7) + v.slice(-4);
+}
+
+/** Keeps the province, the letter and the last two characters: 皖A***45. */
+export function maskPlate(plate: string): string {
+  const v = fold(plate);
+  if (v.length < 5) return '*'.repeat(v.length);
+  return v.slice(0, 2) + '*'.repeat(v.length - 4) + v.slice(-2);
+}
+
+/** Keeps the family name (one character, or two for common compound surnames): 欧阳**. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length === 0) return '';
+  const compound = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '令狐'];
+  const keep = chars.length > 2 && compound.includes(chars.slice(0, 2).join('')) ? 2 : 1;
+  return chars.slice(0, keep).join('') + '*'.repeat(Math.max(1, chars.length - keep));
+}
+
+// ---------------------------------------------------------------- party model
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+
+export const PARTY_KINDS = ['person', 'business', 'vehicle', 'unknown'] as const;
+
+export const partySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('person'),
+      name: text(50),
+      idNumber: optionalText(30),
+      mobile: optionalText(30),
+      address: optionalText(200),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('business'),
+      /** Shop sign or registered name. */
+      name: text(100),
+      uscc: optionalText(30),
+      operatorName: optionalText(50),
+      operatorIdNumber: optionalText(30),
+      mobile: optionalText(30),
+      address: text(200),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('vehicle'),
+      plate: text(20),
+      driverName: optionalText(50),
+      driverIdNumber: optionalText(30),
+      mobile: optionalText(30),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('unknown'),
+      /** What the officers could see: clothing, goods, direction of leaving. */
+      description: text(500),
+    })
+    .strict(),
+]);
+export type Party = z.infer<typeof partySchema>;
+
+export type PartyIssue = { field: string; error: IdentifierError };
+
+/** Identifier problems of a party (empty optional fields are fine). */
+export function validateParty(party: Party, today?: string): PartyIssue[] {
+  const issues: PartyIssue[] = [];
+  const check = (field: string, value: string | undefined, fn: (v: string) => IdentifierCheck) => {
+    if (value === undefined || value.trim() === '') return;
+    const r = fn(value);
+    if (!r.ok) issues.push({ field, error: r.error });
+  };
+  const id = (v: string) => checkResidentId(v, today);
+  switch (party.kind) {
+    case 'person':
+      check('idNumber', party.idNumber, id);
+      check('mobile', party.mobile, checkMobile);
+      break;
+    case 'business':
+      check('uscc', party.uscc, checkUscc);
+      check('operatorIdNumber', party.operatorIdNumber, id);
+      check('mobile', party.mobile, checkMobile);
+      break;
+    case 'vehicle':
+      check('plate', party.plate, checkPlate);
+      check('driverIdNumber', party.driverIdNumber, id);
+      check('mobile', party.mobile, checkMobile);
+      break;
+    case 'unknown':
+      break;
+  }
+  return issues;
+}
+
+/** Stores identifiers in their normalised form (call after validateParty passes). */
+export function normaliseParty(party: Party): Party {
+  const norm = (v: string | undefined, fn: (v: string) => IdentifierCheck) =>
+    v === undefined || v.trim() === '' ? undefined : fn(v).value;
+  switch (party.kind) {
+    case 'person':
+      return stripUndefined({
+        ...party,
+        idNumber: norm(party.idNumber, (v) => checkResidentId(v)),
+        mobile: norm(party.mobile, checkMobile),
+      });
+    case 'business':
+      return stripUndefined({
+        ...party,
+        uscc: norm(party.uscc, checkUscc),
+        operatorIdNumber: norm(party.operatorIdNumber, (v) => checkResidentId(v)),
+        mobile: norm(party.mobile, checkMobile),
+      });
+    case 'vehicle':
+      return stripUndefined({
+        ...party,
+        plate: norm(party.plate, checkPlate) ?? party.plate,
+        driverIdNumber: norm(party.driverIdNumber, (v) => checkResidentId(v)),
+        mobile: norm(party.mobile, checkMobile),
+      });
+    case 'unknown':
+      return party;
+  }
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Loose text normalisation for names and addresses in matching keys. */
+function foldText(value: string): string {
+  return value
+    .normalize('NFKC')
+    .replace(/[\s\p{P}\p{S}]/gu, '')
+    .toUpperCase();
+}
+
+/**
+ * Every matching key of a party, strongest first (REFERENCE §3): resident ID or credit code,
+ * then plate, then shop name + address, then name + mobile. Two parties are the same when they
+ * share any key. An unknown party has none, so its first offence cannot be verified.
+ */
+export function partyKeys(party: Party): string[] {
+  const keys: string[] = [];
+  const idKey = (v: string | undefined) => {
+    if (!v) return;
+    const r = checkResidentId(v);
+    if (r.ok) keys.push(`id:${r.value}`);
+  };
+  switch (party.kind) {
+    case 'person': {
+      idKey(party.idNumber);
+      const m = party.mobile ? checkMobile(party.mobile) : undefined;
+      if (m?.ok) keys.push(`person:${foldText(party.name)}|${m.value}`);
+      break;
+    }
+    case 'business': {
+      if (party.uscc) {
+        const r = checkUscc(party.uscc);
+        if (r.ok) keys.push(`uscc:${r.value}`);
+      }
+      idKey(party.operatorIdNumber);
+      keys.push(`shop:${foldText(party.name)}|${foldText(party.address)}`);
+      break;
+    }
+    case 'vehicle': {
+      const r = checkPlate(party.plate);
+      if (r.ok) keys.push(`plate:${r.value}`);
+      idKey(party.driverIdNumber);
+      break;
+    }
+    case 'unknown':
+      break;
+  }
+  return keys;
+}
+
+/** A party's display name for lists and documents. */
+export function partyDisplayName(party: Party): string {
+  switch (party.kind) {
+    case 'person':
+    case 'business':
+      return party.name;
+    case 'vehicle':
+      return party.driverName ? `${party.driverName}（${party.plate}）` : party.plate;
+    case 'unknown':
+      return '身份不明';
+  }
+}
+
+/** The party with every identifier masked: what lists and public pages may show. */
+export function maskParty(party: Party): Party {
+  const m = <T extends string | undefined>(v: T, fn: (s: string) => string) =>
+    v === undefined ? undefined : fn(v);
+  switch (party.kind) {
+    case 'person':
+      return stripUndefined({
+        ...party,
+        idNumber: m(party.idNumber, maskResidentId),
+        mobile: m(party.mobile, maskMobile),
+      });
+    case 'business':
+      return stripUndefined({
+        ...party,
+        operatorIdNumber: m(party.operatorIdNumber, maskResidentId),
+        mobile: m(party.mobile, maskMobile),
+      });
+    case 'vehicle':
+      return stripUndefined({
+        ...party,
+        driverIdNumber: m(party.driverIdNumber, maskResidentId),
+        mobile: m(party.mobile, maskMobile),
+      });
+    case 'unknown':
+      return party;
+  }
+}

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { lockedRecord, prior, recordContent } from '../../../tests/support/factories';
+import {
+  amendmentOf,
+  consistencyIssues,
+  IllegalTransitionError,
+  lockedRecordSchema,
+  lockRecord,
+  nextFollowUp,
+  nextRecordState,
+  RecordIncompleteError,
+  recordContentHash,
+  requiredDocuments,
+  verifyRecordHash,
+  type FollowUpEvent,
+  type FollowUpState,
+  type RecordContent,
+  type RecordEvent,
+  type RecordState,
+} from './record';
+
+describe('locked record schema', () => {
+  it('accepts a factory record', async () => {
+    const r = await lockedRecord();
+    expect(lockedRecordSchema.safeParse(r).success).toBe(true);
+  });
+
+  const mutations: [string, (r: Record<string, unknown>) => void][] = [
+    ['a non-v7 id', (r) => (r.id = '00000000-0000-4000-8000-000000000000')],
+    ['a date in 1900', (r) => (r.foundAt = '1900-01-01T00:00:00+08:00')],
+    ['an unknown field', (r) => (r.extra = 1)],
+    ['a 10 MB string', (r) => (r.facts = 'x'.repeat(10 * 1024 * 1024))],
+    ['a negative version', (r) => (r.version = -1)],
+    ['a bad hash', (r) => (r.contentHash = 'abc')],
+    [
+      'one officer twice',
+      (r) => (r.officers = [(r.officers as unknown[])[0], (r.officers as unknown[])[0]]),
+    ],
+    ['GPS without coordinates', (r) => (r.place = { address: '某路', source: 'gps' })],
+    ['partyKeys that do not match the party', (r) => (r.partyKeys = ['id:11010519491231002X'])],
+  ];
+  it.each(mutations)('rejects %s', async (_name, mutate) => {
+    const r = structuredClone(await lockedRecord()) as unknown as Record<string, unknown>;
+    mutate(r);
+    expect(lockedRecordSchema.safeParse(r).success).toBe(false);
+  });
+});
+
+describe('consistency rules', () => {
+  const cases: [string, Partial<RecordContent>, string][] = [
+    ['no education for a no-penalty result', { education: null }, '教育'],
+    ['no photo of the scene', { evidence: [] }, '照片'],
+    ['first version naming a previous one', { previousVersionHash: 'a'.repeat(64) }, '首个版本'],
+  ];
+  it.each(cases)('%s', (_name, overrides, fragment) => {
+    const content = { ...recordContent(), ...overrides };
+    const issues = consistencyIssues(content);
+    expect(issues.map((i) => i.message).join()).toContain(fragment);
+  });
+
+  it('refuses to lock an incomplete record', async () => {
+    await expect(lockRecord({ ...recordContent(), education: null })).rejects.toBeInstanceOf(
+      RecordIncompleteError,
+    );
+  });
+
+  it('refuses to lock a record whose checklist is unfinished', async () => {
+    const content = recordContent({ answers: { correction: undefined } });
+    expect(content.evaluation.complete).toBe(false);
+    await expect(lockRecord(content)).rejects.toThrow(/未回答/);
+  });
+
+  it('an unidentified, absent party cannot get a no-penalty result', () => {
+    const content = recordContent();
+    content.signatures = { ...content.signatures, party: { kind: 'absent', reason: '当事人逃离' } };
+    expect(
+      consistencyIssues(content)
+        .map((i) => i.message)
+        .join(),
+    ).toContain('未到场');
+  });
+});
+
+describe('content hash', () => {
+  it('is stable and detects tampering', async () => {
+    const r = await lockedRecord();
+    expect(await verifyRecordHash(r)).toBe(true);
+    expect(await recordContentHash(structuredClone(r))).toBe(r.contentHash);
+    const tampered = { ...r, facts: r.facts + '。' };
+    expect(await verifyRecordHash(tampered)).toBe(false);
+    const photo = structuredClone(r);
+    photo.evidence[0]!.sha256 = 'f'.repeat(64);
+    expect(await verifyRecordHash(photo)).toBe(false);
+  });
+});
+
+describe('record life cycle', () => {
+  const legal: [RecordState, RecordEvent['type'], RecordState][] = [
+    ['draft', 'complete', 'completed'],
+    ['completed', 'synced', 'synced'],
+    ['synced', 'return', 'returned'],
+    ['synced', 'approve', 'approved'],
+    ['returned', 'amend', 'draft'],
+    ['synced', 'amend', 'draft'],
+    ['completed', 'amend', 'draft'],
+  ];
+  it.each(legal)('%s --%s--> %s', (from, event, to) => {
+    expect(nextRecordState(from, event)).toBe(to);
+  });
+
+  const illegal: [RecordState, RecordEvent['type']][] = [
+    ['draft', 'synced'],
+    ['draft', 'approve'],
+    ['completed', 'approve'],
+    ['completed', 'return'],
+    ['approved', 'amend'],
+    ['approved', 'return'],
+    ['returned', 'approve'],
+    ['synced', 'complete'],
+  ];
+  it.each(illegal)('%s --%s--> error', (from, event) => {
+    expect(() => nextRecordState(from, event)).toThrow(IllegalTransitionError);
+  });
+
+  const followUps: [FollowUpState, FollowUpEvent, FollowUpState | 'error'][] = [
+    ['none', 'deadlineSet', 'pending'],
+    ['pending', 'reinspectedCorrected', 'corrected'],
+    ['pending', 'reinspectedNotCorrected', 'escalated'],
+    ['pending', 'escalate', 'escalated'],
+    ['corrected', 'escalate', 'error'],
+    ['escalated', 'reinspectedCorrected', 'error'],
+    ['none', 'reinspectedCorrected', 'error'],
+  ];
+  it.each(followUps)('follow-up %s --%s--> %s', (from, event, to) => {
+    if (to === 'error') expect(() => nextFollowUp(from, event)).toThrow(IllegalTransitionError);
+    else expect(nextFollowUp(from, event)).toBe(to);
+  });
+
+  it('an amendment is a new version chained to the old hash, never an edit in place', async () => {
+    const v1 = await lockedRecord();
+    const before = structuredClone(v1);
+    const v2content = amendmentOf(v1, '补充当事人陈述');
+    v2content.education = { ...v2content.education!, partyStatement: '补充陈述' };
+    const v2 = await lockRecord(v2content);
+    expect(v2).toMatchObject({ id: v1.id, version: 2, previousVersionHash: v1.contentHash });
+    expect(v2.contentHash).not.toBe(v1.contentHash);
+    expect(v1).toEqual(before);
+    expect(() => amendmentOf(v1, '  ')).toThrow(RangeError);
+  });
+});
+
+describe('required documents', () => {
+  it.each([
+    [
+      'on-the-spot first offence',
+      {},
+      [
+        'inspectionRecord',
+        'orderToCorrect',
+        'commitmentLetter',
+        'noPenaltyDecision',
+        'proofOfService',
+      ],
+    ],
+    [
+      'deadline pending: the decision waits for the re-inspection',
+      {
+        answers: {
+          correction: { mode: 'deadline' as const, setOn: '2026-11-27', deadline: '2026-11-27' },
+          commitmentSigned: true,
+        },
+      },
+      ['inspectionRecord', 'orderToCorrect', 'commitmentLetter', 'proofOfService'],
+    ],
+    [
+      'ineligible: no decision of no penalty',
+      { history: [prior({ itemCode: 'SR-02' })] },
+      ['inspectionRecord', 'orderToCorrect', 'commitmentLetter', 'proofOfService'],
+    ],
+  ])('%s', (_name, options, expected) => {
+    expect(requiredDocuments(recordContent(options))).toEqual(expected);
+  });
+});

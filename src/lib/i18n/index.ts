@@ -1,0 +1,22 @@
+import { en } from './en';
+import { zhCN, type MessageKey } from './zh-CN';
+
+export type { MessageKey };
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+
+export type Params = Record<string, string | number>;
+
+/** Looks a message up and fills `{name}` placeholders; unknown placeholders stay visible. */
+export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
+  const template = catalogs[locale][key] ?? zhCN[key];
+  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in params ? String(params[name]) : m,
+  );
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return key in zhCN;
+}

@@ -1,0 +1,45 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// Shared with the scripts so flags are defined once.
+import { chromiumArgs, chromiumPath } from '../../scripts/lib/chromium.js';
+
+export function requireChromium(): string {
+  const path = chromiumPath();
+  if (!path)
+    throw new Error('Chromium not found: install Debian package "chromium" or set CHROMIUM_PATH');
+  return path;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: requireChromium(), headless: true, args: chromiumArgs });
+}
+
+/** A persistent profile, so IndexedDB and the service worker survive closing a page. */
+export async function launchProfile(options: { dir?: string } = {}): Promise<{
+  context: BrowserContext;
+  dir: string;
+  close: () => Promise<void>;
+}> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'patrolbook-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: requireChromium(),
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width: 412, height: 915 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    permissions: ['geolocation', 'camera'],
+    geolocation: { latitude: 31.7349, longitude: 116.5078, accuracy: 12 },
+  });
+  return {
+    context,
+    dir,
+    close: async () => {
+      await context.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  build: {
+    // jsPDF and the font are loaded lazily; the officer app's initial bundle is measured in CI.
+    chunkSizeWarningLimit: 1024,
+    // The plugin-timing report is noise on shared machines; builds are measured in `npm run bench`.
+    rolldownOptions: { checks: { pluginTimings: false } },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          globalSetup: ['tests/support/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          globalSetup: ['tests/support/global-setup.ts'],
+          // One Chromium at a time: two cores are shared with the server under test.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
