@@ -9,6 +9,7 @@ declare global {
     interface Locals {
       user: SessionUser | null;
       sessionId: string | null;
+      deviceId: string | null;
     }
   }
 }

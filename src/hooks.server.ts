@@ -1,20 +1,50 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
+import { app } from '$lib/server/app';
+import { SESSION_COOKIE, userForToken } from '$lib/server/auth/sessions';
 import { config, ConfigError } from '$lib/server/config';
+import { seedDemo } from '$lib/server/demo/seed';
 
-export const init: ServerInit = () => {
+export const init: ServerInit = async () => {
   try {
-    config();
+    const cfg = config();
+    const ctx = await app();
+    if (cfg.demoSeed)
+      await seedDemo(ctx, {
+        password: cfg.demoPassword,
+        records: cfg.demoRecords,
+        log: console.log,
+      });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Patrolbook cannot start: ${error.message}`);
       process.exit(1);
     }
-    throw error;
+    console.error(
+      `Patrolbook cannot start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
   }
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
   event.locals.user = null;
   event.locals.sessionId = null;
-  return resolve(event);
+  event.locals.deviceId = null;
+  const token = event.cookies.get(SESSION_COOKIE);
+  if (token) {
+    const ctx = await app();
+    const session = await userForToken(ctx.db, token);
+    if (session) {
+      event.locals.user = session.user;
+      event.locals.sessionId = session.sessionId;
+      event.locals.deviceId = session.deviceId;
+    }
+  }
+  const response = await resolve(event);
+  if (event.url.pathname.startsWith('/api/') && !response.headers.has('cache-control')) {
+    response.headers.set('cache-control', 'no-store');
+  }
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.set('referrer-policy', 'same-origin');
+  return response;
 };

@@ -51,8 +51,20 @@ async function createDatabase(): Promise<{ url: string; drop: () => Promise<void
     drop: async () => {
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      try {
+        // An autovacuum worker may still hold the database for a moment: retry, then leave it.
+        for (let attempt = 0; attempt < 20; attempt++) {
+          try {
+            await c.query(`drop database if exists ${name}`);
+            return;
+          } catch {
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+        console.warn(`could not drop test database ${name}`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }

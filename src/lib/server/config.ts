@@ -26,6 +26,8 @@ const envSchema = z.object({
   /** Seed demo squads, users and records into an empty database at start-up. */
   DEMO_SEED: z.enum(['0', '1', 'true', 'false', '']).optional(),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('demo1234'),
+  /** How many demo records to generate (tests use a few; the demo 320). */
+  DEMO_RECORDS: z.coerce.number().int().min(0).max(100_000).default(320),
   /** Public base URL printed in QR codes, e.g. https://patrolbook.example.gov.cn */
   PUBLIC_URL: z
     .string()
@@ -56,6 +58,7 @@ export type Config = {
   db: 'sqlite' | 'postgres';
   demoSeed: boolean;
   demoPassword: string;
+  demoRecords: number;
   publicUrl: string | null;
   maxBlobBytes: number;
   sessionHours: number;
@@ -87,6 +90,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     db: databaseUrl ? 'postgres' : 'sqlite',
     demoSeed: e.DEMO_SEED === '1' || e.DEMO_SEED === 'true',
     demoPassword: e.DEMO_PASSWORD,
+    demoRecords: e.DEMO_RECORDS,
     publicUrl: e.PUBLIC_URL ?? null,
     maxBlobBytes: e.MAX_BLOB_BYTES,
     sessionHours: e.SESSION_HOURS,

@@ -1,0 +1,122 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Cookies } from '@sveltejs/kit';
+import type { Db } from '../db/db';
+import type { SessionUser } from './types';
+
+export const SESSION_COOKIE = 'pb_session';
+
+/** The database stores only a hash of the token, so a leaked database copy holds no sessions. */
+function tokenId(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function createSession(
+  db: Db,
+  options: { userId: string; deviceId: string | null; hours: number },
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + options.hours * 3600_000);
+  await db
+    .insertInto('sessions')
+    .values({
+      id: tokenId(token),
+      user_id: options.userId,
+      device_id: options.deviceId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt.toISOString(),
+      last_seen_at: now.toISOString(),
+      revoked_at: null,
+    })
+    .execute();
+  return { token, expiresAt };
+}
+
+export function setSessionCookie(
+  cookies: Cookies,
+  token: string,
+  expiresAt: Date,
+  secure: boolean,
+) {
+  cookies.set(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    expires: expiresAt,
+  });
+}
+
+export async function revokeSession(db: Db, token: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date().toISOString() })
+    .where('id', '=', tokenId(token))
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function revokeUserSessions(db: Db, userId: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date().toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** The signed-in user for a session token, or null when unknown, expired, revoked or inactive. */
+export async function userForToken(
+  db: Db,
+  token: string,
+): Promise<{ user: SessionUser; sessionId: string; deviceId: string | null } | null> {
+  const id = tokenId(token);
+  const now = new Date().toISOString();
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.id as sessionId',
+      's.device_id as deviceId',
+      's.last_seen_at as lastSeen',
+      'u.id',
+      'u.username',
+      'u.role',
+      'u.real_name',
+      'u.certificate_no',
+      'u.squad_id',
+    ])
+    .where('s.id', '=', id)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .where('u.active', '=', 1)
+    .executeTakeFirst();
+  if (!row) return null;
+  const supervised =
+    row.role === 'supervisor'
+      ? (
+          await db
+            .selectFrom('supervisor_squads')
+            .select('squad_id')
+            .where('user_id', '=', row.id)
+            .execute()
+        ).map((r) => r.squad_id)
+      : [];
+  // Touch at most once a minute: a read-mostly session table stays cheap.
+  if (Date.parse(now) - Date.parse(row.lastSeen) > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  }
+  return {
+    sessionId: row.sessionId,
+    deviceId: row.deviceId,
+    user: {
+      id: row.id,
+      username: row.username,
+      role: row.role,
+      realName: row.real_name,
+      certificateNo: row.certificate_no,
+      squadId: row.squad_id,
+      supervisedSquadIds: supervised,
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
+import * as m0001 from './migrations/0001_initial';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+export type DbHandle = {
+  db: Db;
+  dialect: Dialect;
+  close: () => Promise<void>;
+};
+
+/** Versioned migrations, applied in name order at start-up on either database. */
+const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> =
+  {
+    '0001_initial': m0001,
+  };
+
+class Provider implements MigrationProvider {
+  constructor(private dialect: Dialect) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(
+      Object.fromEntries(
+        Object.entries(MIGRATIONS).map(([name, m]) => [
+          name,
+          { up: (db: Kysely<unknown>) => m.up(db, this.dialect) },
+        ]),
+      ),
+    );
+  }
+}
+
+export function openDb(options: { dataDir: string; databaseUrl: string | null }): DbHandle {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // Errors on idle clients (a restarted database) must not crash the process.
+    pool.on('error', (err) => console.error(`postgres pool error: ${err.message}`));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = new SQLite(join(options.dataDir, 'patrolbook.sqlite'));
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = NORMAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+export async function migrate(handle: DbHandle): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider: new Provider(handle.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error)
+    throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Takes `count` values from a named database counter and returns the first. On PostgreSQL the
+ * UPDATE holds the row lock until the transaction commits, so values are handed out in commit
+ * order: a reader that has seen value N has seen every change numbered below N.
+ */
+export async function nextCounter(tx: Tx, name: string, count = 1): Promise<number> {
+  await tx
+    .insertInto('counters')
+    .values({ name, value: 0 })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await tx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', count) }))
+    .where('name', '=', name)
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(row.value) - count + 1;
+}

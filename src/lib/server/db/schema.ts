@@ -1,0 +1,178 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Tables, identical on SQLite and PostgreSQL. Instants are ISO-8601 UTC text (they sort as text
+ * on both), Shanghai calendar dates are `YYYY-MM-DD` text, booleans are 0/1 integers and JSON is
+ * text: one representation, so one query layer serves both databases.
+ */
+
+type Text = string;
+type Int = number;
+type Bool = 0 | 1;
+
+export type Database = {
+  bureaus: { id: Text; name: Text; short_name: Text; created_at: Text };
+  squads: {
+    id: Text;
+    bureau_id: Text;
+    name: Text;
+    district: Text;
+    active: Bool;
+    created_at: Text;
+  };
+  users: {
+    id: Text;
+    username: Text;
+    password_hash: Text;
+    role: 'officer' | 'supervisor' | 'admin';
+    real_name: Text;
+    certificate_no: Text | null;
+    squad_id: Text | null;
+    phone: Text | null;
+    active: Bool;
+    created_at: Text;
+    updated_at: Text;
+  };
+  supervisor_squads: { user_id: Text; squad_id: Text };
+  sessions: {
+    id: Text;
+    user_id: Text;
+    device_id: Text | null;
+    created_at: Text;
+    expires_at: Text;
+    last_seen_at: Text;
+    revoked_at: Text | null;
+  };
+  login_attempts: {
+    id: Generated<Int>;
+    username: Text;
+    ip: Text;
+    at: Text;
+    success: Bool;
+  };
+  devices: {
+    id: Text;
+    user_id: Text;
+    registered_at: Text;
+    last_seen_at: Text;
+    user_agent: Text | null;
+  };
+  counters: { name: Text; value: Int };
+  catalog_versions: {
+    version_id: Text;
+    bureau_id: Text;
+    effective_from: Text;
+    body: Text;
+    published_at: Text;
+    published_by: Text | null;
+  };
+  blobs: {
+    sha256: Text;
+    size: Int;
+    mime: Text;
+    created_at: Text;
+    uploaded_by: Text | null;
+  };
+  blob_uploads: { sha256: Text; user_id: Text };
+  records: {
+    id: Text;
+    latest_version: Int;
+    squad_id: Text;
+    officer1_id: Text;
+    officer2_id: Text;
+    item_code: Text;
+    catalog_version: Text;
+    branch: Text | null;
+    review_state: 'pending' | 'returned' | 'approved' | 'escalated';
+    follow_up: Text;
+    found_at: Text;
+    found_date: Text;
+    party_kind: Text;
+    party_name: Text;
+    party_keys: Text;
+    address: Text;
+    search: Text;
+    flagged: Bool;
+    reinspection_due: Text | null;
+    device_id: Text;
+    created_at: Text;
+    first_received_at: Text;
+    updated_at: Text;
+  };
+  record_versions: {
+    record_id: Text;
+    version: Int;
+    content_hash: Text;
+    body: Text;
+    device_id: Text;
+    pushed_by: Text;
+    received_at: Text;
+    flags: Text;
+  };
+  blob_refs: { sha256: Text; record_id: Text };
+  ledger: {
+    record_id: Text;
+    party_key: Text;
+    item_code: Text;
+    found_date: Text;
+    squad_id: Text;
+    district: Text;
+    branch: Text | null;
+  };
+  reviews: {
+    id: Text;
+    record_id: Text;
+    version: Int;
+    reviewer_id: Text;
+    action: 'approve' | 'return' | 'escalate';
+    comment: Text;
+    checklist: Text;
+    created_at: Text;
+  };
+  changes: {
+    seq: Int;
+    kind: 'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned';
+    user_id: Text | null;
+    district: Text | null;
+    broadcast: Bool;
+    payload: Text;
+    created_at: Text;
+  };
+  number_formats: {
+    bureau_id: Text;
+    doc_type: Text;
+    template: Text;
+    prefix: Text;
+    word: Text;
+    width: Int;
+  };
+  number_blocks: {
+    id: Text;
+    bureau_id: Text;
+    device_id: Text;
+    user_id: Text;
+    doc_type: Text;
+    year: Int;
+    first: Int;
+    last: Int;
+    format: Text;
+    created_at: Text;
+  };
+  provisional_numbers: {
+    record_id: Text;
+    document_id: Text;
+    doc_type: Text;
+    provisional: Text;
+    assigned: Text;
+    assigned_at: Text;
+  };
+  audit_log: {
+    id: Generated<Int>;
+    at: Text;
+    user_id: Text | null;
+    action: Text;
+    target: Text | null;
+    detail: Text;
+    ip: Text | null;
+  };
+};

@@ -1,0 +1,288 @@
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import { maskParty } from '$lib/domain/party';
+import { recordContentHash, type LockedRecord } from '$lib/domain/record';
+import type { Flag, RecordDetail, RecordsQuery, RecordSummary, Review } from '$lib/sync/contract';
+import type { SessionUser } from '../auth/types';
+import type { Db } from '../db/db';
+import type { Database } from '../db/schema';
+import { catalogVersion } from './catalogs';
+
+type RecordsQb<O> = SelectQueryBuilder<Database, 'records', O>;
+
+/**
+ * Who may read a record: an officer only records they were one of the two officers on; a
+ * supervisor those of the squads they supervise; an admin all. Every read path goes through
+ * this, so the console, the API and evidence downloads are scoped alike.
+ */
+export function scopeRecords<O>(qb: RecordsQb<O>, user: SessionUser): RecordsQb<O> {
+  switch (user.role) {
+    case 'admin':
+      return qb;
+    case 'supervisor':
+      return user.supervisedSquadIds.length === 0
+        ? qb.where((eb) => eb.val(1), '=', 0)
+        : qb.where('records.squad_id', 'in', user.supervisedSquadIds);
+    case 'officer':
+      return qb.where((eb: ExpressionBuilder<Database, 'records'>) =>
+        eb.or([eb('records.officer1_id', '=', user.id), eb('records.officer2_id', '=', user.id)]),
+      );
+  }
+}
+
+export function canRead(
+  user: SessionUser,
+  row: { squad_id: string; officer1_id: string; officer2_id: string },
+): boolean {
+  switch (user.role) {
+    case 'admin':
+      return true;
+    case 'supervisor':
+      return user.supervisedSquadIds.includes(row.squad_id);
+    case 'officer':
+      return row.officer1_id === user.id || row.officer2_id === user.id;
+  }
+}
+
+export function canReview(user: SessionUser, row: { squad_id: string }): boolean {
+  return (
+    user.role === 'admin' ||
+    (user.role === 'supervisor' && user.supervisedSquadIds.includes(row.squad_id))
+  );
+}
+
+export type Cursor = { f: string; i: string };
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(s: string): Cursor | null {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as Cursor).f === 'string' &&
+      typeof (v as Cursor).i === 'string'
+    ) {
+      return v as Cursor;
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+/** Escapes LIKE wildcards so a search for "50%" finds "50%". */
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Records newest first, keyset-paginated on (found_at, id): a deep page costs what the first does.
+ */
+export async function listRecords(
+  db: Db,
+  user: SessionUser,
+  q: RecordsQuery & { cursor?: string | undefined },
+): Promise<{ items: RecordSummary[]; nextCursor: string | null }> {
+  let qb = db
+    .selectFrom('records')
+    .innerJoin('squads', 'squads.id', 'records.squad_id')
+    .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
+    .innerJoin('users as o2', 'o2.id', 'records.officer2_id')
+    .select([
+      'records.id',
+      'records.latest_version',
+      'records.found_at',
+      'records.squad_id',
+      'squads.name as squad_name',
+      'o1.real_name as officer1',
+      'o2.real_name as officer2',
+      'records.item_code',
+      'records.catalog_version',
+      'records.branch',
+      'records.review_state',
+      'records.follow_up',
+      'records.reinspection_due',
+      'records.address',
+      'records.flagged',
+    ]);
+  qb = scopeRecords(qb, user);
+  const shanghaiStart = (d: string) => new Date(`${d}T00:00:00+08:00`).toISOString();
+  if (q.from) qb = qb.where('records.found_at', '>=', shanghaiStart(q.from));
+  if (q.to) {
+    const next = new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000).toISOString();
+    qb = qb.where('records.found_at', '<', next);
+  }
+  if (q.squad) qb = qb.where('records.squad_id', '=', q.squad);
+  if (q.item) qb = qb.where('records.item_code', '=', q.item);
+  if (q.state) qb = qb.where('records.review_state', '=', q.state);
+  if (q.branch) {
+    qb =
+      q.branch === 'undetermined'
+        ? qb.where('records.branch', 'is', null)
+        : qb.where('records.branch', '=', q.branch);
+  }
+  if (q.followUp) qb = qb.where('records.follow_up', '=', q.followUp);
+  if (q.officer) {
+    const officer = q.officer;
+    qb = qb.where((eb) =>
+      eb.or([eb('records.officer1_id', '=', officer), eb('records.officer2_id', '=', officer)]),
+    );
+  }
+  if (q.flagged) qb = qb.where('records.flagged', '=', q.flagged === '1' ? 1 : 0);
+  if (q.q) qb = qb.where('records.search', 'like', likePattern(q.q));
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    if (c) {
+      qb = qb.where((eb) =>
+        eb.or([
+          eb('records.found_at', '<', c.f),
+          eb.and([eb('records.found_at', '=', c.f), eb('records.id', '<', c.i)]),
+        ]),
+      );
+    }
+  }
+  const rows = await qb
+    .orderBy('records.found_at', 'desc')
+    .orderBy('records.id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+  const page = rows.slice(0, q.limit);
+  const bodies = await partiesOf(
+    db,
+    page.map((r) => [r.id, r.latest_version] as const),
+  );
+  const items: RecordSummary[] = [];
+  for (const r of page) {
+    const catalog = await catalogVersion(db, r.catalog_version);
+    const party = bodies.get(r.id);
+    items.push({
+      id: r.id,
+      version: r.latest_version,
+      foundAt: r.found_at,
+      squadId: r.squad_id,
+      squadName: r.squad_name,
+      officers: [r.officer1, r.officer2],
+      itemCode: r.item_code,
+      itemName: catalog?.items.find((i) => i.code === r.item_code)?.name ?? r.item_code,
+      branch: r.branch,
+      reviewState: r.review_state,
+      followUp: r.follow_up as RecordSummary['followUp'],
+      reinspectionDue: r.reinspection_due,
+      party: party ? maskParty(party) : { kind: 'unknown', description: '—' },
+      address: r.address,
+      flagged: r.flagged === 1,
+    });
+  }
+  const last = page[page.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ f: last.found_at, i: last.id }) : null,
+  };
+}
+
+async function partiesOf(db: Db, keys: (readonly [string, number])[]) {
+  const out = new Map<string, LockedRecord['party']>();
+  if (keys.length === 0) return out;
+  const rows = await db
+    .selectFrom('record_versions')
+    .select(['record_id', 'version', 'body'])
+    .where(
+      'record_id',
+      'in',
+      keys.map(([id]) => id),
+    )
+    .execute();
+  const want = new Map(keys);
+  for (const r of rows) {
+    if (want.get(r.record_id) === r.version) {
+      out.set(r.record_id, (JSON.parse(r.body) as LockedRecord).party);
+    }
+  }
+  return out;
+}
+
+export async function recordRow(db: Db, id: string) {
+  return db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function recordDetail(db: Db, id: string): Promise<RecordDetail | null> {
+  const row = await recordRow(db, id);
+  if (!row) return null;
+  const versions = await db
+    .selectFrom('record_versions')
+    .select(['version', 'content_hash', 'received_at', 'device_id', 'pushed_by', 'flags', 'body'])
+    .where('record_id', '=', id)
+    .orderBy('version')
+    .execute();
+  const latest = versions.find((v) => v.version === row.latest_version);
+  if (!latest) return null;
+  const record = JSON.parse(latest.body) as LockedRecord;
+  const reviews = await db
+    .selectFrom('reviews')
+    .innerJoin('users', 'users.id', 'reviews.reviewer_id')
+    .select([
+      'reviews.id',
+      'reviews.version',
+      'reviews.action',
+      'reviews.comment',
+      'reviews.reviewer_id',
+      'users.real_name',
+      'reviews.checklist',
+      'reviews.created_at',
+    ])
+    .where('reviews.record_id', '=', id)
+    .orderBy('reviews.created_at')
+    .execute();
+  return {
+    record,
+    reviewState: row.review_state,
+    followUp: row.follow_up as RecordDetail['followUp'],
+    versions: versions.map((v) => ({
+      version: v.version,
+      contentHash: v.content_hash,
+      receivedAt: v.received_at,
+      deviceId: v.device_id,
+      pushedBy: v.pushed_by,
+      flags: JSON.parse(v.flags) as Flag[],
+    })),
+    reviews: reviews.map((r): Review => ({
+      id: r.id,
+      version: r.version,
+      action: r.action,
+      comment: r.comment,
+      reviewerId: r.reviewer_id,
+      reviewerName: r.real_name,
+      checklist: JSON.parse(r.checklist) as Record<string, boolean>,
+      createdAt: r.created_at,
+    })),
+    serverHash: await recordContentHash(record),
+  };
+}
+
+/** May this user download this evidence file? Only if they may read a record that uses it. */
+export async function canReadBlob(db: Db, user: SessionUser, sha256: string): Promise<boolean> {
+  const referencing = scopeRecords(
+    db
+      .selectFrom('records')
+      .select('records.id')
+      .where(
+        'records.id',
+        'in',
+        db.selectFrom('blob_refs').select('record_id').where('sha256', '=', sha256),
+      ),
+    user,
+  );
+  if (await referencing.limit(1).executeTakeFirst()) return true;
+  // The uploader may read back what they uploaded before the record referencing it is pushed.
+  const own = await db
+    .selectFrom('blob_uploads')
+    .select('sha256')
+    .where('sha256', '=', sha256)
+    .where('user_id', '=', user.id)
+    .executeTakeFirst();
+  return own !== undefined;
+}

@@ -1,0 +1,109 @@
+import type { Me } from '$lib/sync/contract';
+import type { SessionUser } from '../auth/types';
+import type { Db } from '../db/db';
+
+export async function findUserByUsername(db: Db, username: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('username', '=', username.trim().toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function squadRefs(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('squads')
+    .select(['id', 'name', 'district'])
+    .where('id', 'in', ids)
+    .orderBy('name')
+    .execute();
+}
+
+export async function defaultBureau(db: Db) {
+  const b = await db
+    .selectFrom('bureaus')
+    .selectAll()
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  return b
+    ? { id: b.id, name: b.name, shortName: b.short_name }
+    : { id: '', name: '', shortName: '' };
+}
+
+export async function bureauOfUser(db: Db, user: SessionUser) {
+  const squadId = user.squadId ?? user.supervisedSquadIds[0];
+  if (squadId) {
+    const row = await db
+      .selectFrom('squads as s')
+      .innerJoin('bureaus as b', 'b.id', 's.bureau_id')
+      .select(['b.id', 'b.name', 'b.short_name'])
+      .where('s.id', '=', squadId)
+      .executeTakeFirst();
+    if (row) return { id: row.id, name: row.name, shortName: row.short_name };
+  }
+  return defaultBureau(db);
+}
+
+export async function meOf(db: Db, user: SessionUser, deviceId: string | null): Promise<Me> {
+  const [squad] = user.squadId ? await squadRefs(db, [user.squadId]) : [];
+  const roster = user.squadId
+    ? await db
+        .selectFrom('users')
+        .select(['id', 'real_name', 'certificate_no'])
+        .where('squad_id', '=', user.squadId)
+        .where('role', '=', 'officer')
+        .where('active', '=', 1)
+        .where('certificate_no', 'is not', null)
+        .orderBy('real_name')
+        .execute()
+    : [];
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    realName: user.realName,
+    certificateNo: user.certificateNo,
+    squad: squad ?? null,
+    supervisedSquads: await squadRefs(db, user.supervisedSquadIds),
+    bureau: await bureauOfUser(db, user),
+    roster: roster.map((r) => ({
+      userId: r.id,
+      name: r.real_name,
+      certificateNo: r.certificate_no ?? '',
+    })),
+    deviceId,
+  };
+}
+
+/** Registers (or re-associates) a phone with the user who signed in on it. */
+export async function registerDevice(
+  db: Db,
+  deviceId: string,
+  userId: string,
+  userAgent: string | null,
+) {
+  const now = new Date().toISOString();
+  await db
+    .insertInto('devices')
+    .values({
+      id: deviceId,
+      user_id: userId,
+      registered_at: now,
+      last_seen_at: now,
+      user_agent: userAgent?.slice(0, 300) ?? null,
+    })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ user_id: userId, last_seen_at: now }))
+    .execute();
+}
+
+export async function deviceBelongsTo(db: Db, deviceId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('devices')
+    .select('id')
+    .where('id', '=', deviceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,578 @@
+import { evaluate, evaluationSignature } from '$lib/domain/evaluate';
+import {
+  isProvisionalNumber,
+  formatDocNumber,
+  DEFAULT_TEMPLATE,
+  DEFAULT_TYPE_WORDS,
+} from '$lib/domain/numbering';
+import { partyDisplayName } from '$lib/domain/party';
+import {
+  lockedRecordSchema,
+  recordContentHash,
+  type DocType,
+  type LockedRecord,
+} from '$lib/domain/record';
+import { addMonths, shanghaiDate, shanghaiYear } from '$lib/domain/time';
+import type { Flag, PushResult, WireIssue } from '$lib/sync/contract';
+import type { Catalog } from '$lib/domain/catalog';
+import { nextCounter, type Db, type Tx } from '../db/db';
+import { zodIssues } from '../http';
+import { catalogVersion } from '../repos/catalogs';
+import { appendChanges, type ChangeInput } from '../repos/changes';
+
+/**
+ * Ingests pushed records. Each record is judged on its own (one bad record never blocks the
+ * others), but everything the push writes happens in one transaction, so a failed request writes
+ * nothing. Writes are keyed by (record id, version) with ON CONFLICT DO NOTHING: a replay, or the
+ * same push arriving twice at the same moment, stores exactly one copy.
+ */
+
+type Prepared =
+  | { kind: 'result'; result: PushResult }
+  | { kind: 'record'; record: LockedRecord; catalog: Catalog };
+
+export type IngestOptions = {
+  deviceId: string;
+  /** The pushing user; null only for the console's import of an exported file. */
+  pusher: { id: string; role: string } | null;
+  /** Skip the officer check (console import by an admin). */
+  now?: string;
+};
+
+export async function ingestRecords(
+  db: Db,
+  raw: unknown[],
+  options: IngestOptions,
+): Promise<PushResult[]> {
+  const prepared: Prepared[] = [];
+  for (const item of raw) prepared.push(await prepare(db, item, options));
+
+  const results: PushResult[] = [];
+  await db.transaction().execute(async (tx) => {
+    results.length = 0;
+    for (const p of prepared) {
+      results.push(p.kind === 'result' ? p.result : await store(tx, p.record, p.catalog, options));
+    }
+  });
+  return results;
+}
+
+function idOf(item: unknown): { id: string | null; version: number | null } {
+  if (typeof item !== 'object' || item === null) return { id: null, version: null };
+  const r = item as Record<string, unknown>;
+  return {
+    id: typeof r.id === 'string' ? r.id.slice(0, 64) : null,
+    version: typeof r.version === 'number' && Number.isInteger(r.version) ? r.version : null,
+  };
+}
+
+function rejected(item: unknown, message: string, issues: WireIssue[] = []): Prepared {
+  return { kind: 'result', result: { status: 'rejected', ...idOf(item), message, issues } };
+}
+
+async function prepare(db: Db, item: unknown, options: IngestOptions): Promise<Prepared> {
+  const parsed = lockedRecordSchema.safeParse(item);
+  if (!parsed.success) return rejected(item, '记录格式不正确', zodIssues(parsed.error));
+  const record = parsed.data;
+
+  const hash = await recordContentHash(record);
+  if (hash !== record.contentHash) {
+    return rejected(item, '内容哈希与记录内容不符（记录可能被篡改或损坏）', [
+      { path: ['contentHash'], message: `服务器计算为 ${hash}` },
+    ]);
+  }
+  if (record.deviceId !== options.deviceId && options.pusher !== null) {
+    return rejected(item, '记录的设备编号与推送设备不一致', [
+      { path: ['deviceId'], message: record.deviceId },
+    ]);
+  }
+  if (options.pusher && !record.officers.some((o) => o.userId === options.pusher?.id)) {
+    return rejected(item, '只能提交本人参与执法的记录', [
+      { path: ['officers'], message: '推送人不是两名执法人员之一' },
+    ]);
+  }
+
+  // Both officers must be active officers whose certificate numbers match (Art. 42, Art. 55).
+  const officers = await db
+    .selectFrom('users')
+    .select(['id', 'certificate_no', 'squad_id', 'active', 'role'])
+    .where(
+      'id',
+      'in',
+      record.officers.map((o) => o.userId),
+    )
+    .execute();
+  for (const [i, o] of record.officers.entries()) {
+    const u = officers.find((x) => x.id === o.userId);
+    if (!u || u.role !== 'officer' || u.certificate_no !== o.certificateNo) {
+      return rejected(item, `第${i + 1}名执法人员身份或执法证号无法核实`, [
+        { path: ['officers', i], message: '执法人员不存在、不是执法队员或执法证号不符' },
+      ]);
+    }
+  }
+  const squad = await db
+    .selectFrom('squads')
+    .select('id')
+    .where('id', '=', record.squadId)
+    .executeTakeFirst();
+  if (!squad || !officers.some((o) => o.squad_id === record.squadId)) {
+    return rejected(item, '记录所属中队无效', [{ path: ['squadId'], message: record.squadId }]);
+  }
+
+  const catalog = await catalogVersion(db, record.catalogVersion);
+  if (!catalog) {
+    return rejected(item, `服务器上没有清单版本 ${record.catalogVersion}`, [
+      { path: ['catalogVersion'], message: record.catalogVersion },
+    ]);
+  }
+
+  const hashes = referencedBlobs(record);
+  const present = await db
+    .selectFrom('blobs')
+    .select('sha256')
+    .where('sha256', 'in', hashes)
+    .execute();
+  const have = new Set(present.map((r) => r.sha256));
+  const missing = hashes.filter((h) => !have.has(h));
+  if (missing.length > 0) {
+    return {
+      kind: 'result',
+      result: { status: 'missingBlobs', id: record.id, version: record.version, missing },
+    };
+  }
+  return { kind: 'record', record, catalog };
+}
+
+export function referencedBlobs(r: LockedRecord): string[] {
+  const s = new Set<string>();
+  for (const e of r.evidence) s.add(e.sha256);
+  for (const o of r.signatures.officers) s.add(o.sha256);
+  const p = r.signatures.party;
+  if (p.kind === 'signed') s.add(p.signature.sha256);
+  if (p.kind === 'refused') s.add(p.witness.signature.sha256);
+  return [...s];
+}
+
+async function store(
+  tx: Tx,
+  record: LockedRecord,
+  catalog: Catalog,
+  options: IngestOptions,
+): Promise<PushResult> {
+  const receivedAt = options.now ?? new Date().toISOString();
+  const existing = await tx
+    .selectFrom('record_versions')
+    .select(['version', 'content_hash', 'received_at'])
+    .where('record_id', '=', record.id)
+    .orderBy('version', 'desc')
+    .execute();
+  const same = existing.find((v) => v.version === record.version);
+  if (same) return sameVersion(record, same);
+  const latest = existing[0];
+  if (record.version > 1) {
+    if (!latest || latest.version !== record.version - 1) {
+      return {
+        status: 'rejected',
+        id: record.id,
+        version: record.version,
+        message: `缺少前一版本（服务器上最新为第 ${latest?.version ?? 0} 版）`,
+        issues: [{ path: ['version'], message: String(record.version) }],
+      };
+    }
+    if (latest.content_hash !== record.previousVersionHash) {
+      return {
+        status: 'conflict',
+        id: record.id,
+        version: record.version,
+        message: '该记录的前一版本与服务器上的不一致',
+      };
+    }
+  } else if (latest) {
+    return {
+      status: 'conflict',
+      id: record.id,
+      version: record.version,
+      message: '记录编号已被其他内容占用',
+    };
+  }
+
+  const flags = await serverFlags(tx, record, catalog);
+  const squad = await tx
+    .selectFrom('squads')
+    .select(['district'])
+    .where('id', '=', record.squadId)
+    .executeTakeFirstOrThrow();
+
+  // Claim (id, version). If a concurrent push got there first, this inserts nothing and the
+  // stored copy decides: the same content is a duplicate, other content a conflict.
+  const inserted = await tx
+    .insertInto('record_versions')
+    .values({
+      record_id: record.id,
+      version: record.version,
+      content_hash: record.contentHash,
+      body: JSON.stringify(record),
+      device_id: record.deviceId,
+      pushed_by: options.pusher?.id ?? 'import',
+      received_at: receivedAt,
+      flags: JSON.stringify(flags),
+    })
+    .onConflict((oc) => oc.columns(['record_id', 'version']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    const stored = await tx
+      .selectFrom('record_versions')
+      .select(['version', 'content_hash', 'received_at'])
+      .where('record_id', '=', record.id)
+      .where('version', '=', record.version)
+      .executeTakeFirstOrThrow();
+    return sameVersion(record, stored);
+  }
+
+  const assignedNumbers = await assignProvisionalNumbers(tx, record, receivedAt);
+  if (assignedNumbers.length > 0) {
+    flags.push({
+      code: 'provisionalNumber',
+      message: `使用了 ${assignedNumbers.length} 个临时文书编号，已替换为正式编号：${assignedNumbers
+        .map((a) => `${a.provisional} → ${a.assigned}`)
+        .join('；')}`,
+    });
+    await tx
+      .updateTable('record_versions')
+      .set({ flags: JSON.stringify(flags) })
+      .where('record_id', '=', record.id)
+      .where('version', '=', record.version)
+      .execute();
+  }
+
+  const foundAt = new Date(record.foundAt).toISOString();
+  const item = catalog.items.find((i) => i.code === record.itemCode);
+  const party = record.party;
+  const search = [
+    partyDisplayName(party),
+    party.kind === 'vehicle' ? party.plate : '',
+    party.kind === 'business' ? (party.operatorName ?? '') : '',
+    record.place.address,
+    party.kind === 'business' ? party.address : '',
+    item?.name ?? '',
+    record.itemCode,
+  ]
+    .join(' ')
+    .toLowerCase();
+  const summary = {
+    latest_version: record.version,
+    squad_id: record.squadId,
+    officer1_id: record.officers[0].userId,
+    officer2_id: record.officers[1].userId,
+    item_code: record.itemCode,
+    catalog_version: record.catalogVersion,
+    branch: record.evaluation.branch,
+    review_state: 'pending' as const,
+    follow_up: record.followUp,
+    found_at: foundAt,
+    found_date: shanghaiDate(record.foundAt),
+    party_kind: party.kind,
+    party_name: partyDisplayName(party),
+    party_keys: record.partyKeys.join('\n'),
+    address: record.place.address,
+    search,
+    flagged: flags.length > 0 ? (1 as const) : (0 as const),
+    reinspection_due: record.followUp === 'pending' ? (record.reinspection?.dueDate ?? null) : null,
+    device_id: record.deviceId,
+    updated_at: receivedAt,
+  };
+  if (record.version === 1) {
+    await tx
+      .insertInto('records')
+      .values({
+        id: record.id,
+        created_at: new Date(record.createdAt).toISOString(),
+        first_received_at: receivedAt,
+        ...summary,
+      })
+      .execute();
+  } else {
+    await tx.updateTable('records').set(summary).where('id', '=', record.id).execute();
+  }
+
+  const refs = referencedBlobs(record);
+  await tx
+    .insertInto('blob_refs')
+    .values(refs.map((sha256) => ({ sha256, record_id: record.id })))
+    .onConflict((oc) => oc.columns(['sha256', 'record_id']).doNothing())
+    .execute();
+
+  // The first-offence ledger holds one row per party key of the record's latest version.
+  await tx.deleteFrom('ledger').where('record_id', '=', record.id).execute();
+  const date = shanghaiDate(record.foundAt);
+  const changes: ChangeInput[] = [];
+  if (record.partyKeys.length > 0) {
+    await tx
+      .insertInto('ledger')
+      .values(
+        record.partyKeys.map((party_key) => ({
+          record_id: record.id,
+          party_key,
+          item_code: record.itemCode,
+          found_date: date,
+          squad_id: record.squadId,
+          district: squad.district,
+          branch: record.evaluation.branch,
+        })),
+      )
+      .execute();
+    changes.push({
+      kind: 'ledger',
+      district: squad.district,
+      at: receivedAt,
+      payload: {
+        entry: {
+          recordId: record.id,
+          itemCode: record.itemCode,
+          partyKeys: record.partyKeys,
+          date,
+          squadId: record.squadId,
+          branch: record.evaluation.branch,
+          source: 'server',
+          district: squad.district,
+        },
+      },
+    });
+  }
+  for (const a of assignedNumbers) {
+    for (const officer of record.officers) {
+      changes.push({
+        kind: 'numberAssigned',
+        userId: officer.userId,
+        at: receivedAt,
+        payload: { recordId: record.id, number: a },
+      });
+    }
+  }
+  await appendChanges(tx, changes);
+  await flagLaterRecords(tx, record, catalog);
+
+  return {
+    status: 'accepted',
+    id: record.id,
+    version: record.version,
+    serverHash: record.contentHash,
+    receivedAt,
+    flags,
+    assignedNumbers,
+  };
+}
+
+function sameVersion(
+  record: LockedRecord,
+  stored: { content_hash: string; received_at: string },
+): PushResult {
+  if (stored.content_hash === record.contentHash) {
+    return {
+      status: 'duplicate',
+      id: record.id,
+      version: record.version,
+      serverHash: stored.content_hash,
+      receivedAt: stored.received_at,
+    };
+  }
+  return {
+    status: 'conflict',
+    id: record.id,
+    version: record.version,
+    message: '服务器上已有该记录同一版本的不同内容',
+  };
+}
+
+/** What a supervisor should look at: the server's own evaluation and first-offence lookup. */
+async function serverFlags(tx: Tx, record: LockedRecord, catalog: Catalog): Promise<Flag[]> {
+  const flags: Flag[] = [];
+  const own = evaluate({
+    catalog,
+    itemCode: record.itemCode,
+    answers: record.answers,
+    partyKeys: record.partyKeys,
+    history: record.firstOffenceCheck.priors,
+    recordId: record.id,
+    now: record.evaluatedAt,
+  });
+  if (evaluationSignature(own) !== evaluationSignature(record.evaluation as typeof own)) {
+    flags.push({
+      code: 'evaluationMismatch',
+      message: `服务器按相同答案评估为「${own.branch ?? '未确定'}」，记录中为「${record.evaluation.branch ?? '未确定'}」`,
+    });
+  }
+
+  const item = catalog.items.find((i) => i.code === record.itemCode);
+  const firstOffence =
+    record.evaluation.branch === 'firstOffence' ||
+    record.evaluation.prospectiveBranch === 'firstOffence';
+  if (item && firstOffence && record.partyKeys.length > 0) {
+    const date = shanghaiDate(record.foundAt);
+    const windowStart = addMonths(date, -item.lookbackMonths);
+    const seen = new Set(record.firstOffenceCheck.priors.map((p) => p.recordId));
+    const priors = await tx
+      .selectFrom('ledger')
+      .select(['record_id', 'found_date'])
+      .where('party_key', 'in', record.partyKeys)
+      .where('item_code', '=', record.itemCode)
+      .where('found_date', '>=', windowStart)
+      .where('found_date', '<=', date)
+      .where('record_id', '!=', record.id)
+      .execute();
+    const missed = [
+      ...new Set(priors.filter((p) => !seen.has(p.record_id)).map((p) => p.found_date)),
+    ];
+    if (missed.length > 0) {
+      flags.push({
+        code: 'priorMissed',
+        message: `服务器台账中该当事人同一事项在回溯期内已有记录（${missed.sort().join('、')}），现场核查未发现`,
+      });
+    }
+  }
+
+  const unreserved = await unreservedNumbers(tx, record);
+  if (unreserved.length > 0) {
+    flags.push({
+      code: 'numberNotReserved',
+      message: `文书编号不在本设备预留的号段内：${unreserved.join('、')}`,
+    });
+  }
+  return flags;
+}
+
+/**
+ * A record found earlier but synced later may be the prior that an already stored first-offence
+ * record should have seen; flag those so the supervisor looks again.
+ */
+async function flagLaterRecords(tx: Tx, record: LockedRecord, catalog: Catalog): Promise<void> {
+  const item = catalog.items.find((i) => i.code === record.itemCode);
+  if (!item || record.partyKeys.length === 0 || record.version > 1) return;
+  const date = shanghaiDate(record.foundAt);
+  const later = await tx
+    .selectFrom('ledger')
+    .innerJoin('records', 'records.id', 'ledger.record_id')
+    .select(['records.id', 'records.latest_version'])
+    .where('ledger.party_key', 'in', record.partyKeys)
+    .where('ledger.item_code', '=', record.itemCode)
+    .where('ledger.found_date', '>', date)
+    .where('ledger.found_date', '<=', addMonths(date, item.lookbackMonths))
+    .where('ledger.branch', 'in', ['firstOffence', 'pendingCorrection'])
+    .where('records.id', '!=', record.id)
+    .distinct()
+    .execute();
+  for (const r of later) {
+    const v = await tx
+      .selectFrom('record_versions')
+      .select(['flags', 'body'])
+      .where('record_id', '=', r.id)
+      .where('version', '=', r.latest_version)
+      .executeTakeFirstOrThrow();
+    const body = JSON.parse(v.body) as LockedRecord;
+    if (body.firstOffenceCheck.priors.some((p) => p.recordId === record.id)) continue;
+    const flags = JSON.parse(v.flags) as Flag[];
+    if (flags.some((f) => f.code === 'priorMissed')) continue;
+    flags.push({
+      code: 'priorMissed',
+      message: `后同步的记录显示该当事人在 ${date} 已有同一事项记录`,
+    });
+    await tx
+      .updateTable('record_versions')
+      .set({ flags: JSON.stringify(flags) })
+      .where('record_id', '=', r.id)
+      .where('version', '=', r.latest_version)
+      .execute();
+    await tx.updateTable('records').set({ flagged: 1 }).where('id', '=', r.id).execute();
+  }
+}
+
+/** Non-provisional numbers that are not in any block reserved for the record's device. */
+async function unreservedNumbers(tx: Tx, record: LockedRecord): Promise<string[]> {
+  const numbers = record.documents.filter((d) => !d.provisional && !isProvisionalNumber(d.number));
+  if (numbers.length === 0) return [];
+  const blocks = await tx
+    .selectFrom('number_blocks')
+    .select(['doc_type', 'year', 'first', 'last', 'format'])
+    .where('device_id', '=', record.deviceId)
+    .execute();
+  const valid = new Set<string>();
+  for (const b of blocks) {
+    const format = JSON.parse(b.format) as Parameters<typeof formatDocNumber>[0];
+    for (let s = b.first; s <= b.last; s++)
+      valid.add(`${b.doc_type}|${formatDocNumber(format, b.year, s)}`);
+  }
+  return numbers.filter((d) => !valid.has(`${d.docType}|${d.number}`)).map((d) => d.number);
+}
+
+export async function numberFormat(tx: Db | Tx, bureauId: string, docType: DocType) {
+  const row = await tx
+    .selectFrom('number_formats')
+    .selectAll()
+    .where('bureau_id', '=', bureauId)
+    .where('doc_type', '=', docType)
+    .executeTakeFirst();
+  return row
+    ? { template: row.template, prefix: row.prefix, word: row.word, width: row.width }
+    : { template: DEFAULT_TEMPLATE, prefix: '', word: DEFAULT_TYPE_WORDS[docType], width: 4 };
+}
+
+/** Replaces provisional numbers with real ones from the bureau's counter; idempotent per document. */
+async function assignProvisionalNumbers(tx: Tx, record: LockedRecord, at: string) {
+  const provisional = record.documents.filter(
+    (d) => d.provisional || isProvisionalNumber(d.number),
+  );
+  const out: { documentId: string; docType: DocType; provisional: string; assigned: string }[] = [];
+  if (provisional.length === 0) return out;
+  const bureau = await tx
+    .selectFrom('squads')
+    .select('bureau_id')
+    .where('id', '=', record.squadId)
+    .executeTakeFirstOrThrow();
+  for (const d of provisional) {
+    const known = await tx
+      .selectFrom('provisional_numbers')
+      .select('assigned')
+      .where('document_id', '=', d.id)
+      .executeTakeFirst();
+    if (known) {
+      out.push({
+        documentId: d.id,
+        docType: d.docType,
+        provisional: d.number,
+        assigned: known.assigned,
+      });
+      continue;
+    }
+    const year = shanghaiYear(record.completedAt);
+    const serial = await takeSerials(tx, bureau.bureau_id, d.docType, year, 1);
+    const assigned = formatDocNumber(
+      await numberFormat(tx, bureau.bureau_id, d.docType),
+      year,
+      serial,
+    );
+    await tx
+      .insertInto('provisional_numbers')
+      .values({
+        record_id: record.id,
+        document_id: d.id,
+        doc_type: d.docType,
+        provisional: d.number,
+        assigned,
+        assigned_at: at,
+      })
+      .execute();
+    out.push({ documentId: d.id, docType: d.docType, provisional: d.number, assigned });
+  }
+  return out;
+}
+
+/** Takes `count` consecutive serials from the bureau's counter for a type and year. */
+export async function takeSerials(
+  tx: Tx,
+  bureauId: string,
+  docType: string,
+  year: number,
+  count: number,
+): Promise<number> {
+  return nextCounter(tx, `number:${bureauId}:${docType}:${year}`, count);
+}

@@ -1,0 +1,108 @@
+import { uuidv7 } from '$lib/domain/uuid';
+import type { Review } from '$lib/sync/contract';
+import type { SessionUser } from '../auth/types';
+import type { Db } from '../db/db';
+import { HttpError } from '../http';
+import { audit } from '../repos/audit';
+import { appendChanges } from '../repos/changes';
+import { canReview, recordRow } from '../repos/records';
+
+export type ReviewInput = {
+  recordId: string;
+  action: Review['action'];
+  comment: string;
+  checklist: Record<string, boolean>;
+};
+
+const NEXT_STATE = { approve: 'approved', return: 'returned', escalate: 'escalated' } as const;
+
+/**
+ * A supervisor's decision on the latest version of a record. The two officers receive it on their
+ * next pull (one change each), and the audit log keeps it; all in one transaction.
+ */
+export async function reviewRecord(
+  db: Db,
+  user: SessionUser,
+  input: ReviewInput,
+  options: { ip?: string | null; now?: string } = {},
+): Promise<Review> {
+  const row = await recordRow(db, input.recordId);
+  if (!row) throw new HttpError(404, 'notFound', '记录不存在');
+  if (!canReview(user, row)) throw new HttpError(403, 'forbidden', '无权审核此记录');
+  if (row.review_state !== 'pending') {
+    throw new HttpError(409, 'alreadyReviewed', '该记录当前版本已审核，等待执法队员修改后再审');
+  }
+  const comment = input.comment.trim();
+  if ((input.action === 'return' || input.action === 'escalate') && comment.length === 0) {
+    throw new HttpError(400, 'commentRequired', '退回或转一般程序时必须填写意见');
+  }
+  const at = options.now ?? new Date().toISOString();
+  const review: Review = {
+    id: uuidv7(Date.parse(at)),
+    version: row.latest_version,
+    action: input.action,
+    comment,
+    reviewerId: user.id,
+    reviewerName: user.realName,
+    checklist: input.checklist,
+    createdAt: at,
+  };
+  await db.transaction().execute(async (tx) => {
+    // Guard against two reviewers acting at once: only a still-pending version moves on.
+    const updated = await tx
+      .updateTable('records')
+      .set({
+        review_state: NEXT_STATE[input.action],
+        ...(input.action === 'escalate' ? { follow_up: 'escalated' } : {}),
+        updated_at: at,
+      })
+      .where('id', '=', row.id)
+      .where('review_state', '=', 'pending')
+      .where('latest_version', '=', row.latest_version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      throw new HttpError(409, 'alreadyReviewed', '该记录刚被其他人审核或已有新版本，请刷新');
+    }
+    await tx
+      .insertInto('reviews')
+      .values({
+        id: review.id,
+        record_id: row.id,
+        version: review.version,
+        reviewer_id: user.id,
+        action: input.action,
+        comment,
+        checklist: JSON.stringify(input.checklist),
+        created_at: at,
+      })
+      .execute();
+    const payload = {
+      review: {
+        id: review.id,
+        recordId: row.id,
+        version: review.version,
+        action: input.action,
+        comment,
+        reviewerName: user.realName,
+        reviewState: NEXT_STATE[input.action],
+      },
+    };
+    await appendChanges(
+      tx,
+      [...new Set([row.officer1_id, row.officer2_id])].map((userId) => ({
+        kind: 'review' as const,
+        userId,
+        at,
+        payload,
+      })),
+    );
+    await audit(tx, {
+      userId: user.id,
+      action: `review.${input.action}`,
+      target: row.id,
+      detail: { version: review.version, comment },
+      ip: options.ip ?? null,
+    });
+  });
+  return review;
+}

@@ -1,0 +1,323 @@
+import { z } from 'zod';
+import { catalogSchema, itemCodeSchema } from '../domain/catalog';
+import { BRANCH_RESULTS, priorRecordSchema } from '../domain/evaluate';
+import { SHA256_HEX } from '../domain/integrity';
+import { numberBlockSchema } from '../domain/numbering';
+import { partySchema } from '../domain/party';
+import { DOC_TYPES, FOLLOW_UP_STATES, lockedRecordSchema } from '../domain/record';
+import { UUID } from '../domain/uuid';
+
+/**
+ * The wire contract between the phone, the console and the server: one zod schema per request
+ * and response. The server validates with these, the client parses what it receives with these,
+ * and /api/openapi.json is generated from them.
+ */
+
+export const sha256Schema = z.string().regex(SHA256_HEX, '应为 64 位小写十六进制 SHA-256');
+export const uuidSchema = z.string().regex(UUID, '应为 UUID');
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((d) => d >= '2000-01-01' && d <= '2100-12-31', '日期超出范围');
+
+export const issueSchema = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type WireIssue = z.infer<typeof issueSchema>;
+
+export const apiErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(issueSchema).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+// ---------------------------------------------------------------- health
+
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  db: z.enum(['sqlite', 'postgres']),
+});
+
+// ---------------------------------------------------------------- auth
+
+export const ROLE_VALUES = ['officer', 'supervisor', 'admin'] as const;
+
+export const loginRequestSchema = z
+  .object({
+    username: z.string().trim().min(1).max(64),
+    password: z.string().min(1).max(256),
+    deviceId: uuidSchema.optional(),
+  })
+  .strict();
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+const squadRefSchema = z.object({ id: z.string(), name: z.string(), district: z.string() });
+export const rosterEntrySchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  certificateNo: z.string(),
+});
+
+export const meSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: z.enum(ROLE_VALUES),
+  realName: z.string(),
+  certificateNo: z.string().nullable(),
+  squad: squadRefSchema.nullable(),
+  supervisedSquads: z.array(squadRefSchema),
+  bureau: z.object({ id: z.string(), name: z.string(), shortName: z.string() }),
+  /** Officers of the user's squad, cached on the phone to pick the second officer offline. */
+  roster: z.array(rosterEntrySchema),
+  deviceId: uuidSchema.nullable(),
+});
+export type Me = z.infer<typeof meSchema>;
+
+// ---------------------------------------------------------------- sync push
+
+export const MAX_PUSH_RECORDS = 100;
+export const MAX_PUSH_BYTES = 2 * 1024 * 1024;
+
+export const pushRequestSchema = z
+  .object({
+    deviceId: uuidSchema,
+    /** Each record is validated on its own, so one bad record never blocks the others. */
+    records: z.array(z.unknown()).min(1).max(MAX_PUSH_RECORDS),
+  })
+  .strict();
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const FLAG_CODES = [
+  'evaluationMismatch',
+  'priorMissed',
+  'provisionalNumber',
+  'numberNotReserved',
+] as const;
+export const flagSchema = z.object({
+  code: z.enum(FLAG_CODES),
+  message: z.string(),
+});
+export type Flag = z.infer<typeof flagSchema>;
+
+export const assignedNumberSchema = z.object({
+  documentId: uuidSchema,
+  docType: z.enum(DOC_TYPES),
+  provisional: z.string(),
+  assigned: z.string(),
+});
+
+export const pushResultSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('accepted'),
+    id: z.string(),
+    version: z.number().int(),
+    serverHash: sha256Schema,
+    receivedAt: z.string(),
+    flags: z.array(flagSchema),
+    assignedNumbers: z.array(assignedNumberSchema),
+  }),
+  z.object({
+    status: z.literal('duplicate'),
+    id: z.string(),
+    version: z.number().int(),
+    serverHash: sha256Schema,
+    receivedAt: z.string(),
+  }),
+  z.object({
+    status: z.literal('conflict'),
+    id: z.string(),
+    version: z.number().int(),
+    message: z.string(),
+  }),
+  z.object({
+    status: z.literal('missingBlobs'),
+    id: z.string(),
+    version: z.number().int(),
+    missing: z.array(sha256Schema),
+  }),
+  z.object({
+    status: z.literal('rejected'),
+    id: z.string().nullable(),
+    version: z.number().int().nullable(),
+    message: z.string(),
+    issues: z.array(issueSchema),
+  }),
+]);
+export type PushResult = z.infer<typeof pushResultSchema>;
+
+export const pushResponseSchema = z.object({ results: z.array(pushResultSchema) });
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+// ---------------------------------------------------------------- sync pull
+
+export const REVIEW_ACTIONS = ['approve', 'return', 'escalate'] as const;
+export const REVIEW_STATES = ['pending', 'returned', 'approved', 'escalated'] as const;
+
+export const pullQuerySchema = z
+  .object({
+    cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
+
+export const ledgerEntrySchema = priorRecordSchema.extend({ district: z.string() });
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+export const changeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal('review'),
+    at: z.string(),
+    review: z.object({
+      id: z.string(),
+      recordId: z.string(),
+      version: z.number().int(),
+      action: z.enum(REVIEW_ACTIONS),
+      comment: z.string(),
+      reviewerName: z.string(),
+      reviewState: z.enum(REVIEW_STATES),
+    }),
+  }),
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal('catalog'),
+    at: z.string(),
+    catalog: catalogSchema,
+  }),
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal('ledger'),
+    at: z.string(),
+    entry: ledgerEntrySchema,
+  }),
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal('numberBlock'),
+    at: z.string(),
+    deviceId: uuidSchema,
+    block: numberBlockSchema,
+  }),
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal('numberAssigned'),
+    at: z.string(),
+    recordId: z.string(),
+    number: assignedNumberSchema,
+  }),
+]);
+export type Change = z.infer<typeof changeSchema>;
+
+export const pullResponseSchema = z.object({
+  cursor: z.number().int(),
+  more: z.boolean(),
+  changes: z.array(changeSchema),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+// ---------------------------------------------------------------- numbers
+
+export const reserveRequestSchema = z
+  .object({
+    deviceId: uuidSchema,
+    docType: z.enum(DOC_TYPES),
+    count: z.number().int().min(1).max(200),
+  })
+  .strict();
+export const reserveResponseSchema = z.object({ block: numberBlockSchema });
+
+// ---------------------------------------------------------------- ledger (online first-offence check)
+
+export const ledgerQuerySchema = z
+  .object({
+    party: z.union([
+      z.string().min(3).max(300),
+      z.array(z.string().min(3).max(300)).min(1).max(10),
+    ]),
+    item: itemCodeSchema.optional(),
+  })
+  .strict();
+export const ledgerResponseSchema = z.object({ entries: z.array(ledgerEntrySchema) });
+
+// ---------------------------------------------------------------- records (console, city platform)
+
+export const recordsQuerySchema = z
+  .object({
+    from: localDate.optional(),
+    to: localDate.optional(),
+    squad: z.string().max(64).optional(),
+    item: itemCodeSchema.optional(),
+    state: z.enum(REVIEW_STATES).optional(),
+    branch: z.enum([...BRANCH_RESULTS, 'undetermined']).optional(),
+    followUp: z.enum(FOLLOW_UP_STATES).optional(),
+    officer: z.string().max(64).optional(),
+    flagged: z.enum(['1', '0']).optional(),
+    q: z.string().trim().max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type RecordsQuery = z.infer<typeof recordsQuerySchema>;
+
+/** A party as lists show it: identifiers masked. */
+export const maskedPartySchema = partySchema;
+
+export const recordSummarySchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  foundAt: z.string(),
+  squadId: z.string(),
+  squadName: z.string(),
+  officers: z.array(z.string()),
+  itemCode: z.string(),
+  itemName: z.string(),
+  branch: z.string().nullable(),
+  reviewState: z.enum(REVIEW_STATES),
+  followUp: z.enum(FOLLOW_UP_STATES),
+  reinspectionDue: z.string().nullable(),
+  party: maskedPartySchema,
+  address: z.string(),
+  flagged: z.boolean(),
+});
+export type RecordSummary = z.infer<typeof recordSummarySchema>;
+
+export const recordsResponseSchema = z.object({
+  items: z.array(recordSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const reviewSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  action: z.enum(REVIEW_ACTIONS),
+  comment: z.string(),
+  reviewerId: z.string(),
+  reviewerName: z.string(),
+  checklist: z.record(z.string(), z.boolean()),
+  createdAt: z.string(),
+});
+export type Review = z.infer<typeof reviewSchema>;
+
+export const recordVersionInfoSchema = z.object({
+  version: z.number().int(),
+  contentHash: sha256Schema,
+  receivedAt: z.string(),
+  deviceId: z.string(),
+  pushedBy: z.string(),
+  flags: z.array(flagSchema),
+});
+
+export const recordDetailSchema = z.object({
+  record: lockedRecordSchema,
+  reviewState: z.enum(REVIEW_STATES),
+  followUp: z.enum(FOLLOW_UP_STATES),
+  versions: z.array(recordVersionInfoSchema),
+  reviews: z.array(reviewSchema),
+  /** Hash the server recomputed from what it stored; equals record.contentHash when intact. */
+  serverHash: sha256Schema,
+});
+export type RecordDetail = z.infer<typeof recordDetailSchema>;
+
+export const recordParamsSchema = z.object({ id: uuidSchema });
+export const blobParamsSchema = z.object({ sha256: sha256Schema });

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/api';
+import { query } from '../support/db';
+import { DATABASES, startServer, type TestServer } from '../support/server';
+
+describe.each(DATABASES)('demo data on %s', (db) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ db, env: { DEMO_SEED: '1' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('prints every demo account with its squad and the password', () => {
+    const out = server.output();
+    for (const name of [
+      'admin',
+      'supervisor1',
+      'supervisor2',
+      ...Array.from({ length: 8 }, (_, i) => `officer${i + 1}`),
+    ]) {
+      expect(out).toContain(name);
+    }
+    expect(out).toContain('金安区中队');
+    expect(out).toContain('password / 密码: demo1234');
+  });
+
+  it('seeds at least 300 records across squads, items, branches, review and follow-up states', async () => {
+    const stats = await query(server, async (run) => ({
+      records: Number((await run('select count(*) as n from records'))[0]?.n),
+      squads: (await run('select distinct squad_id from records')).length,
+      items: (await run('select distinct item_code from records')).length,
+      branches: (await run('select distinct branch from records')).map((r) => r.branch),
+      review: (await run('select distinct review_state from records')).map((r) => r.review_state),
+      followUp: (await run('select distinct follow_up from records')).map((r) => r.follow_up),
+      repeats: Number(
+        (
+          await run(
+            'select count(*) as n from (select party_key from ledger group by party_key, item_code having count(*) > 1) t',
+          )
+        )[0]?.n,
+      ),
+      officers: Number(
+        (
+          await run(
+            `select count(*) as n from users where role = 'officer' and certificate_no is not null`,
+          )
+        )[0]?.n,
+      ),
+    }));
+    expect(stats.records).toBeGreaterThanOrEqual(300);
+    expect(stats.squads).toBe(4);
+    expect(stats.items).toBeGreaterThan(10);
+    expect(stats.branches).toEqual(
+      expect.arrayContaining(['mild', 'firstOffence', 'ineligible', 'pendingCorrection']),
+    );
+    expect(stats.review).toEqual(expect.arrayContaining(['pending', 'approved', 'returned']));
+    expect(stats.followUp).toEqual(
+      expect.arrayContaining(['none', 'pending', 'corrected', 'escalated']),
+    );
+    expect(stats.repeats).toBeGreaterThan(0);
+    expect(stats.officers).toBe(8);
+  });
+
+  it('serves the demo to a supervisor through the API', async () => {
+    const c = new ApiClient(server.url);
+    await c.login('supervisor1');
+    const list = await c.json<{ items: { squadName: string }[]; nextCursor: string | null }>(
+      'GET',
+      '/api/records?limit=20',
+    );
+    expect(list.body.items.length).toBe(20);
+    expect(new Set(list.body.items.map((i) => i.squadName))).toEqual(
+      new Set(['金安区中队', '裕安区中队']),
+    );
+    expect(list.body.nextCursor).not.toBeNull();
+  });
+
+  it('never seeds over existing data', async () => {
+    const again = await startServer({
+      db,
+      dataDir: server.dataDir,
+      databaseUrl: server.databaseUrl ?? undefined,
+      env: { DEMO_SEED: '1' },
+    });
+    try {
+      expect(again.output()).toContain('existing data kept');
+    } finally {
+      await again.stop();
+    }
+    const n = await query(server, (run) => run('select count(*) as n from users'));
+    expect(Number(n[0]?.n)).toBe(11);
+  });
+});

@@ -1,0 +1,251 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amendmentOf, lockRecord } from '$lib/domain/record';
+import type { Change, PullResponse } from '$lib/sync/contract';
+import { ApiClient, sha256, tinyPng, uploadedRecord } from '../support/api';
+import { query, rowCounts } from '../support/db';
+import { prior } from '../support/factories';
+import { DATABASES, startServer, type TestServer } from '../support/server';
+
+describe.each(DATABASES)('sync API on %s', (db) => {
+  let server: TestServer;
+  let officer: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    officer = new ApiClient(server.url);
+    await officer.login('officer1');
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('accepts a record, and a replay is a duplicate that changes nothing', async () => {
+    const { record } = await uploadedRecord(officer);
+    const first = await officer.push([record]);
+    expect(first.status).toBe(200);
+    expect(first.body.results[0]).toMatchObject({
+      status: 'accepted',
+      id: record.id,
+      version: 1,
+      serverHash: record.contentHash,
+    });
+    const before = await rowCounts(server);
+    const replay = await officer.push([record]);
+    expect(replay.body.results[0]).toMatchObject({
+      status: 'duplicate',
+      id: record.id,
+      serverHash: record.contentHash,
+    });
+    expect(await rowCounts(server)).toEqual(before);
+  });
+
+  it('stores exactly one copy when the same push arrives twice at the same moment', async () => {
+    const { record } = await uploadedRecord(officer);
+    const results = await Promise.all([
+      officer.push([record]),
+      officer.push([record]),
+      officer.push([record]),
+    ]);
+    const statuses = results.map((r) => r.body.results[0]?.status).sort();
+    expect(statuses).toEqual(['accepted', 'duplicate', 'duplicate']);
+    const rows = await query(server, (run) =>
+      run(`select count(*) as n from record_versions where record_id = $1`, [record.id]),
+    );
+    expect(Number(rows[0]?.n)).toBe(1);
+    const ledger = await query(server, (run) =>
+      run(`select count(*) as n from ledger where record_id = $1`, [record.id]),
+    );
+    expect(Number(ledger[0]?.n)).toBe(record.partyKeys.length);
+  });
+
+  it('reports a conflict for different content under the same id and version', async () => {
+    const { record } = await uploadedRecord(officer);
+    await officer.push([record]);
+    const { record: other } = await uploadedRecord(officer, {
+      id: record.id,
+      facts: '另一份内容：当事人在路口摆摊。',
+    });
+    const before = await rowCounts(server);
+    const r = await officer.push([other]);
+    expect(r.body.results[0]).toMatchObject({ status: 'conflict', id: record.id, version: 1 });
+    expect(await rowCounts(server)).toEqual(before);
+  });
+
+  it('lists missing evidence first, accepts after the upload', async () => {
+    const { record, hashes, files } = await uploadedRecord(officer, { upload: false });
+    const r1 = await officer.push([record]);
+    expect(r1.body.results[0]).toMatchObject({ status: 'missingBlobs' });
+    expect(new Set(r1.body.results[0]?.missing as string[])).toEqual(new Set(hashes));
+    for (const f of files) {
+      const head = await officer.request('HEAD', `/api/blobs/${sha256(f)}`);
+      expect(head.status).toBe(404);
+      await officer.upload(f);
+      expect((await officer.request('HEAD', `/api/blobs/${sha256(f)}`)).status).toBe(200);
+    }
+    const r2 = await officer.push([record]);
+    expect(r2.body.results[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('rejects a blob whose bytes do not match its hash and keeps nothing', async () => {
+    const bytes = tinyPng('mismatch');
+    const wrong = sha256('something else');
+    const before = await rowCounts(server);
+    const res = await officer.request('PUT', `/api/blobs/${wrong}`, { body: bytes });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ code: 'hashMismatch' });
+    expect(await rowCounts(server)).toEqual(before);
+    const blobs = join(server.dataDir, 'blobs');
+    expect(existsSync(join(blobs, wrong.slice(0, 2), wrong.slice(2, 4), wrong))).toBe(false);
+    expect(existsSync(join(blobs, 'tmp')) ? readdirSync(join(blobs, 'tmp')) : []).toEqual([]);
+  });
+
+  it('serves an uploaded file back byte for byte', async () => {
+    const { record, files } = await uploadedRecord(officer);
+    await officer.push([record]);
+    const res = await officer.request('GET', `/api/blobs/${sha256(files[0] as Uint8Array)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(files[0]);
+  });
+
+  it('judges each record on its own: one bad record does not block the others', async () => {
+    const good = await uploadedRecord(officer);
+    const bad = { ...(await uploadedRecord(officer)).record, facts: '' };
+    const r = await officer.push([bad, good.record, { id: 'x' }]);
+    expect(r.body.results.map((x) => x.status)).toEqual(['rejected', 'accepted', 'rejected']);
+    expect(r.body.results[0]).toMatchObject({ id: bad.id, message: '记录格式不正确' });
+  });
+
+  it('rejects a record whose hash does not match its content', async () => {
+    const { record } = await uploadedRecord(officer);
+    const r = await officer.push([{ ...record, facts: record.facts + '（篡改）' }]);
+    expect(r.body.results[0]).toMatchObject({
+      status: 'rejected',
+      message: expect.stringContaining('哈希') as unknown,
+    });
+  });
+
+  it('refuses records of other officers and unregistered devices', async () => {
+    const other = new ApiClient(server.url);
+    await other.login('officer3');
+    const { record } = await uploadedRecord(officer);
+    const r = await other.push([{ ...record, deviceId: other.deviceId }]);
+    expect(r.body.results[0]?.status).toBe('rejected');
+    const unknownDevice = await officer.push([record], '0190a0b0-0000-7000-8000-00000000dead');
+    expect(unknownDevice.status).toBe(403);
+  });
+
+  it('flags a record whose evaluation does not follow from its answers, and a missed prior', async () => {
+    // The phone claims first offence although its own history shows a prior: server re-evaluates.
+    const { record } = await uploadedRecord(officer);
+    const tampered = structuredClone(record);
+    tampered.firstOffenceCheck.priors = [
+      prior({ itemCode: record.itemCode, partyKeys: record.partyKeys, date: '2026-10-01' }),
+    ];
+    const { contentHash: _h, ...content } = tampered;
+    void _h;
+    const locked = await lockRecord(content);
+    const r = await officer.push([locked]);
+    expect(r.body.results[0]).toMatchObject({ status: 'accepted' });
+    const flags = (r.body.results[0]?.flags as { code: string }[]).map((f) => f.code);
+    expect(flags).toContain('evaluationMismatch');
+
+    // Same party and item again, and the device did not see the first one.
+    const { record: again } = await uploadedRecord(officer, { party: record.party });
+    const r2 = await officer.push([again]);
+    expect((r2.body.results[0]?.flags as { code: string }[]).map((f) => f.code)).toContain(
+      'priorMissed',
+    );
+  });
+
+  it('accepts an amendment as a new version chained to the old one', async () => {
+    const { record } = await uploadedRecord(officer);
+    await officer.push([record]);
+    const v2 = await lockRecord({
+      ...amendmentOf(record, '补充当事人陈述'),
+      facts: record.facts + '补充。',
+    });
+    const r = await officer.push([v2]);
+    expect(r.body.results[0]).toMatchObject({ status: 'accepted', version: 2 });
+    const detail = await officer.json<{
+      versions: { version: number }[];
+      record: { version: number };
+    }>('GET', `/api/records/${record.id}`);
+    expect(detail.body.record.version).toBe(2);
+    expect(detail.body.versions.map((v) => v.version)).toEqual([1, 2]);
+    // A version 3 that skips the chain is refused.
+    const broken = await lockRecord({
+      ...amendmentOf(v2, 'x'),
+      previousVersionHash: 'a'.repeat(64),
+    });
+    expect((await officer.push([broken])).body.results[0]?.status).toBe('conflict');
+  });
+
+  it('pull returns each change exactly once, in order, across pages and new writes', async () => {
+    const reader = new ApiClient(server.url);
+    await reader.login('officer2');
+    const seen: Change[] = [];
+    let cursor = 0;
+    const drain = async () => {
+      for (;;) {
+        const r = await reader.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}&limit=3`);
+        expect(r.status).toBe(200);
+        seen.push(...r.body.changes);
+        expect(r.body.cursor).toBeGreaterThanOrEqual(cursor);
+        cursor = r.body.cursor;
+        if (!r.body.more) break;
+      }
+    };
+    await drain();
+    for (let i = 0; i < 4; i++) await officer.push([(await uploadedRecord(officer)).record]);
+    await drain();
+    await drain();
+    const seqs = seen.map((c) => c.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(seen.filter((c) => c.kind === 'ledger').length).toBeGreaterThanOrEqual(4);
+    expect(seen.some((c) => c.kind === 'catalog')).toBe(true);
+    // Everything visible to this officer in the database was delivered.
+    const rows = await query(server, (run) =>
+      run(
+        `select seq from changes where broadcast = 1 or user_id = 'u-officer2' or district = '金安区' order by seq`,
+      ),
+    );
+    expect(seqs).toEqual(rows.map((r) => Number(r.seq)));
+  });
+
+  it('reserves number blocks that never overlap, also when requested concurrently', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        officer.json<{ block: { first: number; last: number; year: number } }>(
+          'POST',
+          '/api/numbers/reserve',
+          {
+            deviceId: officer.deviceId,
+            docType: 'noPenaltyDecision',
+            count: 7,
+          },
+        ),
+      ),
+    );
+    expect(replies.every((r) => r.status === 201)).toBe(true);
+    const ranges = replies.map((r) => r.body.block).sort((a, b) => a.first - b.first);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i]!.first).toBe(ranges[i - 1]!.last + 1);
+    expect(ranges[0]!.last - ranges[0]!.first + 1).toBe(7);
+  });
+
+  it('answers the online first-offence lookup by party key without names', async () => {
+    const { record } = await uploadedRecord(officer);
+    await officer.push([record]);
+    const key = encodeURIComponent(record.partyKeys[0] ?? '');
+    const r = await officer.json<{ entries: { recordId: string; date: string }[] }>(
+      'GET',
+      `/api/ledger?party=${key}&item=${record.itemCode}`,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.entries.map((e) => e.recordId)).toContain(record.id);
+    expect(JSON.stringify(r.body)).not.toContain('欧阳娜娜');
+  });
+});
