@@ -19,6 +19,6 @@ const env = {
   ORIGIN: process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? '3000'}`,
 };
 console.log(`[demo] starting on http://localhost:${env.PORT} (data in ${env.DATA_DIR})`);
-const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env });
+const server = spawn(process.execPath, ['scripts/start.js'], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

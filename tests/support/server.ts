@@ -90,7 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   }
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['build/index.js'], {
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.js'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -50,9 +50,13 @@ export async function ingestRecords(
   const results: PushResult[] = [];
   await db.transaction().execute(async (tx) => {
     results.length = 0;
+    const changes: ChangeInput[] = [];
     for (const p of prepared) {
-      results.push(p.kind === 'result' ? p.result : await store(tx, p.record, p.catalog, options));
+      results.push(p.kind === 'result' ? p.result : await store(tx, p.record, p.catalog, options, changes));
     }
+    // Appended once, last: the change counter is the last lock a push takes, as in every other
+    // writer, so concurrent writers cannot deadlock on it.
+    await appendChanges(tx, changes);
   });
   return results;
 }
@@ -158,6 +162,7 @@ async function store(
   record: LockedRecord,
   catalog: Catalog,
   options: IngestOptions,
+  changes: ChangeInput[],
 ): Promise<PushResult> {
   const receivedAt = options.now ?? new Date().toISOString();
   const existing = await tx
@@ -305,7 +310,6 @@ async function store(
   // The first-offence ledger holds one row per party key of the record's latest version.
   await tx.deleteFrom('ledger').where('record_id', '=', record.id).execute();
   const date = shanghaiDate(record.foundAt);
-  const changes: ChangeInput[] = [];
   if (record.partyKeys.length > 0) {
     await tx
       .insertInto('ledger')
@@ -349,7 +353,6 @@ async function store(
       });
     }
   }
-  await appendChanges(tx, changes);
   await flagLaterRecords(tx, record, catalog);
 
   return {
