@@ -36,6 +36,8 @@ export default ts.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
       ],
+      // Patrolbook is always served at the origin root (no paths.base), so plain hrefs are exact.
+      'svelte/no-navigation-without-resolve': 'off',
       'no-restricted-syntax': [
         'error',
         { selector: 'TSEnumDeclaration', message: 'Use a union of literals, not enum.' },
@@ -77,6 +79,16 @@ export default ts.config(
       '/client/',
       '^dexie$',
     ]),
+  },
+  {
+    files: ['src/service-worker.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ['./tsconfig.sw.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
   },
   {
     // App.* namespaces are merged by SvelteKit, which needs interfaces.

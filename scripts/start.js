@@ -9,5 +9,7 @@ if (!existsSync(new URL('../build/index.js', import.meta.url))) {
   process.exit(1);
 }
 const maxBlob = Number(process.env.MAX_BLOB_BYTES ?? 15 * 1024 * 1024);
-process.env.BODY_SIZE_LIMIT ??= String(Number.isFinite(maxBlob) ? maxBlob + 1024 * 1024 : 16 * 1024 * 1024);
+process.env.BODY_SIZE_LIMIT ??= String(
+  Number.isFinite(maxBlob) ? maxBlob + 1024 * 1024 : 16 * 1024 * 1024,
+);
 await import('../build/index.js');

@@ -33,13 +33,19 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two server instances sharing Post
     const cb = new ApiClient(b.url);
     Object.assign(cb, { cookie: (ca as unknown as { cookie: string }).cookie });
     const reqs = Array.from({ length: 16 }, (_, i) =>
-      (i % 2 ? ca : cb).json<{ block: { first: number; last: number } }>('POST', '/api/numbers/reserve', {
-        deviceId: ca.deviceId,
-        docType: 'orderToCorrect',
-        count: 5,
-      }),
+      (i % 2 ? ca : cb).json<{ block: { first: number; last: number } }>(
+        'POST',
+        '/api/numbers/reserve',
+        {
+          deviceId: ca.deviceId,
+          docType: 'orderToCorrect',
+          count: 5,
+        },
+      ),
     );
-    const blocks = (await Promise.all(reqs)).map((r) => r.body.block).sort((x, y) => x.first - y.first);
+    const blocks = (await Promise.all(reqs))
+      .map((r) => r.body.block)
+      .sort((x, y) => x.first - y.first);
     for (let i = 1; i < blocks.length; i++) expect(blocks[i]!.first).toBe(blocks[i - 1]!.last + 1);
   });
 
@@ -47,7 +53,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two server instances sharing Post
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const c = new ApiClient(i % 2 ? a.url : b.url);
-      statuses.push((await c.json('POST', '/api/auth/login', { username: 'officer5', password: `x${i}` })).status);
+      statuses.push(
+        (await c.json('POST', '/api/auth/login', { username: 'officer5', password: `x${i}` }))
+          .status,
+      );
     }
     expect(statuses.at(-1)).toBe(429);
   });
@@ -56,11 +65,19 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two server instances sharing Post
     const ca = new ApiClient(a.url);
     await ca.login('officer1');
     const cb = new ApiClient(b.url);
-    Object.assign(cb, { cookie: (ca as unknown as { cookie: string }).cookie, deviceId: ca.deviceId });
+    Object.assign(cb, {
+      cookie: (ca as unknown as { cookie: string }).cookie,
+      deviceId: ca.deviceId,
+    });
     const { record } = await uploadedRecord(ca);
     const [ra, rb] = await Promise.all([ca.push([record]), cb.push([record])]);
-    expect([ra.body.results[0]?.status, rb.body.results[0]?.status].sort()).toEqual(['accepted', 'duplicate']);
-    const rows = await query(a, (run) => run('select count(*) as n from record_versions where record_id = $1', [record.id]));
+    expect([ra.body.results[0]?.status, rb.body.results[0]?.status].sort()).toEqual([
+      'accepted',
+      'duplicate',
+    ]);
+    const rows = await query(a, (run) =>
+      run('select count(*) as n from record_versions where record_id = $1', [record.id]),
+    );
     expect(Number(rows[0]?.n)).toBe(1);
   });
 });

@@ -106,11 +106,19 @@ describe.each(DATABASES)('sync API on %s', (db) => {
     for (let i = 0; i < bytes.length; i += 4096) bytes[i] = (i / 4096) % 251;
     bytes.set([0xff, 0xd8, 0xff, 0xe0], 0);
     const sha = sha256(bytes);
-    const res = await officer.request('PUT', `/api/blobs/${sha}`, { body: bytes, headers: { 'content-type': 'image/jpeg' } });
+    const res = await officer.request('PUT', `/api/blobs/${sha}`, {
+      body: bytes,
+      headers: { 'content-type': 'image/jpeg' },
+    });
     expect(res.status).toBe(201);
-    const again = await officer.request('PUT', `/api/blobs/${sha}`, { body: bytes, headers: { 'content-type': 'image/jpeg' } });
+    const again = await officer.request('PUT', `/api/blobs/${sha}`, {
+      body: bytes,
+      headers: { 'content-type': 'image/jpeg' },
+    });
     expect(again.status).toBe(200);
-    const rows = await query(server, (run) => run(`select size, mime from blobs where sha256 = $1`, [sha]));
+    const rows = await query(server, (run) =>
+      run(`select size, mime from blobs where sha256 = $1`, [sha]),
+    );
     expect(rows).toEqual([{ size: 5 * 1024 * 1024, mime: 'image/jpeg' }]);
   });
 

@@ -160,6 +160,8 @@ export const reinspectionSchema = z
     dueDate: localDate,
     doneAt: instant.optional(),
     officers: z.tuple([officerRefSchema, officerRefSchema]).optional(),
+    /** The re-inspecting officers' signatures on the re-inspection record. */
+    signatures: z.tuple([signatureSchema, signatureSchema]).optional(),
     result: z.enum(['corrected', 'notCorrected']).optional(),
     note: z.string().max(1000).optional(),
   })
@@ -390,4 +392,20 @@ export function requiredDocuments(
   if (r.reinspection?.result) docs.push('reinspectionRecord');
   docs.push('proofOfService');
   return docs;
+}
+
+/** Every file a record references by hash: evidence photos and signature images. */
+export function referencedBlobs(
+  r: Pick<LockedRecord, 'evidence' | 'signatures'> & {
+    reinspection?: LockedRecord['reinspection'];
+  },
+): string[] {
+  const out = new Set<string>();
+  for (const s of r.reinspection?.signatures ?? []) out.add(s.sha256);
+  for (const e of r.evidence) out.add(e.sha256);
+  for (const s of r.signatures.officers) out.add(s.sha256);
+  const p = r.signatures.party;
+  if (p.kind === 'signed') out.add(p.signature.sha256);
+  if (p.kind === 'refused') out.add(p.witness.signature.sha256);
+  return [...out];
 }

@@ -107,3 +107,8 @@ export function monthKey(value: Date | string): string {
   const date = typeof value === 'string' && LOCAL_DATE.test(value) ? value : shanghaiDate(value);
   return date.slice(0, 7);
 }
+
+/** The current instant as ISO-8601 UTC (for timestamps that are not shown to people). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

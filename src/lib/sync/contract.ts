@@ -321,3 +321,55 @@ export type RecordDetail = z.infer<typeof recordDetailSchema>;
 
 export const recordParamsSchema = z.object({ id: uuidSchema });
 export const blobParamsSchema = z.object({ sha256: sha256Schema });
+
+// ---------------------------------------------------------------- export file (phone -> console)
+
+/**
+ * "Export unsynced records": one file with the records and their evidence, for a phone that
+ * cannot reach the server for a long time. The console imports it through the same ingest path
+ * as a push, so importing it twice changes nothing.
+ */
+export const exportFileSchema = z
+  .object({
+    format: z.literal('patrolbook-export'),
+    version: z.literal(1),
+    exportedAt: z.string(),
+    deviceId: uuidSchema,
+    officer: z.object({ userId: z.string(), name: z.string() }),
+    records: z.array(z.unknown()).max(5000),
+    blobs: z
+      .array(
+        z
+          .object({
+            sha256: sha256Schema,
+            mime: z.string().max(50),
+            base64: z.string(),
+          })
+          .strict(),
+      )
+      .max(50_000),
+  })
+  .strict();
+export type ExportFile = z.infer<typeof exportFileSchema>;
+
+// ---------------------------------------------------------------- review (console, city platform)
+
+/** The automatic-fail items a reviewer checks (REFERENCE §6). */
+export const REVIEW_CHECKS = [
+  'twoOfficers',
+  'factsAndEvidence',
+  'lawApplied',
+  'procedure',
+  'educationRecorded',
+  'commitmentSigned',
+  'reinspectionOnTime',
+] as const;
+
+export const reviewRequestSchema = z
+  .object({
+    action: z.enum(REVIEW_ACTIONS),
+    comment: z.string().trim().max(2000).default(''),
+    checklist: z.partialRecord(z.enum(REVIEW_CHECKS), z.boolean()).default({}),
+  })
+  .strict();
+export type ReviewRequest = z.infer<typeof reviewRequestSchema>;

@@ -17,6 +17,8 @@ import {
   recordsResponseSchema,
   reserveRequestSchema,
   reserveResponseSchema,
+  reviewRequestSchema,
+  reviewSchema,
 } from './contract';
 
 /**
@@ -154,6 +156,17 @@ export const ENDPOINTS: EndpointSpec[] = [
     query: recordsQuerySchema,
     response: recordsResponseSchema,
     errors: [400, 401],
+  },
+  {
+    method: 'post',
+    path: '/api/records/{id}/reviews',
+    summary: '审核：通过、退回（附意见）或转一般程序',
+    auth: 'user',
+    params: recordParamsSchema,
+    body: reviewRequestSchema,
+    response: reviewSchema,
+    status: 201,
+    errors: [400, 401, 403, 404, 409],
   },
   {
     method: 'get',

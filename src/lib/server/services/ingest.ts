@@ -9,6 +9,7 @@ import { partyDisplayName } from '$lib/domain/party';
 import {
   lockedRecordSchema,
   recordContentHash,
+  referencedBlobs,
   type DocType,
   type LockedRecord,
 } from '$lib/domain/record';
@@ -52,7 +53,9 @@ export async function ingestRecords(
     results.length = 0;
     const changes: ChangeInput[] = [];
     for (const p of prepared) {
-      results.push(p.kind === 'result' ? p.result : await store(tx, p.record, p.catalog, options, changes));
+      results.push(
+        p.kind === 'result' ? p.result : await store(tx, p.record, p.catalog, options, changes),
+      );
     }
     // Appended once, last: the change counter is the last lock a push takes, as in every other
     // writer, so concurrent writers cannot deadlock on it.
@@ -145,16 +148,6 @@ async function prepare(db: Db, item: unknown, options: IngestOptions): Promise<P
     };
   }
   return { kind: 'record', record, catalog };
-}
-
-export function referencedBlobs(r: LockedRecord): string[] {
-  const s = new Set<string>();
-  for (const e of r.evidence) s.add(e.sha256);
-  for (const o of r.signatures.officers) s.add(o.sha256);
-  const p = r.signatures.party;
-  if (p.kind === 'signed') s.add(p.signature.sha256);
-  if (p.kind === 'refused') s.add(p.witness.signature.sha256);
-  return [...s];
 }
 
 async function store(

@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import { apiErrorSchema } from '$lib/sync/contract';
+
+/** An API failure with the server's Chinese message, or a network failure (status 0). */
+export class ApiFailure extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+  get offline(): boolean {
+    return this.status === 0;
+  }
+}
+
+async function failureOf(res: Response): Promise<ApiFailure> {
+  try {
+    const body = apiErrorSchema.safeParse(await res.json());
+    if (body.success) return new ApiFailure(res.status, body.data.code, body.data.message);
+  } catch {
+    // not JSON
+  }
+  return new ApiFailure(res.status, 'http', `服务器返回错误 ${res.status}`);
+}
+
+export async function request(
+  path: string,
+  init: RequestInit = {},
+  timeoutMs = 30_000,
+): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const res = await fetch(path, {
+      credentials: 'same-origin',
+      ...init,
+      signal: controller.signal,
+    });
+    if (!res.ok && res.status !== 404) throw await failureOf(res);
+    return res;
+  } catch (e) {
+    if (e instanceof ApiFailure) throw e;
+    throw new ApiFailure(0, 'network', '网络不可用或服务器无响应');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A JSON call whose response is parsed with the contract's schema (zod at every boundary). */
+export async function call<T extends z.ZodType>(
+  schema: T,
+  path: string,
+  options: { method?: string; json?: unknown; timeoutMs?: number } = {},
+): Promise<z.infer<T>> {
+  const res = await request(
+    path,
+    {
+      method: options.method ?? (options.json === undefined ? 'GET' : 'POST'),
+      ...(options.json === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.json) }),
+    },
+    options.timeoutMs,
+  );
+  if (res.status === 404) throw await failureOf(res);
+  const parsed = schema.safeParse(await res.json());
+  if (!parsed.success)
+    throw new ApiFailure(res.status, 'badResponse', '服务器返回的数据格式不正确');
+  return parsed.data;
+}

@@ -1,0 +1,200 @@
+import Dexie, { type Table } from 'dexie';
+import type { Catalog } from '$lib/domain/catalog';
+import type { ChecklistAnswers, PriorRecord } from '$lib/domain/evaluate';
+import type { NumberBlock } from '$lib/domain/numbering';
+import type { Party } from '$lib/domain/party';
+import type {
+  DocumentRef,
+  Education,
+  Evidence,
+  FirstOffenceCheck,
+  LockedRecord,
+  OfficerRef,
+  PartySignature,
+  Place,
+  Signature,
+} from '$lib/domain/record';
+import type { Flag, Review } from '$lib/sync/contract';
+
+/**
+ * The phone's database. Versions are only ever added (each with its upgrade), never edited: a
+ * phone may skip several app releases between two starts.
+ */
+
+/** What the officer is typing: everything optional until the record is finished. */
+export type Draft = {
+  id: string;
+  kind: 'new' | 'amend' | 'reinspect';
+  /** For amendments and re-inspections: the locked version being replaced. */
+  base: LockedRecord | null;
+  createdAt: string;
+  updatedAt: string;
+  step: number;
+  catalogVersion: string;
+  itemCode: string | null;
+  foundAt: string;
+  source: LockedRecord['source'];
+  place: Partial<Place> & { address?: string };
+  party: Partial<Party> & { kind?: Party['kind'] };
+  facts: string;
+  answers: ChecklistAnswers;
+  firstOffenceCheck: FirstOffenceCheck | null;
+  education: Partial<Education>;
+  evidence: Evidence[];
+  secondOfficer: OfficerRef | null;
+  /** Re-inspection: the officer re-inspecting with the signed-in one. */
+  secondOfficerForReinspection: OfficerRef | null;
+  signatures: {
+    party: PartySignature | null;
+    officers: [Signature | null, Signature | null];
+  };
+  /** Re-inspection flow only. */
+  reinspection?: {
+    result: 'corrected' | 'notCorrected' | null;
+    note: string;
+    signatures: [Signature | null, Signature | null];
+  };
+  /** Numbers taken when finishing started; reused if finishing is retried after a crash. */
+  issuedDocuments?: DocumentRef[];
+};
+
+export type LocalReviewState = 'completed' | 'synced' | 'returned' | 'approved' | 'escalated';
+export type SyncStatus = 'waiting' | 'synced' | 'conflict' | 'rejected';
+
+export type LocalRecord = {
+  id: string;
+  version: number;
+  record: LockedRecord;
+  /** Whether this is the newest local version of the record. */
+  latest: 0 | 1;
+  state: LocalReviewState;
+  syncStatus: SyncStatus;
+  /** The server's reason for a conflict or rejection, shown to the officer. */
+  syncMessage: string | null;
+  flags: Flag[];
+  reviews: Review[];
+  foundDate: string;
+  followUp: LockedRecord['followUp'];
+  /** Re-inspection due date while follow-up is pending (index added in version 2). */
+  dueDate?: string | null;
+  assignedNumbers: { documentId: string; assigned: string }[];
+};
+
+export type EvidenceBlob = {
+  sha256: string;
+  /** Bytes as an ArrayBuffer: stored reliably by every IndexedDB implementation. */
+  bytes: ArrayBuffer;
+  mime: string;
+  size: number;
+  createdAt: string;
+  uploaded: 0 | 1;
+};
+
+export type OutboxRow = {
+  seq?: number;
+  recordId: string;
+  version: number;
+  createdAt: string;
+  attempts: number;
+  /** held: the server answered conflict or rejected; only an amendment moves it on. */
+  status: 'pending' | 'held';
+  lastError: string | null;
+};
+
+export type CatalogRow = { versionId: string; effectiveFrom: string; catalog: Catalog };
+export type LedgerRow = {
+  recordId: string;
+  partyKey: string;
+  itemCode: string;
+  date: string;
+  squadId: string | null;
+  branch: string | null;
+  source: 'local' | 'server';
+};
+export type BlockRow = NumberBlock & { deviceId: string };
+export type SettingRow = { key: string; value: unknown };
+export type IssuedDocument = DocumentRef & { recordId: string };
+
+export class PatrolDb extends Dexie {
+  drafts!: Table<Draft, string>;
+  records!: Table<LocalRecord, [string, number]>;
+  evidence!: Table<EvidenceBlob, string>;
+  outbox!: Table<OutboxRow, number>;
+  catalogs!: Table<CatalogRow, string>;
+  ledger!: Table<LedgerRow, [string, string]>;
+  numberBlocks!: Table<BlockRow, string>;
+  settings!: Table<SettingRow, string>;
+
+  constructor(name = 'patrolbook') {
+    super(name);
+    defineVersions(this);
+  }
+}
+
+/** Every schema version, in order; tests open a database at each one. */
+export const SCHEMA_VERSIONS: { version: number; define: (db: Dexie) => void }[] = [
+  {
+    version: 1,
+    define: (db) =>
+      db.version(1).stores({
+        drafts: 'id, updatedAt',
+        records: '[id+version], id, latest, state, foundDate, followUp',
+        evidence: 'sha256, uploaded',
+        outbox: '++seq, [recordId+version], status',
+        catalogs: 'versionId, effectiveFrom',
+        ledger: '[recordId+partyKey], partyKey, recordId',
+        numberBlocks: 'id, [docType+year]',
+        settings: 'key',
+      }),
+  },
+  {
+    // Re-inspections due/overdue are listed by date: index the due date of pending records.
+    version: 2,
+    define: (db) =>
+      db
+        .version(2)
+        .stores({ records: '[id+version], id, latest, state, foundDate, followUp, dueDate' })
+        .upgrade((tx) =>
+          tx
+            .table<LocalRecord>('records')
+            .toCollection()
+            .modify((r) => {
+              r.dueDate =
+                r.followUp === 'pending' ? (r.record.reinspection?.dueDate ?? null) : null;
+            }),
+        ),
+  },
+];
+
+export function defineVersions(db: Dexie, upTo = Infinity): void {
+  for (const v of SCHEMA_VERSIONS) if (v.version <= upTo) v.define(db);
+}
+
+let instance: PatrolDb | null = null;
+export function db(): PatrolDb {
+  instance ??= new PatrolDb();
+  return instance;
+}
+
+/** Local first-offence lookup: prior records sharing any of the party's keys. */
+export async function localPriors(database: PatrolDb, keys: string[]): Promise<PriorRecord[]> {
+  if (keys.length === 0) return [];
+  const rows = await database.ledger.where('partyKey').anyOf(keys).toArray();
+  const byRecord = new Map<string, PriorRecord>();
+  for (const r of rows) {
+    const p = byRecord.get(r.recordId);
+    if (p) p.partyKeys.push(r.partyKey);
+    else {
+      byRecord.set(r.recordId, {
+        recordId: r.recordId,
+        itemCode: r.itemCode,
+        partyKeys: [r.partyKey],
+        date: r.date,
+        ...(r.squadId ? { squadId: r.squadId } : {}),
+        branch: r.branch,
+        source: r.source,
+      });
+    }
+  }
+  return [...byRecord.values()];
+}

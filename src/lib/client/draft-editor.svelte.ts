@@ -1,0 +1,73 @@
+import type { Catalog, CatalogItem } from '$lib/domain/catalog';
+import type { Evaluation } from '$lib/domain/evaluate';
+import { findItem } from '$lib/domain/catalog';
+import { nowIso } from '$lib/domain/time';
+import type { Draft, PatrolDb } from './db';
+import { evaluateDraft } from './records';
+
+/**
+ * One draft being edited. Every change is written to IndexedDB shortly after it is made (and at
+ * once when the page is hidden), so a reload or a crash resumes where the officer was.
+ */
+export class DraftEditor {
+  readonly catalog: Catalog;
+  draft = $state<Draft>() as Draft;
+  dirty = $state(false);
+  savedAt = $state<string | null>(null);
+  saveError = $state<string | null>(null);
+  readonly evaluation: Evaluation | null = $derived.by(() =>
+    evaluateDraft(this.draft, this.catalog),
+  );
+  readonly item: CatalogItem | null = $derived.by(() =>
+    this.draft.itemCode ? (findItem(this.catalog, this.draft.itemCode) ?? null) : null,
+  );
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private db: PatrolDb;
+  private onDirty: (dirty: boolean) => void;
+
+  constructor(
+    db: PatrolDb,
+    draft: Draft,
+    catalog: Catalog,
+    onDirty: (dirty: boolean) => void = () => undefined,
+  ) {
+    this.db = db;
+    this.catalog = catalog;
+    this.onDirty = onDirty;
+    this.draft = draft;
+  }
+
+  /** Applies a change and schedules the save. */
+  update(change: (d: Draft) => void): void {
+    change(this.draft);
+    this.draft.updatedAt = nowIso();
+    this.markDirty(true);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.save(), 300);
+  }
+
+  private markDirty(dirty: boolean) {
+    this.dirty = dirty;
+    this.onDirty(dirty);
+  }
+
+  async save(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.dirty) return;
+    try {
+      const snapshot: Draft = $state.snapshot(this.draft);
+      // Keep numbers already taken for this draft (see finishDraft).
+      const stored = await this.db.drafts.get(snapshot.id);
+      await this.db.drafts.put({
+        ...snapshot,
+        ...(stored?.issuedDocuments ? { issuedDocuments: stored.issuedDocuments } : {}),
+      });
+      this.savedAt = nowIso();
+      this.saveError = null;
+      this.markDirty(false);
+    } catch (e) {
+      this.saveError = `草稿保存失败：${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+}

@@ -1,0 +1,232 @@
+import { catalogInForce, type Catalog } from '$lib/domain/catalog';
+import { shanghaiDate } from '$lib/domain/time';
+import { meSchema, type Me } from '$lib/sync/contract';
+import { i18n } from '$lib/i18n/locale.svelte';
+import { ApiFailure, call, request } from './api';
+import { db, type PatrolDb } from './db';
+import { hashPin, validPin, verifyPin } from './pin';
+import { pwa } from './pwa.svelte';
+import { deviceId, getSetting, setSetting } from './settings';
+import { requestPersistence, storageInfo, type StorageInfo } from './storage';
+import { backoffMs, SyncEngine, type SyncPhase } from './sync/engine';
+
+export type Gate = 'loading' | 'login' | 'setPin' | 'locked' | 'ready';
+
+const UNLOCK_KEY = 'patrolbook.unlockedAt';
+const UNLOCK_MINUTES = 30;
+const SYNC_INTERVAL_MS = 3 * 60_000;
+
+/**
+ * The officer app's state: who is signed in, whether the app is unlocked, the network, the sync
+ * engine and what waits in the outbox. One instance, shared by the field pages.
+ */
+class FieldApp {
+  gate = $state<Gate>('loading');
+  me = $state<Me | null>(null);
+  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  syncPhase = $state<SyncPhase>('idle');
+  lastSyncAt = $state<string | null>(null);
+  lastSyncError = $state<string | null>(null);
+  waiting = $state(0);
+  held = $state(0);
+  storage = $state<StorageInfo>({ persisted: null, usage: null, quota: null });
+  catalog = $state<Catalog | null>(null);
+  /** A draft has input not yet written to IndexedDB (the update prompt waits for it). */
+  dirtyDraft = $state(false);
+  /** The wizard or re-inspection form is open: the app never switches version under it. */
+  draftOpen = $state(false);
+
+  private engine: SyncEngine | null = null;
+  private failures = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private started = false;
+
+  get database(): PatrolDb {
+    return db();
+  }
+
+  get uploading(): boolean {
+    return this.syncPhase === 'uploading' || this.syncPhase === 'pushing';
+  }
+
+  async init(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const database = this.database;
+    const locale = await getSetting(database, 'locale');
+    if (locale && locale !== i18n.locale) i18n.toggle();
+    this.engine = new SyncEngine(database, (phase) => (this.syncPhase = phase));
+    window.addEventListener('online', () => {
+      this.online = true;
+      this.failures = 0;
+      void this.sync();
+    });
+    window.addEventListener('offline', () => (this.online = false));
+    pwa.register();
+    await this.refresh();
+    const me = await getSetting(database, 'me');
+    const pin = await getSetting(database, 'pin');
+    this.me = me ?? null;
+    if (!me) this.gate = 'login';
+    else if (!pin) this.gate = 'setPin';
+    else if (this.recentlyUnlocked()) this.gate = 'ready';
+    else this.gate = 'locked';
+    if (this.gate === 'ready') this.afterUnlock();
+  }
+
+  private recentlyUnlocked(): boolean {
+    const at = Number(sessionStorage.getItem(UNLOCK_KEY) ?? 0);
+    return Date.now() - at < UNLOCK_MINUTES * 60_000;
+  }
+
+  /** Keeps the unlock alive while the officer is using the app. */
+  touch(): void {
+    if (this.gate === 'ready') sessionStorage.setItem(UNLOCK_KEY, String(Date.now()));
+  }
+
+  async login(username: string, password: string): Promise<string | null> {
+    try {
+      const device = await deviceId(this.database);
+      const me = await call(meSchema, '/api/auth/login', {
+        json: { username, password, deviceId: device },
+      });
+      if (me.role !== 'officer') {
+        return '此应用供执法队员使用；中队长和管理员请使用后台 /console';
+      }
+      const previous = await getSetting(this.database, 'me');
+      if (previous && previous.id !== me.id) {
+        // Another officer's data on a shared phone is never mixed with this one's.
+        return '此手机上还有其他队员的数据，请该队员先同步并退出登录';
+      }
+      await setSetting(this.database, 'me', me);
+      this.me = me;
+      const persisted = await requestPersistence();
+      await setSetting(this.database, 'persisted', persisted === true);
+      // Fetch the notice font now, so the service worker keeps it for printing offline.
+      void fetch('/fonts/wqy-microhei-subset.ttf').catch(() => undefined);
+      await this.sync();
+      this.gate = (await getSetting(this.database, 'pin')) ? 'ready' : 'setPin';
+      if (this.gate === 'ready') this.afterUnlock();
+      return null;
+    } catch (e) {
+      if (e instanceof ApiFailure)
+        return e.offline ? '首次登录需要联网，请连接网络后重试' : e.message;
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  async setPin(pin: string, confirm: string): Promise<string | null> {
+    if (pin !== confirm) return '两次输入的 PIN 不一致';
+    if (!validPin(pin)) return 'PIN 须为 6 位数字，且不能是重复或连续数字';
+    await setSetting(this.database, 'pin', await hashPin(pin));
+    await setSetting(this.database, 'pinFailures', 0);
+    this.gate = 'ready';
+    this.afterUnlock();
+    return null;
+  }
+
+  async unlock(pin: string): Promise<string | null> {
+    const stored = await getSetting(this.database, 'pin');
+    if (!stored) {
+      this.gate = 'setPin';
+      return null;
+    }
+    const failures = (await getSetting(this.database, 'pinFailures')) ?? 0;
+    if (failures >= 10) return 'PIN 错误次数过多，请联网重新登录';
+    if (!(await verifyPin(pin, stored))) {
+      await setSetting(this.database, 'pinFailures', failures + 1);
+      return `PIN 不正确（还可尝试 ${9 - failures} 次）`;
+    }
+    await setSetting(this.database, 'pinFailures', 0);
+    this.gate = 'ready';
+    this.afterUnlock();
+    return null;
+  }
+
+  lock(): void {
+    sessionStorage.removeItem(UNLOCK_KEY);
+    this.gate = 'locked';
+  }
+
+  private afterUnlock(): void {
+    this.touch();
+    void this.loadCatalog();
+    void this.sync();
+    void pwa.checkForUpdate();
+  }
+
+  async loadCatalog(): Promise<void> {
+    const rows = await this.database.catalogs.toArray();
+    const inForce =
+      catalogInForce(rows, shanghaiDate(new Date())) ??
+      rows.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
+    this.catalog = inForce?.catalog ?? null;
+  }
+
+  async catalogVersion(versionId: string): Promise<Catalog | null> {
+    return (await this.database.catalogs.get(versionId))?.catalog ?? null;
+  }
+
+  async refresh(): Promise<void> {
+    const database = this.database;
+    this.waiting = await database.outbox.where('status').equals('pending').count();
+    this.held = await database.outbox.where('status').equals('held').count();
+    this.lastSyncAt = (await getSetting(database, 'lastSyncAt')) ?? null;
+    this.lastSyncError = (await getSetting(database, 'lastSyncError')) ?? null;
+    this.storage = await storageInfo();
+  }
+
+  /** Runs a sync now; on failure retries with backoff. Safe to call at any time. */
+  async sync(): Promise<void> {
+    if (!this.engine || !this.me) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!navigator.onLine) {
+      this.online = false;
+      return;
+    }
+    try {
+      await this.engine.run();
+      this.failures = 0;
+      await this.loadCatalog();
+    } catch (e) {
+      this.failures++;
+      if (e instanceof ApiFailure && e.status === 401) this.lastSyncError = e.message;
+    } finally {
+      await this.refresh();
+      const delay = this.failures > 0 ? backoffMs(this.failures) : SYNC_INTERVAL_MS;
+      this.timer = setTimeout(() => void this.sync(), delay);
+    }
+  }
+
+  /** Logout on a shared phone: refused while records wait, unless they were exported. */
+  async logout(options: { exported: boolean }): Promise<string | null> {
+    await this.refresh();
+    if ((this.waiting > 0 || this.held > 0) && !options.exported) {
+      return `还有 ${this.waiting + this.held} 条记录未同步。请先联网同步，或先导出未同步记录再退出`;
+    }
+    try {
+      await request('/api/auth/logout', { method: 'POST' });
+    } catch {
+      // Offline: the server session expires on its own; the local data is removed below.
+    }
+    const database = this.database;
+    await database.transaction('rw', database.tables, async () => {
+      for (const t of database.tables) {
+        if (t.name !== 'settings') await t.clear();
+      }
+      await database.settings.where('key').noneOf(['deviceId', 'locale']).delete();
+    });
+    sessionStorage.removeItem(UNLOCK_KEY);
+    this.me = null;
+    this.gate = 'login';
+    await this.refresh();
+    return null;
+  }
+
+  async setLocale(): Promise<void> {
+    await setSetting(this.database, 'locale', i18n.toggle());
+  }
+}
+
+export const field = new FieldApp();

@@ -1,0 +1,44 @@
+import { Workbox } from 'workbox-window';
+import { dev } from '$app/environment';
+
+/**
+ * Service-worker registration and the update prompt. A waiting new version is announced; the app
+ * switches only when the officer accepts, and never while a draft has unsaved input or an upload
+ * is running (the caller says which via `canSwitch`).
+ */
+class Pwa {
+  updateWaiting = $state(false);
+  registered = $state(false);
+  private wb: Workbox | null = null;
+
+  register(): void {
+    if (!('serviceWorker' in navigator) || this.wb) return;
+    this.wb = new Workbox('/service-worker.js', { type: dev ? 'module' : 'classic' });
+    this.wb.addEventListener('waiting', () => {
+      this.updateWaiting = true;
+    });
+    this.wb.addEventListener('controlling', () => {
+      window.location.reload();
+    });
+    this.wb
+      .register()
+      .then(() => {
+        this.registered = true;
+      })
+      .catch((e: unknown) => console.warn('service worker registration failed', e));
+  }
+
+  /** Asks the browser for a newer worker (on start and every hour). */
+  async checkForUpdate(): Promise<void> {
+    await this.wb?.update();
+  }
+
+  /** Returns false (and switches nothing) when the caller is not ready. */
+  accept(canSwitch: boolean): boolean {
+    if (!canSwitch || !this.wb) return false;
+    this.wb.messageSkipWaiting();
+    return true;
+  }
+}
+
+export const pwa = new Pwa();

@@ -1,0 +1,50 @@
+import { uuidv7 } from '$lib/domain/uuid';
+import { meSchema, type Me } from '$lib/sync/contract';
+import type { PatrolDb } from './db';
+import type { PinHash } from './pin';
+
+/** Typed access to the settings table; values read back are validated where they matter. */
+export type Settings = {
+  deviceId: string;
+  me: Me;
+  pin: PinHash;
+  pinFailures: number;
+  pullCursor: number;
+  lastSyncAt: string;
+  lastSyncError: string | null;
+  provisionalCounter: number;
+  locale: 'zh-CN' | 'en';
+  persisted: boolean;
+};
+
+export async function getSetting<K extends keyof Settings>(
+  db: PatrolDb,
+  key: K,
+): Promise<Settings[K] | undefined> {
+  const row = await db.settings.get(key);
+  if (!row) return undefined;
+  if (key === 'me') {
+    const parsed = meSchema.safeParse(row.value);
+    return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
+  }
+  return row.value as Settings[K];
+}
+
+export async function setSetting<K extends keyof Settings>(
+  db: PatrolDb,
+  key: K,
+  value: Settings[K],
+): Promise<void> {
+  await db.settings.put({ key, value });
+}
+
+/** The device id, created once per browser profile and registered with the server at login. */
+export async function deviceId(db: PatrolDb): Promise<string> {
+  return db.transaction('rw', db.settings, async () => {
+    const existing = await getSetting(db, 'deviceId');
+    if (existing) return existing;
+    const id = uuidv7();
+    await setSetting(db, 'deviceId', id);
+    return id;
+  });
+}

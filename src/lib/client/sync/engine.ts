@@ -1,0 +1,320 @@
+import { catalogSchema } from '$lib/domain/catalog';
+import { RESERVE_COUNT, LOW_WATER_MARK, remainingFor } from '$lib/domain/numbering';
+import { DOC_TYPES, referencedBlobs, type LockedRecord } from '$lib/domain/record';
+import { shanghaiYear } from '$lib/domain/time';
+import {
+  MAX_PUSH_RECORDS,
+  meSchema,
+  pullResponseSchema,
+  pushResponseSchema,
+  reserveResponseSchema,
+  type Change,
+  type PushResult,
+} from '$lib/sync/contract';
+import { ApiFailure, call, request } from '../api';
+import type { LocalRecord, PatrolDb } from '../db';
+import { deviceId, getSetting, setSetting } from '../settings';
+
+/**
+ * The sync engine: evidence first (HEAD, then PUT only what is missing), then records in
+ * batches, then pull. Every step can be repeated safely: the server deduplicates by content hash
+ * and (id, version), and an outbox row is removed only after `accepted` or `duplicate`.
+ */
+
+export type SyncPhase = 'idle' | 'uploading' | 'pushing' | 'pulling' | 'reserving';
+export type SyncReport = {
+  uploaded: number;
+  accepted: number;
+  duplicates: number;
+  held: number;
+  pulled: number;
+};
+
+const MAX_BATCH_BYTES = 1_500_000;
+
+export class SyncEngine {
+  phase: SyncPhase = 'idle';
+  private running: Promise<SyncReport> | null = null;
+
+  constructor(
+    private db: PatrolDb,
+    private onPhase: (phase: SyncPhase) => void = () => undefined,
+  ) {}
+
+  /** One full sync; concurrent calls share the run in progress. */
+  run(): Promise<SyncReport> {
+    this.running ??= this.runOnce().finally(() => {
+      this.running = null;
+      this.setPhase('idle');
+    });
+    return this.running;
+  }
+
+  private setPhase(phase: SyncPhase) {
+    this.phase = phase;
+    this.onPhase(phase);
+  }
+
+  private async runOnce(): Promise<SyncReport> {
+    const report: SyncReport = { uploaded: 0, accepted: 0, duplicates: 0, held: 0, pulled: 0 };
+    try {
+      const outbox = await this.db.outbox.where('status').equals('pending').sortBy('seq');
+      const records: LocalRecord[] = [];
+      for (const row of outbox) {
+        const r = await this.db.records.get([row.recordId, row.version]);
+        if (r) records.push(r);
+      }
+      this.setPhase('uploading');
+      report.uploaded = await this.uploadEvidence(records.map((r) => r.record));
+      this.setPhase('pushing');
+      await this.push(records, report);
+      this.setPhase('pulling');
+      report.pulled = await this.pull();
+      this.setPhase('reserving');
+      await this.topUpNumbers();
+      await this.refreshMe();
+      await setSetting(this.db, 'lastSyncAt', new Date().toISOString());
+      await setSetting(this.db, 'lastSyncError', null);
+      return report;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await setSetting(this.db, 'lastSyncError', message);
+      throw e;
+    }
+  }
+
+  private async uploadEvidence(records: LockedRecord[]): Promise<number> {
+    const hashes = new Set<string>();
+    for (const r of records) for (const h of referencedBlobs(r)) hashes.add(h);
+    let uploaded = 0;
+    for (const sha256 of hashes) {
+      const blob = await this.db.evidence.get(sha256);
+      if (!blob || blob.uploaded === 1) continue;
+      const head = await request(`/api/blobs/${sha256}`, { method: 'HEAD' });
+      if (head.status === 404) {
+        await request(
+          `/api/blobs/${sha256}`,
+          { method: 'PUT', headers: { 'content-type': blob.mime }, body: blob.bytes },
+          120_000,
+        );
+        uploaded++;
+      }
+      await this.db.evidence.update(sha256, { uploaded: 1 });
+    }
+    return uploaded;
+  }
+
+  private async push(records: LocalRecord[], report: SyncReport): Promise<void> {
+    const device = await deviceId(this.db);
+    let batch: LocalRecord[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const sent = batch;
+      batch = [];
+      bytes = 0;
+      const res = await call(pushResponseSchema, '/api/sync/push', {
+        json: { deviceId: device, records: sent.map((r) => r.record) },
+        timeoutMs: 60_000,
+      });
+      for (const result of res.results) await this.apply(result, report);
+    };
+    for (const r of records) {
+      const size = JSON.stringify(r.record).length * 3;
+      if (batch.length >= MAX_PUSH_RECORDS || bytes + size > MAX_BATCH_BYTES) await flush();
+      batch.push(r);
+      bytes += size;
+    }
+    await flush();
+  }
+
+  /** Applies one push result; the record's state and its outbox row change together. */
+  private async apply(result: PushResult, report: SyncReport): Promise<void> {
+    if (result.id === null || result.version === null) return;
+    const key: [string, number] = [result.id, result.version];
+    await this.db.transaction(
+      'rw',
+      [this.db.records, this.db.outbox, this.db.evidence],
+      async () => {
+        const row = await this.db.outbox
+          .where({ recordId: result.id, version: result.version })
+          .first();
+        switch (result.status) {
+          case 'accepted':
+          case 'duplicate': {
+            const patch: Partial<LocalRecord> = { syncStatus: 'synced', syncMessage: null };
+            const current = await this.db.records.get(key);
+            if (current?.state === 'completed') patch.state = 'synced';
+            if (result.status === 'accepted') {
+              patch.flags = result.flags;
+              patch.assignedNumbers = result.assignedNumbers.map((a) => ({
+                documentId: a.documentId,
+                assigned: a.assigned,
+              }));
+              report.accepted++;
+            } else report.duplicates++;
+            await this.db.records.update(key, patch);
+            if (row?.seq !== undefined) await this.db.outbox.delete(row.seq);
+            break;
+          }
+          case 'missingBlobs':
+            // The server lost or never got these: upload again on the next run.
+            for (const h of result.missing) await this.db.evidence.update(h, { uploaded: 0 });
+            if (row?.seq !== undefined)
+              await this.db.outbox.update(row.seq, {
+                attempts: row.attempts + 1,
+                lastError: '证据文件未上传完成',
+              });
+            break;
+          case 'conflict':
+          case 'rejected': {
+            const message =
+              result.status === 'conflict'
+                ? result.message
+                : `${result.message}${result.issues.length ? '：' + result.issues.map((i) => i.message).join('；') : ''}`;
+            await this.db.records.update(key, { syncStatus: result.status, syncMessage: message });
+            if (row?.seq !== undefined)
+              await this.db.outbox.update(row.seq, {
+                status: 'held',
+                attempts: row.attempts + 1,
+                lastError: message,
+              });
+            report.held++;
+            break;
+          }
+        }
+      },
+    );
+  }
+
+  async pull(): Promise<number> {
+    let cursor = (await getSetting(this.db, 'pullCursor')) ?? 0;
+    let total = 0;
+    for (let page = 0; page < 200; page++) {
+      const res = await call(pullResponseSchema, `/api/sync/pull?cursor=${cursor}&limit=500`);
+      await this.db.transaction(
+        'rw',
+        [this.db.records, this.db.catalogs, this.db.ledger, this.db.numberBlocks, this.db.settings],
+        async () => {
+          for (const change of res.changes) await this.applyChange(change);
+          await setSetting(this.db, 'pullCursor', res.cursor);
+        },
+      );
+      total += res.changes.length;
+      cursor = res.cursor;
+      if (!res.more) break;
+    }
+    return total;
+  }
+
+  private async applyChange(change: Change): Promise<void> {
+    switch (change.kind) {
+      case 'review': {
+        const rows = await this.db.records.where('id').equals(change.review.recordId).toArray();
+        for (const r of rows) {
+          const reviews = r.reviews.some((x) => x.id === change.review.id)
+            ? r.reviews
+            : [
+                ...r.reviews,
+                {
+                  id: change.review.id,
+                  version: change.review.version,
+                  action: change.review.action,
+                  comment: change.review.comment,
+                  reviewerId: '',
+                  reviewerName: change.review.reviewerName,
+                  checklist: {},
+                  createdAt: change.at,
+                },
+              ];
+          const state = r.version === change.review.version ? change.review.reviewState : r.state;
+          await this.db.records.put({
+            ...r,
+            reviews,
+            state: state === 'pending' ? r.state : state,
+          });
+        }
+        break;
+      }
+      case 'catalog': {
+        const catalog = catalogSchema.parse(change.catalog);
+        await this.db.catalogs.put({
+          versionId: catalog.versionId,
+          effectiveFrom: catalog.effectiveFrom,
+          catalog,
+        });
+        break;
+      }
+      case 'ledger': {
+        const e = change.entry;
+        await this.db.ledger.where('recordId').equals(e.recordId).delete();
+        await this.db.ledger.bulkPut(
+          e.partyKeys.map((partyKey) => ({
+            recordId: e.recordId,
+            partyKey,
+            itemCode: e.itemCode,
+            date: e.date,
+            squadId: e.squadId ?? null,
+            branch: e.branch ?? null,
+            source: 'server' as const,
+          })),
+        );
+        break;
+      }
+      case 'numberBlock': {
+        const device = await deviceId(this.db);
+        if (change.deviceId !== device) break;
+        // Keep the local `next`: this phone may already have used numbers of the block.
+        const existing = await this.db.numberBlocks.get(change.block.id);
+        if (!existing) await this.db.numberBlocks.put({ ...change.block, deviceId: device });
+        break;
+      }
+      case 'numberAssigned': {
+        const rows = await this.db.records.where('id').equals(change.recordId).toArray();
+        for (const r of rows) {
+          if (r.assignedNumbers.some((a) => a.documentId === change.number.documentId)) continue;
+          await this.db.records.put({
+            ...r,
+            assignedNumbers: [
+              ...r.assignedNumbers,
+              { documentId: change.number.documentId, assigned: change.number.assigned },
+            ],
+          });
+        }
+        break;
+      }
+    }
+  }
+
+  /** Keeps enough numbers of every type for a few days of work. */
+  async topUpNumbers(now = new Date()): Promise<void> {
+    const me = await getSetting(this.db, 'me');
+    if (me?.role !== 'officer') return;
+    const device = await deviceId(this.db);
+    const year = shanghaiYear(now);
+    const blocks = await this.db.numberBlocks.toArray();
+    for (const docType of DOC_TYPES) {
+      if (remainingFor(blocks, docType, year) >= LOW_WATER_MARK) continue;
+      const res = await call(reserveResponseSchema, '/api/numbers/reserve', {
+        json: { deviceId: device, docType, count: RESERVE_COUNT },
+      });
+      await this.db.numberBlocks.put({ ...res.block, deviceId: device });
+    }
+  }
+
+  private async refreshMe(): Promise<void> {
+    try {
+      const me = await call(meSchema, '/api/auth/me');
+      await setSetting(this.db, 'me', me);
+    } catch (e) {
+      if (e instanceof ApiFailure && e.status === 401)
+        throw new ApiFailure(401, 'unauthenticated', '登录已过期，请联网重新登录');
+    }
+  }
+}
+
+/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … capped at 10 minutes. */
+export function backoffMs(failures: number, random = Math.random): number {
+  const cap = Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
+  return Math.round(cap / 2 + random() * (cap / 2));
+}

@@ -1,0 +1,2 @@
+// Client-rendered; offline, the service worker answers with the app shell.
+export const prerender = false;

@@ -1,0 +1,142 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LockedRecord } from '$lib/domain/record';
+import { ApiClient, sha256 } from '../support/api';
+import { launchProfile } from '../support/browser';
+import { startServer, type TestServer } from '../support/server';
+import { FieldApp, makeJpeg } from './pages/field';
+
+describe('officer app: a whole record offline, then sync', () => {
+  let server: TestServer;
+  let profile: Awaited<ReturnType<typeof launchProfile>>;
+  const dir = mkdtempSync(join(tmpdir(), 'pb-photos-'));
+  const before = join(dir, 'before.jpg');
+  const after = join(dir, 'after.jpg');
+
+  beforeAll(async () => {
+    server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    profile = await launchProfile();
+    await makeJpeg(profile.context, before, 4000, 3000, 1);
+    await makeJpeg(profile.context, after, 3000, 4000, 2);
+  });
+  afterAll(async () => {
+    await profile?.close();
+    await server?.stop();
+  });
+
+  it('opens offline, keeps the draft through a reload, finishes, and syncs byte-identical evidence', async () => {
+    const page = await profile.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const app = new FieldApp(page, server.url);
+    await app.open();
+    await app.login('officer1');
+    await app.waitSynced();
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+      .toBe(true);
+
+    // No network from here on.
+    await profile.context.setOffline(true);
+    await page.reload();
+    await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
+    await expect.poll(() => page.getByTestId('sync-banner').textContent()).toContain('当前离线');
+
+    await app.startPatrol();
+    await app.chooseItem('摆摊', '流动摊点占道经营');
+    await app.next();
+    await app.fillPerson({
+      name: '欧阳娜娜',
+      id: '11010519491231002x',
+      mobile: '13800138000',
+      address: '六安市金安区梅山南路12号',
+      facts: '当事人在人行道上摆摊销售水果，占用面积约2平方米。',
+    });
+    // Identifiers are shown masked once entered.
+    await page.getByLabel('违法事实').click();
+    expect(await page.getByTestId('p-id-masked').textContent()).toBe('1101**********002X');
+    expect(await page.getByTestId('p-mobile-masked').textContent()).toBe('138****8000');
+    await app.next();
+    await page.getByTestId('fo-none').waitFor();
+    expect(await page.getByTestId('fo-sources').textContent()).toContain('仅本机台账');
+    await app.next();
+    await app.answerEligible();
+    await app.next();
+    await app.correctOnTheSpot();
+    await page.getByLabel(/不予处罚的裁量理由/).fill('首次违法，当场改正，态度良好');
+    await expect.poll(() => page.getByTestId('branch').textContent()).toBe('首违不罚');
+    await app.next();
+    await app.educate();
+    await app.next();
+    await app.addPhoto('before', before);
+    await app.addPhoto('after', after);
+
+    // Reload mid-wizard: the draft is intact.
+    await page.getByTestId('save-state').getByText('已自动保存').waitFor();
+    await page.reload();
+    await page.getByTestId('photos').locator('li').nth(1).waitFor();
+    expect(await page.getByTestId('photos').locator('li').count()).toBe(2);
+    await page
+      .getByRole('button', { name: '第2步' })
+      .or(page.getByRole('button', { name: '当事人与现场' }))
+      .click();
+    expect(await page.getByLabel('违法事实').inputValue()).toContain('占用面积约2平方米');
+    await page.getByRole('button', { name: '证据照片' }).click();
+    await app.next();
+
+    await app.signAll('王喆');
+    await app.next();
+    const id = await app.finish();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const numbers = await page.getByTestId('doc-number').allTextContents();
+    expect(numbers.length).toBeGreaterThanOrEqual(4);
+    for (const n of numbers) expect(n).toMatch(/^六城管.+〔\d{4}〕第\d{4}号/);
+    expect(await page.getByTestId('record-state').textContent()).toBe('待同步');
+
+    // Back online: the record and its evidence reach the server.
+    await profile.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect
+      .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
+      .toBe('已同步');
+
+    const api = new ApiClient(server.url);
+    await api.login('officer1');
+    const detail = await api.json<{ record: LockedRecord; versions: unknown[] }>(
+      'GET',
+      `/api/records/${id}`,
+    );
+    expect(detail.status).toBe(200);
+    expect(detail.body.versions).toHaveLength(1);
+    const record = detail.body.record;
+    expect(record.party).toMatchObject({ name: '欧阳娜娜', idNumber: '11010519491231002X' });
+    expect(record.evaluation.branch).toBe('firstOffence');
+    expect(record.evidence.map((e) => e.kind)).toEqual(['before', 'after']);
+    const stored = await page.evaluate(async () => {
+      const open = indexedDB.open('patrolbook');
+      const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
+      const all = await new Promise<{ sha256: string; bytes: ArrayBuffer }[]>((r) => {
+        const req = db.transaction('evidence').objectStore('evidence').getAll();
+        req.onsuccess = () => r(req.result as never);
+      });
+      return all.map((b) => ({ sha256: b.sha256, size: b.bytes.byteLength }));
+    });
+    for (const e of record.evidence) {
+      const res = await api.request('GET', `/api/blobs/${e.sha256}`);
+      expect(res.status).toBe(200);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(sha256(bytes)).toBe(e.sha256);
+      expect(stored.find((s) => s.sha256 === e.sha256)?.size).toBe(bytes.length);
+      expect(Math.max(e.width ?? 0, e.height ?? 0)).toBe(1920);
+    }
+    for (const s of [record.signatures.officers[0], record.signatures.officers[1]]) {
+      expect((await api.request('GET', `/api/blobs/${s.sha256}`)).status).toBe(200);
+    }
+    expect(errors).toEqual([]);
+  });
+});

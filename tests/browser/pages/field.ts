@@ -1,0 +1,181 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Page model of the officer app: what an officer does, in their words, not in selectors. */
+export class FieldApp {
+  constructor(
+    readonly page: Page,
+    readonly base: string,
+  ) {}
+
+  async open(path = '/') {
+    await this.page.goto(this.base + path);
+  }
+
+  async login(username: string, password = 'demo1234', pin = '246810') {
+    await this.page.getByLabel('用户名').fill(username);
+    await this.page.getByLabel('密码').fill(password);
+    await this.page.getByRole('button', { name: '登录' }).click();
+    await this.page.getByLabel('6 位数字 PIN').fill(pin);
+    await this.page.getByLabel('再次输入 PIN').fill(pin);
+    await this.page.getByRole('button', { name: '设置 PIN' }).click();
+    await this.page.getByRole('button', { name: '开始巡查记录' }).waitFor();
+  }
+
+  async unlock(pin = '246810') {
+    await this.page.getByLabel('6 位数字 PIN').fill(pin);
+    await this.page.getByRole('button', { name: '解锁' }).click();
+  }
+
+  /** Waits until the sync banner says everything is synced. */
+  async waitSynced(timeout = 60_000) {
+    await this.page.getByTestId('sync-banner').getByText('全部已同步').waitFor({ timeout });
+  }
+
+  async startPatrol() {
+    await this.page.getByRole('button', { name: '开始巡查记录' }).click();
+    await this.page.getByLabel('搜索事项').waitFor();
+  }
+
+  async next() {
+    await this.page.getByRole('button', { name: '下一步' }).click();
+  }
+
+  async chooseItem(search: string, name: string) {
+    await this.page.getByLabel('搜索事项').fill(search);
+    await this.page
+      .getByRole('button', { name: new RegExp(name) })
+      .first()
+      .click();
+    await this.page.getByTestId('chosen-item').waitFor();
+  }
+
+  async fillPerson(p: {
+    name: string;
+    id: string;
+    mobile: string;
+    address: string;
+    facts: string;
+  }) {
+    await this.page.getByRole('button', { name: '个人', exact: true }).click();
+    await this.page.getByLabel('姓名').fill(p.name);
+    await this.page.getByLabel('身份证号').fill(p.id);
+    await this.page.getByLabel('手机号').fill(p.mobile);
+    await this.page.getByLabel('违法地点').fill(p.address);
+    await this.page.getByLabel('违法事实').fill(p.facts);
+  }
+
+  /** Answers every yes/no question of the conditions step the way that keeps the item eligible. */
+  async answerEligible() {
+    for (const group of await this.page.getByRole('group').all()) {
+      const absent = group.getByRole('button', { name: '不存在', exact: true });
+      if ((await absent.count()) > 0) {
+        await absent.click();
+        continue;
+      }
+      const yes = group.getByRole('button', { name: '是', exact: true });
+      if ((await yes.count()) > 0) await yes.click();
+    }
+  }
+
+  async correctOnTheSpot() {
+    await this.page.getByRole('button', { name: '当场改正', exact: true }).click();
+    await this.page
+      .getByRole('group', { name: /当事人是否已当场改正/ })
+      .getByRole('button', { name: '已当场改正' })
+      .click();
+    const commitment = this.page.getByRole('group', { name: /告知承诺书/ });
+    if ((await commitment.count()) > 0)
+      await commitment.getByRole('button', { name: '已签署' }).click();
+  }
+
+  async educate() {
+    await this.page.getByRole('button', { name: '说服教育' }).click();
+    await this.page.getByLabel('当事人陈述').fill('知道了，马上收摊。');
+  }
+
+  async addPhoto(kind: 'before' | 'after', file: string) {
+    const count = await this.page.getByTestId('photos').locator('li').count();
+    await this.page.getByTestId(`photo-input-${kind}`).setInputFiles(file);
+    await expect
+      .poll(() => this.page.getByTestId('photos').locator('li').count(), { timeout: 30_000 })
+      .toBe(count + 1);
+  }
+
+  async draw(padTestId: string) {
+    const pad = this.page.getByTestId(padTestId);
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    if (!box) throw new Error(`no pad ${padTestId}`);
+    await this.page.mouse.move(box.x + 20, box.y + box.height / 2);
+    await this.page.mouse.down();
+    for (let i = 1; i <= 12; i++) {
+      await this.page.mouse.move(box.x + 20 + i * 18, box.y + box.height / 2 + (i % 2 ? -25 : 25), {
+        steps: 3,
+      });
+    }
+    await this.page.mouse.up();
+  }
+
+  async signAll(secondOfficer: string) {
+    const select = this.page.getByLabel('第二名执法人员');
+    const value = await select.evaluate(
+      (el, name) =>
+        [...(el as HTMLSelectElement).options].find((o) => o.text.includes(name))?.value ?? '',
+      secondOfficer,
+    );
+    await select.selectOption(value);
+    await this.draw('sig-party-pad');
+    await this.page.getByRole('button', { name: '确认签名' }).first().click();
+    await this.page.getByTestId('party-signature-status').waitFor();
+    await this.draw('sig-officer1-pad');
+    await this.page.getByRole('button', { name: '确认签名' }).nth(1).click();
+    await this.page.getByTestId('officer1-signature-status').waitFor();
+    await this.draw('sig-officer2-pad');
+    await this.page.getByRole('button', { name: '确认签名' }).nth(2).click();
+    await this.page.getByTestId('officer2-signature-status').waitFor();
+  }
+
+  async finish() {
+    await this.page.getByRole('button', { name: '完成并锁定记录' }).click();
+    await this.page.getByText('记录已完成并锁定').waitFor({ timeout: 30_000 });
+    return this.page.url().split('/records/')[1]?.split('?')[0] ?? '';
+  }
+}
+
+/** A real JPEG made by Chromium's own encoder (a camera photo stand-in), written to `path`. */
+export async function makeJpeg(
+  context: BrowserContext,
+  path: string,
+  width = 4000,
+  height = 3000,
+  seed = 1,
+) {
+  const page = await context.newPage();
+  const b64 = await page.evaluate(
+    async ({ width, height, seed }) => {
+      const c = new OffscreenCanvas(width, height);
+      const g = c.getContext('2d');
+      if (!g) throw new Error('2d');
+      const grad = g.createLinearGradient(0, 0, width, height);
+      grad.addColorStop(0, `hsl(${seed * 47}, 60%, 60%)`);
+      grad.addColorStop(1, `hsl(${seed * 47 + 120}, 60%, 40%)`);
+      g.fillStyle = grad;
+      g.fillRect(0, 0, width, height);
+      for (let i = 0; i < 200; i++) {
+        g.fillStyle = `hsl(${(i * 37 + seed * 11) % 360}, 70%, 50%)`;
+        g.fillRect((i * 97) % width, (i * 131) % height, 120, 80);
+      }
+      const blob = await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(s);
+    },
+    { width, height, seed },
+  );
+  await page.close();
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path, Buffer.from(b64, 'base64'));
+}
