@@ -1,0 +1,148 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATE } from '$lib/domain/numbering';
+import { verifyRecordHash } from '$lib/domain/record';
+import { starterCatalog } from '$lib/domain/starter-catalog';
+import type { Me } from '$lib/sync/contract';
+import { fakeHash } from '../../../tests/support/factories';
+import { PatrolDb, type Draft } from './db';
+import { draftFrom, finishDraft, newDraft } from './records';
+import { setSetting } from './settings';
+
+const me: Me = {
+  id: 'u-officer1',
+  username: 'officer1',
+  role: 'officer',
+  realName: '张伟',
+  certificateNo: '34151001',
+  squad: { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
+  supervisedSquads: [],
+  bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
+  roster: [],
+  deviceId: null,
+};
+const NOW = new Date('2026-11-27T02:00:00Z');
+const at = '2026-11-27T10:00:00+08:00';
+
+function completeDraft(): Draft {
+  const d = newDraft(starterCatalog, NOW);
+  d.itemCode = 'SR-02';
+  d.party = { kind: 'person', name: '李堃', idNumber: '340102199003071232', mobile: '13800138000' };
+  d.place = { address: '六安市金安区梅山南路', source: 'manual' };
+  d.facts = '流动摊点占道经营。';
+  d.answers = {
+    conditions: { slightHarm: true, cooperates: true, notFixedSpot: true },
+    exclusions: { safetyRisk: false, personalInjury: false, propertyDamage: false },
+    correction: { mode: 'onTheSpot', corrected: true },
+    commitmentSigned: true,
+    discretionReason: '首次违法，当场改正',
+  };
+  d.firstOffenceCheck = { checkedAt: at, sources: ['local'], partyKeys: ['id:340102199003071232'], priors: [] };
+  d.education = { methods: ['persuasion'], content: '已教育', lawExplained: '《城市道路管理条例》第二十七条', partyStatement: '' };
+  d.evidence = [
+    { sha256: fakeHash('b'), kind: 'before', mime: 'image/jpeg', bytes: 10, takenAt: at, capturedBy: me.id },
+    { sha256: fakeHash('a'), kind: 'after', mime: 'image/jpeg', bytes: 10, takenAt: at, capturedBy: me.id },
+  ];
+  d.secondOfficer = { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' };
+  d.signatures = {
+    party: { kind: 'signed', signature: { sha256: fakeHash('p'), signerName: '李堃', signedAt: at } },
+    officers: [
+      { sha256: fakeHash('o1'), signerName: '张伟', signedAt: at },
+      { sha256: fakeHash('o2'), signerName: '王喆', signedAt: at },
+    ],
+  };
+  return d;
+}
+
+const dbs: PatrolDb[] = [];
+async function freshDb() {
+  const db = new PatrolDb(`t-${Math.random().toString(36).slice(2)}`);
+  dbs.push(db);
+  await setSetting(db, 'deviceId', '0190a0b0-0000-7000-8000-0000000000aa');
+  return db;
+}
+afterEach(async () => {
+  for (const db of dbs.splice(0)) {
+    db.close();
+    await Dexie.delete(db.name);
+  }
+});
+
+const block = (docType: string, first: number, last: number) => ({
+  id: `b-${docType}`,
+  docType: docType as never,
+  year: 2026,
+  first,
+  last,
+  next: first,
+  format: { template: DEFAULT_TEMPLATE, prefix: '六城管', word: '测', width: 4 },
+  deviceId: '0190a0b0-0000-7000-8000-0000000000aa',
+});
+
+describe('finishing a draft', () => {
+  it('takes numbers from the device blocks, locks the record and writes its outbox row together', async () => {
+    const db = await freshDb();
+    for (const t of ['inspectionRecord', 'orderToCorrect', 'commitmentLetter', 'noPenaltyDecision', 'proofOfService']) {
+      await db.numberBlocks.put(block(t, 11, 12));
+    }
+    const draft = completeDraft();
+    await db.drafts.put(draft);
+    const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(await verifyRecordHash(result.record)).toBe(true);
+    expect(result.record.documents.map((d) => d.number)).toEqual(Array(5).fill('六城管测〔2026〕第0011号'));
+    expect(result.provisional).toEqual([]);
+    expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(12);
+    expect(await db.outbox.count()).toBe(1);
+    expect(await db.drafts.count()).toBe(0);
+    expect(await db.ledger.where('recordId').equals(draft.id).count()).toBe(result.record.partyKeys.length);
+    expect(result.lowOn).toContain('noPenaltyDecision');
+  });
+
+  it('uses provisional numbers when no block is left, and says so', async () => {
+    const db = await freshDb();
+    const draft = completeDraft();
+    await db.drafts.put(draft);
+    const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    expect(result.ok && result.provisional.length).toBe(5);
+    if (result.ok) {
+      for (const d of result.record.documents) expect(d).toMatchObject({ provisional: true, number: expect.stringMatching(/^临时-/) as unknown });
+      expect(new Set(result.record.documents.map((d) => d.number)).size).toBe(5);
+    }
+  });
+
+  it('refuses an incomplete draft and changes nothing', async () => {
+    const db = await freshDb();
+    const draft = completeDraft();
+    draft.signatures.officers = [null, null];
+    draft.education = {};
+    await db.drafts.put(draft);
+    const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.map((i) => i.message).join()).toContain('签名');
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.records.count()).toBe(0);
+    expect(await db.drafts.count()).toBe(1);
+  });
+
+  it('an amendment is a new version and supersedes the earlier one locally', async () => {
+    const db = await freshDb();
+    const draft = completeDraft();
+    await db.drafts.put(draft);
+    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    if (!v1.ok) throw new Error('v1');
+    const amend = draftFrom(v1.record, 'amend', NOW);
+    amend.facts = '流动摊点占道经营，补充说明。';
+    await db.drafts.put(amend);
+    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    expect(v2.ok && v2.record.version).toBe(2);
+    if (!v2.ok) return;
+    expect(v2.record.previousVersionHash).toBe(v1.record.contentHash);
+    expect(v2.record.documents.map((d) => d.number)).toEqual(v1.record.documents.map((d) => d.number));
+    expect((await db.records.get([draft.id, 1]))?.latest).toBe(0);
+    expect(await db.outbox.count()).toBe(1);
+    expect((await db.outbox.toArray())[0]?.version).toBe(2);
+  });
+});
