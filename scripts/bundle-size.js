@@ -7,7 +7,9 @@ import { gzipSync } from 'node:zlib';
 
 export function initialBytes(htmlFile) {
   const html = readFileSync(htmlFile, 'utf8');
-  const urls = new Set([...html.matchAll(/["(](\/_app\/immutable\/[^"')]+\.(?:js|css))["')]/g)].map((m) => m[1]));
+  const urls = new Set(
+    [...html.matchAll(/["(](\/_app\/immutable\/[^"')]+\.(?:js|css))["')]/g)].map((m) => m[1]),
+  );
   let js = 0;
   let css = 0;
   for (const u of urls) {
@@ -22,6 +24,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const files = process.argv.slice(2);
   for (const f of files.length ? files : ['build/prerendered/index.html']) {
     const r = initialBytes(f);
-    console.log(`${f}: ${r.files} files, JS ${(r.js / 1024).toFixed(1)} KB gz, CSS ${(r.css / 1024).toFixed(1)} KB gz`);
+    console.log(
+      `${f}: ${r.files} files, JS ${(r.js / 1024).toFixed(1)} KB gz, CSS ${(r.css / 1024).toFixed(1)} KB gz`,
+    );
   }
 }

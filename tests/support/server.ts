@@ -75,6 +75,8 @@ export type StartOptions = {
   /** Reuse a data directory (for restarts); a fresh temporary one otherwise. */
   dataDir?: string;
   databaseUrl?: string;
+  /** A fixed port (a restart that must keep the origin); a free one otherwise. */
+  port?: number;
 };
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -88,7 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     databaseUrl = created.url;
     dropDb = created.drop;
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.js'], {
     env: {

@@ -16,7 +16,10 @@ afterEach(async () => {
 
 async function localRecord(overrides: Partial<LocalRecord> = {}): Promise<LocalRecord> {
   const record = await lockedRecord({
-    answers: { correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' }, commitmentSigned: true },
+    answers: {
+      correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' },
+      commitmentSigned: true,
+    },
   });
   return {
     id: record.id,
@@ -53,8 +56,26 @@ describe('phone database schema', () => {
       const done = await localRecord({ followUp: 'none', syncStatus: 'synced', state: 'approved' });
       done.record = { ...done.record, followUp: 'none' };
       await old.table('records').bulkPut([pending, done]);
-      await old.table('outbox').add({ recordId: pending.id, version: 1, createdAt: 'x', attempts: 0, status: 'pending', lastError: null });
-      await old.table('evidence').put({ sha256: 'a'.repeat(64), bytes: new Uint8Array([1, 2, 3]).buffer, mime: 'image/jpeg', size: 3, createdAt: 'x', uploaded: 0 });
+      await old
+        .table('outbox')
+        .add({
+          recordId: pending.id,
+          version: 1,
+          createdAt: 'x',
+          attempts: 0,
+          status: 'pending',
+          lastError: null,
+        });
+      await old
+        .table('evidence')
+        .put({
+          sha256: 'a'.repeat(64),
+          bytes: new Uint8Array([1, 2, 3]).buffer,
+          mime: 'image/jpeg',
+          size: 3,
+          createdAt: 'x',
+          uploaded: 0,
+        });
       await old.table('settings').put({ key: 'pullCursor', value: 42 });
       old.close();
 
@@ -65,7 +86,9 @@ describe('phone database schema', () => {
       expect(await upgraded.outbox.count()).toBe(1);
       expect((await upgraded.settings.get('pullCursor'))?.value).toBe(42);
       const evidence = await upgraded.evidence.get('a'.repeat(64));
-      expect(new Uint8Array(evidence?.bytes ?? new ArrayBuffer(0))).toEqual(new Uint8Array([1, 2, 3]));
+      expect(new Uint8Array(evidence?.bytes ?? new ArrayBuffer(0))).toEqual(
+        new Uint8Array([1, 2, 3]),
+      );
       // Version 2 indexes the re-inspection due date of pending records.
       expect(await upgraded.records.where('dueDate').equals('2026-11-29').count()).toBe(1);
       const after = await upgraded.records.get([pending.id, 1]);
@@ -77,9 +100,33 @@ describe('phone database schema', () => {
   it('finds prior records by any party key', async () => {
     const db = new PatrolDb(dbName());
     await db.ledger.bulkPut([
-      { recordId: 'r1', partyKey: 'id:1', itemCode: 'SR-01', date: '2026-05-01', squadId: 's', branch: 'firstOffence', source: 'server' },
-      { recordId: 'r1', partyKey: 'shop:x', itemCode: 'SR-01', date: '2026-05-01', squadId: 's', branch: 'firstOffence', source: 'server' },
-      { recordId: 'r2', partyKey: 'id:2', itemCode: 'SR-01', date: '2026-06-01', squadId: 's', branch: null, source: 'local' },
+      {
+        recordId: 'r1',
+        partyKey: 'id:1',
+        itemCode: 'SR-01',
+        date: '2026-05-01',
+        squadId: 's',
+        branch: 'firstOffence',
+        source: 'server',
+      },
+      {
+        recordId: 'r1',
+        partyKey: 'shop:x',
+        itemCode: 'SR-01',
+        date: '2026-05-01',
+        squadId: 's',
+        branch: 'firstOffence',
+        source: 'server',
+      },
+      {
+        recordId: 'r2',
+        partyKey: 'id:2',
+        itemCode: 'SR-01',
+        date: '2026-06-01',
+        squadId: 's',
+        branch: null,
+        source: 'local',
+      },
     ]);
     const priors = await localPriors(db, ['shop:x', 'id:1']);
     expect(priors).toHaveLength(1);

@@ -10,6 +10,7 @@ class Pwa {
   updateWaiting = $state(false);
   registered = $state(false);
   private wb: Workbox | null = null;
+  private accepted = false;
 
   register(): void {
     if (!('serviceWorker' in navigator) || this.wb) return;
@@ -17,8 +18,9 @@ class Pwa {
     this.wb.addEventListener('waiting', () => {
       this.updateWaiting = true;
     });
+    // Reload only onto a version the officer accepted; the first install just takes control.
     this.wb.addEventListener('controlling', () => {
-      window.location.reload();
+      if (this.accepted) window.location.reload();
     });
     this.wb
       .register()
@@ -36,6 +38,7 @@ class Pwa {
   /** Returns false (and switches nothing) when the caller is not ready. */
   accept(canSwitch: boolean): boolean {
     if (!canSwitch || !this.wb) return false;
+    this.accepted = true;
     this.wb.messageSkipWaiting();
     return true;
   }

@@ -38,15 +38,42 @@ function completeDraft(): Draft {
     commitmentSigned: true,
     discretionReason: '首次违法，当场改正',
   };
-  d.firstOffenceCheck = { checkedAt: at, sources: ['local'], partyKeys: ['id:340102199003071232'], priors: [] };
-  d.education = { methods: ['persuasion'], content: '已教育', lawExplained: '《城市道路管理条例》第二十七条', partyStatement: '' };
+  d.firstOffenceCheck = {
+    checkedAt: at,
+    sources: ['local'],
+    partyKeys: ['id:340102199003071232'],
+    priors: [],
+  };
+  d.education = {
+    methods: ['persuasion'],
+    content: '已教育',
+    lawExplained: '《城市道路管理条例》第二十七条',
+    partyStatement: '',
+  };
   d.evidence = [
-    { sha256: fakeHash('b'), kind: 'before', mime: 'image/jpeg', bytes: 10, takenAt: at, capturedBy: me.id },
-    { sha256: fakeHash('a'), kind: 'after', mime: 'image/jpeg', bytes: 10, takenAt: at, capturedBy: me.id },
+    {
+      sha256: fakeHash('b'),
+      kind: 'before',
+      mime: 'image/jpeg',
+      bytes: 10,
+      takenAt: at,
+      capturedBy: me.id,
+    },
+    {
+      sha256: fakeHash('a'),
+      kind: 'after',
+      mime: 'image/jpeg',
+      bytes: 10,
+      takenAt: at,
+      capturedBy: me.id,
+    },
   ];
   d.secondOfficer = { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' };
   d.signatures = {
-    party: { kind: 'signed', signature: { sha256: fakeHash('p'), signerName: '李堃', signedAt: at } },
+    party: {
+      kind: 'signed',
+      signature: { sha256: fakeHash('p'), signerName: '李堃', signedAt: at },
+    },
     officers: [
       { sha256: fakeHash('o1'), signerName: '张伟', signedAt: at },
       { sha256: fakeHash('o2'), signerName: '王喆', signedAt: at },
@@ -83,7 +110,13 @@ const block = (docType: string, first: number, last: number) => ({
 describe('finishing a draft', () => {
   it('takes numbers from the device blocks, locks the record and writes its outbox row together', async () => {
     const db = await freshDb();
-    for (const t of ['inspectionRecord', 'orderToCorrect', 'commitmentLetter', 'noPenaltyDecision', 'proofOfService']) {
+    for (const t of [
+      'inspectionRecord',
+      'orderToCorrect',
+      'commitmentLetter',
+      'noPenaltyDecision',
+      'proofOfService',
+    ]) {
       await db.numberBlocks.put(block(t, 11, 12));
     }
     const draft = completeDraft();
@@ -92,12 +125,16 @@ describe('finishing a draft', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(await verifyRecordHash(result.record)).toBe(true);
-    expect(result.record.documents.map((d) => d.number)).toEqual(Array(5).fill('六城管测〔2026〕第0011号'));
+    expect(result.record.documents.map((d) => d.number)).toEqual(
+      Array(5).fill('六城管测〔2026〕第0011号'),
+    );
     expect(result.provisional).toEqual([]);
     expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(12);
     expect(await db.outbox.count()).toBe(1);
     expect(await db.drafts.count()).toBe(0);
-    expect(await db.ledger.where('recordId').equals(draft.id).count()).toBe(result.record.partyKeys.length);
+    expect(await db.ledger.where('recordId').equals(draft.id).count()).toBe(
+      result.record.partyKeys.length,
+    );
     expect(result.lowOn).toContain('noPenaltyDecision');
   });
 
@@ -108,7 +145,11 @@ describe('finishing a draft', () => {
     const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
     expect(result.ok && result.provisional.length).toBe(5);
     if (result.ok) {
-      for (const d of result.record.documents) expect(d).toMatchObject({ provisional: true, number: expect.stringMatching(/^临时-/) as unknown });
+      for (const d of result.record.documents)
+        expect(d).toMatchObject({
+          provisional: true,
+          number: expect.stringMatching(/^临时-/) as unknown,
+        });
       expect(new Set(result.record.documents.map((d) => d.number)).size).toBe(5);
     }
   });
@@ -140,7 +181,9 @@ describe('finishing a draft', () => {
     expect(v2.ok && v2.record.version).toBe(2);
     if (!v2.ok) return;
     expect(v2.record.previousVersionHash).toBe(v1.record.contentHash);
-    expect(v2.record.documents.map((d) => d.number)).toEqual(v1.record.documents.map((d) => d.number));
+    expect(v2.record.documents.map((d) => d.number)).toEqual(
+      v1.record.documents.map((d) => d.number),
+    );
     expect((await db.records.get([draft.id, 1]))?.latest).toBe(0);
     expect(await db.outbox.count()).toBe(1);
     expect((await db.outbox.toArray())[0]?.version).toBe(2);

@@ -3,10 +3,22 @@ import { expect } from 'vitest';
 
 /** Page model of the officer app: what an officer does, in their words, not in selectors. */
 export class FieldApp {
+  /** Console errors, page errors and navigations, printed when a step fails. */
+  readonly log: string[] = [];
+
   constructor(
     readonly page: Page,
     readonly base: string,
-  ) {}
+  ) {
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning')
+        this.log.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => this.log.push(`pageerror: ${e.message}`));
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) this.log.push(`navigated: ${f.url()}`);
+    });
+  }
 
   async open(path = '/') {
     await this.page.goto(this.base + path);
@@ -16,7 +28,18 @@ export class FieldApp {
     await this.page.getByLabel('用户名').fill(username);
     await this.page.getByLabel('密码').fill(password);
     await this.page.getByRole('button', { name: '登录' }).click();
-    await this.page.getByLabel('6 位数字 PIN').fill(pin);
+    const pinField = this.page.getByLabel('6 位数字 PIN');
+    const failure = this.page.getByRole('alert');
+    await pinField
+      .or(failure)
+      .first()
+      .waitFor()
+      .catch(async (e: unknown) => {
+        await this.page.screenshot({ path: '/tmp/login-failure.png' });
+        throw e;
+      });
+    if (await failure.isVisible()) throw new Error(`login failed: ${await failure.textContent()}`);
+    await pinField.fill(pin);
     await this.page.getByLabel('再次输入 PIN').fill(pin);
     await this.page.getByRole('button', { name: '设置 PIN' }).click();
     await this.page.getByRole('button', { name: '开始巡查记录' }).waitFor();
@@ -44,10 +67,18 @@ export class FieldApp {
   async chooseItem(search: string, name: string) {
     await this.page.getByLabel('搜索事项').fill(search);
     await this.page
+      .getByRole('list', { name: '清单事项' })
       .getByRole('button', { name: new RegExp(name) })
       .first()
       .click();
-    await this.page.getByTestId('chosen-item').waitFor();
+    await this.page
+      .getByTestId('chosen-item')
+      .waitFor()
+      .catch(async (e: unknown) => {
+        await this.page.screenshot({ path: '/tmp/choose-failure.png', fullPage: true });
+        console.log(this.log.join('\n'));
+        throw e;
+      });
   }
 
   async fillPerson(p: {
@@ -141,6 +172,39 @@ export class FieldApp {
     await this.page.getByText('记录已完成并锁定').waitFor({ timeout: 30_000 });
     return this.page.url().split('/records/')[1]?.split('?')[0] ?? '';
   }
+}
+
+/** Everything of one eligible first-offence record, from the home screen to the finished record. */
+export async function createRecord(
+  app: FieldApp,
+  options: { before: string; after: string; name?: string; id?: string; partner?: string },
+): Promise<string> {
+  await app.startPatrol();
+  await app.chooseItem('摆摊', '流动摊点占道经营');
+  await app.next();
+  await app.fillPerson({
+    name: options.name ?? '李堃',
+    id: options.id ?? '340102199003071232',
+    mobile: '13800138000',
+    address: '六安市金安区皖西路8号',
+    facts: '当事人推车在人行道上销售水果。',
+  });
+  await app.next();
+  await app.page.getByTestId('fo-sources').waitFor();
+  await app.next();
+  await app.answerEligible();
+  await app.next();
+  await app.correctOnTheSpot();
+  await app.page.getByLabel(/不予处罚的裁量理由/).fill('首次违法，当场改正');
+  await app.next();
+  await app.educate();
+  await app.next();
+  await app.addPhoto('before', options.before);
+  await app.addPhoto('after', options.after);
+  await app.next();
+  await app.signAll(options.partner ?? '王喆');
+  await app.next();
+  return app.finish();
 }
 
 /** A real JPEG made by Chromium's own encoder (a camera photo stand-in), written to `path`. */

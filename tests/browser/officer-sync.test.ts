@@ -1,0 +1,226 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LockedRecord } from '$lib/domain/record';
+import { ApiClient } from '../support/api';
+import { launchProfile } from '../support/browser';
+import { query } from '../support/db';
+import { startServer, type TestServer } from '../support/server';
+import { createRecord, FieldApp, makeJpeg } from './pages/field';
+
+const photos = mkdtempSync(join(tmpdir(), 'pb-photos-'));
+const before = join(photos, 'before.jpg');
+const after = join(photos, 'after.jpg');
+
+describe('officer app: sync that is cut off, reviews, updates', () => {
+  let server: TestServer;
+  let buildCopy: string;
+
+  beforeAll(async () => {
+    // A private copy of the build, so a test can publish a "new release" of the service worker.
+    // Inside the project, so the copy resolves node_modules like the real build.
+    buildCopy = mkdtempSync(join(process.cwd(), '.test-build-'));
+    cpSync('build', buildCopy, { recursive: true });
+    server = await startServer({
+      env: { DEMO_SEED: '1', DEMO_RECORDS: '0', PB_BUILD_DIR: buildCopy },
+    });
+    const p = await launchProfile();
+    await makeJpeg(p.context, before, 2000, 1500, 3);
+    await makeJpeg(p.context, after, 1500, 2000, 4);
+    await p.close();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(buildCopy, { recursive: true, force: true });
+  });
+
+  it('a sync killed after the server stored the push loses nothing and stores nothing twice', async () => {
+    const first = await launchProfile();
+    const dir = first.dir;
+    const page = await first.context.newPage();
+    const app = new FieldApp(page, server.url);
+    await app.open();
+    await app.login('officer1');
+    await app.waitSynced();
+    await first.context.setOffline(true);
+    const id = await createRecord(app, { before, after });
+
+    // Logout is refused while the record waits.
+    await app.open('/settings');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('未同步');
+    await expect
+      .poll(() => page.getByTestId('persisted').textContent())
+      .toMatch(/已获准|未获准|不支持/);
+
+    // The push reaches the server, but the phone dies before the answer arrives.
+    let pushed!: () => void;
+    const reachedServer = new Promise<void>((r) => (pushed = r));
+    await first.context.route('**/api/sync/push', async (route) => {
+      await route.fetch();
+      pushed();
+      await new Promise(() => undefined); // never answer
+    });
+    await first.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await reachedServer;
+    await first.context.close();
+
+    const stored = await query(server, (run) =>
+      run('select count(*) as n from record_versions where record_id = $1', [id]),
+    );
+    expect(Number(stored[0]?.n)).toBe(1);
+
+    // Reopen the same phone: the record is still waiting, and the retry is a duplicate, not a copy.
+    const again = await launchProfile({ dir });
+    try {
+      const page2 = await again.context.newPage();
+      const app2 = new FieldApp(page2, server.url);
+      await app2.open(`/records/${id}`);
+      await app2.unlock();
+      await expect
+        .poll(() => page2.getByTestId('record-state').textContent(), { timeout: 60_000 })
+        .toBe('已同步');
+      const rows = await query(server, (run) =>
+        run('select count(*) as n from record_versions where record_id = $1', [id]),
+      );
+      expect(Number(rows[0]?.n)).toBe(1);
+      const blobs = await query(server, (run) =>
+        run('select count(*) as n from blob_refs where record_id = $1', [id]),
+      );
+      expect(Number(blobs[0]?.n)).toBe(5);
+      expect(await page2.evaluate(() => document.body.textContent)).not.toContain('冲突');
+    } finally {
+      await again.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a returned record shows the comment, is amended and synced as version 2', async () => {
+    const profile = await launchProfile();
+    try {
+      const page = await profile.context.newPage();
+      const app = new FieldApp(page, server.url);
+      await app.open();
+      await app.login('officer2');
+      await app.waitSynced();
+      const id = await createRecord(app, {
+        before,
+        after,
+        name: '王喆',
+        id: '11010519491231002X',
+        partner: '张伟',
+      });
+      await expect
+        .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
+        .toBe('已同步');
+
+      const supervisor = new ApiClient(server.url);
+      await supervisor.login('supervisor1');
+      const review = await supervisor.json('POST', `/api/records/${id}/reviews`, {
+        action: 'return',
+        comment: '请补充当事人陈述的具体内容。',
+        checklist: { educationRecorded: false },
+      });
+      expect(review.status).toBe(201);
+
+      await page.getByRole('button', { name: '立即同步' }).click();
+      await page
+        .getByTestId('review-comment')
+        .getByText('请补充当事人陈述的具体内容。')
+        .waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('record-state').textContent()).toBe('已退回');
+
+      await page.getByRole('button', { name: /按审核意见修改/ }).click();
+      await page.getByText('正在修改，完成后生成第 2 版').waitFor();
+      await page.getByRole('button', { name: '教育' }).click();
+      await page
+        .getByLabel('当事人陈述')
+        .fill('当事人表示不知道人行道禁止摆摊，今后到疏导点经营。');
+      await page.getByRole('button', { name: '核对并完成' }).click();
+      await app.finish();
+      await expect
+        .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
+        .toBe('已同步');
+
+      const detail = await supervisor.json<{
+        record: LockedRecord;
+        reviewState: string;
+        versions: unknown[];
+      }>('GET', `/api/records/${id}`);
+      expect(detail.body.versions).toHaveLength(2);
+      expect(detail.body.reviewState).toBe('pending');
+      expect(detail.body.record.education?.partyStatement).toContain('疏导点');
+    } finally {
+      await profile.close();
+    }
+  });
+
+  it('announces a new version and never switches while a record is being edited', async () => {
+    // A server of its own, restarted on the same port and data to deploy a "new release".
+    const dataDir = mkdtempSync(join(tmpdir(), 'pb-data-'));
+    let release = await startServer({
+      dataDir,
+      env: { DEMO_SEED: '1', DEMO_RECORDS: '0', PB_BUILD_DIR: buildCopy },
+    });
+    const port = Number(new URL(release.url).port);
+    const profile = await launchProfile();
+    try {
+      const page = await profile.context.newPage();
+      const app = new FieldApp(page, release.url);
+      await app.open();
+      await app.login('officer1');
+      await app.waitSynced();
+      await expect
+        .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null))
+        .toBe('activated');
+
+      await app.startPatrol();
+      await app.chooseItem('出店', '出店经营');
+      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+      // Deploy release 2: a new build version inside the service worker, then restart the server.
+      await release.stop();
+      const sw = join(buildCopy, 'client', 'service-worker.js');
+      const source = readFileSync(sw, 'utf8');
+      const released = source.replace(
+        /`(\d{13})`/,
+        (_m, v: string) => `\`${String(Number(v) + 1)}\``,
+      );
+      expect(released).not.toBe(source);
+      writeFileSync(sw, released);
+      writeFileSync(`${sw}.gz`, gzipSync(released));
+      writeFileSync(`${sw}.br`, brotliCompressSync(released));
+      release = await startServer({ dataDir, port, env: { PB_BUILD_DIR: buildCopy } });
+
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+      await page.getByTestId('update-prompt').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('update-prompt').textContent()).toContain('新版本可用');
+
+      await page.getByRole('button', { name: '立即更新' }).click();
+      await page.getByText(/请先保存并退出正在填写的记录/).waitFor();
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+
+      // Leave the wizard (the draft is saved), then accept: the app reloads on the new version.
+      await page.getByRole('link', { name: '首页' }).click();
+      await page.getByTestId('draft-card').waitFor();
+      await page.getByRole('button', { name: '立即更新' }).click();
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { marker?: number }).marker ?? 0), {
+          timeout: 30_000,
+        })
+        .toBe(0);
+      await page.getByTestId('draft-card').waitFor();
+      const waiting = await page.evaluate(
+        async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null,
+      );
+      expect(waiting).toBeNull();
+    } finally {
+      await profile.close();
+      await release.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
