@@ -56,26 +56,22 @@ describe('phone database schema', () => {
       const done = await localRecord({ followUp: 'none', syncStatus: 'synced', state: 'approved' });
       done.record = { ...done.record, followUp: 'none' };
       await old.table('records').bulkPut([pending, done]);
-      await old
-        .table('outbox')
-        .add({
-          recordId: pending.id,
-          version: 1,
-          createdAt: 'x',
-          attempts: 0,
-          status: 'pending',
-          lastError: null,
-        });
-      await old
-        .table('evidence')
-        .put({
-          sha256: 'a'.repeat(64),
-          bytes: new Uint8Array([1, 2, 3]).buffer,
-          mime: 'image/jpeg',
-          size: 3,
-          createdAt: 'x',
-          uploaded: 0,
-        });
+      await old.table('outbox').add({
+        recordId: pending.id,
+        version: 1,
+        createdAt: 'x',
+        attempts: 0,
+        status: 'pending',
+        lastError: null,
+      });
+      await old.table('evidence').put({
+        sha256: 'a'.repeat(64),
+        bytes: new Uint8Array([1, 2, 3]).buffer,
+        mime: 'image/jpeg',
+        size: 3,
+        createdAt: 'x',
+        uploaded: 0,
+      });
       await old.table('settings').put({ key: 'pullCursor', value: 42 });
       old.close();
 
