@@ -71,6 +71,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const subset = await subsetFont(Buffer.from(face), text, { targetFormat: 'truetype' });
   mkdirSync(new URL('../static/fonts/', import.meta.url), { recursive: true });
   writeFileSync(OUT, subset);
-  copyFileSync('/usr/share/common-licenses/Apache-2.0', new URL('../static/fonts/LICENSE-Apache-2.0.txt', import.meta.url));
-  console.log(`face 0: ${(face.length / 1024 / 1024).toFixed(2)} MB -> subset ${(subset.length / 1024 / 1024).toFixed(2)} MB: ${OUT.pathname}`);
+  copyFileSync(
+    '/usr/share/common-licenses/Apache-2.0',
+    new URL('../static/fonts/LICENSE-Apache-2.0.txt', import.meta.url),
+  );
+  console.log(
+    `face 0: ${(face.length / 1024 / 1024).toFixed(2)} MB -> subset ${(subset.length / 1024 / 1024).toFixed(2)} MB: ${OUT.pathname}`,
+  );
 }

@@ -35,10 +35,17 @@ registerRoute(
   }),
 );
 
+const FONT_CACHE = 'patrolbook-fonts';
 registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname.startsWith(FONT_PREFIX),
-  new CacheFirst({ cacheName: `patrolbook-fonts` }),
+  new CacheFirst({ cacheName: FONT_CACHE }),
 );
+
+/** Keeps the notice font for offline printing; asked for by the app after login. */
+async function cacheFont(url: string): Promise<void> {
+  const cache = await caches.open(FONT_CACHE);
+  if (!(await cache.match(url))) await cache.add(url);
+}
 
 // The first install takes control at once, so the page that installed it works offline without
 // a reload. Later versions wait until the officer accepts the update (SKIP_WAITING below).
@@ -47,5 +54,8 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+  const data = event.data as { type?: string; url?: string } | null;
+  if (data?.type === 'SKIP_WAITING') void self.skipWaiting();
+  if (data?.type === 'CACHE_FONT' && data.url?.startsWith(FONT_PREFIX))
+    event.waitUntil(cacheFont(data.url));
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +98,60 @@ describe('officer app: a whole record offline, then sync', () => {
     expect(numbers.length).toBeGreaterThanOrEqual(4);
     for (const n of numbers) expect(n).toMatch(/^六城管.+〔\d{4}〕第\d{4}号/);
     expect(await page.getByTestId('record-state').textContent()).toBe('待同步');
+
+    // Print the decision of no penalty, still offline: the PDF opens and carries a number
+    // taken from this phone's reserved block.
+    const decision = page.getByTestId('doc-noPenaltyDecision');
+    const number = (await decision.getByTestId('doc-number').textContent())?.trim() ?? '';
+    const popup = page.waitForEvent('popup');
+    await decision.getByRole('button', { name: '打印' }).click();
+    const pdfPage = await popup;
+    expect(pdfPage.url()).toMatch(/^blob:/);
+    const pdf = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLAnchorElement>('[data-testid=pdf-link]');
+      const bytes = new Uint8Array(await (await fetch(link?.href ?? '')).arrayBuffer());
+      let s = '';
+      for (const b of bytes) s += String.fromCharCode(b);
+      return btoa(s);
+    });
+    const pdfBytes = Buffer.from(pdf, 'base64');
+    expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const used = await page.evaluate(async () => {
+      const open = indexedDB.open('patrolbook');
+      const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
+      return new Promise<
+        {
+          docType: string;
+          first: number;
+          next: number;
+          year: number;
+          format: { prefix: string; word: string };
+        }[]
+      >((r) => {
+        const req = db.transaction('numberBlocks').objectStore('numberBlocks').getAll();
+        req.onsuccess = () => r(req.result as never);
+      });
+    });
+    const block = used.find((b) => b.docType === 'noPenaltyDecision');
+    expect(block && block.next > block.first).toBe(true);
+    const serials = block
+      ? Array.from({ length: block.next - block.first }, (_, i) => block.first + i)
+      : [];
+    expect(
+      serials.map(
+        (s) =>
+          `${block?.format.prefix}${block?.format.word}〔${block?.year}〕第${String(s).padStart(4, '0')}号`,
+      ),
+    ).toContain(number);
+    if (process.env.PB_NO_POPPLER !== '1') {
+      const file = join(dir, 'decision.pdf');
+      writeFileSync(file, pdfBytes);
+      const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+      expect(text).toContain('不予行政处罚决定书');
+      expect(text).toContain(number);
+      expect(text).toContain('欧阳娜娜');
+    }
+    await pdfPage.close();
 
     // Back online: the record and its evidence reach the server.
     await profile.context.setOffline(false);

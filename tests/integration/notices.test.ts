@@ -60,14 +60,23 @@ describe('on-site notices', () => {
       party: {
         kind: 'refused',
         reason: '当事人称“不识字”，拒绝签名',
-        witness: { name: '周敏', role: '社区居委会工作人员', signature: { sha256: 'c'.repeat(64), signerName: '周敏', signedAt: content.createdAt } },
+        witness: {
+          name: '周敏',
+          role: '社区居委会工作人员',
+          signature: { sha256: 'c'.repeat(64), signerName: '周敏', signedAt: content.createdAt },
+        },
       },
     };
     refused = await lockRecord(content);
     const deadline = recordContent({
       officers,
       answers: {
-        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29', reinspection: { result: 'corrected', on: '2026-11-28' } },
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-27',
+          deadline: '2026-11-29',
+          reinspection: { result: 'corrected', on: '2026-11-28' },
+        },
         commitmentSigned: true,
       },
     });
@@ -83,51 +92,147 @@ describe('on-site notices', () => {
       note: '摊位已撤除，路面已清理。',
     };
     deadline.followUp = 'corrected';
-    deadline.documents.push({ id: '01a21c25-0000-7000-8000-00000000f001', docType: 'reinspectionRecord', number: '六城管复查〔2026〕第0001号', provisional: false, templateVersion: '1' });
+    deadline.documents.push({
+      id: '01a21c25-0000-7000-8000-00000000f001',
+      docType: 'reinspectionRecord',
+      number: '六城管复查〔2026〕第0001号',
+      provisional: false,
+      templateVersion: '1',
+    });
     reinspected = await lockRecord(deadline);
   });
 
   const required: Record<DocType, string[]> = {
-    orderToCorrect: ['责令（限期）改正通知书', '当事人', '欧阳娜娜', '违法事实', '《城市道路管理条例》第二十七条', '第二十八条第一款', '立即改正', '逾期不改正的', '王喆', '34151002', '李堃', '34151003', '六安市城市管理局', '2026年11月27日'],
-    commitmentLetter: ['轻微违法行为免予处罚告知承诺书', '违法行为', '处罚依据', '第四十二条', '已接受的教育', '说服教育', '承诺', '承担相应的法律责任', 'SR-02', '流动摊点占道经营', '承诺人', '2026年11月27日'],
-    noPenaltyDecision: ['不予行政处罚决定书', '欧阳娜娜', '340102199003071232', '违法事实和证据', '不予处罚理由', '第三十三条第一款', '初次违法', '裁量理由', '教育情况', '六十日内', '行政复议', '六个月内', '行政诉讼', '（印章）', '2026年11月27日'],
-    inspectionRecord: ['现场检查笔录', '检查事由', '检查时间', '检查地点', '检查人员', '记录人', '当事人', '见证人', '检查情况', '现场照片', 'SHA-256', '第 1 页 共'],
-    proofOfService: ['送达回证', '送达文书', '不予行政处罚决定书（', '受送达人', '直接送达', '受送达人签收'],
-    reinspectionRecord: ['复查记录', '改正期限', '2026年11月29日', '复查时间', '复查人员', '当事人已按期改正', '本案结案', '摊位已撤除'],
+    orderToCorrect: [
+      '责令（限期）改正通知书',
+      '当事人',
+      '欧阳娜娜',
+      '违法事实',
+      '《城市道路管理条例》第二十七条',
+      '第二十八条第一款',
+      '立即改正',
+      '逾期不改正的',
+      '王喆',
+      '34151002',
+      '李堃',
+      '34151003',
+      '六安市城市管理局',
+      '2026年11月27日',
+    ],
+    commitmentLetter: [
+      '轻微违法行为免予处罚告知承诺书',
+      '违法行为',
+      '处罚依据',
+      '第四十二条',
+      '已接受的教育',
+      '说服教育',
+      '承诺',
+      '承担相应的法律责任',
+      'SR-02',
+      '流动摊点占道经营',
+      '承诺人',
+      '2026年11月27日',
+    ],
+    noPenaltyDecision: [
+      '不予行政处罚决定书',
+      '欧阳娜娜',
+      '340102199003071232',
+      '违法事实和证据',
+      '不予处罚理由',
+      '第三十三条第一款',
+      '初次违法',
+      '裁量理由',
+      '教育情况',
+      '六十日内',
+      '行政复议',
+      '六个月内',
+      '行政诉讼',
+      '（印章）',
+      '2026年11月27日',
+    ],
+    inspectionRecord: [
+      '现场检查笔录',
+      '检查事由',
+      '检查时间',
+      '检查地点',
+      '检查人员',
+      '记录人',
+      '当事人',
+      '见证人',
+      '检查情况',
+      '现场照片',
+      'SHA-256',
+      '第 1 页 共',
+    ],
+    proofOfService: [
+      '送达回证',
+      '送达文书',
+      '不予行政处罚决定书（',
+      '受送达人',
+      '直接送达',
+      '受送达人签收',
+    ],
+    reinspectionRecord: [
+      '复查记录',
+      '改正期限',
+      '2026年11月29日',
+      '复查时间',
+      '复查人员',
+      '当事人已按期改正',
+      '本案结案',
+      '摊位已撤除',
+    ],
   };
 
-  it.each(Object.keys(required) as DocType[])('%s: every field, with Chinese text extracted exactly', async (docType) => {
-    const record = docType === 'reinspectionRecord' ? reinspected : onTheSpot;
-    const { bytes, content, short } = await render(record, docType);
-    expect(uncoveredCharacters(documentText(content), coverage)).toEqual([]);
-    expect(bytes.length).toBeLessThanOrEqual(150 * 1024);
-    const again = await render(record, docType);
-    expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(true);
-    if (!POPPLER) return;
-    const text = pdftotext(bytes, docType).replace(/\s+/g, '');
-    const number = record.documents.find((d) => d.docType === docType)?.number ?? '';
-    const cites = ['orderToCorrect', 'commitmentLetter', 'noPenaltyDecision'].includes(docType) ? ['《', '》'] : [];
-    for (const s of [...required[docType], number, short, '〔', '〕', ...cites]) {
-      expect(text, `${docType} lacks ${s}`).toContain(s.replace(/\s+/g, ''));
-    }
-    const fonts = execFileSync('pdffonts', [join(dir, `${docType}.pdf`)], { encoding: 'utf8' });
-    expect(fonts).toMatch(/WenQuanYi|wqy/i);
-    expect(fonts).toMatch(/Identity-H\s+yes/); // embedded (jsPDF writes only the glyphs used)
-  });
+  it.each(Object.keys(required) as DocType[])(
+    '%s: every field, with Chinese text extracted exactly',
+    async (docType) => {
+      const record = docType === 'reinspectionRecord' ? reinspected : onTheSpot;
+      const { bytes, content, short } = await render(record, docType);
+      expect(uncoveredCharacters(documentText(content), coverage)).toEqual([]);
+      expect(bytes.length).toBeLessThanOrEqual(150 * 1024);
+      const again = await render(record, docType);
+      expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(true);
+      if (!POPPLER) return;
+      const text = pdftotext(bytes, docType).replace(/\s+/g, '');
+      const number = record.documents.find((d) => d.docType === docType)?.number ?? '';
+      const cites = ['orderToCorrect', 'commitmentLetter', 'noPenaltyDecision'].includes(docType)
+        ? ['《', '》']
+        : [];
+      for (const s of [...required[docType], number, short, '〔', '〕', ...cites]) {
+        expect(text, `${docType} lacks ${s}`).toContain(s.replace(/\s+/g, ''));
+      }
+      const fonts = execFileSync('pdffonts', [join(dir, `${docType}.pdf`)], { encoding: 'utf8' });
+      expect(fonts).toMatch(/WenQuanYi|wqy/i);
+      expect(fonts).toMatch(/Identity-H\s+yes/); // embedded (jsPDF writes only the glyphs used)
+    },
+  );
 
   it('proof of service records a refusal with its witness (留置送达)', async () => {
     const { bytes } = await render(refused, 'proofOfService');
     if (!POPPLER) return;
     const text = pdftotext(bytes, 'refusal').replace(/\s+/g, '');
-    for (const s of ['留置送达', '拒收理由', '“不识字”', '见证人周敏', '社区居委会工作人员', '视为送达']) expect(text).toContain(s);
+    for (const s of [
+      '留置送达',
+      '拒收理由',
+      '“不识字”',
+      '见证人周敏',
+      '社区居委会工作人员',
+      '视为送达',
+    ])
+      expect(text).toContain(s);
   });
 
   it.each(['80mm', '58mm'] as const)('renders on %s roll paper', async (layout) => {
     const { bytes } = await render(onTheSpot, 'noPenaltyDecision', layout);
     expect(bytes.length).toBeLessThanOrEqual(150 * 1024);
     if (!POPPLER) return;
-    const info = execFileSync('pdfinfo', [join(dir, 'x.pdf')].slice(0, 0).concat([writeTmp(bytes, layout)]), { encoding: 'utf8' });
-    const width = Number(/Page size:\s+([\d.]+) x/.exec(info)?.[1] ?? 0) / 72 * 25.4;
+    const info = execFileSync(
+      'pdfinfo',
+      [join(dir, 'x.pdf')].slice(0, 0).concat([writeTmp(bytes, layout)]),
+      { encoding: 'utf8' },
+    );
+    const width = (Number(/Page size:\s+([\d.]+) x/.exec(info)?.[1] ?? 0) / 72) * 25.4;
     expect(Math.round(width)).toBe(layout === '80mm' ? 80 : 58);
     const text = pdftotext(bytes, `roll-${layout}`).replace(/\s+/g, '');
     expect(text).toContain('不予行政处罚决定书');
@@ -136,7 +241,10 @@ describe('on-site notices', () => {
 
   it('a changed record gives a different document hash', async () => {
     const a = await render(onTheSpot, 'noPenaltyDecision');
-    const changed = await lockRecord({ ...recordContent({ officers }), facts: '当事人在人行道上摆摊销售蔬菜。' });
+    const changed = await lockRecord({
+      ...recordContent({ officers }),
+      facts: '当事人在人行道上摆摊销售蔬菜。',
+    });
     const b = await render(changed, 'noPenaltyDecision');
     expect(b.short).not.toBe(a.short);
   });

@@ -19,6 +19,7 @@ const TABLES = [
   'provisional_numbers',
   'catalog_versions',
   'counters',
+  'documents',
 ] as const;
 
 /** Row counts of every table that a request could change, read straight from the database. */

@@ -5,6 +5,7 @@ import { i18n } from '$lib/i18n/locale.svelte';
 import { ApiFailure, call, request } from './api';
 import { db, type PatrolDb } from './db';
 import { hashPin, validPin, verifyPin } from './pin';
+import { FONT_URL } from './print';
 import { pwa } from './pwa.svelte';
 import { deviceId, getSetting, setSetting } from './settings';
 import { requestPersistence, storageInfo, type StorageInfo } from './storage';
@@ -102,8 +103,6 @@ class FieldApp {
       this.me = me;
       const persisted = await requestPersistence();
       await setSetting(this.database, 'persisted', persisted === true);
-      // Fetch the notice font now, so the service worker keeps it for printing offline.
-      void fetch('/fonts/wqy-microhei-subset.ttf').catch(() => undefined);
       await this.sync();
       this.gate = (await getSetting(this.database, 'pin')) ? 'ready' : 'setPin';
       if (this.gate === 'ready') this.afterUnlock();
@@ -150,6 +149,8 @@ class FieldApp {
 
   private afterUnlock(): void {
     this.touch();
+    // Keep the notice font for printing with no signal (a no-op once cached).
+    void pwa.keep(FONT_URL);
     void this.loadCatalog();
     void this.sync();
     void pwa.checkForUpdate();

@@ -30,6 +30,13 @@ class Pwa {
       .catch((e: unknown) => console.warn('service worker registration failed', e));
   }
 
+  /** Asks the service worker to keep a file for offline use (the notice font). */
+  async keep(url: string): Promise<void> {
+    if (!('serviceWorker' in navigator)) return;
+    const registration = await navigator.serviceWorker.ready;
+    registration.active?.postMessage({ type: 'CACHE_FONT', url });
+  }
+
   /** Asks the browser for a newer worker (on start and every hour). */
   async checkForUpdate(): Promise<void> {
     await this.wb?.update();

@@ -21,6 +21,7 @@ const me: Me = {
   bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
   roster: [],
   deviceId: null,
+  publicUrl: 'http://localhost:3000',
 };
 const NOW = new Date('2026-11-27T02:00:00Z');
 const at = '2026-11-27T10:00:00+08:00';

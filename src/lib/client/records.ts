@@ -25,9 +25,7 @@ import { uuidv7 } from '$lib/domain/uuid';
 import type { Me } from '$lib/sync/contract';
 import type { Draft, LocalRecord, PatrolDb } from './db';
 import { deviceId, getSetting, setSetting } from './settings';
-
-/** Bumped when the document templates change; stored with each issued document. */
-export const TEMPLATE_VERSION = '1';
+import { TEMPLATE_VERSION } from '$lib/notices/content';
 
 export function newDraft(catalog: Catalog, now = new Date()): Draft {
   const at = shanghaiIso(now);

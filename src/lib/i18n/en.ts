@@ -347,4 +347,18 @@ export const en: Record<MessageKey, string> = {
   'wizard.evidence': 'Evidence',
   'wizard.signatures': 'Signatures',
   'wizard.review': 'Review and finish',
+  'docs.layout': 'Paper',
+  'docs.a4': 'A4 (portable printer, archive)',
+  'docs.80mm': '80 mm thermal roll',
+  'docs.58mm': '58 mm thermal roll',
+  'docs.withPhotos': 'Append photos',
+  'docs.print': 'Print',
+  'docs.share': 'Share',
+  'docs.download': 'Download',
+  'docs.making': 'Generating…',
+  'docs.noCatalog': 'The list version of this record is missing: sync first',
+  'docs.missingChars':
+    'The print font lacks: {chars}. They will print as □; complete them by hand.',
+  'docs.acceptMissing': 'I will complete them by hand',
+  'docs.numbersLow': 'Few document numbers left: {docs}. They refill when online.',
 };

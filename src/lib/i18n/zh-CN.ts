@@ -336,6 +336,19 @@ export const zhCN = {
   'wizard.evidence': '证据照片',
   'wizard.signatures': '签名',
   'wizard.review': '核对并完成',
+  'docs.layout': '纸张',
+  'docs.a4': 'A4（便携打印机、归档）',
+  'docs.80mm': '80 毫米热敏纸',
+  'docs.58mm': '58 毫米热敏纸',
+  'docs.withPhotos': '附现场照片',
+  'docs.print': '打印',
+  'docs.share': '分享',
+  'docs.download': '下载',
+  'docs.making': '正在生成…',
+  'docs.noCatalog': '缺少该记录的清单版本，请联网同步后再打印',
+  'docs.missingChars': '打印字体缺少以下字符：{chars}。打印件中这些字符将显示为 □，请手写补全。',
+  'docs.acceptMissing': '我知道，打印后手写补全',
+  'docs.numbersLow': '文书编号余量不足：{docs}。联网时会自动补充。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -49,7 +49,11 @@ export type DocContent = {
 };
 
 const LAW = '《中华人民共和国行政处罚法》';
-const METHODS: Record<string, string> = { persuasion: '说服教育', guidance: '劝导示范', publicity: '普法宣传' };
+const METHODS: Record<string, string> = {
+  persuasion: '说服教育',
+  guidance: '劝导示范',
+  publicity: '普法宣传',
+};
 const SOURCES: Record<string, string> = {
   patrol: '日常巡查发现',
   complaint: '群众投诉',
@@ -127,10 +131,17 @@ function partySlot(r: LockedRecord, label: string, date: string): SignatureSlot[
     case 'refused':
       return [
         { label, name: partyName(r.party), sha256: null, date, note: `拒绝签字（${p.reason}）` },
-        { label: '见证人', name: `${p.witness.name}（${p.witness.role}）`, sha256: p.witness.signature.sha256, date },
+        {
+          label: '见证人',
+          name: `${p.witness.name}（${p.witness.role}）`,
+          sha256: p.witness.signature.sha256,
+          date,
+        },
       ];
     case 'absent':
-      return [{ label, name: partyName(r.party), sha256: null, date, note: `未到场（${p.reason}）` }];
+      return [
+        { label, name: partyName(r.party), sha256: null, date, note: `未到场（${p.reason}）` },
+      ];
   }
 }
 
@@ -190,7 +201,10 @@ export type ContentInput = {
 export function documentContent({ record: r, doc, catalog }: ContentInput): DocContent {
   const item = catalog.items.find((i) => i.code === r.itemCode);
   if (!item) throw new Error(`item ${r.itemCode} not in catalog ${catalog.versionId}`);
-  const issued = doc.docType === 'reinspectionRecord' && r.reinspection?.doneAt ? r.reinspection.doneAt : r.completedAt;
+  const issued =
+    doc.docType === 'reinspectionRecord' && r.reinspection?.doneAt
+      ? r.reinspection.doneAt
+      : r.completedAt;
   const date = chineseDate(shanghaiDate(issued));
   const facts = `${chineseDateTime(r.foundAt)}，执法人员在${r.place.address}发现：${r.facts}`;
   const numberOf = (t: DocType) => r.documents.find((d) => d.docType === t)?.number;
@@ -208,7 +222,10 @@ export function documentContent({ record: r, doc, catalog }: ContentInput): DocC
       );
       para('逾期不改正的，本机关将依法予以行政处罚。');
       field('执法人员', officersText(r.officers));
-      blocks.push({ kind: 'signatures', slots: [...partySlot(r, '当事人签收', date), ...officerSlots(r, date)] });
+      blocks.push({
+        kind: 'signatures',
+        slots: [...partySlot(r, '当事人签收', date), ...officerSlots(r, date)],
+      });
       break;
     case 'commitmentLetter':
       field('当事人', partyText(r.party));
@@ -221,7 +238,10 @@ export function documentContent({ record: r, doc, catalog }: ContentInput): DocC
         `本人（单位）已知晓上述违法行为及其法律依据，承诺${correctionText(r)}，今后自觉遵守相关法律法规。如未按期改正或者再次实施同一违法行为，自愿依法承担相应的法律责任，接受行政处罚。`,
       );
       field('执法人员', officersText(r.officers));
-      blocks.push({ kind: 'signatures', slots: [...partySlot(r, '承诺人', date), ...officerSlots(r, date)] });
+      blocks.push({
+        kind: 'signatures',
+        slots: [...partySlot(r, '承诺人', date), ...officerSlots(r, date)],
+      });
       break;
     case 'noPenaltyDecision':
       field('当事人', partyText(r.party));
@@ -232,7 +252,10 @@ export function documentContent({ record: r, doc, catalog }: ContentInput): DocC
       field('违反条款', clause(item.prohibitingClause));
       field('不予处罚理由', branchReason(r, item, catalog));
       para('本机关决定对你（单位）不予行政处罚。');
-      field('教育情况', `本机关已依照${LAW}第三十三条第三款对你（单位）进行了教育。${educationText(r)}`);
+      field(
+        '教育情况',
+        `本机关已依照${LAW}第三十三条第三款对你（单位）进行了教育。${educationText(r)}`,
+      );
       para(
         '如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。',
       );
@@ -245,13 +268,24 @@ export function documentContent({ record: r, doc, catalog }: ContentInput): DocC
       field('检查时间', `${chineseDateTime(r.foundAt)} 至 ${chineseDateTime(end)}`);
       field(
         '检查地点',
-        r.place.address + (r.place.lat !== undefined ? `（GPS ${r.place.lat}, ${r.place.lng}，精度约 ${r.place.accuracyM ?? '?'} 米）` : ''),
+        r.place.address +
+          (r.place.lat !== undefined
+            ? `（GPS ${r.place.lat}, ${r.place.lng}，精度约 ${r.place.accuracyM ?? '?'} 米）`
+            : ''),
       );
       field('检查人员', officersText(r.officers));
       field('记录人', `${r.officers[0].name}（${r.officers[0].certificateNo}）`);
       field('当事人', partyText(r.party));
-      field('见证人', r.signatures.party.kind === 'refused' ? `${r.signatures.party.witness.name}（${r.signatures.party.witness.role}）` : '无');
-      field('检查情况', `${facts}${measuresText(r, item) ? ` 测量情况：${measuresText(r, item)}。` : ''}`);
+      field(
+        '见证人',
+        r.signatures.party.kind === 'refused'
+          ? `${r.signatures.party.witness.name}（${r.signatures.party.witness.role}）`
+          : '无',
+      );
+      field(
+        '检查情况',
+        `${facts}${measuresText(r, item) ? ` 测量情况：${measuresText(r, item)}。` : ''}`,
+      );
       field(
         '改正情况',
         r.answers.correction?.mode === 'onTheSpot'
@@ -262,7 +296,10 @@ export function documentContent({ record: r, doc, catalog }: ContentInput): DocC
       );
       field('当事人陈述', r.education?.partyStatement || '无');
       field('现场照片', photoLines(r, ['before', 'after', 'scene']));
-      blocks.push({ kind: 'signatures', slots: [...partySlot(r, '当事人', date), ...officerSlots(r, date)] });
+      blocks.push({
+        kind: 'signatures',
+        slots: [...partySlot(r, '当事人', date), ...officerSlots(r, date)],
+      });
       break;
     }
     case 'proofOfService': {
@@ -283,13 +320,19 @@ export function documentContent({ record: r, doc, catalog }: ContentInput): DocC
         field('送达方式', '直接送达');
       }
       field('送达人', officersText(r.officers));
-      blocks.push({ kind: 'signatures', slots: [...partySlot(r, '受送达人签收', date), ...officerSlots(r, date)] });
+      blocks.push({
+        kind: 'signatures',
+        slots: [...partySlot(r, '受送达人签收', date), ...officerSlots(r, date)],
+      });
       break;
     }
     case 'reinspectionRecord': {
       const re = r.reinspection;
       const c = r.answers.correction;
-      field('原案情况', `${item.name}；当事人：${partyName(r.party)}；责令改正通知书：${numberOf('orderToCorrect') ?? '—'}`);
+      field(
+        '原案情况',
+        `${item.name}；当事人：${partyName(r.party)}；责令改正通知书：${numberOf('orderToCorrect') ?? '—'}`,
+      );
       field('改正期限', c?.mode === 'deadline' ? chineseDate(c.deadline) : '—');
       field('复查时间', re?.doneAt ? chineseDateTime(re.doneAt) : '—');
       field('复查人员', re?.officers ? officersText(re.officers) : officersText(r.officers));
@@ -359,4 +402,35 @@ export function documentText(c: DocContent): string {
       }
     }),
   ].join('\n');
+}
+
+/** Everything a rendering needs besides the font and the images, identical on phone and server. */
+export async function printJob(input: ContentInput & { baseUrl: string }): Promise<{
+  content: DocContent;
+  short: string;
+  url: string;
+  createdAt: string;
+  fileId: string;
+  photos: { sha256: string; caption: string }[];
+}> {
+  const content = documentContent(input);
+  const hash = await documentHash(content);
+  const short = shortHash(hash);
+  const r = input.record;
+  return {
+    content,
+    short,
+    url: verifyUrl(input.baseUrl, content.docId, short),
+    createdAt:
+      content.docType === 'reinspectionRecord' && r.reinspection?.doneAt
+        ? r.reinspection.doneAt
+        : r.completedAt,
+    fileId: hash,
+    photos: r.evidence
+      .filter((e) => e.mime === 'image/jpeg' || e.mime === 'image/png')
+      .map((e, i) => ({
+        sha256: e.sha256,
+        caption: `${i + 1}. ${e.kind === 'after' ? '改正后照片' : '现场照片'} ${chineseDateTime(e.takenAt)}`,
+      })),
+  };
 }

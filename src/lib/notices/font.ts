@@ -24,7 +24,8 @@ export function fontCoverage(font: Uint8Array): Coverage {
     const offset = cmap + view.getUint32(r + 4);
     const format = view.getUint16(offset);
     if (platform === 3 && encoding === 10 && format === 12) best = { format, offset };
-    else if (platform === 3 && encoding === 1 && format === 4 && best?.format !== 12) best = { format, offset };
+    else if (platform === 3 && encoding === 1 && format === 4 && best?.format !== 12)
+      best = { format, offset };
     else if (platform === 0 && !best && (format === 4 || format === 12)) best = { format, offset };
   }
   if (!best) throw new Error('font has no Unicode cmap');

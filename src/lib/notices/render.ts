@@ -39,9 +39,42 @@ type Metrics = {
 };
 
 const METRICS: Record<Layout, Metrics> = {
-  a4: { width: 210, height: 297, margin: 18, body: 11, small: 8.5, title: 18, issuer: 13, line: 1.55, qr: 26, sigHeight: 13 },
-  '80mm': { width: 80, height: null, margin: 4, body: 8.5, small: 7, title: 12, issuer: 9.5, line: 1.45, qr: 30, sigHeight: 12 },
-  '58mm': { width: 58, height: null, margin: 3, body: 7.5, small: 6, title: 10, issuer: 8, line: 1.4, qr: 26, sigHeight: 10 },
+  a4: {
+    width: 210,
+    height: 297,
+    margin: 18,
+    body: 11,
+    small: 8.5,
+    title: 18,
+    issuer: 13,
+    line: 1.55,
+    qr: 26,
+    sigHeight: 13,
+  },
+  '80mm': {
+    width: 80,
+    height: null,
+    margin: 4,
+    body: 8.5,
+    small: 7,
+    title: 12,
+    issuer: 9.5,
+    line: 1.45,
+    qr: 30,
+    sigHeight: 12,
+  },
+  '58mm': {
+    width: 58,
+    height: null,
+    margin: 3,
+    body: 7.5,
+    small: 6,
+    title: 10,
+    issuer: 8,
+    line: 1.4,
+    qr: 26,
+    sigHeight: 10,
+  },
 };
 
 const PT = 0.3528; // mm per point
@@ -121,14 +154,20 @@ export async function renderPdf(input: RenderInput): Promise<Uint8Array> {
   for (let p = 1; p <= pages; p++) {
     doc.setPage(p);
     doc.setFontSize(m.small);
-    const footer = `${input.content.number}　第 ${p} 页 共 ${pages} 页　核验码 ${input.verify.short}`;
+    const footer = `${input.content.number}\u3000第 ${p} 页 共 ${pages} 页\u3000核验码 ${input.verify.short}`;
     doc.text(footer, m.width / 2, m.height - m.margin / 2, { align: 'center' });
   }
   return finish(doc);
 }
 
 function newDoc(input: RenderInput, format: [number, number]): jsPDF {
-  const doc = new jsPDF({ unit: 'mm', format, compress: true, putOnlyUsedFonts: true, orientation: 'portrait' });
+  const doc = new jsPDF({
+    unit: 'mm',
+    format,
+    compress: true,
+    putOnlyUsedFonts: true,
+    orientation: 'portrait',
+  });
   doc.addFileToVFS('wqy-microhei.ttf', input.fontBase64);
   doc.addFont('wqy-microhei.ttf', 'wqy', 'normal');
   doc.setFont('wqy', 'normal');
@@ -153,10 +192,14 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
   const c = input.content;
   const width = m.width - m.margin * 2;
   const items: Item[] = [];
-  const measure = (size: number) => (s: string) => (probe.getStringUnitWidth(s) * size * PT);
+  const measure = (size: number) => (s: string) => probe.getStringUnitWidth(s) * size * PT;
   const lineH = (size: number) => size * PT * m.line;
 
-  const textBlock = (text: string, size: number, options: { align?: 'center'; indent?: number; keep?: boolean } = {}) => {
+  const textBlock = (
+    text: string,
+    size: number,
+    options: { align?: 'center'; indent?: number; keep?: boolean } = {},
+  ) => {
     const indent = options.indent ?? 0;
     const lines = wrap(text, width - indent, measure(size));
     const h = lines.length * lineH(size);
@@ -194,7 +237,9 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
       draw: (doc, y) => {
         drawQr(doc, m.width - m.margin - m.qr, y, m.qr);
         doc.setFontSize(m.small);
-        doc.text(`核验码 ${input.verify.short}`, m.width - m.margin - m.qr / 2, y + m.qr + 3, { align: 'center' });
+        doc.text(`核验码 ${input.verify.short}`, m.width - m.margin - m.qr / 2, y + m.qr + 3, {
+          align: 'center',
+        });
         doc.setFontSize(m.issuer);
         doc.text(c.issuer, m.width / 2, y + 8, { align: 'center' });
         doc.setFontSize(m.title);
@@ -218,7 +263,7 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
         gap(1);
         break;
       case 'paragraph':
-        textBlock(`　　${b.text}`, m.body);
+        textBlock(`\u3000\u3000${b.text}`, m.body);
         gap(1);
         break;
       case 'photos':
@@ -230,7 +275,12 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
           const labelText = `${slot.label}：${slot.name}`;
           const labelLines = wrap(labelText, width, measure(m.body));
           const noteLines = slot.note ? wrap(slot.note, width, measure(m.small)) : [];
-          const h = labelLines.length * lineH(m.body) + (img ? m.sigHeight : 0) + noteLines.length * lineH(m.small) + lineH(m.small) + 1.5;
+          const h =
+            labelLines.length * lineH(m.body) +
+            (img ? m.sigHeight : 0) +
+            noteLines.length * lineH(m.small) +
+            lineH(m.small) +
+            1.5;
           items.push({
             height: h,
             draw: (doc, y) => {
@@ -243,7 +293,16 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
               if (img) {
                 const props = doc.getImageProperties(img.bytes);
                 const w = Math.min(width * 0.6, (props.width / props.height) * m.sigHeight);
-                doc.addImage(img.bytes, img.format, m.margin + 2, at, w, m.sigHeight, slot.sha256 ?? undefined, 'FAST');
+                doc.addImage(
+                  img.bytes,
+                  img.format,
+                  m.margin + 2,
+                  at,
+                  w,
+                  m.sigHeight,
+                  slot.sha256 ?? undefined,
+                  'FAST',
+                );
                 at += m.sigHeight;
               }
               doc.setFontSize(m.small);
@@ -261,7 +320,7 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
     }
   }
   gap(3);
-  textBlock(`${c.issuer}　${c.date}`, m.body, { align: 'center' });
+  textBlock(`${c.issuer}\u3000${c.date}`, m.body, { align: 'center' });
 
   if (input.layout !== 'a4') {
     gap(3);
@@ -296,7 +355,16 @@ async function appendPhotos(doc: jsPDF, input: RenderInput, m: Metrics) {
       doc.addPage([m.width, height]);
       y = m.margin;
     }
-    doc.addImage(img.bytes, img.format, m.margin + (width - drawW) / 2, y, drawW, h, p.sha256, 'FAST');
+    doc.addImage(
+      img.bytes,
+      img.format,
+      m.margin + (width - drawW) / 2,
+      y,
+      drawW,
+      h,
+      p.sha256,
+      'FAST',
+    );
     doc.setFontSize(m.small);
     doc.text(p.caption, m.margin, y + h + 4);
     y += h + 9;

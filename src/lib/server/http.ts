@@ -49,6 +49,7 @@ export function parseOr400<T extends z.ZodType>(
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
+    await discardBody(request);
     throw new HttpError(413, 'tooLarge', `请求内容超过 ${formatBytes(limit)} 的上限`);
   }
   if (!request.body) return new Uint8Array();
@@ -60,7 +61,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await drain(reader);
       throw new HttpError(413, 'tooLarge', `请求内容超过 ${formatBytes(limit)} 的上限`);
     }
     chunks.push(value);
@@ -74,9 +75,28 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
   return out;
 }
 
+/** Reads and drops what is left of a refused body, so the client receives the error reply
+ * instead of a reset connection (the adapter's BODY_SIZE_LIMIT caps how much that can be). */
+export async function discardBody(request: Request): Promise<void> {
+  if (!request.body || request.bodyUsed) return;
+  await drain(request.body.getReader());
+}
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  try {
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return;
+    }
+  } catch {
+    // the client went away
+  }
+}
+
 export async function readJson(request: Request, limit = 64 * 1024): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.includes('application/json')) {
+    await discardBody(request);
     throw new HttpError(415, 'unsupportedMediaType', '请求内容类型应为 application/json');
   }
   const bytes = await readBodyBytes(request, limit);

@@ -72,6 +72,8 @@ export const meSchema = z.object({
   /** Officers of the user's squad, cached on the phone to pick the second officer offline. */
   roster: z.array(rosterEntrySchema),
   deviceId: uuidSchema.nullable(),
+  /** Base of the verification URL printed in QR codes. */
+  publicUrl: z.string(),
 });
 export type Me = z.infer<typeof meSchema>;
 
@@ -373,3 +375,26 @@ export const reviewRequestSchema = z
   })
   .strict();
 export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
+
+// ---------------------------------------------------------------- documents
+
+export const documentListSchema = z.object({
+  documents: z.array(
+    z.object({
+      id: uuidSchema,
+      docType: z.enum(DOC_TYPES),
+      title: z.string(),
+      number: z.string(),
+      /** The real number that replaced a provisional one, if any. */
+      assignedNumber: z.string().nullable(),
+      url: z.string(),
+    }),
+  ),
+});
+export const documentParamsSchema = z.object({ id: uuidSchema, docId: uuidSchema });
+export const documentQuerySchema = z
+  .object({
+    layout: z.enum(['a4', '80mm', '58mm']).default('a4'),
+    photos: z.enum(['0', '1']).default('0'),
+  })
+  .strict();

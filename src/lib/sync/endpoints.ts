@@ -19,6 +19,9 @@ import {
   reserveResponseSchema,
   reviewRequestSchema,
   reviewSchema,
+  documentListSchema,
+  documentParamsSchema,
+  documentQuerySchema,
 } from './contract';
 
 /**
@@ -156,6 +159,25 @@ export const ENDPOINTS: EndpointSpec[] = [
     query: recordsQuerySchema,
     response: recordsResponseSchema,
     errors: [400, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/records/{id}/documents',
+    summary: '记录的文书清单（编号、下载地址）',
+    auth: 'user',
+    params: recordParamsSchema,
+    response: documentListSchema,
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/records/{id}/documents/{docId}',
+    summary: '文书 PDF（服务器用与手机相同的代码生成；layout=a4|80mm|58mm）',
+    auth: 'user',
+    params: documentParamsSchema,
+    query: documentQuerySchema,
+    response: 'binary',
+    errors: [400, 401, 403, 404],
   },
   {
     method: 'post',

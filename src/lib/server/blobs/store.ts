@@ -76,9 +76,14 @@ export class FileBlobStore implements BlobStore {
         body instanceof Uint8Array
           ? [body]
           : (Readable.fromWeb(body as never) as AsyncIterable<Uint8Array>);
+      let tooLarge = false;
       for await (const chunk of chunks) {
         size += chunk.byteLength;
-        if (size > maxBytes) return { ok: false, reason: 'tooLarge' };
+        // Keep reading (and dropping) a too-large body, so the client gets the 413 reply.
+        if (tooLarge || size > maxBytes) {
+          tooLarge = true;
+          continue;
+        }
         if (headLen < HEAD_BYTES) {
           const take = chunk.subarray(0, HEAD_BYTES - headLen);
           head.set(take, headLen);
@@ -87,6 +92,7 @@ export class FileBlobStore implements BlobStore {
         hash.update(chunk);
         await handle.write(chunk);
       }
+      if (tooLarge) return { ok: false, reason: 'tooLarge' };
       if (size === 0) return { ok: false, reason: 'empty' };
       const actual = hash.digest('hex');
       if (actual !== sha256) return { ok: false, reason: 'hashMismatch', actual };

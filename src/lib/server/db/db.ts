@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import * as m0001 from './migrations/0001_initial';
+import * as m0002 from './migrations/0002_documents';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -28,6 +29,7 @@ export type DbHandle = {
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> =
   {
     '0001_initial': m0001,
+    '0002_documents': m0002,
   };
 
 class Provider implements MigrationProvider {

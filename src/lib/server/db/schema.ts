@@ -166,6 +166,14 @@ export type Database = {
     assigned: Text;
     assigned_at: Text;
   };
+  documents: {
+    doc_id: Text;
+    record_id: Text;
+    doc_type: Text;
+    number: Text;
+    first_version: Int;
+    provisional: Bool;
+  };
   audit_log: {
     id: Generated<Int>;
     at: Text;

@@ -46,7 +46,12 @@ export async function bureauOfUser(db: Db, user: SessionUser) {
   return defaultBureau(db);
 }
 
-export async function meOf(db: Db, user: SessionUser, deviceId: string | null): Promise<Me> {
+export async function meOf(
+  db: Db,
+  user: SessionUser,
+  deviceId: string | null,
+  publicUrl: string,
+): Promise<Me> {
   const [squad] = user.squadId ? await squadRefs(db, [user.squadId]) : [];
   const roster = user.squadId
     ? await db
@@ -74,6 +79,7 @@ export async function meOf(db: Db, user: SessionUser, deviceId: string | null): 
       certificateNo: r.certificate_no ?? '',
     })),
     deviceId,
+    publicUrl,
   };
 }
 

@@ -293,6 +293,23 @@ async function store(
     await tx.updateTable('records').set(summary).where('id', '=', record.id).execute();
   }
 
+  if (record.documents.length > 0) {
+    await tx
+      .insertInto('documents')
+      .values(
+        record.documents.map((d) => ({
+          doc_id: d.id,
+          record_id: record.id,
+          doc_type: d.docType,
+          number: d.number,
+          first_version: record.version,
+          provisional: d.provisional ? (1 as const) : (0 as const),
+        })),
+      )
+      .onConflict((oc) => oc.column('doc_id').doNothing())
+      .execute();
+  }
+
   const refs = referencedBlobs(record);
   await tx
     .insertInto('blob_refs')

@@ -50,5 +50,7 @@ export const POST = api(async (event) => {
   await audit(ctx.db, { userId: user.id, action: 'login', target: body.deviceId ?? null, ip });
   const session = await userForToken(ctx.db, token);
   if (!session) throw new HttpError(500, 'internal', '会话创建失败');
-  return json(await meOf(ctx.db, session.user, session.deviceId));
+  return json(
+    await meOf(ctx.db, session.user, session.deviceId, ctx.config.publicUrl ?? event.url.origin),
+  );
 });

@@ -6,5 +6,7 @@ import { meOf } from '$lib/server/repos/users';
 export const GET = api(async (event) => {
   const user = requireUser(event);
   const ctx = await app();
-  return json(await meOf(ctx.db, user, event.locals.deviceId));
+  return json(
+    await meOf(ctx.db, user, event.locals.deviceId, ctx.config.publicUrl ?? event.url.origin),
+  );
 });

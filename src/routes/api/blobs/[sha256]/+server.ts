@@ -1,6 +1,13 @@
 import { app } from '$lib/server/app';
 import { ALLOWED_BLOB_MIME, sniffMime } from '$lib/server/blobs/store';
-import { api, formatBytes, HttpError, parseOr400, requireUser } from '$lib/server/http';
+import {
+  api,
+  discardBody,
+  formatBytes,
+  HttpError,
+  parseOr400,
+  requireUser,
+} from '$lib/server/http';
 import { canReadBlob } from '$lib/server/repos/records';
 import { blobParamsSchema } from '$lib/sync/contract';
 
@@ -28,6 +35,7 @@ export const PUT = api(async (event) => {
   const max = ctx.config.maxBlobBytes;
   const declared = event.request.headers.get('content-length');
   if (declared !== null && Number(declared) > max) {
+    await discardBody(event.request);
     throw new HttpError(413, 'tooLarge', `文件超过 ${formatBytes(max)} 的上限`);
   }
   if (!event.request.body) throw new HttpError(400, 'empty', '文件内容为空');
@@ -40,6 +48,7 @@ export const PUT = api(async (event) => {
     },
   });
   if (!result.ok) {
+    await discardBody(event.request).catch(() => undefined);
     switch (result.reason) {
       case 'tooLarge':
         throw new HttpError(413, 'tooLarge', `文件超过 ${formatBytes(max)} 的上限`);
