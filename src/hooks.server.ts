@@ -1,4 +1,4 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
 import { SESSION_COOKIE, userForToken } from '$lib/server/auth/sessions';
 import { config, ConfigError } from '$lib/server/config';
@@ -39,6 +39,13 @@ export const handle: Handle = async ({ event, resolve }) => {
       event.locals.sessionId = session.sessionId;
       event.locals.deviceId = session.deviceId;
     }
+  }
+  // The console is for supervisors and administrators; everyone else is sent to its login page.
+  const path = event.url.pathname;
+  if (path.startsWith('/console') && !path.startsWith('/console/login')) {
+    const user = event.locals.user;
+    if (!user) redirect(303, `/console/login?next=${encodeURIComponent(path + event.url.search)}`);
+    if (user.role === 'officer') error(403, '执法队员账号不能进入后台，请使用手机端应用');
   }
   const response = await resolve(event);
   if (event.url.pathname.startsWith('/api/') && !response.headers.has('cache-control')) {

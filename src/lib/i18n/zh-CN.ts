@@ -349,6 +349,21 @@ export const zhCN = {
   'docs.missingChars': '打印字体缺少以下字符：{chars}。打印件中这些字符将显示为 □，请手写补全。',
   'docs.acceptMissing': '我知道，打印后手写补全',
   'docs.numbersLow': '文书编号余量不足：{docs}。联网时会自动补充。',
+  'console.title': '柔性执法 · 审核后台',
+  'console.nav.label': '后台导航',
+  'console.nav.dashboard': '统计',
+  'console.nav.records': '记录审核',
+  'console.nav.reinspections': '复查',
+  'console.nav.ledger': '首违台账',
+  'console.nav.import': '导入',
+  'console.nav.users': '用户与中队',
+  'console.nav.catalog': '免罚清单',
+  'console.nav.numbers': '文书编号',
+  'console.nav.audit': '审计日志',
+  'console.logout': '退出',
+  'console.role.officer': '执法队员',
+  'console.role.supervisor': '审核',
+  'console.role.admin': '管理员',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -398,3 +398,42 @@ export const documentQuerySchema = z
     photos: z.enum(['0', '1']).default('0'),
   })
   .strict();
+
+// ---------------------------------------------------------------- statistics
+
+export const statsQuerySchema = z
+  .object({
+    month: z
+      .string()
+      .regex(/^20\d{2}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
+      .optional(),
+    squad: z.string().max(64).optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+  })
+  .strict();
+
+const countSchema = z.object({ key: z.string(), label: z.string(), count: z.number().int() });
+export const statsSchema = z.object({
+  month: z.string(),
+  squadId: z.string().nullable(),
+  squadName: z.string(),
+  total: z.number().int(),
+  noPenalty: z.number().int(),
+  noPenaltyShare: z.number().nullable(),
+  byItem: z.array(countSchema),
+  bySquad: z.array(countSchema),
+  byBranch: z.array(countSchema),
+  byCorrection: z.array(countSchema),
+  reinspection: z.object({
+    due: z.number().int(),
+    done: z.number().int(),
+    onTime: z.number().int(),
+    overdue: z.number().int(),
+    rate: z.number().nullable(),
+  }),
+  repeatOffences: z.number().int(),
+  brokenCommitments: z.number().int(),
+  trend: z.array(
+    z.object({ month: z.string(), total: z.number().int(), noPenalty: z.number().int() }),
+  ),
+});

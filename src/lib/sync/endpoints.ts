@@ -22,6 +22,8 @@ import {
   documentListSchema,
   documentParamsSchema,
   documentQuerySchema,
+  statsQuerySchema,
+  statsSchema,
 } from './contract';
 
 /**
@@ -198,5 +200,14 @@ export const ENDPOINTS: EndpointSpec[] = [
     params: recordParamsSchema,
     response: recordDetailSchema,
     errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/stats',
+    summary: '月度统计（JSON），或 format=csv|xlsx 导出月报',
+    auth: 'user',
+    query: statsQuerySchema,
+    response: statsSchema,
+    errors: [400, 401, 403],
   },
 ];

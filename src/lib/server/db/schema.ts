@@ -98,6 +98,11 @@ export type Database = {
     created_at: Text;
     first_received_at: Text;
     updated_at: Text;
+    correction_mode: Text | null;
+    deadline: Text | null;
+    reinspected_at: Text | null;
+    repeat_offence: Generated<Bool>;
+    broken_commitment: Generated<Bool>;
   };
   record_versions: {
     record_id: Text;

@@ -1,30 +1,31 @@
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { maskParty } from '$lib/domain/party';
 import { recordContentHash, type LockedRecord } from '$lib/domain/record';
 import type { Flag, RecordDetail, RecordsQuery, RecordSummary, Review } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 import type { Db } from '../db/db';
-import type { Database } from '../db/schema';
 import { catalogVersion } from './catalogs';
-
-type RecordsQb<O> = SelectQueryBuilder<Database, 'records', O>;
 
 /**
  * Who may read a record: an officer only records they were one of the two officers on; a
  * supervisor those of the squads they supervise; an admin all. Every read path goes through
- * this, so the console, the API and evidence downloads are scoped alike.
+ * this, so the console, the API and evidence downloads are scoped alike. Works on any query that
+ * has `records` among its tables.
  */
-export function scopeRecords<O>(qb: RecordsQb<O>, user: SessionUser): RecordsQb<O> {
+export function scopeRecords<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  user: SessionUser,
+): SelectQueryBuilder<DB, TB, O> {
   switch (user.role) {
     case 'admin':
       return qb;
     case 'supervisor':
       return user.supervisedSquadIds.length === 0
-        ? qb.where((eb) => eb.val(1), '=', 0)
-        : qb.where('records.squad_id', 'in', user.supervisedSquadIds);
+        ? qb.where(sql<boolean>`1 = 0`)
+        : qb.where(sql.ref('records.squad_id'), 'in', user.supervisedSquadIds);
     case 'officer':
-      return qb.where((eb: ExpressionBuilder<Database, 'records'>) =>
-        eb.or([eb('records.officer1_id', '=', user.id), eb('records.officer2_id', '=', user.id)]),
+      return qb.where(
+        sql<boolean>`(${sql.ref('records.officer1_id')} = ${user.id} or ${sql.ref('records.officer2_id')} = ${user.id})`,
       );
   }
 }

@@ -20,6 +20,7 @@ import { nextCounter, type Db, type Tx } from '../db/db';
 import { zodIssues } from '../http';
 import { catalogVersion } from '../repos/catalogs';
 import { appendChanges, type ChangeInput } from '../repos/changes';
+import { summaryFacts } from '../db/migrations/0003_record_facts';
 
 /**
  * Ingests pushed records. Each record is judged on its own (one bad record never blocks the
@@ -278,6 +279,8 @@ async function store(
     reinspection_due: record.followUp === 'pending' ? (record.reinspection?.dueDate ?? null) : null,
     device_id: record.deviceId,
     updated_at: receivedAt,
+    ...summaryFacts(record),
+    ...(flags.some((f) => f.code === 'priorMissed') ? { repeat_offence: 1 as const } : {}),
   };
   if (record.version === 1) {
     await tx
@@ -495,7 +498,11 @@ async function flagLaterRecords(tx: Tx, record: LockedRecord, catalog: Catalog):
       .where('record_id', '=', r.id)
       .where('version', '=', r.latest_version)
       .execute();
-    await tx.updateTable('records').set({ flagged: 1 }).where('id', '=', r.id).execute();
+    await tx
+      .updateTable('records')
+      .set({ flagged: 1, repeat_offence: 1 })
+      .where('id', '=', r.id)
+      .execute();
   }
 }
 

@@ -1,0 +1,121 @@
+import ExcelJS from 'exceljs';
+import { LEDGER_COLUMNS, type LedgerRow } from './ledger';
+import type { Stats } from './stats';
+
+/**
+ * Report and ledger exports. CSV is UTF-8 with a BOM so Excel shows Chinese; XLSX has one sheet
+ * per table. Both carry the same numbers as the dashboard (one Stats object feeds all three).
+ */
+
+function csvCell(v: unknown): string {
+  const s =
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+  // Neutralise spreadsheet formulas in user-supplied text.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(rows: unknown[][]): Uint8Array {
+  const body = rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return new TextEncoder().encode('\uFEFF' + body);
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+
+export function statsTables(
+  s: Stats,
+): { name: string; header: string[]; rows: (string | number)[][] }[] {
+  return [
+    {
+      name: '汇总',
+      header: ['指标', '数值'],
+      rows: [
+        ['统计月份', s.month],
+        ['统计范围', s.squadName],
+        ['案件总数', s.total],
+        ['免予处罚数', s.noPenalty],
+        ['免罚占比', pct(s.noPenaltyShare)],
+        ['应复查数', s.reinspection.due],
+        ['已复查数', s.reinspection.done],
+        ['按期复查数', s.reinspection.onTime],
+        ['逾期未复查数', s.reinspection.overdue],
+        ['复查完成率', pct(s.reinspection.rate)],
+        ['重复违法数', s.repeatOffences],
+        ['违反承诺数', s.brokenCommitments],
+      ],
+    },
+    {
+      name: '按事项',
+      header: ['编码', '事项', '数量'],
+      rows: s.byItem.map((r) => [r.key, r.label, r.count]),
+    },
+    { name: '按中队', header: ['中队', '数量'], rows: s.bySquad.map((r) => [r.label, r.count]) },
+    {
+      name: '按类型',
+      header: ['适用情形', '数量'],
+      rows: s.byBranch.map((r) => [r.label, r.count]),
+    },
+    {
+      name: '按改正方式',
+      header: ['改正方式', '数量'],
+      rows: s.byCorrection.map((r) => [r.label, r.count]),
+    },
+    {
+      name: '近12个月',
+      header: ['月份', '案件数', '免罚数'],
+      rows: s.trend.map((t) => [t.month, t.total, t.noPenalty]),
+    },
+  ];
+}
+
+export function statsCsv(s: Stats): Uint8Array {
+  const rows: unknown[][] = [];
+  for (const t of statsTables(s)) {
+    rows.push([`【${t.name}】`], t.header, ...t.rows, []);
+  }
+  return toCsv(rows);
+}
+
+async function workbook(
+  sheets: { name: string; header: string[]; rows: unknown[][] }[],
+): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Patrolbook 柔性执法助手';
+  // Fixed dates keep the file stable for the same data.
+  wb.created = new Date(0);
+  wb.modified = new Date(0);
+  for (const sheet of sheets) {
+    const ws = wb.addWorksheet(sheet.name);
+    ws.addRow(sheet.header).font = { bold: true };
+    for (const r of sheet.rows) ws.addRow(r);
+    ws.columns.forEach((c) => (c.width = 18));
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+export function statsXlsx(s: Stats): Promise<Uint8Array> {
+  return workbook(statsTables(s));
+}
+
+export function ledgerTable(rows: LedgerRow[]): { header: string[]; rows: string[][] } {
+  return {
+    header: [...LEDGER_COLUMNS.map(([, h]) => h), '同一当事人其他记录'],
+    rows: rows.map((r) => [
+      ...LEDGER_COLUMNS.map(([k]) => {
+        const v = r[k];
+        return typeof v === 'string' ? v : '';
+      }),
+      r.others.map((o) => `${o.date} ${o.item}`).join('；'),
+    ]),
+  };
+}
+
+export function ledgerCsv(rows: LedgerRow[]): Uint8Array {
+  const t = ledgerTable(rows);
+  return toCsv([t.header, ...t.rows]);
+}
+
+export function ledgerXlsx(rows: LedgerRow[]): Promise<Uint8Array> {
+  const t = ledgerTable(rows);
+  return workbook([{ name: '首违不罚台账', header: t.header, rows: t.rows }]);
+}

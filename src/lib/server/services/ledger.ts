@@ -1,0 +1,233 @@
+import {
+  checkPlate,
+  checkResidentId,
+  checkUscc,
+  maskParty,
+  partyDisplayName,
+  type Party,
+} from '$lib/domain/party';
+import type { LockedRecord } from '$lib/domain/record';
+import { shanghaiDate } from '$lib/domain/time';
+import type { SessionUser } from '../auth/types';
+import type { Db } from '../db/db';
+import { catalogVersion } from '../repos/catalogs';
+import { scopeRecords } from '../repos/records';
+import { BRANCH_LABELS, CORRECTION_LABELS } from './stats';
+
+/**
+ * The first-offence ledger (首违不罚台账): one row per no-penalty record with the columns of
+ * REFERENCE §3. On screen identifiers are masked; the export (audited) carries them in full.
+ */
+
+export const LEDGER_BRANCHES = ['mild', 'firstOffence', 'noFault', 'pendingCorrection'];
+const SOURCES: Record<string, string> = {
+  patrol: '巡查',
+  complaint: '投诉',
+  hotline12319: '12319 热线',
+  camera: '视频监控',
+};
+const METHODS: Record<string, string> = {
+  persuasion: '说服教育',
+  guidance: '劝导示范',
+  publicity: '普法宣传',
+};
+
+export type LedgerRow = {
+  recordId: string;
+  date: string;
+  squad: string;
+  officers: string;
+  party: string;
+  partyMasked: string;
+  identifiers: string;
+  identifiersMasked: string;
+  place: string;
+  item: string;
+  branch: string;
+  source: string;
+  correction: string;
+  reinspection: string;
+  commitmentNumber: string;
+  decisionNumber: string;
+  education: string;
+  /** Other records of the same party (any item), newest first: the "later repeat" link. */
+  others: { id: string; date: string; item: string }[];
+};
+
+/** Matching keys for what a supervisor types in the search box, whatever the identifier. */
+export function keysFromQuery(q: string): string[] {
+  const keys: string[] = [];
+  const id = checkResidentId(q);
+  if (id.ok) keys.push(`id:${id.value}`);
+  const uscc = checkUscc(q);
+  if (uscc.ok) keys.push(`uscc:${uscc.value}`);
+  const plate = checkPlate(q);
+  if (plate.ok) keys.push(`plate:${plate.value}`);
+  return keys;
+}
+
+function identifiers(p: Party): string {
+  switch (p.kind) {
+    case 'person':
+      return [p.idNumber && `身份证 ${p.idNumber}`, p.mobile && `电话 ${p.mobile}`]
+        .filter(Boolean)
+        .join('；');
+    case 'business':
+      return [
+        p.uscc && `信用代码 ${p.uscc}`,
+        p.operatorIdNumber && `经营者身份证 ${p.operatorIdNumber}`,
+        p.mobile && `电话 ${p.mobile}`,
+      ]
+        .filter(Boolean)
+        .join('；');
+    case 'vehicle':
+      return [
+        `车牌 ${p.plate}`,
+        p.driverIdNumber && `驾驶人身份证 ${p.driverIdNumber}`,
+        p.mobile && `电话 ${p.mobile}`,
+      ]
+        .filter(Boolean)
+        .join('；');
+    case 'unknown':
+      return '';
+  }
+}
+
+export async function ledgerRows(
+  db: Db,
+  user: SessionUser,
+  options: {
+    from?: string;
+    to?: string;
+    squad?: string;
+    q?: string;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ rows: LedgerRow[]; total: number }> {
+  let qb = scopeRecords(
+    db
+      .selectFrom('records')
+      .innerJoin('squads', 'squads.id', 'records.squad_id')
+      .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
+      .innerJoin('users as o2', 'o2.id', 'records.officer2_id')
+      .where('records.branch', 'in', LEDGER_BRANCHES),
+    user,
+  );
+  if (options.from) qb = qb.where('records.found_date', '>=', options.from);
+  if (options.to) qb = qb.where('records.found_date', '<=', options.to);
+  if (options.squad) qb = qb.where('records.squad_id', '=', options.squad);
+  if (options.q) {
+    const keys = keysFromQuery(options.q);
+    const like = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    qb = qb.where((eb) =>
+      eb.or([
+        ...(keys.length
+          ? [
+              eb(
+                'records.id',
+                'in',
+                db.selectFrom('ledger').select('record_id').where('party_key', 'in', keys),
+              ),
+            ]
+          : []),
+        eb('records.search', 'like', like),
+      ]),
+    );
+  }
+  const total = Number(
+    (await qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0,
+  );
+  const page = await qb
+    .select([
+      'records.id',
+      'records.latest_version',
+      'records.found_date',
+      'squads.name as squad',
+      'o1.real_name as o1',
+      'o2.real_name as o2',
+    ])
+    .orderBy('records.found_at', 'desc')
+    .orderBy('records.id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  if (page.length === 0) return { rows: [], total };
+  const bodies = await db
+    .selectFrom('record_versions')
+    .select(['record_id', 'version', 'body'])
+    .where(
+      'record_id',
+      'in',
+      page.map((p) => p.id),
+    )
+    .execute();
+  const rows: LedgerRow[] = [];
+  for (const p of page) {
+    const body = bodies.find((b) => b.record_id === p.id && b.version === p.latest_version);
+    if (!body) continue;
+    const r = JSON.parse(body.body) as LockedRecord;
+    const catalog = await catalogVersion(db, r.catalogVersion);
+    const itemName = catalog?.items.find((i) => i.code === r.itemCode)?.name ?? r.itemCode;
+    const others =
+      r.partyKeys.length === 0
+        ? []
+        : await db
+            .selectFrom('ledger')
+            .innerJoin('records', 'records.id', 'ledger.record_id')
+            .select(['records.id', 'records.found_date', 'records.item_code'])
+            .where('ledger.party_key', 'in', r.partyKeys)
+            .where('records.id', '!=', r.id)
+            .distinct()
+            .orderBy('records.found_date', 'desc')
+            .limit(10)
+            .execute();
+    const c = r.answers.correction;
+    const re = r.reinspection;
+    rows.push({
+      recordId: r.id,
+      date: p.found_date,
+      squad: p.squad,
+      officers: `${p.o1}、${p.o2}`,
+      party: partyDisplayName(r.party),
+      partyMasked: partyDisplayName(maskParty(r.party)),
+      identifiers: identifiers(r.party),
+      identifiersMasked: identifiers(maskParty(r.party)),
+      place: r.place.address,
+      item: `${r.itemCode} ${itemName}`,
+      branch: BRANCH_LABELS[r.evaluation.branch ?? 'undetermined'] ?? '',
+      source: SOURCES[r.source] ?? r.source,
+      correction: c
+        ? (CORRECTION_LABELS[c.mode] ?? c.mode) +
+          (c.mode === 'deadline' ? `（期限 ${c.deadline}）` : '')
+        : '',
+      reinspection: re?.doneAt
+        ? `${shanghaiDate(re.doneAt)} ${re.result === 'corrected' ? '已改正' : '未改正'}`
+        : c?.mode === 'deadline'
+          ? `待复查（${re?.dueDate ?? c.deadline}）`
+          : '—',
+      commitmentNumber: r.documents.find((d) => d.docType === 'commitmentLetter')?.number ?? '',
+      decisionNumber: r.documents.find((d) => d.docType === 'noPenaltyDecision')?.number ?? '',
+      education: r.education ? r.education.methods.map((m) => METHODS[m] ?? m).join('、') : '',
+      others: others.map((o) => ({ id: o.id, date: o.found_date, item: o.item_code })),
+    });
+  }
+  return { rows, total };
+}
+
+export const LEDGER_COLUMNS: [keyof LedgerRow, string][] = [
+  ['date', '日期'],
+  ['squad', '中队'],
+  ['officers', '执法人员'],
+  ['party', '当事人'],
+  ['identifiers', '证件及联系方式'],
+  ['place', '地点'],
+  ['item', '清单事项'],
+  ['branch', '适用情形'],
+  ['source', '线索来源'],
+  ['correction', '改正方式'],
+  ['reinspection', '复查日期及结果'],
+  ['commitmentNumber', '承诺书编号'],
+  ['decisionNumber', '决定书编号'],
+  ['education', '教育方式'],
+];

@@ -1,0 +1,238 @@
+import { sql } from 'kysely';
+import { addMonths, daysInMonth, shanghaiDate } from '$lib/domain/time';
+import type { SessionUser } from '../auth/types';
+import type { Db } from '../db/db';
+import { HttpError } from '../http';
+import { catalogVersion, latestCatalog } from '../repos/catalogs';
+
+/**
+ * Monthly statistics the bureau reports upward (REFERENCE §6): counts by item, squad, branch and
+ * correction mode; re-inspection completion; repeat offences and broken commitments; the share
+ * of no-penalty outcomes; a 12-month trend. Computed in SQL over the summary rows, scoped like
+ * every other read.
+ */
+
+export type Count<K extends string = string> = { key: K; label: string; count: number };
+
+export type Stats = {
+  month: string;
+  squadId: string | null;
+  squadName: string;
+  total: number;
+  noPenalty: number;
+  noPenaltyShare: number | null;
+  byItem: Count[];
+  bySquad: Count[];
+  byBranch: Count[];
+  byCorrection: Count[];
+  reinspection: { due: number; done: number; onTime: number; overdue: number; rate: number | null };
+  repeatOffences: number;
+  brokenCommitments: number;
+  trend: { month: string; total: number; noPenalty: number }[];
+};
+
+export const BRANCH_LABELS: Record<string, string> = {
+  mild: '轻微不罚',
+  firstOffence: '首违不罚',
+  noFault: '无主观过错不罚',
+  pendingCorrection: '限期改正待复查',
+  ineligible: '不适用免罚',
+  undetermined: '未确定',
+};
+export const CORRECTION_LABELS: Record<string, string> = {
+  onTheSpot: '当场改正',
+  deadline: '限期改正',
+  none: '未改正',
+};
+const NO_PENALTY = ['mild', 'firstOffence', 'noFault'];
+
+export function monthRange(month: string): { from: string; to: string } {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return { from: `${month}-01`, to: `${month}-${String(daysInMonth(y, m)).padStart(2, '0')}` };
+}
+
+/** The squads a user's statistics may cover; a requested squad outside them is refused. */
+export function statsScope(user: SessionUser, squadId: string | null): string[] | null {
+  if (user.role === 'admin') return squadId ? [squadId] : null;
+  if (user.role !== 'supervisor') throw new HttpError(403, 'forbidden', '无权查看统计');
+  if (squadId) {
+    if (!user.supervisedSquadIds.includes(squadId))
+      throw new HttpError(403, 'forbidden', '无权查看该中队的统计');
+    return [squadId];
+  }
+  return user.supervisedSquadIds;
+}
+
+export async function monthlyStats(
+  db: Db,
+  user: SessionUser,
+  options: { month: string; squadId: string | null; today?: string },
+): Promise<Stats> {
+  const squads = statsScope(user, options.squadId);
+  const { from, to } = monthRange(options.month);
+  const today = options.today ?? shanghaiDate(new Date());
+  const base = () => {
+    let qb = db.selectFrom('records').where('found_date', '>=', from).where('found_date', '<=', to);
+    if (squads)
+      qb = squads.length ? qb.where('squad_id', 'in', squads) : qb.where(sql<boolean>`1 = 0`);
+    return qb;
+  };
+  const n = (v: unknown) => Number(v ?? 0);
+
+  const total = n(
+    (
+      await base()
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+    )?.n,
+  );
+  const noPenalty = n(
+    (
+      await base()
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('branch', 'in', NO_PENALTY)
+        .executeTakeFirst()
+    )?.n,
+  );
+  const byItemRows = await base()
+    .select(['item_code', 'catalog_version', (eb) => eb.fn.countAll().as('n')])
+    .groupBy(['item_code', 'catalog_version'])
+    .execute();
+  const names = new Map<string, string>();
+  for (const r of byItemRows) {
+    if (!names.has(r.item_code)) {
+      const c = (await catalogVersion(db, r.catalog_version)) ?? (await latestCatalog(db));
+      names.set(r.item_code, c?.items.find((i) => i.code === r.item_code)?.name ?? r.item_code);
+    }
+  }
+  const items = new Map<string, number>();
+  for (const r of byItemRows) items.set(r.item_code, (items.get(r.item_code) ?? 0) + n(r.n));
+  const byItem = [...items.entries()]
+    .map(([key, count]) => ({ key, label: names.get(key) ?? key, count }))
+    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+
+  const bySquadRows = await base()
+    .innerJoin('squads', 'squads.id', 'records.squad_id')
+    .select(['records.squad_id', 'squads.name', (eb) => eb.fn.countAll().as('n')])
+    .groupBy(['records.squad_id', 'squads.name'])
+    .execute();
+  const bySquad = bySquadRows
+    .map((r) => ({ key: r.squad_id, label: r.name, count: n(r.n) }))
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+
+  const byBranchRows = await base()
+    .select(['branch', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('branch')
+    .execute();
+  const byBranch = byBranchRows
+    .map((r) => ({
+      key: r.branch ?? 'undetermined',
+      label: BRANCH_LABELS[r.branch ?? 'undetermined'] ?? String(r.branch),
+      count: n(r.n),
+    }))
+    .sort((a, b) => b.count - a.count);
+
+  const byCorrectionRows = await base()
+    .select(['correction_mode', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('correction_mode')
+    .execute();
+  const byCorrection = byCorrectionRows
+    .map((r) => ({
+      key: r.correction_mode ?? 'none',
+      label: CORRECTION_LABELS[r.correction_mode ?? 'none'] ?? '—',
+      count: n(r.n),
+    }))
+    .sort((a, b) => b.count - a.count);
+
+  // Re-inspections whose deadline fell in the month.
+  let due = db.selectFrom('records').where('deadline', '>=', from).where('deadline', '<=', to);
+  if (squads)
+    due = squads.length ? due.where('squad_id', 'in', squads) : due.where(sql<boolean>`1 = 0`);
+  const dueRows = await due.select(['deadline', 'reinspected_at', 'follow_up']).execute();
+  const done = dueRows.filter((r) => r.reinspected_at !== null);
+  const onTime = done.filter(
+    (r) =>
+      r.reinspected_at !== null &&
+      r.deadline !== null &&
+      shanghaiDate(r.reinspected_at) <= r.deadline,
+  );
+  const overdue = dueRows.filter(
+    (r) => r.follow_up === 'pending' && r.deadline !== null && r.deadline < today,
+  );
+
+  const repeatOffences = n(
+    (
+      await base()
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('repeat_offence', '=', 1)
+        .executeTakeFirst()
+    )?.n,
+  );
+  const brokenCommitments = n(
+    (
+      await base()
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('broken_commitment', '=', 1)
+        .executeTakeFirst()
+    )?.n,
+  );
+
+  const trendFrom = `${addMonths(`${options.month}-01`, -11).slice(0, 7)}-01`;
+  let trendQb = db
+    .selectFrom('records')
+    .where('found_date', '>=', trendFrom)
+    .where('found_date', '<=', to)
+    .select([
+      sql<string>`substr(found_date, 1, 7)`.as('month'),
+      (eb) => eb.fn.countAll().as('n'),
+      sql<number>`sum(case when branch in ('mild', 'firstOffence', 'noFault') then 1 else 0 end)`.as(
+        'np',
+      ),
+    ])
+    .groupBy(sql`substr(found_date, 1, 7)`);
+  if (squads)
+    trendQb = squads.length
+      ? trendQb.where('squad_id', 'in', squads)
+      : trendQb.where(sql<boolean>`1 = 0`);
+  const trendRows = await trendQb.execute();
+  const trend = Array.from({ length: 12 }, (_, i) => {
+    const month = addMonths(`${options.month}-01`, i - 11).slice(0, 7);
+    const row = trendRows.find((r) => r.month === month);
+    return { month, total: n(row?.n), noPenalty: n(row?.np) };
+  });
+
+  const squadName = options.squadId
+    ? ((
+        await db
+          .selectFrom('squads')
+          .select('name')
+          .where('id', '=', options.squadId)
+          .executeTakeFirst()
+      )?.name ?? options.squadId)
+    : user.role === 'admin'
+      ? '全局'
+      : '所辖中队';
+
+  return {
+    month: options.month,
+    squadId: options.squadId,
+    squadName,
+    total,
+    noPenalty,
+    noPenaltyShare: total > 0 ? noPenalty / total : null,
+    byItem,
+    bySquad,
+    byBranch,
+    byCorrection,
+    reinspection: {
+      due: dueRows.length,
+      done: done.length,
+      onTime: onTime.length,
+      overdue: overdue.length,
+      rate: dueRows.length ? done.length / dueRows.length : null,
+    },
+    repeatOffences,
+    brokenCommitments,
+    trend,
+  };
+}

@@ -1,0 +1,95 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { app } from '$lib/server/app';
+import { dummyHash, verifyPassword } from '$lib/server/auth/password';
+import { loginThrottle, recordLoginAttempt } from '$lib/server/auth/ratelimit';
+import {
+  createSession,
+  revokeSession,
+  SESSION_COOKIE,
+  setSessionCookie,
+} from '$lib/server/auth/sessions';
+import { clientIp } from '$lib/server/http';
+import { audit } from '$lib/server/repos/audit';
+import { findUserByUsername } from '$lib/server/repos/users';
+import type { Actions, PageServerLoad } from './$types';
+import { field } from '$lib/server/forms';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+  if (locals.user && locals.user.role !== 'officer')
+    redirect(303, safeNext(url.searchParams.get('next')));
+  return { next: url.searchParams.get('next') ?? '/console' };
+};
+
+/** Only local console paths: never an open redirect. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/console') && !next.startsWith('//') ? next : '/console';
+}
+
+export const actions: Actions = {
+  login: async (event) => {
+    const form = await event.request.formData();
+    const username = field(form, 'username').trim();
+    const password = field(form, 'password');
+    const next = safeNext(field(form, 'next'));
+    if (!username || !password) return fail(400, { username, error: '请输入用户名和密码' });
+    if (username.length > 64 || password.length > 256)
+      return fail(400, { username: '', error: '用户名或密码过长' });
+    const ctx = await app();
+    const ip = clientIp(event);
+    const throttle = await loginThrottle(ctx.db, username, ip);
+    if (throttle.refuse) {
+      return fail(429, {
+        username,
+        error: `登录失败次数过多，请 ${Math.ceil(throttle.retryAfterSeconds / 60)} 分钟后再试`,
+      });
+    }
+    if (throttle.delayMs > 0) await new Promise((r) => setTimeout(r, throttle.delayMs));
+    const user = await findUserByUsername(ctx.db, username);
+    const ok = user
+      ? user.active === 1 && (await verifyPassword(password, user.password_hash))
+      : await verifyPassword(password, await dummyHash()).then(() => false);
+    await recordLoginAttempt(ctx.db, username, ip, ok);
+    if (!ok || !user) {
+      await audit(ctx.db, {
+        userId: user?.id ?? null,
+        action: 'loginFailed',
+        target: username.slice(0, 64),
+        ip,
+      });
+      return fail(401, { username, error: '用户名或密码错误' });
+    }
+    if (user.role === 'officer') {
+      return fail(403, {
+        username,
+        error: '执法队员请使用手机端应用，后台仅供中队长、法制科和管理员使用',
+      });
+    }
+    const { token, expiresAt } = await createSession(ctx.db, {
+      userId: user.id,
+      deviceId: null,
+      hours: ctx.config.sessionHours,
+    });
+    setSessionCookie(event.cookies, token, expiresAt, event.url.protocol === 'https:');
+    await audit(ctx.db, { userId: user.id, action: 'login', target: 'console', ip });
+    redirect(303, next);
+  },
+  logout: async (event) => {
+    const ctx = await app();
+    const token = event.cookies.get(SESSION_COOKIE);
+    if (token) await revokeSession(ctx.db, token);
+    if (event.locals.user)
+      await audit(ctx.db, { userId: event.locals.user.id, action: 'logout', ip: clientIp(event) });
+    event.cookies.delete(SESSION_COOKIE, { path: '/' });
+    redirect(303, '/console/login');
+  },
+  locale: ({ cookies, request }) => {
+    const next = cookies.get('pb_locale') === 'en' ? 'zh-CN' : 'en';
+    cookies.set('pb_locale', next, {
+      path: '/',
+      httpOnly: false,
+      sameSite: 'lax',
+      maxAge: 365 * 86400,
+    });
+    redirect(303, new URL(request.headers.get('referer') ?? '/console').pathname);
+  },
+};

@@ -1,0 +1,89 @@
+import { error, fail } from '@sveltejs/kit';
+import { UUID } from '$lib/domain/uuid';
+import { documentShortHash } from '$lib/notices/content';
+import { app } from '$lib/server/app';
+import { consoleUser } from '$lib/server/console';
+import { clientIp, HttpError } from '$lib/server/http';
+import { catalogVersion } from '$lib/server/repos/catalogs';
+import { canRead, canReview, recordDetail, recordRow } from '$lib/server/repos/records';
+import { contentFor } from '$lib/server/notices';
+import { reviewRecord } from '$lib/server/services/review';
+import { prefillChecklist } from '$lib/server/services/review-checklist';
+import { REVIEW_ACTIONS, REVIEW_CHECKS } from '$lib/sync/contract';
+import type { Actions, PageServerLoad } from './$types';
+import { field } from '$lib/server/forms';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+  const user = consoleUser(locals);
+  if (!UUID.test(params.id)) error(404, '记录不存在');
+  const ctx = await app();
+  const row = await recordRow(ctx.db, params.id);
+  if (!row) error(404, '记录不存在');
+  if (!canRead(user, row)) error(403, '无权查看此记录（不属于您所辖的中队）');
+  const detail = await recordDetail(ctx.db, params.id);
+  if (!detail) error(404, '记录不存在');
+  const r = detail.record;
+  const catalog = await catalogVersion(ctx.db, r.catalogVersion);
+  const item = catalog?.items.find((i) => i.code === r.itemCode) ?? null;
+  const squad = await ctx.db
+    .selectFrom('squads')
+    .select(['name', 'district'])
+    .where('id', '=', r.squadId)
+    .executeTakeFirst();
+  const assigned = await ctx.db
+    .selectFrom('provisional_numbers')
+    .select(['document_id', 'assigned'])
+    .where('record_id', '=', r.id)
+    .execute();
+  const documents = [];
+  for (const d of r.documents) {
+    const content = await contentFor(ctx, r, d.id);
+    documents.push({
+      ...d,
+      title: content?.title ?? d.docType,
+      short: content ? await documentShortHash(content) : null,
+      assigned: assigned.find((a) => a.document_id === d.id)?.assigned ?? null,
+    });
+  }
+  const latest = detail.versions.at(-1);
+  return {
+    detail,
+    item,
+    catalogTitle: catalog?.title ?? '',
+    squad: squad ?? { name: r.squadId, district: '' },
+    documents,
+    canReview: canReview(user, row) && detail.reviewState === 'pending',
+    checklist: prefillChecklist(r, latest?.flags ?? []),
+    checks: REVIEW_CHECKS,
+  };
+};
+
+export const actions: Actions = {
+  review: async (event) => {
+    const user = consoleUser(event.locals);
+    const form = await event.request.formData();
+    const action = field(form, 'action');
+    if (!(REVIEW_ACTIONS as readonly string[]).includes(action))
+      return fail(400, { error: '未知的审核操作' });
+    const comment = field(form, 'comment').slice(0, 2000);
+    const checklist = Object.fromEntries(REVIEW_CHECKS.map((c) => [c, form.get(c) === 'on']));
+    const ctx = await app();
+    try {
+      await reviewRecord(
+        ctx.db,
+        user,
+        {
+          recordId: event.params.id,
+          action: action as (typeof REVIEW_ACTIONS)[number],
+          comment,
+          checklist,
+        },
+        { ip: clientIp(event) },
+      );
+    } catch (e) {
+      if (e instanceof HttpError) return fail(e.status, { error: e.message });
+      throw e;
+    }
+    return { done: action };
+  },
+};

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { amendmentOf, lockRecord } from '$lib/domain/record';
+import type { PullResponse } from '$lib/sync/contract';
+import { ApiClient, sha256, uploadedRecord } from '../support/api';
+import { launchBrowser } from '../support/browser';
+import { startServer, type TestServer } from '../support/server';
+
+async function consoleLogin(page: Page, base: string, username: string) {
+  await page.goto(`${base}/console/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${base}/console`);
+}
+
+describe('supervisor console', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('review round trip: list, return with comment, amendment, approval, audit log', async () => {
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const { record } = await uploadedRecord(officer, {
+      party: {
+        kind: 'business',
+        name: '皖西土菜馆',
+        address: '六安市金安区皖西路8号',
+        uscc: '91350100M000100Y43',
+      },
+    });
+    expect((await officer.push([record])).body.results[0]?.status).toBe('accepted');
+    const cursor = (await officer.json<PullResponse>('GET', '/api/sync/pull')).body.cursor;
+
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await consoleLogin(page, server.url, 'supervisor1');
+    await page.getByRole('link', { name: '记录审核' }).click();
+    await page.getByLabel('搜索（当事人、店名、车牌、地址）').fill('皖西土菜馆');
+    await page.getByRole('button', { name: '筛选' }).click();
+    const row = page.getByTestId('record-list').getByRole('row', { name: /皖西土菜馆/ });
+    await row.getByRole('link', { name: '查看' }).click();
+    await page.getByTestId('review-form').waitFor();
+    await page
+      .getByLabel('审核意见（退回、转一般程序时必填）')
+      .fill('请补充现场照片的拍摄角度说明。');
+    await page.getByRole('button', { name: '退回修改' }).click();
+    await page.getByText('已退回修改，执法队员下次同步时收到').waitFor();
+    expect(await page.getByTestId('review-state').textContent()).toBe('已退回修改');
+
+    // The officer's phone pulls the comment.
+    const pulled = await officer.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}`);
+    const review = pulled.body.changes.find((c) => c.kind === 'review');
+    expect(review).toMatchObject({
+      kind: 'review',
+      review: {
+        recordId: record.id,
+        action: 'return',
+        comment: '请补充现场照片的拍摄角度说明。',
+        reviewState: 'returned',
+      },
+    });
+
+    // The amended version arrives and is reviewed again.
+    const v2 = await lockRecord({
+      ...amendmentOf(record, '按审核意见补充'),
+      facts: `${record.facts}照片自店门正面拍摄。`,
+    });
+    expect((await officer.push([v2])).body.results[0]?.status).toBe('accepted');
+    await page.reload();
+    expect(await page.getByTestId('review-state').textContent()).toBe('待审核');
+    await page.getByTestId('timeline').getByText('第 2 版同步到服务器（修订）').waitFor();
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await page.getByText('已审核通过').first().waitFor();
+    expect(await page.getByTestId('review-state').textContent()).toBe('审核通过');
+    await page.close();
+
+    const admin = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await consoleLogin(admin, server.url, 'admin');
+    await admin.getByRole('link', { name: '审计日志' }).click();
+    const audit = admin.getByTestId('audit');
+    for (const label of ['退回修改', '审核通过', '登录'])
+      await audit.getByText(label, { exact: true }).first().waitFor();
+    const actions = await audit
+      .locator('td[data-action]')
+      .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-action')));
+    expect(actions).toEqual(expect.arrayContaining(['review.return', 'review.approve', 'login']));
+    await admin.close();
+  });
+
+  it('scopes pages, photos and exports; officers and strangers stay out', async () => {
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const { record, files } = await uploadedRecord(officer);
+    await officer.push([record]);
+
+    const other = await browser.newPage();
+    await consoleLogin(other, server.url, 'supervisor2');
+    const recordPage = await other.goto(`${server.url}/console/records/${record.id}`);
+    expect(recordPage?.status()).toBe(403);
+    const photo = await other.goto(`${server.url}/api/blobs/${sha256(files[0] as Uint8Array)}`);
+    expect(photo?.status()).toBe(403);
+    const exportRes = await other.goto(
+      `${server.url}/console/reports/export?format=csv&squad=sq-jinan`,
+    );
+    expect(exportRes?.status()).toBe(403);
+    await other.close();
+
+    const officerPage = await browser.newPage();
+    await officerPage.goto(`${server.url}/console/login`);
+    await officerPage.getByLabel('用户名').fill('officer1');
+    await officerPage.getByLabel('密码').fill('demo1234');
+    await officerPage.getByRole('button', { name: '登录' }).click();
+    await officerPage
+      .getByRole('alert')
+      .getByText(/执法队员请使用手机端应用/)
+      .waitFor();
+    await officerPage.close();
+    // An officer's session (from the phone) cannot open console pages either.
+    const res = await fetch(`${server.url}/console/records`, {
+      headers: { cookie: (officer as unknown as { cookie: string }).cookie },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(403);
+
+    const anonymous = await fetch(`${server.url}/console/records/${record.id}`, {
+      redirect: 'manual',
+    });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toContain('/console/login?next=');
+  });
+});

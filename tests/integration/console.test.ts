@@ -1,0 +1,267 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '$lib/domain/uuid';
+import type { PullResponse } from '$lib/sync/contract';
+import type { Stats } from '$lib/server/services/stats';
+import { ApiClient, sha256, uploadedRecord } from '../support/api';
+import { query } from '../support/db';
+import { DATABASES, startServer, type TestServer } from '../support/server';
+
+/** A console session (form posts need the session cookie and a same-origin Origin header). */
+async function consoleSession(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/console/login?/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ username, password: 'demo1234', next: '/console' }),
+    redirect: 'manual',
+  });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pb_session='));
+  if (!cookie) throw new Error(`console login failed: ${res.status}`);
+  return cookie.split(';')[0] ?? '';
+}
+
+describe.each(DATABASES)('console on %s', (db) => {
+  let server: TestServer;
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServer({ db, env: { DEMO_SEED: '1' } });
+    admin = new ApiClient(server.url);
+    await admin.login('admin');
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('statistics equal counts taken straight from the database, for every month of the demo', async () => {
+    const months = await query(server, (run) =>
+      run('select distinct substr(found_date, 1, 7) as m from records order by m'),
+    );
+    expect(months.length).toBeGreaterThanOrEqual(6);
+    for (const { m } of months) {
+      const month = String(m);
+      const stats = (await admin.json<Stats>('GET', `/api/stats?month=${month}`)).body;
+      const direct = await query(server, async (run) => ({
+        total: Number(
+          (
+            await run(`select count(*) as n from records where found_date like $1`, [`${month}-%`])
+          )[0]?.n,
+        ),
+        noPenalty: Number(
+          (
+            await run(
+              `select count(*) as n from records where found_date like $1 and branch in ('mild','firstOffence','noFault')`,
+              [`${month}-%`],
+            )
+          )[0]?.n,
+        ),
+        branches: await run(
+          `select coalesce(branch, 'undetermined') as k, count(*) as n from records where found_date like $1 group by branch`,
+          [`${month}-%`],
+        ),
+        items: await run(
+          `select item_code as k, count(*) as n from records where found_date like $1 group by item_code`,
+          [`${month}-%`],
+        ),
+        squads: await run(
+          `select squad_id as k, count(*) as n from records where found_date like $1 group by squad_id`,
+          [`${month}-%`],
+        ),
+        corrections: await run(
+          `select coalesce(correction_mode, 'none') as k, count(*) as n from records where found_date like $1 group by correction_mode`,
+          [`${month}-%`],
+        ),
+        due: Number(
+          (await run(`select count(*) as n from records where deadline like $1`, [`${month}-%`]))[0]
+            ?.n,
+        ),
+        done: Number(
+          (
+            await run(
+              `select count(*) as n from records where deadline like $1 and reinspected_at is not null`,
+              [`${month}-%`],
+            )
+          )[0]?.n,
+        ),
+        repeat: Number(
+          (
+            await run(
+              `select count(*) as n from records where found_date like $1 and repeat_offence = 1`,
+              [`${month}-%`],
+            )
+          )[0]?.n,
+        ),
+        broken: Number(
+          (
+            await run(
+              `select count(*) as n from records where found_date like $1 and broken_commitment = 1`,
+              [`${month}-%`],
+            )
+          )[0]?.n,
+        ),
+      }));
+      const asMap = (rows: Record<string, unknown>[]) =>
+        Object.fromEntries(rows.map((r) => [String(r.k), Number(r.n)]));
+      const statMap = (rows: { key: string; count: number }[]) =>
+        Object.fromEntries(rows.map((r) => [r.key, r.count]));
+      expect(stats.total, month).toBe(direct.total);
+      expect(stats.noPenalty, month).toBe(direct.noPenalty);
+      expect(statMap(stats.byBranch)).toEqual(asMap(direct.branches));
+      expect(statMap(stats.byItem)).toEqual(asMap(direct.items));
+      expect(statMap(stats.bySquad)).toEqual(asMap(direct.squads));
+      expect(statMap(stats.byCorrection)).toEqual(asMap(direct.corrections));
+      expect(stats.reinspection.due).toBe(direct.due);
+      expect(stats.reinspection.done).toBe(direct.done);
+      expect(stats.repeatOffences).toBe(direct.repeat);
+      expect(stats.brokenCommitments).toBe(direct.broken);
+      expect(stats.trend.at(-1)).toEqual({
+        month,
+        total: direct.total,
+        noPenalty: direct.noPenalty,
+      });
+    }
+  });
+
+  it('the XLSX report opens and carries the dashboard numbers; CSV has a BOM', async () => {
+    const month = String(
+      (
+        await query(server, (run) => run('select max(substr(found_date, 1, 7)) as m from records'))
+      )[0]?.m,
+    );
+    const stats = (await admin.json<Stats>('GET', `/api/stats?month=${month}`)).body;
+    const res = await admin.request('GET', `/api/stats?month=${month}&format=xlsx`);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const summary = wb.getWorksheet('汇总');
+    const value = (label: string) =>
+      summary
+        ?.getRows(1, summary.rowCount)
+        ?.find((r) => r.getCell(1).value === label)
+        ?.getCell(2).value;
+    expect(value('案件总数')).toBe(stats.total);
+    expect(value('免予处罚数')).toBe(stats.noPenalty);
+    const items = wb.getWorksheet('按事项');
+    const fromSheet = Object.fromEntries(
+      (items?.getRows(2, (items?.rowCount ?? 1) - 1) ?? []).map((r) => [
+        r.getCell(1).text,
+        Number(r.getCell(3).value),
+      ]),
+    );
+    expect(fromSheet).toEqual(Object.fromEntries(stats.byItem.map((i) => [i.key, i.count])));
+    const csv = new Uint8Array(
+      await (await admin.request('GET', `/api/stats?month=${month}&format=csv`)).arrayBuffer(),
+    );
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(csv)).toContain(`案件总数,${stats.total}`);
+    const audit = await query(server, (run) =>
+      run(`select count(*) as n from audit_log where action = 'export'`),
+    );
+    expect(Number(audit[0]?.n)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a supervisor sees only their squads in statistics and cannot ask for another squad', async () => {
+    const s = new ApiClient(server.url);
+    await s.login('supervisor2');
+    const stats = (await s.json<Stats>('GET', '/api/stats')).body;
+    for (const sq of stats.bySquad) expect(['sq-yeji', 'sq-jingkai']).toContain(sq.key);
+    expect((await s.request('GET', '/api/stats?squad=sq-jinan')).status).toBe(403);
+  });
+
+  it('a published catalog version reaches the phones; old records keep theirs', async () => {
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const before = (await officer.json<PullResponse>('GET', '/api/sync/pull?limit=1000')).body;
+    let cursor = before.cursor;
+    while (
+      (await officer.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}&limit=1000`)).body
+        .more
+    ) {
+      cursor = (
+        await officer.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}&limit=1000`)
+      ).body.cursor;
+    }
+    const latest = await query(server, (run) =>
+      run(`select body from catalog_versions order by published_at desc`),
+    );
+    const catalog = JSON.parse(String(latest[0]?.body)) as {
+      versionId: string;
+      effectiveFrom: string;
+      items: { code: string; lookbackMonths: number }[];
+    };
+    catalog.versionId = `luan-2027-${uuidv7().slice(-4)}`;
+    catalog.effectiveFrom = '2027-01-01';
+    catalog.items[0]!.lookbackMonths = 24;
+    const cookie = await consoleSession(server.url, 'admin');
+    const publish = await fetch(`${server.url}/console/admin/catalog?/publish`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ catalog: JSON.stringify(catalog) }),
+      redirect: 'manual',
+    });
+    expect(publish.status).toBe(200);
+    const pulled = (await officer.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}`))
+      .body;
+    const change = pulled.changes.find((c) => c.kind === 'catalog');
+    expect(change?.kind === 'catalog' && change.catalog.versionId).toBe(catalog.versionId);
+    const versions = await query(server, (run) =>
+      run('select distinct catalog_version as v from records'),
+    );
+    expect(versions.map((v) => v.v)).toEqual(['luan-2026-01']);
+    // Publishing the same version twice is refused, and an invalid one names the problem.
+    const again = await fetch(`${server.url}/console/admin/catalog?/publish`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ catalog: JSON.stringify({ ...catalog, items: [] }) }),
+    });
+    expect(await again.text()).toContain('items');
+  });
+
+  it('imports a phone export once; importing it again changes nothing', async () => {
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const { record, files } = await uploadedRecord(officer, { upload: false });
+    const file = {
+      format: 'patrolbook-export',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      deviceId: officer.deviceId,
+      officer: { userId: 'u-officer1', name: '张伟' },
+      records: [record],
+      blobs: files.map((f) => ({
+        sha256: sha256(f),
+        mime: 'image/png',
+        base64: Buffer.from(f).toString('base64'),
+      })),
+    };
+    const cookie = await consoleSession(server.url, 'supervisor1');
+    const send = async () => {
+      const form = new FormData();
+      form.set(
+        'file',
+        new File([JSON.stringify(file)], 'export.json', { type: 'application/json' }),
+      );
+      const res = await fetch(`${server.url}/console/import`, {
+        method: 'POST',
+        headers: { cookie, origin: server.url, accept: 'text/html' },
+        body: form,
+      });
+      return res.text();
+    };
+    expect(await send()).toMatch(/新导入\s*1/);
+    const rows = () =>
+      query(server, (run) =>
+        run('select count(*) as n from record_versions where record_id = $1', [record.id]),
+      );
+    expect(Number((await rows())[0]?.n)).toBe(1);
+    expect(await send()).toMatch(/已存在\s*1/);
+    expect(Number((await rows())[0]?.n)).toBe(1);
+  });
+
+  it('nobody can edit or delete the audit log', async () => {
+    await expect(
+      query(server, (run) => run(`update audit_log set action = 'x'`)),
+    ).rejects.toThrow();
+    await expect(query(server, (run) => run(`delete from audit_log`))).rejects.toThrow();
+  });
+});
