@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JavaScript script shared with `npm run bench`
 import { initialBytes } from '../../scripts/bundle-size.js';
 
 describe('officer app bundle', () => {

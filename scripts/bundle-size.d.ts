@@ -1,0 +1,1 @@
+export function initialBytes(htmlFile: string): { files: number; js: number; css: number };
