@@ -5,11 +5,7 @@ import { initialBytes } from '../../scripts/bundle-size.js';
 describe('officer app bundle', () => {
   it('loads at most 170 KB of JavaScript (gzipped) before jsPDF and the font, which load lazily', () => {
     expect(existsSync('build/prerendered/index.html')).toBe(true);
-    const r = initialBytes('build/prerendered/index.html') as {
-      js: number;
-      css: number;
-      files: number;
-    };
+    const r = initialBytes('build/prerendered/index.html');
     console.log(
       `officer app initial JS ${(r.js / 1024).toFixed(1)} KB gz, CSS ${(r.css / 1024).toFixed(1)} KB gz`,
     );
