@@ -12,7 +12,16 @@ const boundary = (message, patterns) => ({
 
 export default ts.config(
   {
-    ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'bench/results/', 'coverage/'],
+    ignores: [
+      'build/',
+      '.svelte-kit/',
+      'node_modules/',
+      'data/',
+      'bench/results/',
+      'bench/dist/',
+      'coverage/',
+      '.test-build-*/',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.recommendedTypeChecked,

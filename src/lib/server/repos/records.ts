@@ -82,11 +82,11 @@ function likePattern(q: string): string {
 /**
  * Records newest first, keyset-paginated on (found_at, id): a deep page costs what the first does.
  */
-export async function listRecords(
+export function listQuery(
   db: Db,
   user: SessionUser,
   q: RecordsQuery & { cursor?: string | undefined },
-): Promise<{ items: RecordSummary[]; nextCursor: string | null }> {
+) {
   let qb = db
     .selectFrom('records')
     .innerJoin('squads', 'squads.id', 'records.squad_id')
@@ -145,11 +145,18 @@ export async function listRecords(
       );
     }
   }
-  const rows = await qb
+  return qb
     .orderBy('records.found_at', 'desc')
     .orderBy('records.id', 'desc')
-    .limit(q.limit + 1)
-    .execute();
+    .limit(q.limit + 1);
+}
+
+export async function listRecords(
+  db: Db,
+  user: SessionUser,
+  q: RecordsQuery & { cursor?: string | undefined },
+): Promise<{ items: RecordSummary[]; nextCursor: string | null }> {
+  const rows = await listQuery(db, user, q).execute();
   const page = rows.slice(0, q.limit);
   const bodies = await partiesOf(
     db,

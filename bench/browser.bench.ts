@@ -1,0 +1,194 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchProfile } from '../tests/support/browser';
+import { freePort, startServer } from '../tests/support/server';
+import { FieldApp } from '../tests/browser/pages/field';
+import { initialBytes } from '../scripts/bundle-size.js';
+import { percentile, record, save, wants } from './support/report';
+
+/** Serves bench/dist (the Vite bundle of bench/client/entry.ts) on its own origin. */
+async function serveBench(): Promise<{ url: string; server: Server }> {
+  const dir = join(process.cwd(), 'bench', 'dist');
+  if (!existsSync(join(dir, 'bench.js')))
+    throw new Error('bench/dist missing: run npm run bench (it builds the bundle)');
+  const port = await freePort();
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/') {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(
+        '<!doctype html><html lang="zh-CN"><body><script type="module" src="/bench.js"></script></body></html>',
+      );
+      return;
+    }
+    const file = join(dir, path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    res.setHeader(
+      'content-type',
+      file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream',
+    );
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+type Bench = { patrolBench: Record<string, (...a: number[]) => Promise<Record<string, number>>> };
+
+async function run(page: Page, fn: string, ...args: number[]): Promise<Record<string, number>> {
+  return page.evaluate(
+    async ({ fn, args }) => (window as unknown as Bench).patrolBench[fn]?.(...args) ?? {},
+    { fn, args },
+  );
+}
+
+const needsBundle = ['lookup', 'save', 'photo'].some(wants);
+
+describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromium', () => {
+  let profile: Awaited<ReturnType<typeof launchProfile>>;
+  let bench: { url: string; server: Server } | null = null;
+  let page: Page;
+
+  beforeAll(async () => {
+    profile = await launchProfile();
+    if (needsBundle) {
+      bench = await serveBench();
+      page = await profile.context.newPage();
+      await page.goto(bench.url);
+      await page.waitForFunction(() => 'patrolBench' in window);
+    }
+  });
+  afterAll(async () => {
+    await profile?.close();
+    bench?.server.close();
+  });
+
+  it.skipIf(!wants('lookup'))('first-offence lookup with 200,000 ledger entries', async () => {
+    const r = await run(page, 'lookup', 200_000, 200);
+    record({
+      part: 'lookup',
+      figure: 'local lookup, 200k ledger entries, p50',
+      value: r.p50 ?? 0,
+      unit: 'ms',
+      baseline: r.base50 ?? null,
+      baselineLabel: 'ms, raw IndexedDB index getAll',
+    });
+    record({
+      part: 'lookup',
+      figure: 'local lookup, 200k ledger entries, p95',
+      value: r.p95 ?? 0,
+      unit: 'ms',
+      baseline: r.base95 ?? null,
+      baselineLabel: 'ms, raw IndexedDB index getAll',
+    });
+    save('lookup');
+  });
+
+  it.skipIf(!wants('save'))('finishing a record with 3 photos (outbox included)', async () => {
+    const r = await run(page, 'save', 15);
+    record({
+      part: 'save',
+      figure: 'store 3 photos + finish record (hash, numbers, outbox), p50',
+      value: r.p50 ?? 0,
+      unit: 'ms',
+      baseline: r.base50 ?? null,
+      baselineLabel: 'ms, raw IndexedDB put of the same objects',
+    });
+    record({
+      part: 'save',
+      figure: 'store 3 photos + finish record, p95',
+      value: r.p95 ?? 0,
+      unit: 'ms',
+      baseline: r.base95 ?? null,
+      baselineLabel: 'ms, raw IndexedDB put',
+    });
+    save('save');
+  });
+
+  it.skipIf(!wants('photo'))('12-megapixel JPEG to the stored 1920 px JPEG', async () => {
+    const r = await run(page, 'photo', 4000, 3000, 8);
+    record({
+      part: 'photo',
+      figure: '12 MP -> 1920 px in the worker (decode, scale, stamp, encode, hash), p50',
+      value: r.p50 ?? 0,
+      unit: 'ms',
+      baseline: r.base50 ?? null,
+      baselineLabel: 'ms, createImageBitmap + canvas encode on the page',
+      note: `in ${((r.inBytes ?? 0) / 1024).toFixed(0)} KB, out ${((r.outBytes ?? 0) / 1024).toFixed(0)} KB`,
+    });
+    record({
+      part: 'photo',
+      figure: 'stored photo size',
+      value: (r.outBytes ?? 0) / 1024,
+      unit: 'KB',
+      baseline: (r.inBytes ?? 0) / 1024,
+      baselineLabel: 'KB, 12 MP camera JPEG',
+    });
+    save('photo');
+  });
+
+  it.skipIf(!wants('startup'))(
+    'officer app start-up offline from the service worker, 4x CPU slowdown',
+    async () => {
+      const server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+      try {
+        const p = await profile.context.newPage();
+        const app = new FieldApp(p, server.url);
+        await app.open();
+        await app.login('officer1');
+        await app.waitSynced();
+        await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
+        await profile.context.setOffline(true);
+        const cdp = await profile.context.newCDPSession(p);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        const times: number[] = [];
+        const base: number[] = [];
+        for (let i = 0; i < 10; i++) {
+          await p.evaluate(() => sessionStorage.clear());
+          const t0 = performance.now();
+          await p.goto(`${server.url}/`);
+          await p.getByLabel('6 位数字 PIN').waitFor();
+          times.push(performance.now() - t0);
+          const b0 = performance.now();
+          await p.goto(`${server.url}/manifest.webmanifest`);
+          base.push(performance.now() - b0);
+        }
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+        await profile.context.setOffline(false);
+        record({
+          part: 'startup',
+          figure: 'offline start to usable PIN screen, 4x CPU slowdown, p50',
+          value: percentile(times, 50),
+          unit: 'ms',
+          baseline: percentile(base, 50),
+          baselineLabel: 'ms, same worker serving a cached static file',
+        });
+        for (const [route, html] of [
+          ['/', 'index.html'],
+          ['/settings', 'settings.html'],
+        ] as const) {
+          const b = initialBytes(`build/prerendered/${html}`);
+          record({
+            part: 'startup',
+            figure: `initial JS of ${route} (gzip)`,
+            value: b.js / 1024,
+            unit: 'KB',
+            baseline: 170,
+            baselineLabel: 'KB budget',
+            note: `CSS ${(b.css / 1024).toFixed(1)} KB`,
+          });
+        }
+      } finally {
+        await server.stop();
+      }
+      save('startup');
+    },
+  );
+});

@@ -1,0 +1,243 @@
+/**
+ * Browser-side benchmarks, bundled by Vite from the app's own modules (Dexie schema, local
+ * first-offence lookup, finishing a draft, the photo worker) and driven by bench/browser.bench.ts.
+ */
+import Dexie from 'dexie';
+import { starterCatalog } from '$lib/domain/starter-catalog';
+import { sha256Hex } from '$lib/domain/integrity';
+import { localPriors, PatrolDb, type Draft } from '$lib/client/db';
+import { processPhoto } from '$lib/client/media/photos';
+import { finishDraft, newDraft } from '$lib/client/records';
+import { setSetting } from '$lib/client/settings';
+import type { Me } from '$lib/sync/contract';
+
+const me: Me = {
+  id: 'u-officer1',
+  username: 'officer1',
+  role: 'officer',
+  realName: '张伟',
+  certificateNo: '34151001',
+  squad: { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
+  supervisedSquads: [],
+  bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
+  roster: [],
+  deviceId: null,
+  publicUrl: location.origin,
+};
+
+function pct(v: number[], p: number) {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
+}
+
+async function seedLedger(n: number) {
+  await Dexie.delete('bench-ledger');
+  const db = new PatrolDb('bench-ledger');
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    rows.push({
+      recordId: `r${i}`,
+      partyKey: `id:${String(340102190000000000 + i).slice(0, 17)}X`,
+      itemCode: `SR-0${(i % 9) + 1}`,
+      date: '2026-05-01',
+      squadId: 'sq',
+      branch: 'firstOffence',
+      source: 'server' as const,
+    });
+    if (rows.length === 10_000) {
+      await db.ledger.bulkPut(rows.splice(0));
+    }
+  }
+  if (rows.length) await db.ledger.bulkPut(rows);
+  return db;
+}
+
+async function lookup(n: number, runs: number) {
+  const db = await seedLedger(n);
+  const keys = Array.from(
+    { length: runs },
+    (_, i) => `id:${String(340102190000000000 + ((i * 7919) % n)).slice(0, 17)}X`,
+  );
+  const times: number[] = [];
+  for (const k of keys) {
+    const t0 = performance.now();
+    const found = await localPriors(db, [
+      k,
+      `person:王喆|1380013${String(i8(k)).padStart(4, '0')}`,
+    ]);
+    times.push(performance.now() - t0);
+    if (found.length !== 1) throw new Error(`lookup found ${found.length}`);
+  }
+  db.close();
+  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open('bench-ledger');
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(new Error(String(r.error)));
+  });
+  const base: number[] = [];
+  for (const k of keys) {
+    const t0 = performance.now();
+    await new Promise((resolve, reject) => {
+      const req = raw.transaction('ledger').objectStore('ledger').index('partyKey').getAll(k);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(new Error(String(req.error)));
+    });
+    base.push(performance.now() - t0);
+  }
+  raw.close();
+  return { p50: pct(times, 50), p95: pct(times, 95), base50: pct(base, 50), base95: pct(base, 95) };
+}
+function i8(k: string) {
+  return k.length % 10000;
+}
+
+function photoBytes(n: number, size: number): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = new Uint8Array(size);
+    crypto.getRandomValues(b.subarray(0, 65536));
+    for (let j = 65536; j < size; j += 65536) b.set(b.subarray(0, Math.min(65536, size - j)), j);
+    b.set([0xff, 0xd8, 0xff, 0xe0, i], 0);
+    out.push(b.buffer);
+  }
+  return out;
+}
+
+async function completeDraft(db: PatrolDb, photos: ArrayBuffer[]): Promise<Draft> {
+  const d = newDraft(starterCatalog);
+  const at = d.createdAt;
+  const evidence = [];
+  for (const [i, bytes] of photos.entries()) {
+    const sha256 = await sha256Hex(bytes);
+    await db.evidence.put({
+      sha256,
+      bytes,
+      mime: 'image/jpeg',
+      size: bytes.byteLength,
+      createdAt: at,
+      uploaded: 0,
+    });
+    evidence.push({
+      sha256,
+      kind: i === 1 ? ('after' as const) : ('before' as const),
+      mime: 'image/jpeg' as const,
+      bytes: bytes.byteLength,
+      takenAt: at,
+      capturedBy: me.id,
+    });
+  }
+  const sig = await sha256Hex('sig');
+  Object.assign(d, {
+    itemCode: 'SR-02',
+    party: { kind: 'person', name: '李堃', idNumber: '340102199003071232', mobile: '13800138000' },
+    place: { address: '六安市金安区梅山南路', source: 'manual' },
+    facts: '流动摊点占道经营。',
+    answers: {
+      conditions: { slightHarm: true, cooperates: true, notFixedSpot: true },
+      exclusions: { safetyRisk: false, personalInjury: false, propertyDamage: false },
+      correction: { mode: 'onTheSpot', corrected: true },
+      commitmentSigned: true,
+      discretionReason: '首次违法',
+    },
+    firstOffenceCheck: {
+      checkedAt: at,
+      sources: ['local'],
+      partyKeys: ['id:340102199003071232'],
+      priors: [],
+    },
+    education: {
+      methods: ['persuasion'],
+      content: '已教育',
+      lawExplained: '《城市道路管理条例》第二十七条',
+      partyStatement: '',
+    },
+    evidence,
+    secondOfficer: { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' },
+    signatures: {
+      party: { kind: 'signed', signature: { sha256: sig, signerName: '李堃', signedAt: at } },
+      officers: [
+        { sha256: sig, signerName: '张伟', signedAt: at },
+        { sha256: sig, signerName: '王喆', signedAt: at },
+      ],
+    },
+  });
+  await db.drafts.put(d);
+  return d;
+}
+
+async function save(runs: number) {
+  const times: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await Dexie.delete('bench-save');
+    const db = new PatrolDb('bench-save');
+    await setSetting(db, 'deviceId', '0190a0b0-0000-7000-8000-0000000000aa');
+    const photos = photoBytes(3, 400 * 1024);
+    const t0 = performance.now();
+    const draft = await completeDraft(db, photos);
+    const r = await finishDraft(db, draft, { catalog: starterCatalog, me });
+    times.push(performance.now() - t0);
+    if (!r.ok) throw new Error(r.issues.map((x) => x.message).join());
+    db.close();
+    await Dexie.delete('bench-raw');
+    const raw = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open('bench-raw', 1);
+      req.onupgradeneeded = () => {
+        for (const s of ['evidence', 'records', 'outbox']) req.result.createObjectStore(s);
+      };
+      req.onsuccess = () => resolve(req.result);
+    });
+    const record = r.record;
+    const b0 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const tx = raw.transaction(['evidence', 'records', 'outbox'], 'readwrite');
+      photos.forEach((p, j) => tx.objectStore('evidence').put({ bytes: p }, j));
+      tx.objectStore('records').put(record, 1);
+      tx.objectStore('outbox').put({ id: record.id }, 1);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new Error(String(tx.error)));
+    });
+    base.push(performance.now() - b0);
+    raw.close();
+  }
+  return { p50: pct(times, 50), p95: pct(times, 95), base50: pct(base, 50), base95: pct(base, 95) };
+}
+
+async function photo(width: number, height: number, runs: number) {
+  const c = new OffscreenCanvas(width, height);
+  const g = c.getContext('2d');
+  if (!g) throw new Error('2d');
+  const grad = g.createLinearGradient(0, 0, width, height);
+  grad.addColorStop(0, '#3a7');
+  grad.addColorStop(1, '#a37');
+  g.fillStyle = grad;
+  g.fillRect(0, 0, width, height);
+  for (let i = 0; i < 2000; i++) {
+    g.fillStyle = `hsl(${i % 360},60%,50%)`;
+    g.fillRect((i * 131) % width, (i * 71) % height, 60, 40);
+  }
+  const source = await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+  const times: number[] = [];
+  const base: number[] = [];
+  let out = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const p = await processPhoto(source, [
+      '2026年11月27日 10时00分',
+      '六安市金安区梅山南路12号',
+      '张伟 执法证号34151001',
+    ]);
+    times.push(performance.now() - t0);
+    out = p.bytes.byteLength;
+    const b0 = performance.now();
+    const bmp = await createImageBitmap(source);
+    const scale = 1920 / Math.max(bmp.width, bmp.height);
+    const cv = new OffscreenCanvas(Math.round(bmp.width * scale), Math.round(bmp.height * scale));
+    cv.getContext('2d')?.drawImage(bmp, 0, 0, cv.width, cv.height);
+    await cv.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+    base.push(performance.now() - b0);
+  }
+  return { p50: pct(times, 50), base50: pct(base, 50), inBytes: source.size, outBytes: out };
+}
+
+(window as unknown as { patrolBench: unknown }).patrolBench = { lookup, save, photo };

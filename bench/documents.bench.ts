@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { jsPDF } from 'jspdf';
+import { describe, it } from 'vitest';
+import { lockRecord, type DocType, type LockedRecord } from '$lib/domain/record';
+import { starterCatalog } from '$lib/domain/starter-catalog';
+import { printJob } from '$lib/notices/content';
+import { base64Of, fontCoverage } from '$lib/notices/font';
+import { renderPdf } from '$lib/notices/render';
+import { tinyPng } from '../tests/support/api';
+import { recordContent } from '../tests/support/factories';
+import { percentile, record, save, wants } from './support/report';
+
+const FONT = 'static/fonts/wqy-microhei-subset.ttf';
+
+describe.skipIf(!wants('documents'))('notice PDFs', () => {
+  it('renders each notice warm and cold, against a one-line PDF with the same font', async () => {
+    const content = recordContent({
+      answers: {
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-27',
+          deadline: '2026-11-29',
+          reinspection: { result: 'corrected', on: '2026-11-28' },
+        },
+        commitmentSigned: true,
+      },
+    });
+    content.reinspection = {
+      dueDate: '2026-11-29',
+      doneAt: '2026-11-28T10:00:00+08:00',
+      result: 'corrected',
+    };
+    content.documents.push({
+      id: '01a21c25-0000-7000-8000-00000000f0f0',
+      docType: 'reinspectionRecord',
+      number: '六城管复查〔2026〕第0001号',
+      provisional: false,
+      templateVersion: '1',
+    });
+    const locked: LockedRecord = await lockRecord(content);
+    const png = tinyPng('sig');
+    const render = async (docType: DocType, fontBase64: string) => {
+      const doc = locked.documents.find((d) => d.docType === docType);
+      if (!doc) throw new Error(docType);
+      const job = await printJob({
+        record: locked,
+        doc,
+        catalog: starterCatalog,
+        baseUrl: 'https://zfzs.example.gov.cn',
+      });
+      return renderPdf({
+        content: job.content,
+        layout: 'a4',
+        fontBase64,
+        image: () => Promise.resolve({ bytes: png, format: 'PNG' }),
+        verify: { url: job.url, short: job.short },
+        createdAt: job.createdAt,
+        fileId: job.fileId,
+      });
+    };
+    const loadFont = () => {
+      const bytes = new Uint8Array(readFileSync(FONT));
+      fontCoverage(bytes);
+      return base64Of(bytes);
+    };
+    const warmFont = loadFont();
+    const oneLine = () => {
+      const d = new jsPDF({ unit: 'mm', format: 'a4', compress: true, putOnlyUsedFonts: true });
+      d.addFileToVFS('f.ttf', warmFont);
+      d.addFont('f.ttf', 'f', 'normal');
+      d.setFont('f', 'normal');
+      d.text('不予行政处罚决定书', 20, 20);
+      return new Uint8Array(d.output('arraybuffer'));
+    };
+    oneLine();
+    const baseTimes: number[] = [];
+    let baseSize = 0;
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      baseSize = oneLine().length;
+      baseTimes.push(performance.now() - t0);
+    }
+    const baseline = percentile(baseTimes, 50);
+    for (const docType of locked.documents.map((d) => d.docType)) {
+      const c0 = performance.now();
+      await render(docType, loadFont());
+      const cold = performance.now() - c0;
+      const times: number[] = [];
+      let size = 0;
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        size = (await render(docType, warmFont)).length;
+        times.push(performance.now() - t0);
+      }
+      record({
+        part: 'documents',
+        figure: `${docType} (A4), font loaded, p50`,
+        value: percentile(times, 50),
+        unit: 'ms',
+        baseline,
+        baselineLabel: `ms, one-line PDF, same font (${(baseSize / 1024).toFixed(0)} KB)`,
+        note: `${(size / 1024).toFixed(1)} KB`,
+      });
+      record({
+        part: 'documents',
+        figure: `${docType} (A4), cold (font read + parsed)`,
+        value: cold,
+        unit: 'ms',
+        baseline,
+        baselineLabel: 'ms, one-line PDF, same font',
+      });
+      record({
+        part: 'documents',
+        figure: `${docType} size`,
+        value: size / 1024,
+        unit: 'KB',
+        baseline: baseSize / 1024,
+        baselineLabel: 'KB, one-line PDF',
+      });
+    }
+    save('documents');
+  });
+});

@@ -1,0 +1,611 @@
+import { fsyncSync, mkdtempSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes, createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import type { Insertable } from 'kysely';
+import type { Database } from '$lib/server/db/schema';
+import pg from 'pg';
+import { describe, it } from 'vitest';
+import { lockRecord, type LockedRecord, type OfficerRef } from '$lib/domain/record';
+import { shanghaiDate } from '$lib/domain/time';
+import { uuidv7 } from '$lib/domain/uuid';
+import type { SessionUser } from '$lib/server/auth/types';
+import { migrate, openDb, type DbHandle } from '$lib/server/db/db';
+import { listQuery, listRecords } from '$lib/server/repos/records';
+import { ApiClient } from '../tests/support/api';
+import { recordContent } from '../tests/support/factories';
+import { DATABASES, startServer, type DbKind } from '../tests/support/server';
+import { percentile, record, save, wants } from './support/report';
+
+const OFFICERS: (OfficerRef & { squad: string; username: string })[] = [
+  {
+    userId: 'u-officer1',
+    name: '张伟',
+    certificateNo: '34151001',
+    squad: 'sq-jinan',
+    username: 'officer1',
+  },
+  {
+    userId: 'u-officer2',
+    name: '王喆',
+    certificateNo: '34151002',
+    squad: 'sq-jinan',
+    username: 'officer2',
+  },
+  {
+    userId: 'u-officer3',
+    name: '李堃',
+    certificateNo: '34151003',
+    squad: 'sq-yuan',
+    username: 'officer3',
+  },
+  {
+    userId: 'u-officer4',
+    name: '刘洋',
+    certificateNo: '34151004',
+    squad: 'sq-yuan',
+    username: 'officer4',
+  },
+  {
+    userId: 'u-officer5',
+    name: '陈静',
+    certificateNo: '34151005',
+    squad: 'sq-yeji',
+    username: 'officer5',
+  },
+  {
+    userId: 'u-officer6',
+    name: '杨帆',
+    certificateNo: '34151006',
+    squad: 'sq-yeji',
+    username: 'officer6',
+  },
+  {
+    userId: 'u-officer7',
+    name: '赵磊',
+    certificateNo: '34151007',
+    squad: 'sq-jingkai',
+    username: 'officer7',
+  },
+  {
+    userId: 'u-officer8',
+    name: '周敏',
+    certificateNo: '34151008',
+    squad: 'sq-jingkai',
+    username: 'officer8',
+  },
+];
+const partner = (i: number) => OFFICERS[i % 2 === 0 ? i + 1 : i - 1] as OfficerRef;
+
+const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 10_000);
+const LIST_ROWS = Number(process.env.BENCH_LIST_ROWS ?? 1_000_000);
+
+/** Realistic records: a person party, facts, 3 photos and 3 signatures by reference. */
+async function makeRecords(
+  n: number,
+  officer: number,
+  deviceId: string,
+  blobs: string[],
+): Promise<LockedRecord[]> {
+  const out: LockedRecord[] = [];
+  const o = OFFICERS[officer] as (typeof OFFICERS)[number];
+  for (let i = 0; i < n; i++) {
+    const content = recordContent({
+      officers: [
+        { userId: o.userId, name: o.name, certificateNo: o.certificateNo },
+        partner(officer),
+      ],
+      squadId: o.squad,
+      deviceId,
+      evidenceHashes: [
+        blobs[i % 10] ?? '',
+        blobs[10 + (i % 10)] ?? '',
+        blobs[20] ?? '',
+        blobs[21] ?? '',
+        blobs[22] ?? '',
+      ],
+      party: {
+        kind: 'person',
+        name: '王喆',
+        idNumber: '340102199003071232',
+        mobile: `139${String(10_000_000 + i).slice(-8)}`,
+      },
+      facts: `当事人在人行道上摆摊销售水果，占用面积约${(i % 5) + 1}平方米，经教育后当场撤离。编号${i}。`,
+    });
+    content.documents = [];
+    const scene = content.evidence[0];
+    if (scene)
+      content.evidence.push({ ...scene, sha256: blobs[23 + (i % 5)] ?? '', kind: 'scene' });
+    out.push(await lockRecord(content));
+  }
+  return out;
+}
+
+function jpegLike(size: number, seed: number): Uint8Array {
+  const b = new Uint8Array(randomBytes(size));
+  b.set([0xff, 0xd8, 0xff, 0xe0], 0);
+  b[4] = seed % 256;
+  return b;
+}
+
+async function pushAll(client: ApiClient, records: LockedRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += 100) {
+    const r = await client.push(records.slice(i, i + 100));
+    const bad = r.body.results.filter((x) => x.status !== 'accepted');
+    if (r.status !== 200 || bad.length)
+      throw new Error(`push failed: ${r.status} ${JSON.stringify(bad[0] ?? r.body).slice(0, 300)}`);
+  }
+}
+
+/** The baseline: the same rows written straight through the driver in one transaction. */
+async function directInsert(kind: DbKind, records: LockedRecord[]): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-'));
+  let handle: DbHandle | null = null;
+  const adminUrl = process.env.TEST_DATABASE_URL ?? '';
+  let dbName = '';
+  try {
+    let databaseUrl: string | null = null;
+    if (kind === 'postgres') {
+      dbName = `pb_bench_${Date.now().toString(36)}`;
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`create database ${dbName}`);
+      await c.end();
+      const u = new URL(adminUrl);
+      u.pathname = `/${dbName}`;
+      databaseUrl = u.toString();
+    }
+    handle = openDb({ dataDir, databaseUrl });
+    await migrate(handle);
+    const rows = records.map((r) => ({
+      version: [
+        r.id,
+        r.version,
+        r.contentHash,
+        JSON.stringify(r),
+        r.deviceId,
+        r.officers[0].userId,
+        new Date().toISOString(),
+        '[]',
+      ],
+      summary: [
+        r.id,
+        r.version,
+        r.squadId,
+        r.officers[0].userId,
+        r.officers[1].userId,
+        r.itemCode,
+        r.catalogVersion,
+        r.evaluation.branch,
+        'pending',
+        r.followUp,
+        new Date(r.foundAt).toISOString(),
+        shanghaiDate(r.foundAt),
+        r.party.kind,
+        'x',
+        r.partyKeys.join('\n'),
+        r.place.address,
+        'x',
+        0,
+        null,
+        r.deviceId,
+        r.createdAt,
+        r.createdAt,
+        r.createdAt,
+      ],
+      refs: [...new Set(r.evidence.map((e) => e.sha256))].map((h) => [h, r.id]),
+      ledger: r.partyKeys.map((k) => [
+        r.id,
+        k,
+        r.itemCode,
+        shanghaiDate(r.foundAt),
+        r.squadId,
+        'x',
+        r.evaluation.branch,
+      ]),
+    }));
+    const vSql =
+      'insert into record_versions (record_id, version, content_hash, body, device_id, pushed_by, received_at, flags) values ';
+    const rSql =
+      'insert into records (id, latest_version, squad_id, officer1_id, officer2_id, item_code, catalog_version, branch, review_state, follow_up, found_at, found_date, party_kind, party_name, party_keys, address, search, flagged, reinspection_due, device_id, created_at, first_received_at, updated_at) values ';
+    const bSql = 'insert into blob_refs (sha256, record_id) values ';
+    const lSql =
+      'insert into ledger (record_id, party_key, item_code, found_date, squad_id, district, branch) values ';
+    if (kind === 'sqlite') {
+      await handle.close();
+      handle = null;
+      const db = new SQLite(join(dataDir, 'patrolbook.sqlite'));
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = OFF');
+      const t0 = performance.now();
+      const ph = (n: number) => `(${Array(n).fill('?').join(',')})`;
+      const v = db.prepare(vSql + ph(8));
+      const r = db.prepare(rSql + ph(23));
+      const b = db.prepare(bSql + ph(2));
+      const l = db.prepare(lSql + ph(7));
+      db.transaction(() => {
+        for (const row of rows) {
+          v.run(...row.version);
+          r.run(...row.summary);
+          for (const x of row.refs) b.run(...x);
+          for (const x of row.ledger) l.run(...x);
+        }
+      })();
+      const ms = performance.now() - t0;
+      db.close();
+      return ms;
+    }
+    await handle.close();
+    handle = null;
+    const c = new pg.Client({
+      connectionString: new URL(adminUrl.replace(/\/[^/]*$/, `/${dbName}`)).toString(),
+    });
+    await c.connect();
+    const t0 = performance.now();
+    await c.query('begin');
+    await c.query('set session_replication_role = replica'); // no FK checks, like the SQLite baseline
+    const batch = async (sql: string, values: unknown[][]) => {
+      for (let i = 0; i < values.length; i += 500) {
+        const chunk = values.slice(i, i + 500);
+        const params: unknown[] = [];
+        const tuples = chunk.map(
+          (row) =>
+            `(${row
+              .map((x) => {
+                params.push(x);
+                return `$${params.length}`;
+              })
+              .join(',')})`,
+        );
+        await c.query(sql + tuples.join(','), params);
+      }
+    };
+    await batch(
+      vSql,
+      rows.map((r) => r.version),
+    );
+    await batch(
+      rSql,
+      rows.map((r) => r.summary),
+    );
+    await batch(
+      bSql,
+      rows.flatMap((r) => r.refs),
+    );
+    await batch(
+      lSql,
+      rows.flatMap((r) => r.ledger),
+    );
+    await c.query('commit');
+    const ms = performance.now() - t0;
+    await c.end();
+    return ms;
+  } finally {
+    await handle?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (dbName) {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${dbName}`).catch(() => undefined);
+      await c.end();
+    }
+  }
+}
+
+describe.skipIf(!wants('ingest'))('server ingest', () => {
+  it.each(DATABASES)('pushes %s records in batches of 100, by 1, 2 and 8 devices', async (db) => {
+    for (const devices of [1, 2, 8]) {
+      const server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+      try {
+        const clients = await Promise.all(
+          Array.from({ length: devices }, async (_, i) => {
+            const c = new ApiClient(server.url);
+            await c.login(OFFICERS[i]?.username ?? 'officer1');
+            return c;
+          }),
+        );
+        const blobs: string[] = [];
+        for (let i = 0; i < 28; i++)
+          blobs.push(await (clients[0] as ApiClient).upload(jpegLike(2048, i)));
+        // The partner's device uploads nothing: evidence is already on the server.
+        const per = Math.floor(INGEST_RECORDS / devices);
+        const batches = await Promise.all(
+          clients.map((c, i) => makeRecords(per, i, c.deviceId, blobs)),
+        );
+        const t0 = performance.now();
+        await Promise.all(clients.map((c, i) => pushAll(c, batches[i] ?? [])));
+        const ms = performance.now() - t0;
+        const total = per * devices;
+        const baselineMs = devices === 1 ? await directInsert(db, batches.flat()) : null;
+        if (baselineMs !== null)
+          (globalThis as { __baseline?: Record<string, number> }).__baseline = {
+            ...(globalThis as { __baseline?: Record<string, number> }).__baseline,
+            [db]: baselineMs / total,
+          };
+        const perRecordBase =
+          (globalThis as { __baseline?: Record<string, number> }).__baseline?.[db] ?? null;
+        record({
+          part: 'ingest',
+          figure: `${db}: ${total} records, ${devices} device${devices > 1 ? 's' : ''}`,
+          value: total / (ms / 1000),
+          unit: 'records/s',
+          baseline: perRecordBase ? 1000 / perRecordBase : null,
+          baselineLabel: 'records/s, driver insert in one transaction',
+          higherIsBetter: true,
+        });
+      } finally {
+        await server.stop();
+      }
+    }
+    save('ingest');
+  });
+});
+
+describe.skipIf(!wants('upload'))('evidence upload', () => {
+  it('puts 300 photos of about 300 KB', async () => {
+    const server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    try {
+      const c = new ApiClient(server.url);
+      await c.login('officer1');
+      const photos = Array.from({ length: 300 }, (_, i) =>
+        jpegLike(300 * 1024 + (i % 7) * 1024, i),
+      );
+      const bytes = photos.reduce((n, p) => n + p.length, 0);
+      const t0 = performance.now();
+      for (const p of photos) await c.upload(p);
+      const ms = performance.now() - t0;
+      const dir = mkdtempSync(join(tmpdir(), 'pb-disk-'));
+      const d0 = performance.now();
+      for (const [i, p] of photos.entries()) {
+        const fd = openSync(join(dir, `${i}.jpg`), 'w');
+        writeSync(fd, p);
+        fsyncSync(fd);
+        closeSync(fd);
+        createHash('sha256').update(p).digest('hex');
+      }
+      const diskMs = performance.now() - d0;
+      rmSync(dir, { recursive: true, force: true });
+      record({
+        part: 'upload',
+        figure: '300 photos × ~300 KB over HTTP PUT',
+        value: bytes / 1024 / 1024 / (ms / 1000),
+        unit: 'MB/s',
+        baseline: bytes / 1024 / 1024 / (diskMs / 1000),
+        baselineLabel: 'MB/s, hash + write + fsync to disk',
+        higherIsBetter: true,
+      });
+    } finally {
+      await server.stop();
+    }
+    save('upload');
+  });
+});
+
+async function seedRows(handle: DbHandle, n: number): Promise<void> {
+  const now = new Date().toISOString();
+  const db = handle.db;
+  await db
+    .insertInto('bureaus')
+    .values({ id: 'b', name: '六安市城市管理局', short_name: '六安市城管局', created_at: now })
+    .execute();
+  const squads = ['s1', 's2', 's3', 's4'];
+  await db
+    .insertInto('squads')
+    .values(
+      squads.map((id, i) => ({
+        id,
+        bureau_id: 'b',
+        name: `第${i + 1}中队`,
+        district: `区${i + 1}`,
+        active: 1 as const,
+        created_at: now,
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('users')
+    .values(
+      Array.from({ length: 8 }, (_, i) => ({
+        id: `o${i}`,
+        username: `o${i}`,
+        password_hash: 'x',
+        role: 'officer' as const,
+        real_name: `队员${i}`,
+        certificate_no: `C${i}`,
+        squad_id: squads[Math.floor(i / 2)] ?? 's1',
+        phone: null,
+        active: 1 as const,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
+  const items = ['SR-01', 'SR-02', 'SR-03', 'SR-05', 'SR-09', 'SR-11', 'SR-12', 'SR-21'];
+  const branches = [
+    'firstOffence',
+    'mild',
+    'firstOffence',
+    'ineligible',
+    'firstOffence',
+    'pendingCorrection',
+  ];
+  const start = Date.parse('2023-11-27T00:00:00Z');
+  const span = Date.parse('2026-11-27T00:00:00Z') - start;
+  const body =
+    '{"party":{"kind":"person","name":"王喆","idNumber":"340102199003071232","mobile":"13800138000"}}';
+  const chunk = handle.dialect === 'postgres' ? 1000 : 5000;
+  for (let i = 0; i < n; i += chunk) {
+    const rows: Insertable<Database['records']>[] = [];
+    const versions: Insertable<Database['record_versions']>[] = [];
+    for (let j = i; j < Math.min(n, i + chunk); j++) {
+      const t = start + Math.floor((j / n) * span) + (j % 997);
+      const id = uuidv7(
+        t,
+        new Uint8Array(createHash('md5').update(String(j)).digest().subarray(0, 16)),
+      );
+      const o = j % 8;
+      const found = new Date(t).toISOString();
+      rows.push({
+        id,
+        latest_version: 1,
+        squad_id: squads[Math.floor(o / 2)] ?? 's1',
+        officer1_id: `o${o}`,
+        officer2_id: `o${o % 2 === 0 ? o + 1 : o - 1}`,
+        item_code: items[j % items.length] ?? 'SR-01',
+        catalog_version: 'luan-2026-01',
+        branch: branches[j % branches.length] ?? null,
+        review_state: j % 5 === 0 ? 'pending' : 'approved',
+        follow_up: 'none',
+        found_at: found,
+        found_date: found.slice(0, 10),
+        party_kind: 'person',
+        party_name: `王喆${j % 1000}`,
+        party_keys: 'id:340102199003071232',
+        address: `六安市金安区梅山南路${j % 500}号`,
+        search: `王喆${j % 1000} 六安市金安区梅山南路${j % 500}号`,
+        flagged: j % 50 === 0 ? 1 : 0,
+        reinspection_due: null,
+        device_id: 'd',
+        created_at: found,
+        first_received_at: found,
+        updated_at: found,
+      });
+      versions.push({
+        record_id: id,
+        version: 1,
+        content_hash: 'h',
+        body,
+        device_id: 'd',
+        pushed_by: `o${o}`,
+        received_at: found,
+        flags: '[]',
+      });
+    }
+    await db.transaction().execute(async (tx) => {
+      await tx.insertInto('records').values(rows).execute();
+      await tx.insertInto('record_versions').values(versions).execute();
+    });
+  }
+}
+
+describe.skipIf(!wants('list'))('console list with a million records', () => {
+  it.each(DATABASES)(
+    '%s: p50/p95 of the list query, first and deep pages, with and without filters',
+    async (kind) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'pb-list-'));
+      let dbName = '';
+      const admin = process.env.TEST_DATABASE_URL ?? '';
+      let url: string | null = null;
+      if (kind === 'postgres') {
+        dbName = `pb_list_${Date.now().toString(36)}`;
+        const c = new pg.Client({ connectionString: admin });
+        await c.connect();
+        await c.query(`create database ${dbName}`);
+        await c.end();
+        const u = new URL(admin);
+        u.pathname = `/${dbName}`;
+        url = u.toString();
+      }
+      const handle = openDb({ dataDir, databaseUrl: url });
+      try {
+        await migrate(handle);
+        const g0 = performance.now();
+        await seedRows(handle, LIST_ROWS);
+        if (kind === 'postgres') await pgAnalyze(url ?? '');
+        console.log(
+          `[bench] generated ${LIST_ROWS} rows on ${kind} in ${((performance.now() - g0) / 1000).toFixed(0)} s`,
+        );
+        const user: SessionUser = {
+          id: 'admin',
+          username: 'admin',
+          role: 'admin',
+          realName: '管理员',
+          certificateNo: null,
+          squadId: null,
+          supervisedSquadIds: [],
+        };
+        const supervisor: SessionUser = {
+          ...user,
+          role: 'supervisor',
+          supervisedSquadIds: ['s1', 's2'],
+        };
+        const deep = await handle.db
+          .selectFrom('records')
+          .select(['found_at', 'id'])
+          .orderBy('found_at', 'desc')
+          .orderBy('id', 'desc')
+          .offset(Math.floor(LIST_ROWS / 2))
+          .limit(1)
+          .executeTakeFirstOrThrow();
+        const cursor = Buffer.from(JSON.stringify({ f: deep.found_at, i: deep.id })).toString(
+          'base64url',
+        );
+        const cases: [string, SessionUser, Parameters<typeof listRecords>[2]][] = [
+          ['first page, no filter', user, { limit: 50 }],
+          [
+            'first page, squad + branch + review state',
+            supervisor,
+            { limit: 50, squad: 's2', branch: 'firstOffence', state: 'approved' },
+          ],
+          ['deep page (row 500,000), no filter', user, { limit: 50, cursor }],
+          ['deep page, squad filter (supervisor)', supervisor, { limit: 50, cursor, squad: 's1' }],
+          ['search "梅山南路42"', user, { limit: 50, q: '梅山南路42' }],
+        ];
+        const raw =
+          kind === 'sqlite'
+            ? new SQLite(join(dataDir, 'patrolbook.sqlite'), { readonly: true })
+            : new pg.Client({ connectionString: url ?? '' });
+        if (raw instanceof pg.Client) await raw.connect();
+        try {
+          for (const [name, who, q] of cases) {
+            const times: number[] = [];
+            const base: number[] = [];
+            const compiled = listQuery(handle.db, who, q).compile();
+            for (let i = 0; i < 50; i++) {
+              const t0 = performance.now();
+              await listRecords(handle.db, who, q);
+              times.push(performance.now() - t0);
+              const b0 = performance.now();
+              if (raw instanceof pg.Client)
+                await raw.query(compiled.sql, compiled.parameters as unknown[]);
+              else raw.prepare(compiled.sql).all(...(compiled.parameters as unknown[]));
+              base.push(performance.now() - b0);
+            }
+            for (const p of [50, 95]) {
+              record({
+                part: 'list',
+                figure: `${kind}: ${name} p${p}`,
+                value: percentile(times, p),
+                unit: 'ms',
+                baseline: percentile(base, p),
+                baselineLabel: 'ms, same SQL through the driver',
+              });
+            }
+          }
+        } finally {
+          if (raw instanceof pg.Client) await raw.end();
+          else raw.close();
+        }
+      } finally {
+        await handle.close();
+        rmSync(dataDir, { recursive: true, force: true });
+        if (dbName) {
+          const c = new pg.Client({ connectionString: admin });
+          await c.connect();
+          await c.query(`drop database if exists ${dbName}`);
+          await c.end();
+        }
+      }
+      save('list');
+    },
+  );
+});
+
+async function pgAnalyze(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('analyze');
+  await c.end();
+}
