@@ -7,7 +7,9 @@ import type { Insertable } from 'kysely';
 import type { Database } from '$lib/server/db/schema';
 import pg from 'pg';
 import { describe, it } from 'vitest';
+import { residentIdCheckChar } from '$lib/domain/party';
 import { lockRecord, type LockedRecord, type OfficerRef } from '$lib/domain/record';
+import { starterCatalog } from '$lib/domain/starter-catalog';
 import { shanghaiDate } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { SessionUser } from '$lib/server/auth/types';
@@ -76,10 +78,21 @@ const OFFICERS: (OfficerRef & { squad: string; username: string })[] = [
     username: 'officer8',
   },
 ];
-const partner = (i: number) => OFFICERS[i % 2 === 0 ? i + 1 : i - 1] as OfficerRef;
+const partner = (i: number): OfficerRef => {
+  const o = OFFICERS[i % 2 === 0 ? i + 1 : i - 1] as OfficerRef;
+  return { userId: o.userId, name: o.name, certificateNo: o.certificateNo };
+};
 
 const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 10_000);
 const LIST_ROWS = Number(process.env.BENCH_LIST_ROWS ?? 1_000_000);
+
+/** A valid, distinct resident ID per record: parties rarely repeat in real data. */
+function uniqueId(n: number): string {
+  const body = `3415021980${String(n % 10_000_000).padStart(7, '0')}`;
+  const date = `19${String(50 + (n % 50)).padStart(2, '0')}0101`;
+  const first17 = body.slice(0, 6) + date + body.slice(14, 17);
+  return first17 + residentIdCheckChar(first17);
+}
 
 /** Realistic records: a person party, facts, 3 photos and 3 signatures by reference. */
 async function makeRecords(
@@ -158,6 +171,43 @@ async function directInsert(kind: DbKind, records: LockedRecord[]): Promise<numb
     }
     handle = openDb({ dataDir, databaseUrl });
     await migrate(handle);
+    // The parent rows the push path also relies on (not timed).
+    const at = new Date().toISOString();
+    await handle.db
+      .insertInto('bureaus')
+      .values({ id: 'luan', name: '六安市城市管理局', short_name: '六安市城管局', created_at: at })
+      .execute();
+    await handle.db
+      .insertInto('squads')
+      .values(
+        [...new Set(OFFICERS.map((o) => o.squad))].map((id) => ({
+          id,
+          bureau_id: 'luan',
+          name: id,
+          district: id,
+          active: 1 as const,
+          created_at: at,
+        })),
+      )
+      .execute();
+    await handle.db
+      .insertInto('users')
+      .values(
+        OFFICERS.map((o) => ({
+          id: o.userId,
+          username: o.username,
+          password_hash: 'x',
+          role: 'officer' as const,
+          real_name: o.name,
+          certificate_no: o.certificateNo,
+          squad_id: o.squad,
+          phone: null,
+          active: 1 as const,
+          created_at: at,
+          updated_at: at,
+        })),
+      )
+      .execute();
     const rows = records.map((r) => ({
       version: [
         r.id,
@@ -218,7 +268,7 @@ async function directInsert(kind: DbKind, records: LockedRecord[]): Promise<numb
       const db = new SQLite(join(dataDir, 'patrolbook.sqlite'));
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = OFF');
+      db.pragma('foreign_keys = ON');
       const t0 = performance.now();
       const ph = (n: number) => `(${Array(n).fill('?').join(',')})`;
       const v = db.prepare(vSql + ph(8));
@@ -245,7 +295,6 @@ async function directInsert(kind: DbKind, records: LockedRecord[]): Promise<numb
     await c.connect();
     const t0 = performance.now();
     await c.query('begin');
-    await c.query('set session_replication_role = replica'); // no FK checks, like the SQLite baseline
     const batch = async (sql: string, values: unknown[][]) => {
       for (let i = 0; i < values.length; i += 500) {
         const chunk = values.slice(i, i + 500);
@@ -422,6 +471,17 @@ async function seedRows(handle: DbHandle, n: number): Promise<void> {
       })),
     )
     .execute();
+  await db
+    .insertInto('catalog_versions')
+    .values({
+      version_id: starterCatalog.versionId,
+      bureau_id: 'b',
+      effective_from: starterCatalog.effectiveFrom,
+      body: JSON.stringify(starterCatalog),
+      published_at: now,
+      published_by: null,
+    })
+    .execute();
   const items = ['SR-01', 'SR-02', 'SR-03', 'SR-05', 'SR-09', 'SR-11', 'SR-12', 'SR-21'];
   const branches = [
     'firstOffence',
@@ -435,7 +495,8 @@ async function seedRows(handle: DbHandle, n: number): Promise<void> {
   const span = Date.parse('2026-11-27T00:00:00Z') - start;
   const body =
     '{"party":{"kind":"person","name":"王喆","idNumber":"340102199003071232","mobile":"13800138000"}}';
-  const chunk = handle.dialect === 'postgres' ? 1000 : 5000;
+  // SQLite allows at most 32,766 parameters per statement: 1,000 rows of 23 columns.
+  const chunk = 1000;
   for (let i = 0; i < n; i += chunk) {
     const rows: Insertable<Database['records']>[] = [];
     const versions: Insertable<Database['record_versions']>[] = [];

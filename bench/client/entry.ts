@@ -37,7 +37,7 @@ async function seedLedger(n: number) {
   for (let i = 0; i < n; i++) {
     rows.push({
       recordId: `r${i}`,
-      partyKey: `id:${String(340102190000000000 + i).slice(0, 17)}X`,
+      partyKey: idKey(i),
       itemCode: `SR-0${(i % 9) + 1}`,
       date: '2026-05-01',
       squadId: 'sq',
@@ -54,10 +54,7 @@ async function seedLedger(n: number) {
 
 async function lookup(n: number, runs: number) {
   const db = await seedLedger(n);
-  const keys = Array.from(
-    { length: runs },
-    (_, i) => `id:${String(340102190000000000 + ((i * 7919) % n)).slice(0, 17)}X`,
-  );
+  const keys = Array.from({ length: runs }, (_, i) => idKey((i * 7919) % n));
   const times: number[] = [];
   for (const k of keys) {
     const t0 = performance.now();
@@ -89,6 +86,10 @@ async function lookup(n: number, runs: number) {
 }
 function i8(k: string) {
   return k.length % 10000;
+}
+/** A distinct resident-ID key per ledger row (strings: these numbers exceed 2^53). */
+function idKey(i: number) {
+  return `id:3401021900${String(i).padStart(7, '0')}X`;
 }
 
 function photoBytes(n: number, size: number): ArrayBuffer[] {

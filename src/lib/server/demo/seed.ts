@@ -541,6 +541,7 @@ async function seedRecords(
   ctx: AppContext,
   options: { catalog: Catalog; officers: SeedOfficer[]; count: number; now: Date },
 ): Promise<number> {
+  if (options.count === 0) return 0;
   const rng = mulberry32(20261127);
   const blobs = await makeBlobs(ctx, rng);
   const weighted = options.catalog.items.flatMap((item) =>

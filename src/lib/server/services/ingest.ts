@@ -46,8 +46,10 @@ export async function ingestRecords(
   raw: unknown[],
   options: IngestOptions,
 ): Promise<PushResult[]> {
+  const lookups = newLookups();
   const prepared: Prepared[] = [];
-  for (const item of raw) prepared.push(await prepare(db, item, options));
+  for (const item of raw) prepared.push(await prepare(db, item, options, lookups));
+  await checkBlobs(db, prepared);
 
   const results: PushResult[] = [];
   await db.transaction().execute(async (tx) => {
@@ -55,7 +57,9 @@ export async function ingestRecords(
     const changes: ChangeInput[] = [];
     for (const p of prepared) {
       results.push(
-        p.kind === 'result' ? p.result : await store(tx, p.record, p.catalog, options, changes),
+        p.kind === 'result'
+          ? p.result
+          : await store(tx, p.record, p.catalog, options, changes, lookups),
       );
     }
     // Appended once, last: the change counter is the last lock a push takes, as in every other
@@ -78,7 +82,12 @@ function rejected(item: unknown, message: string, issues: WireIssue[] = []): Pre
   return { kind: 'result', result: { status: 'rejected', ...idOf(item), message, issues } };
 }
 
-async function prepare(db: Db, item: unknown, options: IngestOptions): Promise<Prepared> {
+async function prepare(
+  db: Db,
+  item: unknown,
+  options: IngestOptions,
+  lookups: Lookups,
+): Promise<Prepared> {
   const parsed = lockedRecordSchema.safeParse(item);
   if (!parsed.success) return rejected(item, '记录格式不正确', zodIssues(parsed.error));
   const record = parsed.data;
@@ -101,15 +110,10 @@ async function prepare(db: Db, item: unknown, options: IngestOptions): Promise<P
   }
 
   // Both officers must be active officers whose certificate numbers match (Art. 42, Art. 55).
-  const officers = await db
-    .selectFrom('users')
-    .select(['id', 'certificate_no', 'squad_id', 'active', 'role'])
-    .where(
-      'id',
-      'in',
-      record.officers.map((o) => o.userId),
-    )
-    .execute();
+  const officers = await lookups.users(
+    db,
+    record.officers.map((o) => o.userId),
+  );
   for (const [i, o] of record.officers.entries()) {
     const u = officers.find((x) => x.id === o.userId);
     if (!u || u.role !== 'officer' || u.certificate_no !== o.certificateNo) {
@@ -118,11 +122,7 @@ async function prepare(db: Db, item: unknown, options: IngestOptions): Promise<P
       ]);
     }
   }
-  const squad = await db
-    .selectFrom('squads')
-    .select('id')
-    .where('id', '=', record.squadId)
-    .executeTakeFirst();
+  const squad = await lookups.squad(db, record.squadId);
   if (!squad || !officers.some((o) => o.squad_id === record.squadId)) {
     return rejected(item, '记录所属中队无效', [{ path: ['squadId'], message: record.squadId }]);
   }
@@ -134,21 +134,94 @@ async function prepare(db: Db, item: unknown, options: IngestOptions): Promise<P
     ]);
   }
 
-  const hashes = referencedBlobs(record);
-  const present = await db
-    .selectFrom('blobs')
-    .select('sha256')
-    .where('sha256', 'in', hashes)
-    .execute();
-  const have = new Set(present.map((r) => r.sha256));
-  const missing = hashes.filter((h) => !have.has(h));
-  if (missing.length > 0) {
-    return {
-      kind: 'result',
-      result: { status: 'missingBlobs', id: record.id, version: record.version, missing },
-    };
-  }
   return { kind: 'record', record, catalog };
+}
+
+/** One query for the evidence of the whole push; records with files missing are answered so. */
+async function checkBlobs(db: Db, prepared: Prepared[]): Promise<void> {
+  const wanted = [
+    ...new Set(prepared.flatMap((p) => (p.kind === 'record' ? referencedBlobs(p.record) : []))),
+  ];
+  const have = new Set<string>();
+  for (let i = 0; i < wanted.length; i += 500) {
+    const rows = await db
+      .selectFrom('blobs')
+      .select('sha256')
+      .where('sha256', 'in', wanted.slice(i, i + 500))
+      .execute();
+    for (const r of rows) have.add(r.sha256);
+  }
+  prepared.forEach((p, i) => {
+    if (p.kind !== 'record') return;
+    const missing = referencedBlobs(p.record).filter((h) => !have.has(h));
+    if (missing.length > 0) {
+      prepared[i] = {
+        kind: 'result',
+        result: { status: 'missingBlobs', id: p.record.id, version: p.record.version, missing },
+      };
+    }
+  });
+}
+
+type UserRow = { id: string; certificate_no: string | null; squad_id: string | null; role: string };
+
+/** Reference data read once per push, not once per record. */
+type Lookups = {
+  users: (db: Db, ids: string[]) => Promise<UserRow[]>;
+  squad: (db: Db | Tx, id: string) => Promise<{ id: string; district: string } | null>;
+  blocks: (tx: Tx, deviceId: string) => Promise<Set<string>>;
+};
+
+function newLookups(): Lookups {
+  const users = new Map<string, UserRow | null>();
+  const squads = new Map<string, { id: string; district: string } | null>();
+  const blocks = new Map<string, Set<string>>();
+  return {
+    users: async (db, ids) => {
+      const unknown = ids.filter((id) => !users.has(id));
+      if (unknown.length) {
+        const rows = await db
+          .selectFrom('users')
+          .select(['id', 'certificate_no', 'squad_id', 'role'])
+          .where('id', 'in', unknown)
+          .execute();
+        for (const id of unknown) users.set(id, rows.find((r) => r.id === id) ?? null);
+      }
+      return ids.flatMap((id) => {
+        const u = users.get(id);
+        return u ? [u] : [];
+      });
+    },
+    squad: async (db, id) => {
+      if (!squads.has(id)) {
+        const row = await db
+          .selectFrom('squads')
+          .select(['id', 'district'])
+          .where('id', '=', id)
+          .executeTakeFirst();
+        squads.set(id, row ?? null);
+      }
+      return squads.get(id) ?? null;
+    },
+    blocks: async (tx, deviceId) => {
+      let set = blocks.get(deviceId);
+      if (!set) {
+        const rows = await tx
+          .selectFrom('number_blocks')
+          .select(['doc_type', 'year', 'first', 'last', 'format'])
+          .where('device_id', '=', deviceId)
+          .execute();
+        set = new Set<string>();
+        for (const b of rows) {
+          const format = JSON.parse(b.format) as Parameters<typeof formatDocNumber>[0];
+          for (let s = b.first; s <= b.last; s++)
+            set.add(`${b.doc_type}|${formatDocNumber(format, b.year, s)}`);
+        }
+        blocks.set(deviceId, set);
+      }
+      return set;
+    },
+  };
 }
 
 async function store(
@@ -157,6 +230,7 @@ async function store(
   catalog: Catalog,
   options: IngestOptions,
   changes: ChangeInput[],
+  lookups: Lookups,
 ): Promise<PushResult> {
   const receivedAt = options.now ?? new Date().toISOString();
   const existing = await tx
@@ -195,12 +269,9 @@ async function store(
     };
   }
 
-  const flags = await serverFlags(tx, record, catalog);
-  const squad = await tx
-    .selectFrom('squads')
-    .select(['district'])
-    .where('id', '=', record.squadId)
-    .executeTakeFirstOrThrow();
+  const flags = await serverFlags(tx, record, catalog, lookups);
+  const squad = await lookups.squad(tx, record.squadId);
+  if (!squad) throw new Error(`squad ${record.squadId} vanished during the push`);
 
   // Claim (id, version). If a concurrent push got there first, this inserts nothing and the
   // stored copy decides: the same content is a duplicate, other content a conflict.
@@ -401,7 +472,12 @@ function sameVersion(
 }
 
 /** What a supervisor should look at: the server's own evaluation and first-offence lookup. */
-async function serverFlags(tx: Tx, record: LockedRecord, catalog: Catalog): Promise<Flag[]> {
+async function serverFlags(
+  tx: Tx,
+  record: LockedRecord,
+  catalog: Catalog,
+  lookups: Lookups,
+): Promise<Flag[]> {
   const flags: Flag[] = [];
   const own = evaluate({
     catalog,
@@ -447,7 +523,7 @@ async function serverFlags(tx: Tx, record: LockedRecord, catalog: Catalog): Prom
     }
   }
 
-  const unreserved = await unreservedNumbers(tx, record);
+  const unreserved = await unreservedNumbers(tx, record, lookups);
   if (unreserved.length > 0) {
     flags.push({
       code: 'numberNotReserved',
@@ -507,20 +583,14 @@ async function flagLaterRecords(tx: Tx, record: LockedRecord, catalog: Catalog):
 }
 
 /** Non-provisional numbers that are not in any block reserved for the record's device. */
-async function unreservedNumbers(tx: Tx, record: LockedRecord): Promise<string[]> {
+async function unreservedNumbers(
+  tx: Tx,
+  record: LockedRecord,
+  lookups: Lookups,
+): Promise<string[]> {
   const numbers = record.documents.filter((d) => !d.provisional && !isProvisionalNumber(d.number));
   if (numbers.length === 0) return [];
-  const blocks = await tx
-    .selectFrom('number_blocks')
-    .select(['doc_type', 'year', 'first', 'last', 'format'])
-    .where('device_id', '=', record.deviceId)
-    .execute();
-  const valid = new Set<string>();
-  for (const b of blocks) {
-    const format = JSON.parse(b.format) as Parameters<typeof formatDocNumber>[0];
-    for (let s = b.first; s <= b.last; s++)
-      valid.add(`${b.doc_type}|${formatDocNumber(format, b.year, s)}`);
-  }
+  const valid = await lookups.blocks(tx, record.deviceId);
   return numbers.filter((d) => !valid.has(`${d.docType}|${d.number}`)).map((d) => d.number);
 }
 
