@@ -121,7 +121,7 @@ async function makeRecords(
       party: {
         kind: 'person',
         name: '王喆',
-        idNumber: '340102199003071232',
+        idNumber: uniqueId(officer * 1_000_000 + i),
         mobile: `139${String(10_000_000 + i).slice(-8)}`,
       },
       facts: `当事人在人行道上摆摊销售水果，占用面积约${(i % 5) + 1}平方米，经教育后当场撤离。编号${i}。`,
