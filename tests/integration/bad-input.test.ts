@@ -265,6 +265,45 @@ describe.each(DATABASES)('bad input changes nothing, on %s', (db) => {
       code: 'tooLarge',
     },
     { name: 'blob: unknown', method: 'GET', path: `/api/blobs/${sha256('nobody')}`, status: 404 },
+    // reviews, documents, statistics (an officer may not review; bad shapes are refused first)
+    {
+      name: 'review: malformed JSON',
+      method: 'POST',
+      path: () => `/api/records/${String(validRecord.id)}/reviews`,
+      body: '{',
+      status: [400, 403],
+    },
+    {
+      name: 'review: not a uuid',
+      method: 'POST',
+      path: '/api/records/abc/reviews',
+      body: json({ action: 'approve' }),
+      status: [400, 403],
+    },
+    {
+      name: 'document: not a uuid',
+      method: 'GET',
+      path: '/api/records/abc/documents/def',
+      status: 400,
+    },
+    {
+      name: 'document: bad layout',
+      method: 'GET',
+      path: `/api/records/${uuid}/documents/${uuid}?layout=a3`,
+      status: 400,
+    },
+    {
+      name: 'documents: unknown record',
+      method: 'GET',
+      path: `/api/records/${uuid}/documents`,
+      status: 404,
+    },
+    {
+      name: 'stats: officer refused',
+      method: 'GET',
+      path: '/api/stats?month=2026-13',
+      status: [400, 403],
+    },
     // unknown endpoint
     {
       name: 'unknown endpoint',
@@ -336,5 +375,53 @@ describe.each(DATABASES)('bad input changes nothing, on %s', (db) => {
     expect(r.body.results.map((x) => x.status)).toEqual(Array(absurd.length).fill('rejected'));
     for (const x of r.body.results) expect(String(x.message).length).toBeGreaterThan(0);
     expect(await rowCounts(server)).toEqual(before);
+  });
+});
+
+describe('bad input for supervisors', () => {
+  let server: TestServer;
+  let supervisor: ApiClient;
+  beforeAll(async () => {
+    server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    supervisor = new ApiClient(server.url);
+    await supervisor.login('supervisor1');
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it.each([
+    ['review: unknown action', `/api/records/${uuid}/reviews`, { action: 'delete' }, 400],
+    [
+      'review: unknown field',
+      `/api/records/${uuid}/reviews`,
+      { action: 'approve', force: true },
+      400,
+    ],
+    [
+      'review: 10 KB+ comment',
+      `/api/records/${uuid}/reviews`,
+      { action: 'return', comment: 'x'.repeat(3000) },
+      400,
+    ],
+    ['review: unknown record', `/api/records/${uuid}/reviews`, { action: 'approve' }, 404],
+  ])('%s -> %i, nothing written', async (_name, path, body, status) => {
+    const before = await rowCounts(server);
+    const r = await supervisor.json<{ code: string; message: string }>('POST', path, body);
+    expect(r.status).toBe(status);
+    expect(r.body.message.length).toBeGreaterThan(0);
+    expect(await rowCounts(server)).toEqual(before);
+  });
+
+  it.each([
+    ['/api/stats?month=2026-13', 400],
+    ['/api/stats?month=1900-01', 400],
+    ['/api/stats?format=pdf', 400],
+    ['/api/stats?squad=sq-yeji', 403],
+    ['/api/stats?extra=1', 400],
+  ])('%s -> %i', async (path, status) => {
+    const r = await supervisor.json<{ message: string }>('GET', path);
+    expect(r.status).toBe(status);
+    expect(r.body.message.length).toBeGreaterThan(0);
   });
 });

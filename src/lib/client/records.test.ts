@@ -190,3 +190,63 @@ describe('finishing a draft', () => {
     expect((await db.outbox.toArray())[0]?.version).toBe(2);
   });
 });
+
+describe('re-inspection', () => {
+  it('records the result as a new version, closes the follow-up and issues the re-inspection record', async () => {
+    const db = await freshDb();
+    const draft = completeDraft();
+    // SR-03 (goods on a road) allows a deadline of up to 2 days.
+    draft.itemCode = 'SR-03';
+    draft.answers.conditions = { slightHarm: true, cooperates: true, area: 3, duration: 1 };
+    draft.answers.correction = { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' };
+    draft.evidence = draft.evidence.filter((e) => e.kind === 'before');
+    await db.drafts.put(draft);
+    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    if (!v1.ok) throw new Error(v1.issues.map((i) => i.message).join());
+    expect(v1.record.evaluation.branch).toBe('pendingCorrection');
+    expect(v1.record.followUp).toBe('pending');
+    expect((await db.records.get([draft.id, 1]))?.dueDate).toBe('2026-11-29');
+
+    const later = new Date('2026-11-28T03:00:00Z');
+    const re = draftFrom(v1.record, 'reinspect', later);
+    re.answers.correction = {
+      mode: 'deadline',
+      setOn: '2026-11-27',
+      deadline: '2026-11-29',
+      reinspection: { result: 'corrected', on: '2026-11-28' },
+    };
+    re.evidence.push({
+      sha256: fakeHash('after2'),
+      kind: 'after',
+      mime: 'image/jpeg',
+      bytes: 10,
+      takenAt: '2026-11-28T11:00:00+08:00',
+      capturedBy: me.id,
+    });
+    re.secondOfficerForReinspection = {
+      userId: 'u-officer2',
+      name: '王喆',
+      certificateNo: '34151002',
+    };
+    re.reinspection = {
+      result: 'corrected',
+      note: '已撤除',
+      signatures: [
+        { sha256: fakeHash('r1'), signerName: '张伟', signedAt: '2026-11-28T11:00:00+08:00' },
+        { sha256: fakeHash('r2'), signerName: '王喆', signedAt: '2026-11-28T11:00:00+08:00' },
+      ],
+    };
+    await db.drafts.put(re);
+    const v2 = await finishDraft(db, re, { catalog: starterCatalog, me, now: later });
+    if (!v2.ok) throw new Error(v2.issues.map((i) => i.message).join());
+    expect(v2.record).toMatchObject({
+      version: 2,
+      followUp: 'corrected',
+      evaluation: { branch: 'firstOffence' },
+    });
+    expect(v2.record.reinspection?.result).toBe('corrected');
+    expect(v2.record.documents.map((d) => d.docType)).toEqual(
+      expect.arrayContaining(['reinspectionRecord', 'noPenaltyDecision']),
+    );
+  });
+});

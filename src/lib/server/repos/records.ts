@@ -137,11 +137,10 @@ export function listQuery(
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
     if (c) {
-      qb = qb.where((eb) =>
-        eb.or([
-          eb('records.found_at', '<', c.f),
-          eb.and([eb('records.found_at', '=', c.f), eb('records.id', '<', c.i)]),
-        ]),
+      // A row-value comparison: both databases turn it into one range scan of the
+      // (found_at, id) index, where the equivalent OR of two conditions is not.
+      qb = qb.where(
+        sql<boolean>`(${sql.ref('records.found_at')}, ${sql.ref('records.id')}) < (${c.f}, ${c.i})`,
       );
     }
   }
