@@ -4,6 +4,7 @@ import { recordContentHash, type LockedRecord } from '$lib/domain/record';
 import type { Flag, RecordDetail, RecordsQuery, RecordSummary, Review } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 import type { Db } from '../db/db';
+import { HttpError } from '../http';
 import { catalogVersion } from './catalogs';
 
 /**
@@ -292,4 +293,25 @@ export async function canReadBlob(db: Db, user: SessionUser, sha256: string): Pr
     .where('user_id', '=', user.id)
     .executeTakeFirst();
   return own !== undefined;
+}
+
+/**
+ * The latest version of a record the user may read, or the HTTP error to answer: 404 when it does
+ * not exist, 403 when it belongs to someone else's squad.
+ */
+export async function readableRecord(
+  db: Db,
+  user: SessionUser,
+  id: string,
+): Promise<{ row: NonNullable<Awaited<ReturnType<typeof recordRow>>>; record: LockedRecord }> {
+  const row = await recordRow(db, id);
+  if (!row) throw new HttpError(404, 'notFound', '记录不存在');
+  if (!canRead(user, row)) throw new HttpError(403, 'forbidden', '无权查看此记录');
+  const version = await db
+    .selectFrom('record_versions')
+    .select('body')
+    .where('record_id', '=', id)
+    .where('version', '=', row.latest_version)
+    .executeTakeFirstOrThrow();
+  return { row, record: JSON.parse(version.body) as LockedRecord };
 }

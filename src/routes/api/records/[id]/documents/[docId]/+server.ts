@@ -1,9 +1,8 @@
-import type { LockedRecord } from '$lib/domain/record';
 import { app } from '$lib/server/app';
 import { api, clientIp, HttpError, parseOr400, queryObject, requireUser } from '$lib/server/http';
 import { renderDocument } from '$lib/server/notices';
 import { audit } from '$lib/server/repos/audit';
-import { canRead, recordRow } from '$lib/server/repos/records';
+import { readableRecord } from '$lib/server/repos/records';
 import { documentParamsSchema, documentQuerySchema } from '$lib/sync/contract';
 
 /** A notice as PDF, rendered from the stored record with the same code the phone uses. */
@@ -12,16 +11,7 @@ export const GET = api(async (event) => {
   const { id, docId } = parseOr400(documentParamsSchema, event.params, '文书编号');
   const q = parseOr400(documentQuerySchema, queryObject(event.url), '查询参数');
   const ctx = await app();
-  const row = await recordRow(ctx.db, id);
-  if (!row) throw new HttpError(404, 'notFound', '记录不存在');
-  if (!canRead(user, row)) throw new HttpError(403, 'forbidden', '无权查看此记录');
-  const version = await ctx.db
-    .selectFrom('record_versions')
-    .select('body')
-    .where('record_id', '=', id)
-    .where('version', '=', row.latest_version)
-    .executeTakeFirstOrThrow();
-  const record = JSON.parse(version.body) as LockedRecord;
+  const { record } = await readableRecord(ctx.db, user, id);
   const rendered = await renderDocument(ctx, record, docId, {
     layout: q.layout,
     origin: event.url.origin,
