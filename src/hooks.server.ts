@@ -3,17 +3,22 @@ import { app } from '$lib/server/app';
 import { SESSION_COOKIE, userForToken } from '$lib/server/auth/sessions';
 import { config, ConfigError } from '$lib/server/config';
 import { seedDemo } from '$lib/server/demo/seed';
+import { bootstrap } from '$lib/server/bootstrap';
 
 export const init: ServerInit = async () => {
   try {
     const cfg = config();
     const ctx = await app();
-    if (cfg.demoSeed)
+    if (cfg.demoSeed) {
       await seedDemo(ctx, {
         password: cfg.demoPassword,
         records: cfg.demoRecords,
         log: console.log,
       });
+    } else {
+      // A real installation's first start: bureau, starter catalog and one administrator.
+      await bootstrap(ctx, { adminPassword: cfg.adminPassword, log: console.log });
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Patrolbook cannot start: ${error.message}`);

@@ -49,6 +49,11 @@ describe('officer app: a whole record offline, then sync', () => {
     await expect.poll(() => page.getByTestId('sync-banner').textContent()).toContain('当前离线');
 
     await app.startPatrol();
+    // Pinyin initials find an item too (流动摊点… -> ldtd).
+    await page.getByLabel('搜索事项').fill('ldtd');
+    expect(
+      await page.getByRole('list', { name: '清单事项' }).getByRole('button').first().textContent(),
+    ).toContain('流动摊点占道经营');
     await app.chooseItem('摆摊', '流动摊点占道经营');
     await app.next();
     await app.fillPerson({

@@ -109,6 +109,12 @@ export const catalogItemSchema = z
     category: z.string().min(1).max(40),
     /** Keywords for search, beyond the name. */
     keywords: z.array(z.string().max(20)).max(20).default([]),
+    /** Pinyin initials of the name (出店经营 -> cdjy), added by the server when publishing. */
+    initials: z
+      .string()
+      .regex(/^[a-z]*$/)
+      .max(60)
+      .optional(),
     prohibitingClause: clauseSchema,
     penaltyClause: clauseSchema,
     branches: z.array(branchSchema).min(1).max(2),

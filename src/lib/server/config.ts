@@ -26,6 +26,12 @@ const envSchema = z.object({
   /** Seed demo squads, users and records into an empty database at start-up. */
   DEMO_SEED: z.enum(['0', '1', 'true', 'false', '']).optional(),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('demo1234'),
+  /** First start without demo data: the administrator's password (else one is generated and printed). */
+  ADMIN_PASSWORD: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** How many demo records to generate (tests use a few; the demo 320). */
   DEMO_RECORDS: z.coerce.number().int().min(0).max(100_000).default(320),
   /** Public base URL printed in QR codes, e.g. https://patrolbook.example.gov.cn */
@@ -59,6 +65,7 @@ export type Config = {
   demoSeed: boolean;
   demoPassword: string;
   demoRecords: number;
+  adminPassword: string | null;
   publicUrl: string | null;
   maxBlobBytes: number;
   sessionHours: number;
@@ -91,6 +98,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demoSeed: e.DEMO_SEED === '1' || e.DEMO_SEED === 'true',
     demoPassword: e.DEMO_PASSWORD,
     demoRecords: e.DEMO_RECORDS,
+    adminPassword: e.ADMIN_PASSWORD ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
     maxBlobBytes: e.MAX_BLOB_BYTES,
     sessionHours: e.SESSION_HOURS,

@@ -17,12 +17,10 @@ import {
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { addDays, shanghaiDate, shanghaiIso, shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
-import { DEFAULT_TEMPLATE, DEFAULT_TYPE_WORDS } from '$lib/domain/numbering';
-import { DOC_TYPES } from '$lib/domain/record';
 import type { AppContext } from '../app';
 import { hashPassword } from '../auth/password';
+import { createBureau, LUAN } from '../bootstrap';
 import type { SessionUser } from '../auth/types';
-import { publishCatalog } from '../repos/catalogs';
 import { ingestRecords } from '../services/ingest';
 import { reserveBlock } from '../services/numbers';
 import { reviewRecord } from '../services/review';
@@ -34,7 +32,7 @@ import { Raster } from './png';
  * ingest path, so every screen shows data that passed the same checks as a real push.
  */
 
-const BUREAU = { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' };
+const BUREAU = LUAN;
 const SQUADS = [
   { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
   { id: 'sq-yuan', name: '裕安区中队', district: '裕安区' },
@@ -75,10 +73,7 @@ export async function seedDemo(
   const at = now.toISOString();
 
   await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('bureaus')
-      .values({ id: BUREAU.id, name: BUREAU.name, short_name: BUREAU.shortName, created_at: at })
-      .execute();
+    await createBureau(tx, LUAN, at);
     await tx
       .insertInto('squads')
       .values(
@@ -92,20 +87,6 @@ export async function seedDemo(
         })),
       )
       .execute();
-    await tx
-      .insertInto('number_formats')
-      .values(
-        DOC_TYPES.map((t) => ({
-          bureau_id: BUREAU.id,
-          doc_type: t,
-          template: DEFAULT_TEMPLATE,
-          prefix: '六城管',
-          word: DEFAULT_TYPE_WORDS[t],
-          width: 4,
-        })),
-      )
-      .execute();
-    await publishCatalog(tx, { catalog: starterCatalog, bureauId: BUREAU.id, userId: null, at });
   });
 
   const users: {

@@ -1,3 +1,4 @@
+import { pinyin } from 'pinyin-pro';
 import { parseCatalog, type Catalog } from '$lib/domain/catalog';
 import type { Db, Tx } from '../db/db';
 import { appendChange } from './changes';
@@ -54,11 +55,32 @@ export async function latestCatalog(db: Db): Promise<Catalog | null> {
 
 export class CatalogExistsError extends Error {}
 
+/** Adds pinyin initials to every item, so officers can search 出店经营 by typing "cdjy". */
+export function withInitials(catalog: Catalog): Catalog {
+  return {
+    ...catalog,
+    items: catalog.items.map((item) => ({
+      ...item,
+      initials: pinyin(item.name, {
+        pattern: 'first',
+        toneType: 'none',
+        type: 'array',
+        nonZh: 'removed',
+      })
+        .join('')
+        .toLowerCase()
+        .replace(/[^a-z]/g, '')
+        .slice(0, 60),
+    })),
+  };
+}
+
 /** Publishes a new version; phones receive it on their next pull. Versions are never edited. */
 export async function publishCatalog(
   tx: Tx,
   options: { catalog: Catalog; bureauId: string; userId: string | null; at: string },
 ): Promise<void> {
+  const catalog = withInitials(options.catalog);
   const exists = await tx
     .selectFrom('catalog_versions')
     .select('version_id')
@@ -68,10 +90,10 @@ export async function publishCatalog(
   await tx
     .insertInto('catalog_versions')
     .values({
-      version_id: options.catalog.versionId,
+      version_id: catalog.versionId,
       bureau_id: options.bureauId,
-      effective_from: options.catalog.effectiveFrom,
-      body: JSON.stringify(options.catalog),
+      effective_from: catalog.effectiveFrom,
+      body: JSON.stringify(catalog),
       published_at: options.at,
       published_by: options.userId,
     })
@@ -79,7 +101,7 @@ export async function publishCatalog(
   await appendChange(tx, {
     kind: 'catalog',
     broadcast: true,
-    payload: { catalog: options.catalog },
+    payload: { catalog },
     at: options.at,
   });
 }
