@@ -137,4 +137,45 @@ describe('supervisor console', () => {
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toContain('/console/login?next=');
   });
+  it('speaks English when asked, and Chinese again after', async () => {
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const { record } = await uploadedRecord(officer);
+    await officer.push([record]);
+
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await page.goto(`${server.url}/console/login`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByLabel('User name').fill('supervisor1');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('Wrong user name or password').waitFor();
+    await page.getByLabel('Password').fill('demo1234');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/console`);
+    await page.getByRole('heading', { name: /^No-penalty statistics/ }).waitFor();
+
+    // Interface text carries no Chinese; data (item names, places, parties) stays as recorded.
+    const han = /[\u4e00-\u9fff]/;
+    const interfaceText = () =>
+      page
+        .locator('h2, th, label, button, .hint:not(td .hint)')
+        .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()))
+        // A legal basis cites the law and the list item by their (Chinese) names: data.
+        .then((texts) => texts.map((s) => s.replace(/^\(basis: .*\)$/, '(basis)')));
+    await page.getByRole('link', { name: 'Records', exact: true }).click();
+    await page.getByRole('heading', { name: 'Record review' }).waitFor();
+    expect((await interfaceText()).filter((s) => han.test(s) && s !== '中文')).toEqual([]);
+
+    await page.goto(`${server.url}/console/records/${record.id}`);
+    await page.getByRole('button', { name: 'Return for changes' }).waitFor();
+    expect(await page.getByTestId('review-state').textContent()).toBe('Pending review');
+    await page.getByTestId('timeline').getByText('Version 1 synced to the server').waitFor();
+    expect((await interfaceText()).filter((s) => han.test(s) && s !== '中文')).toEqual([]);
+
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.waitForURL(`${server.url}/console/records/${record.id}`);
+    expect(await page.getByTestId('review-state').textContent()).toBe('待审核');
+    await page.close();
+  });
 });

@@ -20,7 +20,7 @@ import { BRANCH_LABELS, CORRECTION_LABELS } from './stats';
  */
 
 export const LEDGER_BRANCHES = ['mild', 'firstOffence', 'noFault', 'pendingCorrection'];
-const SOURCES: Record<string, string> = {
+export const LEDGER_SOURCES: Record<string, string> = {
   patrol: '巡查',
   complaint: '投诉',
   hotline12319: '12319 热线',
@@ -196,7 +196,7 @@ export async function ledgerRows(
       place: r.place.address,
       item: `${r.itemCode} ${itemName}`,
       branch: BRANCH_LABELS[r.evaluation.branch ?? 'undetermined'] ?? '',
-      source: SOURCES[r.source] ?? r.source,
+      source: LEDGER_SOURCES[r.source] ?? r.source,
       correction: c
         ? (CORRECTION_LABELS[c.mode] ?? c.mode) +
           (c.mode === 'deadline' ? `（期限 ${c.deadline}）` : '')

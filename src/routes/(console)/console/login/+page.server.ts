@@ -40,7 +40,8 @@ export const actions: Actions = {
     if (throttle.refuse) {
       return fail(429, {
         username,
-        error: `登录失败次数过多，请 ${Math.ceil(throttle.retryAfterSeconds / 60)} 分钟后再试`,
+        error: '登录失败次数过多，请 {minutes} 分钟后再试',
+        params: { minutes: Math.ceil(throttle.retryAfterSeconds / 60) },
       });
     }
     if (throttle.delayMs > 0) await new Promise((r) => setTimeout(r, throttle.delayMs));
@@ -90,6 +91,11 @@ export const actions: Actions = {
       sameSite: 'lax',
       maxAge: 365 * 86400,
     });
-    redirect(303, new URL(request.headers.get('referer') ?? '/console').pathname);
+    // Back to the console page the toggle was pressed on; never anywhere else.
+    const back = new URL(request.headers.get('referer') ?? '/console', 'http://x');
+    redirect(
+      303,
+      /^\/console(\/|$)/.test(back.pathname) ? back.pathname + back.search : '/console',
+    );
   },
 };

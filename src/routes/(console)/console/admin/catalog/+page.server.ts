@@ -35,15 +35,22 @@ export const actions: Actions = {
     try {
       data = JSON.parse(text) as unknown;
     } catch (e) {
-      return fail(400, { error: `不是有效的 JSON：${e instanceof Error ? e.message : ''}`, text });
+      return fail(400, {
+        error: '不是有效的 JSON：{detail}',
+        params: { detail: e instanceof Error ? e.message : '' },
+        text,
+      });
     }
     const parsed = catalogSchema.safeParse(data);
     if (!parsed.success) {
       return fail(400, {
-        error: parsed.error.issues
-          .slice(0, 20)
-          .map((i) => `${i.path.join('.') || '（整体）'}：${i.message}`)
-          .join('\n'),
+        error: '清单不符合格式：\n{issues}',
+        params: {
+          issues: parsed.error.issues
+            .slice(0, 20)
+            .map((i) => `${i.path.join('.') || '—'}: ${i.message}`)
+            .join('\n'),
+        },
         text,
       });
     }

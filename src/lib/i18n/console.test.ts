@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { consoleEn } from './console-en';
+import { phrasebook } from './console';
+import { DOC_TITLES } from '$lib/notices/content';
+import { CHECK_LABELS } from '$lib/sync/review-checklist';
+import { BRANCH_LABELS, CORRECTION_LABELS } from '$lib/server/services/stats';
+import { LEDGER_SOURCES } from '$lib/server/services/ledger';
+
+const ROOT = 'src/routes/(console)';
+const HAN = /[\u4e00-\u9fff]/;
+/** Chinese that is data, not interface text: the language toggle's own name, a number format. */
+const NOT_UI = new Set(['中文', '{prefix}{word}〔{year}〕第{serial}号']);
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return files(p);
+    // +server.ts files answer with downloads (file names stay Chinese), not interface text.
+    return /\.svelte$|\+page\.server\.ts$/.test(name) ? [p] : [];
+  });
+}
+
+const unescape = (s: string) =>
+  s.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+
+/** Single-quoted literals and template literals, skipping comments. */
+function literals(source: string): { quoted: string[]; templates: string[] } {
+  const quoted: string[] = [];
+  const templates: string[] = [];
+  const code = source.replace(/<style[\s\S]*?<\/style>/g, '').replace(/^\s*\/\/.*$/gm, '');
+  for (const m of code.matchAll(/'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g)) {
+    if (m[1] !== undefined) quoted.push(unescape(m[1]));
+    else {
+      // Quoted strings inside a template's ${…} are literals of their own.
+      const body = m[2] ?? '';
+      quoted.push(...literals(body).quoted);
+      templates.push(body.replace(/'(?:[^'\\\n]|\\.)*'/g, "''"));
+    }
+  }
+  return { quoted, templates };
+}
+
+/** The markup with every `{…}` expression, the script and the style removed. */
+function markupText(source: string): string {
+  const s = source
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
+  let out = '';
+  let depth = 0;
+  let quote = '';
+  for (const ch of s) {
+    if (depth > 0) {
+      if (quote) {
+        if (ch === quote) quote = '';
+      } else if (ch === "'" || ch === '`' || ch === '"') quote = ch;
+      else if (ch === '{') depth++;
+      else if (ch === '}') depth--;
+      continue;
+    }
+    if (ch === '{') depth = 1;
+    else out += ch;
+  }
+  return out;
+}
+
+const sources = files(ROOT).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+
+describe('console phrasebook', () => {
+  it('finds the console pages', () => {
+    expect(sources.filter((s) => s.path.endsWith('.svelte')).length).toBeGreaterThanOrEqual(11);
+  });
+
+  it.each(sources.map((s) => [s.path, s.text]))(
+    '%s: no Chinese outside L() and every Chinese literal has English',
+    (path, text) => {
+      const { quoted, templates } = literals(text);
+      const missing = quoted.filter((q) => HAN.test(q) && !NOT_UI.has(q) && !(q in consoleEn));
+      expect(missing, `${path}: Chinese literals without English`).toEqual([]);
+      expect(
+        templates.filter((t) => HAN.test(t)),
+        `${path}: Chinese in template literals cannot be translated; use L() with parameters`,
+      ).toEqual([]);
+      if (path.endsWith('.svelte')) {
+        const bare = markupText(text)
+          .split('\n')
+          .filter((line) => HAN.test(line));
+        expect(bare, `${path}: Chinese text in markup, not passed through L()`).toEqual([]);
+      }
+    },
+  );
+
+  it('has English for the labels the server hands to the console', () => {
+    const fromServer = [
+      ...Object.values(DOC_TITLES),
+      ...Object.values(CHECK_LABELS),
+      ...Object.values(BRANCH_LABELS),
+      ...Object.values(CORRECTION_LABELS),
+      ...Object.values(LEDGER_SOURCES),
+      '全局',
+      '所辖中队',
+    ];
+    expect(fromServer.filter((zh) => !(zh in consoleEn))).toEqual([]);
+  });
+
+  it('keeps the same placeholders in both languages, and no Chinese in the English', () => {
+    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [zh, en] of Object.entries(consoleEn)) {
+      expect(names(en), zh).toEqual(names(zh));
+      expect(HAN.test(en), `${zh} → ${en}`).toBe(false);
+    }
+  });
+
+  it('fills parameters and falls back to the Chinese source', () => {
+    const en = phrasebook('en');
+    const zh = phrasebook('zh-CN');
+    expect(en('共 {n} 条', { n: 3 })).toBe('3 in total');
+    expect(zh('共 {n} 条', { n: 3 })).toBe('共 3 条');
+    expect(en('某个没有翻译的句子')).toBe('某个没有翻译的句子');
+  });
+});
