@@ -150,6 +150,21 @@ describe('installable, offline, accessible officer app', () => {
     await app.open('/settings');
     await page.getByTestId('storage-usage').waitFor();
     await check('settings');
+
+    // English, chosen on the device, survives a reload; dates follow the language.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await app.open('/');
+    await page.getByRole('button', { name: 'New patrol record' }).waitFor();
+    const updated = (await page.getByTestId('draft-card').first().textContent()) ?? '';
+    expect(updated).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(updated).not.toMatch(/\d+年\d+月/);
+    await check('home (English)');
+    await app.open('/settings');
+    await page.getByRole('button', { name: '中文' }).click();
+    await app.open('/');
+    await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
+    expect(await page.getByTestId('draft-card').first().textContent()).toMatch(/\d+年\d+月\d+日/);
     console.log(
       `axe: ${screens.length} screens, ${violations.length} violations, ${passed.size} rules passed`,
     );

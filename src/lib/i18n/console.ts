@@ -1,6 +1,6 @@
 import type { Locale } from './index';
 import { consoleEn } from './console-en';
-import { chineseDate, chineseDateTime, shanghaiIso, type LocalDate } from '$lib/domain/time';
+export { dateDisplay } from './index';
 
 /** An unknown key (a map lookup that found nothing) shows as a dash rather than "undefined". */
 export type Phrasebook = (
@@ -31,19 +31,4 @@ export function phrasebook(locale: Locale): Phrasebook {
 export function errorParams(form: object): Record<string, string | number> | undefined {
   const p = (form as { params?: unknown }).params;
   return p !== null && typeof p === 'object' ? (p as Record<string, string | number>) : undefined;
-}
-
-/**
- * Date and date-time display for the console, always in Asia/Shanghai: `2026年11月27日 09时05分`
- * in Chinese, `2026-11-27 09:05` in English.
- */
-export function dateDisplay(locale: Locale): {
-  date: (d: LocalDate) => string;
-  dateTime: (instant: Date | string | number) => string;
-} {
-  if (locale !== 'en') return { date: chineseDate, dateTime: chineseDateTime };
-  return {
-    date: (d) => d,
-    dateTime: (instant) => shanghaiIso(instant).slice(0, 16).replace('T', ' '),
-  };
 }

@@ -1,3 +1,4 @@
+import { chineseDate, chineseDateTime, shanghaiIso, type LocalDate } from '$lib/domain/time';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
 
@@ -19,4 +20,19 @@ export function translate(locale: Locale, key: MessageKey, params: Params = {}):
 
 export function isMessageKey(key: string): key is MessageKey {
   return key in zhCN;
+}
+
+/**
+ * Date and date-time display, always in Asia/Shanghai: `2026年11月27日 09时05分` in Chinese,
+ * `2026-11-27 09:05` in English.
+ */
+export function dateDisplay(locale: Locale): {
+  date: (d: LocalDate) => string;
+  dateTime: (instant: Date | string | number) => string;
+} {
+  if (locale !== 'en') return { date: chineseDate, dateTime: chineseDateTime };
+  return {
+    date: (d) => d,
+    dateTime: (instant) => shanghaiIso(instant).slice(0, 16).replace('T', ' '),
+  };
 }

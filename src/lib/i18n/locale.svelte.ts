@@ -1,10 +1,18 @@
-import { translate, type Locale, type MessageKey, type Params } from './index';
+import type { LocalDate } from '$lib/domain/time';
+import { dateDisplay, translate, type Locale, type MessageKey, type Params } from './index';
 
 /** The UI language as reactive state: components call `i18n.t(key)` and re-render on a switch. */
 class I18n {
   locale = $state<Locale>('zh-CN');
 
   t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params);
+
+  /** Shanghai calendar date, `2026年11月27日` or `2026-11-27`. */
+  date = (d: LocalDate): string => dateDisplay(this.locale).date(d);
+
+  /** Shanghai date and time to the minute, `2026年11月27日 09时05分` or `2026-11-27 09:05`. */
+  dateTime = (instant: Date | string | number): string =>
+    dateDisplay(this.locale).dateTime(instant);
 
   toggle(): Locale {
     this.locale = this.locale === 'zh-CN' ? 'en' : 'zh-CN';
