@@ -5,6 +5,7 @@ import { documentContent, printJob, type DocContent } from '$lib/notices/content
 import { base64Of, fontCoverage, markUncovered, type Coverage } from '$lib/notices/font';
 import type { Layout } from '$lib/notices/render';
 import type { AppContext } from './app';
+import { blobMeta } from './repos/blobs';
 import { catalogVersion } from './repos/catalogs';
 
 /**
@@ -66,11 +67,7 @@ export async function renderDocument(
     layout: options.layout,
     fontBase64: f.base64,
     image: async (sha256) => {
-      const row = await ctx.db
-        .selectFrom('blobs')
-        .select('mime')
-        .where('sha256', '=', sha256)
-        .executeTakeFirst();
+      const row = await blobMeta(ctx.db, sha256);
       if (!row || (row.mime !== 'image/png' && row.mime !== 'image/jpeg')) return null;
       return {
         bytes: await ctx.blobs.readAll(sha256),

@@ -20,13 +20,13 @@ export async function squadRefs(db: Db, ids: string[]) {
     .execute();
 }
 
+/** The installation's bureau (the first one created), if it has been set up yet. */
+export function findBureau(db: Db) {
+  return db.selectFrom('bureaus').selectAll().orderBy('created_at').limit(1).executeTakeFirst();
+}
+
 export async function defaultBureau(db: Db) {
-  const b = await db
-    .selectFrom('bureaus')
-    .selectAll()
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
+  const b = await findBureau(db);
   return b
     ? { id: b.id, name: b.name, shortName: b.short_name }
     : { id: '', name: '', shortName: '' };

@@ -8,6 +8,7 @@ import {
   parseOr400,
   requireUser,
 } from '$lib/server/http';
+import { blobMeta } from '$lib/server/repos/blobs';
 import { canReadBlob } from '$lib/server/repos/records';
 import { blobParamsSchema } from '$lib/sync/contract';
 
@@ -16,11 +17,7 @@ export const HEAD = api(async (event) => {
   requireUser(event);
   const { sha256 } = parseOr400(blobParamsSchema, event.params, '文件哈希');
   const ctx = await app();
-  const row = await ctx.db
-    .selectFrom('blobs')
-    .select(['size', 'mime'])
-    .where('sha256', '=', sha256)
-    .executeTakeFirst();
+  const row = await blobMeta(ctx.db, sha256);
   if (!row) return new Response(null, { status: 404 });
   return new Response(null, {
     status: 200,
@@ -89,11 +86,7 @@ export const GET = api(async (event) => {
   const user = requireUser(event);
   const { sha256 } = parseOr400(blobParamsSchema, event.params, '文件哈希');
   const ctx = await app();
-  const row = await ctx.db
-    .selectFrom('blobs')
-    .select(['size', 'mime'])
-    .where('sha256', '=', sha256)
-    .executeTakeFirst();
+  const row = await blobMeta(ctx.db, sha256);
   if (!row) throw new HttpError(404, 'notFound', '文件不存在');
   if (!(await canReadBlob(ctx.db, user, sha256)))
     throw new HttpError(403, 'forbidden', '无权查看此文件');

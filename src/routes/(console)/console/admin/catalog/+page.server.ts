@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { catalogSchema, unverifiedClauses } from '$lib/domain/catalog';
 import { app } from '$lib/server/app';
+import { findBureau } from '$lib/server/repos/users';
 import { requireAdmin } from '$lib/server/console';
 import { clientIp } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
@@ -55,11 +56,7 @@ export const actions: Actions = {
       });
     }
     const ctx = await app();
-    const bureau = await ctx.db
-      .selectFrom('bureaus')
-      .select('id')
-      .orderBy('created_at')
-      .executeTakeFirst();
+    const bureau = await findBureau(ctx.db);
     if (!bureau) return fail(400, { error: '尚未设置执法机关', text });
     try {
       await ctx.db.transaction().execute(async (tx) => {

@@ -1,8 +1,10 @@
 import { fail } from '@sveltejs/kit';
 import { DEFAULT_TEMPLATE, DEFAULT_TYPE_WORDS, formatDocNumber } from '$lib/domain/numbering';
 import { DOC_TYPES, type DocType } from '$lib/domain/record';
+import { shanghaiYear } from '$lib/domain/time';
 import { DOC_TITLES } from '$lib/notices/content';
 import { app } from '$lib/server/app';
+import { findBureau } from '$lib/server/repos/users';
 import { requireAdmin } from '$lib/server/console';
 import { clientIp } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
@@ -13,12 +15,8 @@ import { field } from '$lib/server/forms';
 export const load: PageServerLoad = async ({ locals }) => {
   requireAdmin(locals);
   const ctx = await app();
-  const bureau = await ctx.db
-    .selectFrom('bureaus')
-    .selectAll()
-    .orderBy('created_at')
-    .executeTakeFirst();
-  const year = new Date().getFullYear();
+  const bureau = await findBureau(ctx.db);
+  const year = shanghaiYear(new Date());
   const rows = [];
   for (const t of DOC_TYPES) {
     const f = bureau
@@ -46,11 +44,7 @@ export const actions: Actions = {
     if (!Number.isInteger(width) || width < 1 || width > 8)
       return fail(400, { error: '序号位数应为 1 到 8' });
     const ctx = await app();
-    const bureau = await ctx.db
-      .selectFrom('bureaus')
-      .select('id')
-      .orderBy('created_at')
-      .executeTakeFirst();
+    const bureau = await findBureau(ctx.db);
     if (!bureau) return fail(400, { error: '尚未设置执法机关' });
     await ctx.db
       .insertInto('number_formats')

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { certificateNoSchema } from '$lib/domain/record';
 import { uuidv7 } from '$lib/domain/uuid';
 import { app } from '$lib/server/app';
+import { findBureau } from '$lib/server/repos/users';
 import { hashPassword } from '$lib/server/auth/password';
 import { revokeUserSessions } from '$lib/server/auth/sessions';
 import { requireAdmin } from '$lib/server/console';
@@ -247,11 +248,7 @@ export const actions: Actions = {
     if (!name || !district || name.length > 40 || district.length > 40)
       return fail(400, { error: '请填写中队名称和所辖区域（各 40 字以内）' });
     const ctx = await app();
-    const bureau = await ctx.db
-      .selectFrom('bureaus')
-      .select('id')
-      .orderBy('created_at')
-      .executeTakeFirst();
+    const bureau = await findBureau(ctx.db);
     if (!bureau) return fail(400, { error: '尚未设置执法机关' });
     const id = `sq-${uuidv7().slice(-12)}`;
     await ctx.db
