@@ -1,0 +1,140 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LockedRecord } from '$lib/domain/record';
+import { ApiClient } from '../support/api';
+import { launchProfile } from '../support/browser';
+import { startServer, type TestServer } from '../support/server';
+import { FieldApp, makeJpeg } from './pages/field';
+
+describe('officer app: correction by a deadline, then the re-inspection', () => {
+  let server: TestServer;
+  let profile: Awaited<ReturnType<typeof launchProfile>>;
+  const dir = mkdtempSync(join(tmpdir(), 'pb-re-'));
+  const before = join(dir, 'before.jpg');
+  const after = join(dir, 'after.jpg');
+
+  beforeAll(async () => {
+    server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    profile = await launchProfile();
+    await makeJpeg(profile.context, before, 1600, 1200, 7);
+    await makeJpeg(profile.context, after, 1600, 1200, 8);
+  });
+  afterAll(async () => {
+    await profile?.close();
+    await server?.stop();
+  });
+
+  it('a deadline record waits as pending, is re-inspected offline as corrected, and syncs as version 2', async () => {
+    const page = await profile.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const app = new FieldApp(page, server.url);
+    await app.open();
+    await app.login('officer1');
+    await app.waitSynced();
+
+    // A shop trading beyond its door, told to clear it by tomorrow.
+    await app.startPatrol();
+    await app.chooseItem('出店', '出店经营');
+    await app.next();
+    await app.fillPerson({
+      name: '欧阳娜娜',
+      id: '340102199003071232',
+      mobile: '13800138000',
+      address: '六安市金安区人民路66号',
+      facts: '当事人在店门外人行道摆放货架经营，占用约3平方米。',
+    });
+    await app.next();
+    await page.getByTestId('fo-sources').waitFor();
+    await app.next();
+    await app.answerEligible();
+    await app.next();
+    await page.getByRole('button', { name: '限期改正', exact: true }).click();
+    await page.getByLabel(/改正期限/).waitFor();
+    await page
+      .getByRole('group', { name: /告知承诺书/ })
+      .getByRole('button', { name: '已签署' })
+      .click();
+    // Nothing is decided until the re-inspection.
+    await expect.poll(() => page.getByTestId('branch').textContent()).toBe('待复查（限期改正中）');
+    await page.getByLabel(/不予处罚的裁量理由/).fill('首次违法，承诺次日前改正');
+    await app.next();
+    await app.educate();
+    await app.next();
+    await app.addPhoto('before', before);
+    await app.next();
+    await app.signAll('王喆');
+    await app.next();
+    const id = await app.finish();
+    await expect
+      .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
+      .toBe('已同步');
+
+    const supervisor = new ApiClient(server.url);
+    await supervisor.login('supervisor1');
+    const v1 = await supervisor.json<{ record: LockedRecord; versions: unknown[] }>(
+      'GET',
+      `/api/records/${id}`,
+    );
+    expect(v1.body.record.followUp).toBe('pending');
+    expect(v1.body.record.evaluation.branch).toBe('pendingCorrection');
+    expect(v1.body.record.documents.map((d) => d.docType)).not.toContain('noPenaltyDecision');
+
+    // The next day, in a basement with no signal: the task is on the home screen.
+    await profile.context.setOffline(true);
+    await app.open('/');
+    await page.getByRole('heading', { name: '待复查（1）' }).waitFor();
+    await page.getByRole('link', { name: '复查', exact: true }).click();
+    await page.getByRole('heading', { name: '复查', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: '已改正', exact: true }).click();
+    await app.addPhoto('after', after);
+    await page.getByLabel('复查情况').fill('货架已搬回店内，门前通道畅通。');
+    // Refused while a signature is missing: the record stays unchanged.
+    const select = page.getByLabel('第二名执法人员');
+    const partner = await select.evaluate(
+      (el) => [...(el as HTMLSelectElement).options].find((o) => o.text.includes('王喆'))?.value,
+    );
+    await select.selectOption(partner ?? '');
+    await app.draw('re-sig1-pad');
+    await page.getByRole('button', { name: '确认签名' }).first().click();
+    await page.getByText('已签名 1/2').waitFor();
+    await page.getByRole('button', { name: '完成复查' }).click();
+    await page.getByRole('alert').getByText('复查须由两名执法人员签名').waitFor();
+    await app.draw('re-sig2-pad');
+    await page.getByRole('button', { name: '确认签名' }).nth(1).click();
+    await page.getByText('已签名 2/2').waitFor();
+    await page.getByRole('button', { name: '完成复查' }).click();
+    await page.getByText('记录已完成并锁定').waitFor({ timeout: 30_000 });
+    expect(page.url()).toContain(`/records/${id}`);
+
+    // Signal again: version 2 reaches the server with the re-inspection and its documents.
+    await profile.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect
+      .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
+      .toBe('已同步');
+    const v2 = await supervisor.json<{ record: LockedRecord; versions: unknown[] }>(
+      'GET',
+      `/api/records/${id}`,
+    );
+    expect(v2.body.versions).toHaveLength(2);
+    const record = v2.body.record;
+    expect(record.followUp).toBe('corrected');
+    expect(record.reinspection).toMatchObject({
+      result: 'corrected',
+      note: '货架已搬回店内，门前通道畅通。',
+    });
+    expect(record.reinspection?.officers?.map((o) => o.name)).toContain('王喆');
+    expect(record.evidence.map((e) => e.kind)).toEqual(['before', 'after']);
+    expect(record.documents.map((d) => d.docType)).toEqual(
+      expect.arrayContaining(['reinspectionRecord', 'noPenaltyDecision']),
+    );
+    // The task is gone from the home screen.
+    await app.open('/');
+    await page.getByRole('heading', { name: '待复查（0）' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
