@@ -165,7 +165,9 @@ describe('required documents', () => {
     [
       'deadline pending: the decision waits for the re-inspection',
       {
+        itemCode: 'SR-01',
         answers: {
+          conditions: { slightHarm: true, cooperates: true, smallScale: true },
           correction: { mode: 'deadline' as const, setOn: '2026-11-27', deadline: '2026-11-27' },
           commitmentSigned: true,
         },
@@ -173,9 +175,9 @@ describe('required documents', () => {
       ['inspectionRecord', 'orderToCorrect', 'commitmentLetter', 'proofOfService'],
     ],
     [
-      'ineligible: no decision of no penalty',
+      'ineligible: no decision of no penalty and no exemption letter',
       { history: [prior({ itemCode: 'SR-02' })] },
-      ['inspectionRecord', 'orderToCorrect', 'commitmentLetter', 'proofOfService'],
+      ['inspectionRecord', 'orderToCorrect', 'proofOfService'],
     ],
   ])('%s', (_name, options, expected) => {
     expect(requiredDocuments(recordContent(options))).toEqual(expected);

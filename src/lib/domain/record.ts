@@ -378,14 +378,17 @@ export function amendmentOf(record: LockedRecord, note: string): RecordContent {
 
 /**
  * Documents a record needs, from its evaluation and correction mode (REFERENCE §5). A deadline
- * case gets its decision of no penalty only with the re-inspection that confirms the correction.
+ * case gets its decision of no penalty only with the re-inspection that confirms the correction;
+ * an ineligible case gets the order to correct but no letter or decision of exemption.
  */
 export function requiredDocuments(
   r: Pick<RecordContent, 'evaluation' | 'answers' | 'reinspection'>,
 ): DocType[] {
   const docs: DocType[] = ['inspectionRecord', 'orderToCorrect'];
   const branch = r.evaluation.branch;
-  if (r.answers.commitmentSigned === true) docs.push('commitmentLetter');
+  // The notify-and-commit letter promises exemption in return for correction: never issued for a
+  // case that goes to the ordinary procedure.
+  if (r.answers.commitmentSigned === true && branch !== 'ineligible') docs.push('commitmentLetter');
   if (branch === 'mild' || branch === 'firstOffence' || branch === 'noFault') {
     docs.push('noPenaltyDecision');
   }
