@@ -258,6 +258,69 @@ describe.each(DATABASES)('console on %s', (db) => {
     expect(Number((await rows())[0]?.n)).toBe(1);
   });
 
+  it('the ledger: every no-penalty record once, repeat parties marked and found however typed, full identifiers only in the audited export', async () => {
+    const admin = await consoleSession(server.url, 'admin');
+    const exportCsv = async (cookie: string, query = '') => {
+      const res = await fetch(`${server.url}/console/ledger/export?format=csv${query}`, {
+        headers: { cookie },
+      });
+      expect(res.status).toBe(200);
+      const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+      expect(text.charCodeAt(0)).toBe(0xfeff);
+      const lines = text.slice(1).trim().split('\r\n');
+      return { header: lines[0]?.split(',') ?? [], rows: lines.slice(1) };
+    };
+    const all = await exportCsv(admin);
+    const [direct] = await query(server, (run) =>
+      run(
+        `select count(*) as n from records where branch in ('mild','firstOffence','noFault','pendingCorrection')`,
+      ),
+    );
+    expect(all.rows.length).toBe(Number(direct?.n));
+    expect(all.header).toEqual(
+      expect.arrayContaining(['日期', '证件及联系方式', '复查日期及结果']),
+    );
+
+    // A person with more than one record, searched by their ID number typed with a lowercase x or
+    // in full-width digits: found, marked as a repeat, and masked on screen.
+    const [repeat] = await query(server, (run) =>
+      run(
+        `select l.party_key as k from ledger l join records r on r.id = l.record_id
+         where l.party_key like 'id:%' and r.branch in ('mild','firstOffence','noFault','pendingCorrection')
+         group by l.party_key having count(distinct l.record_id) > 1 order by l.party_key limit 1`,
+      ),
+    );
+    const id = String(repeat?.k).slice(3);
+    expect(id).toMatch(/^\d{17}[\dX]$/);
+    const typed = id.toLowerCase().replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    const page = await fetch(`${server.url}/console/ledger?q=${encodeURIComponent(typed)}`, {
+      headers: { cookie: admin },
+    });
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('data-testid="repeat-mark"');
+    expect(html).toContain(`${id.slice(0, 4)}**********${id.slice(-4)}`);
+    expect(html).not.toContain(id);
+
+    const before = await query(server, (run) =>
+      run(`select count(*) as n from audit_log where action = 'export' and target = 'ledger'`),
+    );
+    const found = await exportCsv(admin, `&q=${encodeURIComponent(typed)}`);
+    expect(found.rows.length).toBeGreaterThan(1);
+    for (const row of found.rows) expect(row).toContain(id);
+    const after = await query(server, (run) =>
+      run(`select count(*) as n from audit_log where action = 'export' and target = 'ledger'`),
+    );
+    expect(Number(after[0]?.n)).toBe(Number(before[0]?.n) + 1);
+
+    // A supervisor's export holds their squads only.
+    const supervisor = await consoleSession(server.url, 'supervisor1');
+    const own = await exportCsv(supervisor);
+    expect(own.rows.length).toBeGreaterThan(0);
+    expect(own.rows.length).toBeLessThan(all.rows.length);
+    for (const row of own.rows) expect(row.split(',')[1]).toMatch(/^(金安区中队|裕安区中队)$/);
+  });
+
   it('nobody can edit or delete the audit log', async () => {
     await expect(
       query(server, (run) => run(`update audit_log set action = 'x'`)),

@@ -370,4 +370,12 @@ export const consoleEn: Record<string, string> = {
   全局: 'Whole bureau',
   '不是有效的 JSON：{detail}': 'Not valid JSON: {detail}',
   '清单不符合格式：\n{issues}': 'The list does not match the format:\n{issues}',
+  '（期限 {date}）': ' (by {date})',
+  '待复查（{date}）': 'Due {date}',
+  身份证: 'ID',
+  信用代码: 'Credit code',
+  经营者身份证: "Operator's ID",
+  驾驶人身份证: "Driver's ID",
+  车牌: 'Plate',
+  电话: 'Phone',
 };

@@ -6,7 +6,7 @@ import { phrasebook } from './console';
 import { DOC_TITLES } from '$lib/notices/content';
 import { CHECK_LABELS } from '$lib/sync/review-checklist';
 import { BRANCH_LABELS, CORRECTION_LABELS } from '$lib/server/services/stats';
-import { LEDGER_SOURCES } from '$lib/server/services/ledger';
+import { EDUCATION_METHODS, IDENTIFIER_LABELS, LEDGER_SOURCES } from '$lib/server/services/ledger';
 
 const ROOT = 'src/routes/(console)';
 const HAN = /[\u4e00-\u9fff]/;
@@ -99,6 +99,8 @@ describe('console phrasebook', () => {
       ...Object.values(BRANCH_LABELS),
       ...Object.values(CORRECTION_LABELS),
       ...Object.values(LEDGER_SOURCES),
+      ...Object.values(IDENTIFIER_LABELS),
+      ...Object.values(EDUCATION_METHODS),
       '全局',
       '所辖中队',
     ];

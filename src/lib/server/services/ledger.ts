@@ -26,7 +26,7 @@ export const LEDGER_SOURCES: Record<string, string> = {
   hotline12319: '12319 热线',
   camera: '视频监控',
 };
-const METHODS: Record<string, string> = {
+export const EDUCATION_METHODS: Record<string, string> = {
   persuasion: '说服教育',
   guidance: '劝导示范',
   publicity: '普法宣传',
@@ -50,6 +50,13 @@ export type LedgerRow = {
   commitmentNumber: string;
   decisionNumber: string;
   education: string;
+  /** The same cells as parts, for the screen to word in the reader's language. */
+  parts: {
+    identifiersMasked: Identifier[];
+    correction: { mode: string; deadline: string | null } | null;
+    reinspection: { doneOn: string; corrected: boolean } | { dueOn: string } | null;
+    education: string[];
+  };
   /** Other records of the same party (any item), newest first: the "later repeat" link. */
   others: { id: string; date: string; item: string }[];
 };
@@ -66,31 +73,40 @@ export function keysFromQuery(q: string): string[] {
   return keys;
 }
 
+/** Labels of the identifier kinds, as written in the ledger and its export. */
+export const IDENTIFIER_LABELS = {
+  idNumber: '身份证',
+  uscc: '信用代码',
+  operatorIdNumber: '经营者身份证',
+  driverIdNumber: '驾驶人身份证',
+  plate: '车牌',
+  mobile: '电话',
+} as const;
+type Identifier = {
+  label: (typeof IDENTIFIER_LABELS)[keyof typeof IDENTIFIER_LABELS];
+  value: string;
+};
+
+function identifierParts(p: Party): Identifier[] {
+  const fields: (keyof typeof IDENTIFIER_LABELS)[] =
+    p.kind === 'person'
+      ? ['idNumber', 'mobile']
+      : p.kind === 'business'
+        ? ['uscc', 'operatorIdNumber', 'mobile']
+        : p.kind === 'vehicle'
+          ? ['plate', 'driverIdNumber', 'mobile']
+          : [];
+  const values = p as Partial<Record<keyof typeof IDENTIFIER_LABELS, string>>;
+  return fields.flatMap((f) => {
+    const value = values[f];
+    return value ? [{ label: IDENTIFIER_LABELS[f], value }] : [];
+  });
+}
+
 function identifiers(p: Party): string {
-  switch (p.kind) {
-    case 'person':
-      return [p.idNumber && `身份证 ${p.idNumber}`, p.mobile && `电话 ${p.mobile}`]
-        .filter(Boolean)
-        .join('；');
-    case 'business':
-      return [
-        p.uscc && `信用代码 ${p.uscc}`,
-        p.operatorIdNumber && `经营者身份证 ${p.operatorIdNumber}`,
-        p.mobile && `电话 ${p.mobile}`,
-      ]
-        .filter(Boolean)
-        .join('；');
-    case 'vehicle':
-      return [
-        `车牌 ${p.plate}`,
-        p.driverIdNumber && `驾驶人身份证 ${p.driverIdNumber}`,
-        p.mobile && `电话 ${p.mobile}`,
-      ]
-        .filter(Boolean)
-        .join('；');
-    case 'unknown':
-      return '';
-  }
+  return identifierParts(p)
+    .map((i) => `${i.label} ${i.value}`)
+    .join('；');
 }
 
 export async function ledgerRows(
@@ -208,7 +224,24 @@ export async function ledgerRows(
           : '—',
       commitmentNumber: r.documents.find((d) => d.docType === 'commitmentLetter')?.number ?? '',
       decisionNumber: r.documents.find((d) => d.docType === 'noPenaltyDecision')?.number ?? '',
-      education: r.education ? r.education.methods.map((m) => METHODS[m] ?? m).join('、') : '',
+      education: r.education
+        ? r.education.methods.map((m) => EDUCATION_METHODS[m] ?? m).join('、')
+        : '',
+      parts: {
+        identifiersMasked: identifierParts(maskParty(r.party)),
+        correction: c
+          ? {
+              mode: CORRECTION_LABELS[c.mode] ?? c.mode,
+              deadline: c.mode === 'deadline' ? c.deadline : null,
+            }
+          : null,
+        reinspection: re?.doneAt
+          ? { doneOn: shanghaiDate(re.doneAt), corrected: re.result === 'corrected' }
+          : c?.mode === 'deadline'
+            ? { dueOn: re?.dueDate ?? c.deadline }
+            : null,
+        education: r.education ? r.education.methods.map((m) => EDUCATION_METHODS[m] ?? m) : [],
+      },
       others: others.map((o) => ({ id: o.id, date: o.found_date, item: o.item_code })),
     });
   }
