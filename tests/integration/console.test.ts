@@ -321,6 +321,98 @@ describe.each(DATABASES)('console on %s', (db) => {
     for (const row of own.rows) expect(row.split(',')[1]).toMatch(/^(金安区中队|裕安区中队)$/);
   });
 
+  it('user administration: bad input changes nothing, an admin cannot lock themselves out, deactivation ends sessions', async () => {
+    const cookie = await consoleSession(server.url, 'admin');
+    const act = async (action: string, form: Record<string, string | string[]>) => {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form))
+        for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+      const res = await fetch(`${server.url}/console/admin/users?/${action}`, {
+        method: 'POST',
+        headers: {
+          cookie,
+          origin: server.url,
+          accept: 'application/json',
+          'x-sveltekit-action': 'true',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body,
+      });
+      return (await res.json()) as { type: string; status?: number; data?: string };
+    };
+    const snapshot = () =>
+      query(server, async (run) => ({
+        users: await run('select id, role, squad_id, active from users order by id'),
+        supervised: await run('select * from supervisor_squads order by user_id, squad_id'),
+        squads: await run('select id from squads order by id'),
+      }));
+    const [self] = await query(server, (run) =>
+      run(`select id from users where username = 'admin'`),
+    );
+    const adminId = String(self?.id);
+
+    const before = await snapshot();
+    const refused: [string, Record<string, string | string[]>, string][] = [
+      ['create', { username: 'x', realName: '', role: 'officer' }, '用户名'],
+      [
+        'create',
+        {
+          username: 'newofficer',
+          realName: '新队员',
+          role: 'officer',
+          certificateNo: '34159999',
+          squadId: 'sq-nowhere',
+        },
+        '中队不存在',
+      ],
+      ['create', { username: 'officer1', realName: '重名', role: 'admin' }, '已被使用'],
+      ['update', { id: adminId, role: 'officer', squadId: 'sq-jinan' }, '管理员角色'],
+      [
+        'update',
+        { id: 'u-officer1', role: 'supervisor', squadId: '', supervised: ['sq-jinan', 'sq-x'] },
+        '中队不存在',
+      ],
+      ['update', { id: 'u-nobody', role: 'admin' }, '用户不存在'],
+      ['deactivate', { id: adminId }, '自己'],
+      ['deactivate', { id: 'u-nobody' }, '用户不存在'],
+      ['activate', { id: 'u-nobody' }, '用户不存在'],
+      ['squad', { name: '金安区中队', district: '金安区' }, '同名'],
+      ['squad', { name: '', district: '' }, '中队名称'],
+    ];
+    for (const [action, form, message] of refused) {
+      const r = await act(action, form);
+      expect(r.type, `${action} ${JSON.stringify(form)}`).toBe('failure');
+      expect(r.data, action).toContain(message);
+    }
+    expect(await snapshot()).toEqual(before);
+
+    // Deactivating an officer with records keeps the account and its records, and ends their sessions.
+    const officer = new ApiClient(server.url);
+    await officer.login('officer8');
+    expect((await officer.request('GET', '/api/auth/me')).status).toBe(200);
+    const [officer8] = await query(server, (run) =>
+      run(`select id from users where username = 'officer8'`),
+    );
+    expect((await act('deactivate', { id: String(officer8?.id) })).type).toBe('success');
+    expect((await officer.request('GET', '/api/auth/me')).status).toBe(401);
+    await expect(new ApiClient(server.url).login('officer8')).rejects.toThrow();
+    const [kept] = await query(server, (run) =>
+      run('select count(*) as n from records where officer1_id = $1 or officer2_id = $2', [
+        String(officer8?.id),
+        String(officer8?.id),
+      ]),
+    );
+    expect(Number(kept?.n)).toBeGreaterThan(0);
+    expect((await act('activate', { id: String(officer8?.id) })).type).toBe('success');
+    await new ApiClient(server.url).login('officer8');
+    const actions = await query(server, (run) =>
+      run(`select action from audit_log where target = $1 order by at`, [String(officer8?.id)]),
+    );
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['user.deactivate', 'user.update']),
+    );
+  });
+
   it('nobody can edit or delete the audit log', async () => {
     await expect(
       query(server, (run) => run(`update audit_log set action = 'x'`)),

@@ -378,4 +378,8 @@ export const consoleEn: Record<string, string> = {
   驾驶人身份证: "Driver's ID",
   车牌: 'Plate',
   电话: 'Phone',
+  不能取消自己的管理员角色: 'You cannot remove your own administrator role',
+  '所选中队不存在，请刷新页面后重试':
+    'The chosen squad does not exist; reload the page and try again',
+  已有同名中队: 'A squad with this name already exists',
 };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
-import type { Db } from '../db/db';
+import type { Db, Tx } from '../db/db';
 import type { SessionUser } from './types';
 
 export const SESSION_COOKIE = 'pb_session';
@@ -56,7 +56,7 @@ export async function revokeSession(db: Db, token: string): Promise<void> {
     .execute();
 }
 
-export async function revokeUserSessions(db: Db, userId: string): Promise<void> {
+export async function revokeUserSessions(db: Db | Tx, userId: string): Promise<void> {
   await db
     .updateTable('sessions')
     .set({ revoked_at: new Date().toISOString() })

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { certificateNoSchema } from '$lib/domain/record';
 import { uuidv7 } from '$lib/domain/uuid';
 import { app } from '$lib/server/app';
+import type { Db } from '$lib/server/db/db';
 import { findBureau } from '$lib/server/repos/users';
 import { hashPassword } from '$lib/server/auth/password';
 import { revokeUserSessions } from '$lib/server/auth/sessions';
@@ -64,6 +65,14 @@ const userSchema = z.object({
 
 const issue = (e: z.ZodError) => e.issues.map((i) => i.message).join('；');
 
+/** True when every id names an existing squad (a stale form must not reach a foreign key). */
+async function squadsExist(db: Db, ids: string[]): Promise<boolean> {
+  const wanted = [...new Set(ids.filter(Boolean))];
+  if (wanted.length === 0) return true;
+  const found = await db.selectFrom('squads').select('id').where('id', 'in', wanted).execute();
+  return found.length === wanted.length;
+}
+
 function tempPassword(): string {
   return randomBytes(9).toString('base64url');
 }
@@ -85,6 +94,8 @@ export const actions: Actions = {
     if (u.role === 'officer' && (!u.certificateNo || !u.squadId))
       return fail(400, { error: '执法队员必须有执法证号和所属中队' });
     const ctx = await app();
+    if (!(await squadsExist(ctx.db, [u.squadId, ...u.supervised])))
+      return fail(400, { error: '所选中队不存在，请刷新页面后重试' });
     const taken = await ctx.db
       .selectFrom('users')
       .select('id')
@@ -147,6 +158,10 @@ export const actions: Actions = {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!user) return fail(404, { error: '用户不存在' });
+    if (id === admin.id && role !== 'admin')
+      return fail(400, { error: '不能取消自己的管理员角色' });
+    if (!(await squadsExist(ctx.db, [squadId, ...supervised])))
+      return fail(400, { error: '所选中队不存在，请刷新页面后重试' });
     if (role === 'officer' && (!user.certificate_no || !squadId))
       return fail(400, { error: '执法队员必须有执法证号和所属中队' });
     await ctx.db.transaction().execute(async (tx) => {
@@ -166,6 +181,7 @@ export const actions: Actions = {
           .values(supervised.map((squad_id) => ({ user_id: id, squad_id })))
           .execute();
       }
+      await revokeUserSessions(tx, id);
       await audit(tx, {
         userId: admin.id,
         action: 'user.update',
@@ -174,7 +190,6 @@ export const actions: Actions = {
         ip: clientIp(event),
       });
     });
-    await revokeUserSessions(ctx.db, id);
     return { updated: user.username };
   },
   deactivate: async (event) => {
@@ -183,36 +198,46 @@ export const actions: Actions = {
     if (id === admin.id) return fail(400, { error: '不能停用自己的账号' });
     const ctx = await app();
     // Accounts are never deleted: their records must keep naming them.
-    await ctx.db
-      .updateTable('users')
-      .set({ active: 0, updated_at: new Date().toISOString() })
-      .where('id', '=', id)
-      .execute();
-    await revokeUserSessions(ctx.db, id);
-    await audit(ctx.db, {
-      userId: admin.id,
-      action: 'user.deactivate',
-      target: id,
-      ip: clientIp(event),
+    const done = await ctx.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .updateTable('users')
+        .set({ active: 0, updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await revokeUserSessions(tx, id);
+      await audit(tx, {
+        userId: admin.id,
+        action: 'user.deactivate',
+        target: id,
+        ip: clientIp(event),
+      });
+      return true;
     });
+    if (!done) return fail(404, { error: '用户不存在' });
     return { deactivated: id };
   },
   activate: async (event) => {
     const admin = requireAdmin(event.locals);
     const id = field(await event.request.formData(), 'id');
     const ctx = await app();
-    await ctx.db
-      .updateTable('users')
-      .set({ active: 1, updated_at: new Date().toISOString() })
-      .where('id', '=', id)
-      .execute();
-    await audit(ctx.db, {
-      userId: admin.id,
-      action: 'user.update',
-      target: id,
-      detail: { active: true },
-      ip: clientIp(event),
+    const done = await ctx.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .updateTable('users')
+        .set({ active: 1, updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await audit(tx, {
+        userId: admin.id,
+        action: 'user.update',
+        target: id,
+        detail: { active: true },
+        ip: clientIp(event),
+      });
+      return true;
     });
+    if (!done) return fail(404, { error: '用户不存在' });
     return { activated: id };
   },
   reset: async (event) => {
@@ -226,17 +251,20 @@ export const actions: Actions = {
       .executeTakeFirst();
     if (!user) return fail(404, { error: '用户不存在' });
     const password = tempPassword();
-    await ctx.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(password), updated_at: new Date().toISOString() })
-      .where('id', '=', id)
-      .execute();
-    await revokeUserSessions(ctx.db, id);
-    await audit(ctx.db, {
-      userId: admin.id,
-      action: 'user.resetPassword',
-      target: id,
-      ip: clientIp(event),
+    const hash = await hashPassword(password);
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ password_hash: hash, updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .execute();
+      await revokeUserSessions(tx, id);
+      await audit(tx, {
+        userId: admin.id,
+        action: 'user.resetPassword',
+        target: id,
+        ip: clientIp(event),
+      });
     });
     return { reset: { username: user.username, password } };
   },
@@ -251,23 +279,31 @@ export const actions: Actions = {
     const bureau = await findBureau(ctx.db);
     if (!bureau) return fail(400, { error: '尚未设置执法机关' });
     const id = `sq-${uuidv7().slice(-12)}`;
-    await ctx.db
-      .insertInto('squads')
-      .values({
-        id,
-        bureau_id: bureau.id,
-        name,
-        district,
-        active: 1,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    await audit(ctx.db, {
-      userId: admin.id,
-      action: 'squad.create',
-      target: id,
-      detail: { name, district },
-      ip: clientIp(event),
+    const taken = await ctx.db
+      .selectFrom('squads')
+      .select('id')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (taken) return fail(409, { error: '已有同名中队' });
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('squads')
+        .values({
+          id,
+          bureau_id: bureau.id,
+          name,
+          district,
+          active: 1,
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      await audit(tx, {
+        userId: admin.id,
+        action: 'squad.create',
+        target: id,
+        detail: { name, district },
+        ip: clientIp(event),
+      });
     });
     return { squad: name };
   },
