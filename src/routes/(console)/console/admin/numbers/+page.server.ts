@@ -46,19 +46,21 @@ export const actions: Actions = {
     const ctx = await app();
     const bureau = await findBureau(ctx.db);
     if (!bureau) return fail(400, { error: '尚未设置执法机关' });
-    await ctx.db
-      .insertInto('number_formats')
-      .values({ bureau_id: bureau.id, doc_type: docType, template, prefix, word, width })
-      .onConflict((oc) =>
-        oc.columns(['bureau_id', 'doc_type']).doUpdateSet({ template, prefix, word, width }),
-      )
-      .execute();
-    await audit(ctx.db, {
-      userId: admin.id,
-      action: 'numberFormat.update',
-      target: docType,
-      detail: { template, prefix, word, width },
-      ip: clientIp(event),
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('number_formats')
+        .values({ bureau_id: bureau.id, doc_type: docType, template, prefix, word, width })
+        .onConflict((oc) =>
+          oc.columns(['bureau_id', 'doc_type']).doUpdateSet({ template, prefix, word, width }),
+        )
+        .execute();
+      await audit(tx, {
+        userId: admin.id,
+        action: 'numberFormat.update',
+        target: docType,
+        detail: { template, prefix, word, width },
+        ip: clientIp(event),
+      });
     });
     return { saved: DOC_TITLES[docType] };
   },
