@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { apiErrorSchema } from '$lib/sync/contract';
+import { i18n } from '$lib/i18n/locale.svelte';
 
 /** An API failure with the server's Chinese message, or a network failure (status 0). */
 export class ApiFailure extends Error {
@@ -23,7 +24,7 @@ async function failureOf(res: Response): Promise<ApiFailure> {
   } catch {
     // not JSON
   }
-  return new ApiFailure(res.status, 'http', `服务器返回错误 ${res.status}`);
+  return new ApiFailure(res.status, 'http', i18n.t('err.http', { status: res.status }));
 }
 
 export async function request(
@@ -43,7 +44,7 @@ export async function request(
     return res;
   } catch (e) {
     if (e instanceof ApiFailure) throw e;
-    throw new ApiFailure(0, 'network', '网络不可用或服务器无响应');
+    throw new ApiFailure(0, 'network', i18n.t('err.network'));
   } finally {
     clearTimeout(timer);
   }
@@ -67,7 +68,6 @@ export async function call<T extends z.ZodType>(
   );
   if (res.status === 404) throw await failureOf(res);
   const parsed = schema.safeParse(await res.json());
-  if (!parsed.success)
-    throw new ApiFailure(res.status, 'badResponse', '服务器返回的数据格式不正确');
+  if (!parsed.success) throw new ApiFailure(res.status, 'badResponse', i18n.t('err.badResponse'));
   return parsed.data;
 }

@@ -4,6 +4,7 @@ import { findItem } from '$lib/domain/catalog';
 import { nowIso } from '$lib/domain/time';
 import type { Draft, PatrolDb } from './db';
 import { evaluateDraft } from './records';
+import { i18n } from '$lib/i18n/locale.svelte';
 
 /**
  * One draft being edited. Every change is written to IndexedDB shortly after it is made (and at
@@ -67,7 +68,9 @@ export class DraftEditor {
       this.saveError = null;
       this.markDirty(false);
     } catch (e) {
-      this.saveError = `草稿保存失败：${e instanceof Error ? e.message : String(e)}`;
+      this.saveError = i18n.t('err.draftSave', {
+        detail: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }

@@ -92,12 +92,12 @@ class FieldApp {
         json: { username, password, deviceId: device },
       });
       if (me.role !== 'officer') {
-        return '此应用供执法队员使用；中队长和管理员请使用后台 /console';
+        return i18n.t('login.notOfficer');
       }
       const previous = await getSetting(this.database, 'me');
       if (previous && previous.id !== me.id) {
         // Another officer's data on a shared phone is never mixed with this one's.
-        return '此手机上还有其他队员的数据，请该队员先同步并退出登录';
+        return i18n.t('login.otherOfficer');
       }
       await setSetting(this.database, 'me', me);
       this.me = me;
@@ -108,15 +108,14 @@ class FieldApp {
       if (this.gate === 'ready') this.afterUnlock();
       return null;
     } catch (e) {
-      if (e instanceof ApiFailure)
-        return e.offline ? '首次登录需要联网，请连接网络后重试' : e.message;
+      if (e instanceof ApiFailure) return e.offline ? i18n.t('login.needNetwork') : e.message;
       return e instanceof Error ? e.message : String(e);
     }
   }
 
   async setPin(pin: string, confirm: string): Promise<string | null> {
-    if (pin !== confirm) return '两次输入的 PIN 不一致';
-    if (!validPin(pin)) return 'PIN 须为 6 位数字，且不能是重复或连续数字';
+    if (pin !== confirm) return i18n.t('pin.mismatch');
+    if (!validPin(pin)) return i18n.t('pin.invalid');
     await setSetting(this.database, 'pin', await hashPin(pin));
     await setSetting(this.database, 'pinFailures', 0);
     this.gate = 'ready';
@@ -131,10 +130,10 @@ class FieldApp {
       return null;
     }
     const failures = (await getSetting(this.database, 'pinFailures')) ?? 0;
-    if (failures >= 10) return 'PIN 错误次数过多，请联网重新登录';
+    if (failures >= 10) return i18n.t('pin.tooMany');
     if (!(await verifyPin(pin, stored))) {
       await setSetting(this.database, 'pinFailures', failures + 1);
-      return `PIN 不正确（还可尝试 ${9 - failures} 次）`;
+      return i18n.t('pin.wrong', { n: 9 - failures });
     }
     await setSetting(this.database, 'pinFailures', 0);
     this.gate = 'ready';
@@ -204,7 +203,7 @@ class FieldApp {
   async logout(options: { exported: boolean }): Promise<string | null> {
     await this.refresh();
     if ((this.waiting > 0 || this.held > 0) && !options.exported) {
-      return `还有 ${this.waiting + this.held} 条记录未同步。请先联网同步，或先导出未同步记录再退出`;
+      return i18n.t('logout.unsynced', { n: this.waiting + this.held });
     }
     try {
       await request('/api/auth/logout', { method: 'POST' });

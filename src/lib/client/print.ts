@@ -10,6 +10,7 @@ import {
 } from '$lib/notices/font';
 import type { Layout } from '$lib/notices/render';
 import type { PatrolDb } from './db';
+import { i18n } from '$lib/i18n/locale.svelte';
 
 /**
  * Printing on the phone, offline: the font comes from the service worker's cache (fetched right
@@ -22,7 +23,7 @@ let font: Promise<{ base64: string; coverage: Coverage }> | null = null;
 export function loadFont(): Promise<{ base64: string; coverage: Coverage }> {
   font ??= (async () => {
     const res = await fetch(FONT_URL);
-    if (!res.ok) throw new Error('打印字体尚未下载，请联网打开一次应用');
+    if (!res.ok) throw new Error(i18n.t('err.printFont'));
     const bytes = new Uint8Array(await res.arrayBuffer());
     return { base64: base64Of(bytes), coverage: fontCoverage(bytes) };
   })();

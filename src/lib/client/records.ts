@@ -26,6 +26,7 @@ import type { Me } from '$lib/sync/contract';
 import type { Draft, LocalRecord, PatrolDb } from './db';
 import { deviceId, getSetting, setSetting } from './settings';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
+import { i18n } from '$lib/i18n/locale.svelte';
 
 export function newDraft(catalog: Catalog, now = new Date()): Draft {
   const at = shanghaiIso(now);
@@ -134,27 +135,29 @@ export function contentOf(
   const { catalog, me, now } = options;
   const at = shanghaiIso(now);
   const item = draft.itemCode ? findItem(catalog, draft.itemCode) : undefined;
-  if (!item) issues.push({ path: ['itemCode'], message: '请选择清单事项' });
+  if (!item) issues.push({ path: ['itemCode'], message: i18n.t('finish.item') });
   const party = draftParty(draft, shanghaiDate(now));
-  if (!party) issues.push({ path: ['party'], message: '当事人信息不完整或证件号码有误' });
-  if (!draft.place.address?.trim()) issues.push({ path: ['place'], message: '请填写地点' });
-  if (!draft.facts.trim()) issues.push({ path: ['facts'], message: '请填写违法事实' });
+  if (!party) issues.push({ path: ['party'], message: i18n.t('finish.party') });
+  if (!draft.place.address?.trim())
+    issues.push({ path: ['place'], message: i18n.t('finish.place') });
+  if (!draft.facts.trim()) issues.push({ path: ['facts'], message: i18n.t('finish.facts') });
   const squad = draft.base?.squadId ?? me.squad?.id;
   if (!squad || !me.certificateNo)
-    issues.push({ path: ['officers'], message: '本账号不是执法队员，不能制作记录' });
+    issues.push({ path: ['officers'], message: i18n.t('finish.notOfficer') });
   const officers: [OfficerRef, OfficerRef] | null = draft.base
     ? draft.base.officers
     : draft.secondOfficer && me.certificateNo
       ? [{ userId: me.id, name: me.realName, certificateNo: me.certificateNo }, draft.secondOfficer]
       : null;
-  if (!officers) issues.push({ path: ['officers'], message: '请选择第二名执法人员' });
+  if (!officers) issues.push({ path: ['officers'], message: i18n.t('finish.secondOfficer') });
   const [s1, s2] = draft.signatures.officers;
-  if (!s1 || !s2) issues.push({ path: ['signatures'], message: '两名执法人员都须签名' });
+  if (!s1 || !s2)
+    issues.push({ path: ['signatures'], message: i18n.t('finish.officerSignatures') });
   const partySig = draft.signatures.party;
   if (!partySig)
-    issues.push({ path: ['signatures', 'party'], message: '请当事人签名，或记录拒签及见证人' });
+    issues.push({ path: ['signatures', 'party'], message: i18n.t('finish.partySignature') });
   const evaluation = evaluateDraft(draft, catalog, now);
-  if (!evaluation) issues.push({ path: ['evaluation'], message: '请完成核查清单' });
+  if (!evaluation) issues.push({ path: ['evaluation'], message: i18n.t('finish.checklist') });
   if (
     issues.length > 0 ||
     !item ||
@@ -179,7 +182,7 @@ export function contentOf(
     const [r1, r2] = draft.reinspection.signatures;
     const second = draft.secondOfficerForReinspection;
     if (!r1 || !r2 || !second || !me.certificateNo) {
-      issues.push({ path: ['reinspection'], message: '复查须由两名执法人员签名' });
+      issues.push({ path: ['reinspection'], message: i18n.t('finish.reinspectionSignatures') });
       return { content: null, issues };
     }
     reinspection = {

@@ -1,4 +1,5 @@
 import type { PhotoRequest, PhotoResponse } from './photo.worker';
+import { i18n } from '$lib/i18n/locale.svelte';
 
 export const MAX_EDGE = 1920;
 export const JPEG_QUALITY = 0.8;
@@ -22,7 +23,7 @@ function getWorker(): Worker {
       if (event.data.ok) {
         const { bytes, sha256, width, height } = event.data;
         job.resolve({ bytes, sha256, width, height });
-      } else job.reject(new Error(`照片处理失败：${event.data.error}`));
+      } else job.reject(new Error(i18n.t('err.photo', { detail: String(event.data.error) })));
     };
   }
   return worker;

@@ -14,6 +14,7 @@ import {
 import { ApiFailure, call, request } from '../api';
 import type { LocalRecord, PatrolDb } from '../db';
 import { deviceId, getSetting, setSetting } from '../settings';
+import { i18n } from '$lib/i18n/locale.svelte';
 
 /**
  * The sync engine: evidence first (HEAD, then PUT only what is missing), then records in
@@ -163,7 +164,7 @@ export class SyncEngine {
             if (row?.seq !== undefined)
               await this.db.outbox.update(row.seq, {
                 attempts: row.attempts + 1,
-                lastError: '证据文件未上传完成',
+                lastError: i18n.t('sync.evidencePending'),
               });
             break;
           case 'conflict':
@@ -308,7 +309,7 @@ export class SyncEngine {
       await setSetting(this.db, 'me', me);
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 401)
-        throw new ApiFailure(401, 'unauthenticated', '登录已过期，请联网重新登录');
+        throw new ApiFailure(401, 'unauthenticated', i18n.t('err.sessionExpired'));
     }
   }
 }
