@@ -11,6 +11,7 @@ import { revokeUserSessions } from '$lib/server/auth/sessions';
 import { requireAdmin } from '$lib/server/console';
 import { clientIp } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
+import type { RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { field, fields } from '$lib/server/forms';
 
@@ -75,6 +76,36 @@ async function squadsExist(db: Db, ids: string[]): Promise<boolean> {
 
 function tempPassword(): string {
   return randomBytes(9).toString('base64url');
+}
+
+/**
+ * Activates or deactivates an account with its audit entry in one transaction; deactivation
+ * also ends the user's sessions. False when there is no such user.
+ */
+async function setActive(
+  event: RequestEvent,
+  adminId: string,
+  id: string,
+  active: boolean,
+): Promise<boolean> {
+  const ctx = await app();
+  return ctx.db.transaction().execute(async (tx) => {
+    const r = await tx
+      .updateTable('users')
+      .set({ active: active ? 1 : 0, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    if (!active) await revokeUserSessions(tx, id);
+    await audit(tx, {
+      userId: adminId,
+      action: active ? 'user.update' : 'user.deactivate',
+      target: id,
+      ...(active ? { detail: { active: true } } : {}),
+      ip: clientIp(event),
+    });
+    return true;
+  });
 }
 
 export const actions: Actions = {
@@ -196,48 +227,14 @@ export const actions: Actions = {
     const admin = requireAdmin(event.locals);
     const id = field(await event.request.formData(), 'id');
     if (id === admin.id) return fail(400, { error: '不能停用自己的账号' });
-    const ctx = await app();
     // Accounts are never deleted: their records must keep naming them.
-    const done = await ctx.db.transaction().execute(async (tx) => {
-      const r = await tx
-        .updateTable('users')
-        .set({ active: 0, updated_at: new Date().toISOString() })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
-      await revokeUserSessions(tx, id);
-      await audit(tx, {
-        userId: admin.id,
-        action: 'user.deactivate',
-        target: id,
-        ip: clientIp(event),
-      });
-      return true;
-    });
-    if (!done) return fail(404, { error: '用户不存在' });
+    if (!(await setActive(event, admin.id, id, false))) return fail(404, { error: '用户不存在' });
     return { deactivated: id };
   },
   activate: async (event) => {
     const admin = requireAdmin(event.locals);
     const id = field(await event.request.formData(), 'id');
-    const ctx = await app();
-    const done = await ctx.db.transaction().execute(async (tx) => {
-      const r = await tx
-        .updateTable('users')
-        .set({ active: 1, updated_at: new Date().toISOString() })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
-      await audit(tx, {
-        userId: admin.id,
-        action: 'user.update',
-        target: id,
-        detail: { active: true },
-        ip: clientIp(event),
-      });
-      return true;
-    });
-    if (!done) return fail(404, { error: '用户不存在' });
+    if (!(await setActive(event, admin.id, id, true))) return fail(404, { error: '用户不存在' });
     return { activated: id };
   },
   reset: async (event) => {
