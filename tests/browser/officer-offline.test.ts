@@ -5,26 +5,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedRecord } from '$lib/domain/record';
 import { ApiClient, sha256 } from '../support/api';
-import { launchProfile } from '../support/browser';
-import { startServer, type TestServer } from '../support/server';
-import { FieldApp, makeJpeg } from './pages/field';
+import type { TestServer } from '../support/server';
+import { FieldApp, officerRig } from './pages/field';
 
 describe('officer app: a whole record offline, then sync', () => {
+  let rig: Awaited<ReturnType<typeof officerRig>>;
   let server: TestServer;
-  let profile: Awaited<ReturnType<typeof launchProfile>>;
-  const dir = mkdtempSync(join(tmpdir(), 'pb-photos-'));
-  const before = join(dir, 'before.jpg');
-  const after = join(dir, 'after.jpg');
+  let profile: typeof rig.profile;
+  let before: string;
+  let after: string;
+  const dir = mkdtempSync(join(tmpdir(), 'pb-pdf-'));
 
   beforeAll(async () => {
-    server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
-    profile = await launchProfile();
-    await makeJpeg(profile.context, before, 4000, 3000, 1);
-    await makeJpeg(profile.context, after, 3000, 4000, 2);
+    rig = await officerRig({ before: [4000, 3000], after: [3000, 4000] });
+    ({ server, profile, before, after } = rig);
   });
   afterAll(async () => {
-    await profile?.close();
-    await server?.stop();
+    await rig?.close();
   });
 
   it('opens offline, keeps the draft through a reload, finishes, and syncs byte-identical evidence', async () => {

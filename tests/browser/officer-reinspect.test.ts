@@ -1,29 +1,22 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedRecord } from '$lib/domain/record';
 import { ApiClient } from '../support/api';
-import { launchProfile } from '../support/browser';
-import { startServer, type TestServer } from '../support/server';
-import { FieldApp, makeJpeg } from './pages/field';
+import type { TestServer } from '../support/server';
+import { FieldApp, officerRig } from './pages/field';
 
 describe('officer app: correction by a deadline, then the re-inspection', () => {
+  let rig: Awaited<ReturnType<typeof officerRig>>;
   let server: TestServer;
-  let profile: Awaited<ReturnType<typeof launchProfile>>;
-  const dir = mkdtempSync(join(tmpdir(), 'pb-re-'));
-  const before = join(dir, 'before.jpg');
-  const after = join(dir, 'after.jpg');
+  let profile: typeof rig.profile;
+  let before: string;
+  let after: string;
 
   beforeAll(async () => {
-    server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
-    profile = await launchProfile();
-    await makeJpeg(profile.context, before, 1600, 1200, 7);
-    await makeJpeg(profile.context, after, 1600, 1200, 8);
+    rig = await officerRig({ before: [1600, 1200], after: [1600, 1200] }, [7, 8]);
+    ({ server, profile, before, after } = rig);
   });
   afterAll(async () => {
-    await profile?.close();
-    await server?.stop();
+    await rig?.close();
   });
 
   it('a deadline record waits as pending, is re-inspected offline as corrected, and syncs as version 2', async () => {

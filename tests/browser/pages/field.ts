@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { launchProfile } from '../../support/browser';
+import { startServer, type TestServer } from '../../support/server';
 
 /** Page model of the officer app: what an officer does, in their words, not in selectors. */
 export class FieldApp {
@@ -242,4 +247,38 @@ export async function makeJpeg(
   await page.close();
   const { writeFileSync } = await import('node:fs');
   writeFileSync(path, Buffer.from(b64, 'base64'));
+}
+
+/**
+ * What an officer-app test needs: a server with the demo users and no records, a phone (a
+ * persistent Chromium profile) and two camera photos of the given sizes.
+ */
+export async function officerRig(
+  photos: { before: [number, number]; after: [number, number] },
+  seeds: [number, number] = [1, 2],
+): Promise<{
+  server: TestServer;
+  profile: Awaited<ReturnType<typeof launchProfile>>;
+  before: string;
+  after: string;
+  close: () => Promise<void>;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-photos-'));
+  const before = join(dir, 'before.jpg');
+  const after = join(dir, 'after.jpg');
+  const server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+  const profile = await launchProfile();
+  await makeJpeg(profile.context, before, ...photos.before, seeds[0]);
+  await makeJpeg(profile.context, after, ...photos.after, seeds[1]);
+  return {
+    server,
+    profile,
+    before,
+    after,
+    close: async () => {
+      await profile.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
