@@ -5,26 +5,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedRecord } from '$lib/domain/record';
 import { ApiClient, sha256 } from '../support/api';
-import type { TestServer } from '../support/server';
 import { FieldApp, officerRig } from './pages/field';
 
 describe('officer app: a whole record offline, then sync', () => {
   let rig: Awaited<ReturnType<typeof officerRig>>;
-  let server: TestServer;
-  let profile: typeof rig.profile;
-  let before: string;
-  let after: string;
   const dir = mkdtempSync(join(tmpdir(), 'pb-pdf-'));
 
   beforeAll(async () => {
     rig = await officerRig({ before: [4000, 3000], after: [3000, 4000] });
-    ({ server, profile, before, after } = rig);
   });
   afterAll(async () => {
     await rig?.close();
   });
 
   it('opens offline, keeps the draft through a reload, finishes, and syncs byte-identical evidence', async () => {
+    const { server, profile, before, after } = rig;
     const page = await profile.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -1,25 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedRecord } from '$lib/domain/record';
 import { ApiClient } from '../support/api';
-import type { TestServer } from '../support/server';
 import { FieldApp, officerRig } from './pages/field';
 
 describe('officer app: correction by a deadline, then the re-inspection', () => {
   let rig: Awaited<ReturnType<typeof officerRig>>;
-  let server: TestServer;
-  let profile: typeof rig.profile;
-  let before: string;
-  let after: string;
 
   beforeAll(async () => {
     rig = await officerRig({ before: [1600, 1200], after: [1600, 1200] }, [7, 8]);
-    ({ server, profile, before, after } = rig);
   });
   afterAll(async () => {
     await rig?.close();
   });
 
   it('a deadline record waits as pending, is re-inspected offline as corrected, and syncs as version 2', async () => {
+    const { server, profile, before, after } = rig;
     const page = await profile.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
