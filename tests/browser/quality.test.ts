@@ -100,6 +100,12 @@ describe('installable, offline, accessible officer app', () => {
     await app.open();
     await page.getByLabel('用户名').waitFor();
     expect((await audit(page, 'login')).violations).toEqual([]);
+    // The language can be chosen before signing in.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByLabel('Username').waitFor();
+    expect((await audit(page, 'login (English)')).violations).toEqual([]);
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByLabel('用户名').waitFor();
     await app.login('officer1');
     await app.waitSynced();
     await expect
