@@ -7,6 +7,20 @@ class I18n {
 
   t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params);
 
+  /** Punctuation that differs between the languages: `：` / `: `. */
+  get colon(): string {
+    return this.locale === 'en' ? ': ' : '：';
+  }
+
+  /** A parenthetical: `（x）` / ` (x)`. */
+  paren = (x: string | number): string => (this.locale === 'en' ? ` (${x})` : `（${x}）`);
+
+  /** Joins a list: `甲、乙` / `A, B`. */
+  list = (items: readonly string[]): string => items.join(this.locale === 'en' ? ', ' : '、');
+
+  /** Joins clauses: `甲；乙` / `A; B`. */
+  clauses = (items: readonly string[]): string => items.join(this.locale === 'en' ? '; ' : '；');
+
   /** Shanghai calendar date, `2026年11月27日` or `2026-11-27`. */
   date = (d: LocalDate): string => dateDisplay(this.locale).date(d);
 

@@ -172,7 +172,7 @@ export class SyncEngine {
             const message =
               result.status === 'conflict'
                 ? result.message
-                : `${result.message}${result.issues.length ? '：' + result.issues.map((i) => i.message).join('；') : ''}`;
+                : `${result.message}${result.issues.length ? i18n.colon + i18n.clauses(result.issues.map((i) => i.message)) : ''}`;
             await this.db.records.update(key, { syncStatus: result.status, syncMessage: message });
             if (row?.seq !== undefined)
               await this.db.outbox.update(row.seq, {
