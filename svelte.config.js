@@ -12,6 +12,23 @@ const config = {
     // Registered from the page with workbox-window so the update prompt can be controlled.
     serviceWorker: { register: false },
     paths: { relative: false },
+    // Scripts only from this origin (SvelteKit adds nonces or hashes for its own inline bootstrap):
+    // an injected script in a party's name or an address cannot run. Styles stay inline-capable
+    // because Svelte and Chart.js set style attributes; photos and signatures are blob:/data:.
+    csp: {
+      mode: 'auto',
+      directives: {
+        'script-src': ['self'],
+        'worker-src': ['self', 'blob:'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:', 'blob:'],
+        'font-src': ['self', 'data:'],
+        'connect-src': ['self', 'blob:', 'data:'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };
 

@@ -14,6 +14,15 @@ async function consoleLogin(page: Page, base: string, username: string) {
   await page.waitForURL(`${base}/console`);
 }
 
+/** Collects whatever the Content-Security-Policy blocks on a page; it must stay empty. */
+function watchCsp(page: Page): string[] {
+  const blocked: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) blocked.push(m.text());
+  });
+  return blocked;
+}
+
 describe('supervisor console', () => {
   let server: TestServer;
   let browser: Browser;
@@ -42,7 +51,10 @@ describe('supervisor console', () => {
     const cursor = (await officer.json<PullResponse>('GET', '/api/sync/pull')).body.cursor;
 
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const blocked = watchCsp(page);
     await consoleLogin(page, server.url, 'supervisor1');
+    // The dashboard draws its charts under the Content-Security-Policy.
+    await expect.poll(() => page.locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await page.getByRole('link', { name: '记录审核' }).click();
     await page.getByLabel('搜索（当事人、店名、车牌、地址）').fill('皖西土菜馆');
     await page.getByRole('button', { name: '筛选' }).click();
@@ -81,6 +93,7 @@ describe('supervisor console', () => {
     await page.getByRole('button', { name: '审核通过' }).click();
     await page.getByText('已审核通过').first().waitFor();
     expect(await page.getByTestId('review-state').textContent()).toBe('审核通过');
+    expect(blocked).toEqual([]);
     await page.close();
 
     const admin = await browser.newPage({ viewport: { width: 1360, height: 900 } });

@@ -190,5 +190,6 @@ describe('officer app: a whole record offline, then sync', () => {
       expect((await api.request('GET', `/api/blobs/${s.sha256}`)).status).toBe(200);
     }
     expect(errors).toEqual([]);
+    expect(app.blocked).toEqual([]);
   });
 });

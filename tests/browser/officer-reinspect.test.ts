@@ -124,5 +124,6 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
     await app.open('/');
     await page.getByRole('heading', { name: '待复查（0）' }).waitFor();
     expect(errors).toEqual([]);
+    expect(app.blocked).toEqual([]);
   });
 });

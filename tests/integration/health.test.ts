@@ -15,6 +15,19 @@ describe.each(DATABASES)('health on %s', (db) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', db });
   });
+
+  it('serves pages under a Content-Security-Policy that allows only its own scripts', async () => {
+    const page = await fetch(`${server.url}/console/login`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1] ?? '';
+    expect(await page.text()).toContain(`nonce="${nonce}"`);
+    // The prerendered officer app carries its policy in a meta tag, with the hash of its script.
+    const shell = await (await fetch(`${server.url}/`)).text();
+    expect(shell).toMatch(/http-equiv="content-security-policy"[^>]*script-src 'self' 'sha256-/);
+  });
 });
 
 describe('configuration', () => {

@@ -10,6 +10,8 @@ import { startServer, type TestServer } from '../../support/server';
 export class FieldApp {
   /** Console errors, page errors and navigations, printed when a step fails. */
   readonly log: string[] = [];
+  /** Anything the Content-Security-Policy blocked: must stay empty. */
+  readonly blocked: string[] = [];
 
   constructor(
     readonly page: Page,
@@ -18,6 +20,7 @@ export class FieldApp {
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning')
         this.log.push(`console.${m.type()}: ${m.text()}`);
+      if (m.text().includes('Content Security Policy')) this.blocked.push(m.text());
     });
     page.on('pageerror', (e) => this.log.push(`pageerror: ${e.message}`));
     page.on('framenavigated', (f) => {
