@@ -6,6 +6,9 @@
 //   node scripts/test.js                 all suites
 //   node scripts/test.js integration     one suite (unit | integration | browser)
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
 
 const ALL = ['unit', 'integration', 'browser'];
@@ -56,11 +59,17 @@ if (strict && skipped.length > 0) {
 const projects = suites.filter((s) => !(s === 'browser' && !env.CHROMIUM_PATH));
 if (projects.some((p) => p !== 'unit')) {
   log('building the app (vite build)');
+  // Building must not open a database: point DATA_DIR at a path that must still not exist after.
+  const untouched = join(mkdtempSync(join(tmpdir(), 'patrolbook-build-')), 'data');
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
     stdio: 'inherit',
-    env,
+    env: { ...env, DATA_DIR: untouched },
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  if (existsSync(untouched)) {
+    console.error(`[test] the build created ${untouched}: server start-up ran while building`);
+    process.exit(1);
+  }
   env.PB_BUILD_FRESH = '1';
 }
 

@@ -1,4 +1,5 @@
 import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { building } from '$app/environment';
 import { app } from '$lib/server/app';
 import { SESSION_COOKIE, userForToken } from '$lib/server/auth/sessions';
 import { config, ConfigError } from '$lib/server/config';
@@ -6,6 +7,9 @@ import { seedDemo } from '$lib/server/demo/seed';
 import { bootstrap } from '$lib/server/bootstrap';
 
 export const init: ServerInit = async () => {
+  // `vite build` runs this too, to prerender the officer app: it must not create or seed a
+  // database (a fresh clone's `npm run demo` would then find "existing data" and skip the demo).
+  if (building) return;
   try {
     const cfg = config();
     const ctx = await app();
