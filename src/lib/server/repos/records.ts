@@ -31,6 +31,18 @@ export function scopeRecords<DB, TB extends keyof DB, O>(
   }
 }
 
+/** Records the user may read, joined with their squad and both officers (`o1`, `o2`). */
+export function recordsWithPeople(db: Db, user: SessionUser) {
+  return scopeRecords(
+    db
+      .selectFrom('records')
+      .innerJoin('squads', 'squads.id', 'records.squad_id')
+      .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
+      .innerJoin('users as o2', 'o2.id', 'records.officer2_id'),
+    user,
+  );
+}
+
 export function canRead(
   user: SessionUser,
   row: { squad_id: string; officer1_id: string; officer2_id: string },
@@ -88,29 +100,23 @@ export function listQuery(
   user: SessionUser,
   q: RecordsQuery & { cursor?: string | undefined },
 ) {
-  let qb = db
-    .selectFrom('records')
-    .innerJoin('squads', 'squads.id', 'records.squad_id')
-    .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
-    .innerJoin('users as o2', 'o2.id', 'records.officer2_id')
-    .select([
-      'records.id',
-      'records.latest_version',
-      'records.found_at',
-      'records.squad_id',
-      'squads.name as squad_name',
-      'o1.real_name as officer1',
-      'o2.real_name as officer2',
-      'records.item_code',
-      'records.catalog_version',
-      'records.branch',
-      'records.review_state',
-      'records.follow_up',
-      'records.reinspection_due',
-      'records.address',
-      'records.flagged',
-    ]);
-  qb = scopeRecords(qb, user);
+  let qb = recordsWithPeople(db, user).select([
+    'records.id',
+    'records.latest_version',
+    'records.found_at',
+    'records.squad_id',
+    'squads.name as squad_name',
+    'o1.real_name as officer1',
+    'o2.real_name as officer2',
+    'records.item_code',
+    'records.catalog_version',
+    'records.branch',
+    'records.review_state',
+    'records.follow_up',
+    'records.reinspection_due',
+    'records.address',
+    'records.flagged',
+  ]);
   const shanghaiStart = (d: string) => new Date(`${d}T00:00:00+08:00`).toISOString();
   if (q.from) qb = qb.where('records.found_at', '>=', shanghaiStart(q.from));
   if (q.to) {

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { LEDGER_COLUMNS, type LedgerRow } from './ledger';
+import { LEDGER_COLUMNS, ledgerCell, type LedgerRow } from './ledger';
 import type { Stats } from './stats';
 
 /**
@@ -101,10 +101,7 @@ export function ledgerTable(rows: LedgerRow[]): { header: string[]; rows: string
   return {
     header: [...LEDGER_COLUMNS.map(([, h]) => h), '同一当事人其他记录'],
     rows: rows.map((r) => [
-      ...LEDGER_COLUMNS.map(([k]) => {
-        const v = r[k];
-        return typeof v === 'string' ? v : '';
-      }),
+      ...LEDGER_COLUMNS.map(([column]) => ledgerCell(r, column)),
       r.others.map((o) => `${o.date} ${o.item}`).join('；'),
     ]),
   };

@@ -11,7 +11,7 @@ import { shanghaiDate } from '$lib/domain/time';
 import type { SessionUser } from '../auth/types';
 import type { Db } from '../db/db';
 import { catalogVersion } from '../repos/catalogs';
-import { scopeRecords } from '../repos/records';
+import { recordsWithPeople } from '../repos/records';
 import { BRANCH_LABELS, CORRECTION_LABELS } from './stats';
 
 /**
@@ -39,24 +39,17 @@ export type LedgerRow = {
   officers: string;
   party: string;
   partyMasked: string;
-  identifiers: string;
-  identifiersMasked: string;
+  identifiers: Identifier[];
+  identifiersMasked: Identifier[];
   place: string;
   item: string;
   branch: string;
   source: string;
-  correction: string;
-  reinspection: string;
+  correction: { mode: string; deadline: string | null } | null;
+  reinspection: { doneOn: string; corrected: boolean } | { dueOn: string } | null;
   commitmentNumber: string;
   decisionNumber: string;
-  education: string;
-  /** The same cells as parts, for the screen to word in the reader's language. */
-  parts: {
-    identifiersMasked: Identifier[];
-    correction: { mode: string; deadline: string | null } | null;
-    reinspection: { doneOn: string; corrected: boolean } | { dueOn: string } | null;
-    education: string[];
-  };
+  education: string[];
   /** Other records of the same party (any item), newest first: the "later repeat" link. */
   others: { id: string; date: string; item: string }[];
 };
@@ -103,12 +96,6 @@ function identifierParts(p: Party): Identifier[] {
   });
 }
 
-function identifiers(p: Party): string {
-  return identifierParts(p)
-    .map((i) => `${i.label} ${i.value}`)
-    .join('；');
-}
-
 export async function ledgerRows(
   db: Db,
   user: SessionUser,
@@ -121,15 +108,7 @@ export async function ledgerRows(
     offset: number;
   },
 ): Promise<{ rows: LedgerRow[]; total: number }> {
-  let qb = scopeRecords(
-    db
-      .selectFrom('records')
-      .innerJoin('squads', 'squads.id', 'records.squad_id')
-      .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
-      .innerJoin('users as o2', 'o2.id', 'records.officer2_id')
-      .where('records.branch', 'in', LEDGER_BRANCHES),
-    user,
-  );
+  let qb = recordsWithPeople(db, user).where('records.branch', 'in', LEDGER_BRANCHES);
   if (options.from) qb = qb.where('records.found_date', '>=', options.from);
   if (options.to) qb = qb.where('records.found_date', '<=', options.to);
   if (options.squad) qb = qb.where('records.squad_id', '=', options.squad);
@@ -207,48 +186,38 @@ export async function ledgerRows(
       officers: `${p.o1}、${p.o2}`,
       party: partyDisplayName(r.party),
       partyMasked: partyDisplayName(maskParty(r.party)),
-      identifiers: identifiers(r.party),
-      identifiersMasked: identifiers(maskParty(r.party)),
+      identifiers: identifierParts(r.party),
+      identifiersMasked: identifierParts(maskParty(r.party)),
       place: r.place.address,
       item: `${r.itemCode} ${itemName}`,
       branch: BRANCH_LABELS[r.evaluation.branch ?? 'undetermined'] ?? '',
       source: LEDGER_SOURCES[r.source] ?? r.source,
       correction: c
-        ? (CORRECTION_LABELS[c.mode] ?? c.mode) +
-          (c.mode === 'deadline' ? `（期限 ${c.deadline}）` : '')
-        : '',
+        ? {
+            mode: CORRECTION_LABELS[c.mode] ?? c.mode,
+            deadline: c.mode === 'deadline' ? c.deadline : null,
+          }
+        : null,
       reinspection: re?.doneAt
-        ? `${shanghaiDate(re.doneAt)} ${re.result === 'corrected' ? '已改正' : '未改正'}`
+        ? { doneOn: shanghaiDate(re.doneAt), corrected: re.result === 'corrected' }
         : c?.mode === 'deadline'
-          ? `待复查（${re?.dueDate ?? c.deadline}）`
-          : '—',
+          ? { dueOn: re?.dueDate ?? c.deadline }
+          : null,
       commitmentNumber: r.documents.find((d) => d.docType === 'commitmentLetter')?.number ?? '',
       decisionNumber: r.documents.find((d) => d.docType === 'noPenaltyDecision')?.number ?? '',
-      education: r.education
-        ? r.education.methods.map((m) => EDUCATION_METHODS[m] ?? m).join('、')
-        : '',
-      parts: {
-        identifiersMasked: identifierParts(maskParty(r.party)),
-        correction: c
-          ? {
-              mode: CORRECTION_LABELS[c.mode] ?? c.mode,
-              deadline: c.mode === 'deadline' ? c.deadline : null,
-            }
-          : null,
-        reinspection: re?.doneAt
-          ? { doneOn: shanghaiDate(re.doneAt), corrected: re.result === 'corrected' }
-          : c?.mode === 'deadline'
-            ? { dueOn: re?.dueDate ?? c.deadline }
-            : null,
-        education: r.education ? r.education.methods.map((m) => EDUCATION_METHODS[m] ?? m) : [],
-      },
+      education: r.education ? r.education.methods.map((m) => EDUCATION_METHODS[m] ?? m) : [],
       others: others.map((o) => ({ id: o.id, date: o.found_date, item: o.item_code })),
     });
   }
   return { rows, total };
 }
 
-export const LEDGER_COLUMNS: [keyof LedgerRow, string][] = [
+type LedgerColumn = Exclude<
+  keyof LedgerRow,
+  'recordId' | 'partyMasked' | 'identifiersMasked' | 'others'
+>;
+
+export const LEDGER_COLUMNS: [LedgerColumn, string][] = [
   ['date', '日期'],
   ['squad', '中队'],
   ['officers', '执法人员'],
@@ -264,3 +233,24 @@ export const LEDGER_COLUMNS: [keyof LedgerRow, string][] = [
   ['decisionNumber', '决定书编号'],
   ['education', '教育方式'],
 ];
+
+/** A ledger cell as the bureau's export words it (Chinese, full identifiers). */
+export function ledgerCell(r: LedgerRow, column: LedgerColumn): string {
+  switch (column) {
+    case 'identifiers':
+      return r.identifiers.map((i) => `${i.label} ${i.value}`).join('；');
+    case 'correction':
+      return r.correction
+        ? r.correction.mode + (r.correction.deadline ? `（期限 ${r.correction.deadline}）` : '')
+        : '';
+    case 'reinspection':
+      if (!r.reinspection) return '—';
+      return 'doneOn' in r.reinspection
+        ? `${r.reinspection.doneOn} ${r.reinspection.corrected ? '已改正' : '未改正'}`
+        : `待复查（${r.reinspection.dueOn}）`;
+    case 'education':
+      return r.education.join('、');
+    default:
+      return r[column];
+  }
+}

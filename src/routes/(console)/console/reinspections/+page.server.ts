@@ -1,7 +1,7 @@
 import { shanghaiDate } from '$lib/domain/time';
 import { app } from '$lib/server/app';
 import { consoleUser } from '$lib/server/console';
-import { scopeRecords } from '$lib/server/repos/records';
+import { recordsWithPeople } from '$lib/server/repos/records';
 import type { PageServerLoad } from './$types';
 
 /** Deadline re-inspections: due today, overdue, upcoming and done, per squad, with the officers. */
@@ -9,15 +9,8 @@ export const load: PageServerLoad = async ({ locals }) => {
   const user = consoleUser(locals);
   const ctx = await app();
   const today = shanghaiDate(new Date());
-  const rows = await scopeRecords(
-    ctx.db
-      .selectFrom('records')
-      .innerJoin('squads', 'squads.id', 'records.squad_id')
-      .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
-      .innerJoin('users as o2', 'o2.id', 'records.officer2_id')
-      .where('records.deadline', 'is not', null),
-    user,
-  )
+  const rows = await recordsWithPeople(ctx.db, user)
+    .where('records.deadline', 'is not', null)
     .select([
       'records.id',
       'records.item_code',
