@@ -4,6 +4,10 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
+import { LIFECYCLE_EXEMPT, NO_HAND_WRITTEN_TRANSITIONS } from './scripts/lib/lifecycle-lint.js';
+
+/** No enums anywhere (STYLE.md). */
+const NO_ENUM = { selector: 'TSEnumDeclaration', message: 'Use a union of literals, not enum.' };
 
 /** Import boundaries (STYLE.md): domain <- sync <- client | server <- routes. */
 const boundary = (message, patterns) => ({
@@ -47,10 +51,7 @@ export default ts.config(
       ],
       // Patrolbook is always served at the origin root (no paths.base), so plain hrefs are exact.
       'svelte/no-navigation-without-resolve': 'off',
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'TSEnumDeclaration', message: 'Use a union of literals, not enum.' },
-      ],
+      'no-restricted-syntax': ['error', NO_ENUM],
     },
   },
   {
@@ -58,6 +59,11 @@ export default ts.config(
     languageOptions: {
       parserOptions: { parser: ts.parser, svelteConfig },
     },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    ignores: LIFECYCLE_EXEMPT,
+    rules: { 'no-restricted-syntax': ['error', NO_ENUM, ...NO_HAND_WRITTEN_TRANSITIONS] },
   },
   {
     files: ['src/lib/domain/**/*.ts'],

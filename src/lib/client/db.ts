@@ -1,65 +1,18 @@
 import Dexie, { type Table } from 'dexie';
 import type { Catalog } from '$lib/domain/catalog';
-import type { ChecklistAnswers, PriorRecord } from '$lib/domain/evaluate';
+import type { PriorRecord } from '$lib/domain/evaluate';
+import type { LocalState, SyncStatus } from '$lib/domain/lifecycle';
 import type { NumberBlock } from '$lib/domain/numbering';
-import type { Party } from '$lib/domain/party';
-import type {
-  DocumentRef,
-  Education,
-  Evidence,
-  FirstOffenceCheck,
-  LockedRecord,
-  OfficerRef,
-  PartySignature,
-  Place,
-  Signature,
-} from '$lib/domain/record';
-import type { Flag, Review } from '$lib/sync/contract';
+import type { DocumentRef, LockedRecord } from '$lib/domain/record';
+import type { Draft } from '$lib/domain/record-builder';
+import type { Flag, Review, WireIssue } from '$lib/sync/contract';
 
 /**
  * The phone's database. Versions are only ever added (each with its upgrade), never edited: a
  * phone may skip several app releases between two starts.
  */
 
-/** What the officer is typing: everything optional until the record is finished. */
-export type Draft = {
-  id: string;
-  kind: 'new' | 'amend' | 'reinspect';
-  /** For amendments and re-inspections: the locked version being replaced. */
-  base: LockedRecord | null;
-  createdAt: string;
-  updatedAt: string;
-  step: number;
-  catalogVersion: string;
-  itemCode: string | null;
-  foundAt: string;
-  source: LockedRecord['source'];
-  place: Partial<Place> & { address?: string };
-  party: Partial<Party> & { kind?: Party['kind'] };
-  facts: string;
-  answers: ChecklistAnswers;
-  firstOffenceCheck: FirstOffenceCheck | null;
-  education: Partial<Education>;
-  evidence: Evidence[];
-  secondOfficer: OfficerRef | null;
-  /** Re-inspection: the officer re-inspecting with the signed-in one. */
-  secondOfficerForReinspection: OfficerRef | null;
-  signatures: {
-    party: PartySignature | null;
-    officers: [Signature | null, Signature | null];
-  };
-  /** Re-inspection flow only. */
-  reinspection?: {
-    result: 'corrected' | 'notCorrected' | null;
-    note: string;
-    signatures: [Signature | null, Signature | null];
-  };
-  /** Numbers taken when finishing started; reused if finishing is retried after a crash. */
-  issuedDocuments?: DocumentRef[];
-};
-
-export type LocalReviewState = 'completed' | 'synced' | 'returned' | 'approved' | 'escalated';
-export type SyncStatus = 'waiting' | 'synced' | 'conflict' | 'rejected';
+export type { Draft };
 
 export type LocalRecord = {
   id: string;
@@ -67,10 +20,12 @@ export type LocalRecord = {
   record: LockedRecord;
   /** Whether this is the newest local version of the record. */
   latest: 0 | 1;
-  state: LocalReviewState;
+  state: LocalState;
   syncStatus: SyncStatus;
   /** The server's reason for a conflict or rejection, shown to the officer. */
   syncMessage: string | null;
+  /** The same reason as issues with codes, worded in the officer's language when shown. */
+  syncIssues?: WireIssue[];
   flags: Flag[];
   reviews: Review[];
   foundDate: string;

@@ -4,7 +4,7 @@ import { meSchema, type Me } from '$lib/sync/contract';
 import { i18n } from '$lib/i18n/locale.svelte';
 import { ApiFailure, call, request } from './api';
 import { db, type PatrolDb } from './db';
-import { hashPin, validPin, verifyPin } from './pin';
+import { hashPin, pinLockout, validPin, verifyPin } from './pin';
 import { FONT_URL } from './print';
 import { pwa } from './pwa.svelte';
 import { deviceId, getSetting, setSetting } from './settings';
@@ -123,22 +123,59 @@ class FieldApp {
     return null;
   }
 
+  /** How long until the next PIN may be tried, and whether the password is offered instead. */
+  async pinState(now = Date.now()): Promise<{ waitMs: number; offerPassword: boolean }> {
+    const failures = (await getSetting(this.database, 'pinFailures')) ?? 0;
+    const at = (await getSetting(this.database, 'pinFailedAt')) ?? null;
+    return pinLockout(failures, at, now);
+  }
+
   async unlock(pin: string): Promise<string | null> {
     const stored = await getSetting(this.database, 'pin');
     if (!stored) {
       this.gate = 'setPin';
       return null;
     }
-    const failures = (await getSetting(this.database, 'pinFailures')) ?? 0;
-    if (failures >= 10) return i18n.t('pin.tooMany');
+    const { waitMs } = await this.pinState();
+    if (waitMs > 0) return i18n.t('pin.wait', { s: Math.ceil(waitMs / 1000) });
     if (!(await verifyPin(pin, stored))) {
-      await setSetting(this.database, 'pinFailures', failures + 1);
-      return i18n.t('pin.wrong', { n: 9 - failures });
+      const failures = ((await getSetting(this.database, 'pinFailures')) ?? 0) + 1;
+      await setSetting(this.database, 'pinFailures', failures);
+      await setSetting(this.database, 'pinFailedAt', Date.now());
+      const next = await this.pinState();
+      return next.waitMs > 0
+        ? i18n.t('pin.wrongWait', { s: Math.ceil(next.waitMs / 1000) })
+        : i18n.t('pin.wrong');
     }
     await setSetting(this.database, 'pinFailures', 0);
     this.gate = 'ready';
     this.afterUnlock();
     return null;
+  }
+
+  /**
+   * A forgotten PIN: the officer signs in again with the password (online), which proves who
+   * they are; every record on the phone stays, and a new PIN is chosen.
+   */
+  async unlockWithPassword(password: string): Promise<string | null> {
+    const me = this.me;
+    if (!me) return null;
+    if (!navigator.onLine) return i18n.t('login.needNetwork');
+    try {
+      const device = await deviceId(this.database);
+      const fresh = await call(meSchema, '/api/auth/login', {
+        json: { username: me.username, password, deviceId: device },
+      });
+      if (fresh.id !== me.id) return i18n.t('login.otherOfficer');
+      await setSetting(this.database, 'me', fresh);
+      await setSetting(this.database, 'pinFailures', 0);
+      this.me = fresh;
+      this.gate = 'setPin';
+      return null;
+    } catch (e) {
+      if (e instanceof ApiFailure) return e.offline ? i18n.t('login.needNetwork') : e.message;
+      return e instanceof Error ? e.message : String(e);
+    }
   }
 
   lock(): void {
@@ -188,10 +225,14 @@ class FieldApp {
     try {
       await this.engine.run();
       this.failures = 0;
+      this.online = true;
       await this.loadCatalog();
     } catch (e) {
       this.failures++;
       if (e instanceof ApiFailure && e.status === 401) this.lastSyncError = e.message;
+      // Browsers often say "online" on a network that carries nothing (a captive portal, a
+      // mast with no data): what the officer sees follows whether the server can be reached.
+      if (e instanceof ApiFailure && e.offline) this.online = false;
     } finally {
       await this.refresh();
       const delay = this.failures > 0 ? backoffMs(this.failures) : SYNC_INTERVAL_MS;

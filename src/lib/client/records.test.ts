@@ -176,18 +176,88 @@ describe('finishing a draft', () => {
     const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
     if (!v1.ok) throw new Error('v1');
     const amend = draftFrom(v1.record, 'amend', NOW);
-    amend.facts = '流动摊点占道经营，补充说明。';
+    // A photo more changes nothing the signatures attest: they carry over.
+    amend.evidence.push({ ...v1.record.evidence[0]!, sha256: fakeHash('scene'), kind: 'scene' });
     await db.drafts.put(amend);
     const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(v2.ok && v2.record.version).toBe(2);
     if (!v2.ok) return;
     expect(v2.record.previousVersionHash).toBe(v1.record.contentHash);
+    expect(v2.record.signatures).toEqual(v1.record.signatures);
     expect(v2.record.documents.map((d) => d.number)).toEqual(
       v1.record.documents.map((d) => d.number),
     );
     expect((await db.records.get([draft.id, 1]))?.latest).toBe(0);
     expect(await db.outbox.count()).toBe(1);
     expect((await db.outbox.toArray())[0]?.version).toBe(2);
+  });
+
+  it('an amendment that changes the facts needs every signature again', async () => {
+    const db = await freshDb();
+    const draft = completeDraft();
+    await db.drafts.put(draft);
+    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    if (!v1.ok) throw new Error('v1');
+    const amend = draftFrom(v1.record, 'amend', NOW);
+    amend.facts = '流动摊点占道经营，补充说明。';
+    await db.drafts.put(amend);
+    const refused = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.issues.map((i) => [i.path.join('.'), i.code])).toEqual([
+      ['signatures.party', 'signaturesStale'],
+      ['signatures.officers', 'signaturesStale'],
+    ]);
+    expect(await db.records.count()).toBe(1);
+
+    const signedNow = '2026-11-28T09:00:00+08:00';
+    amend.signatures = {
+      party: {
+        kind: 'signed',
+        signature: { sha256: fakeHash('p2'), signerName: '李堃', signedAt: signedNow },
+      },
+      officers: [
+        { sha256: fakeHash('o1b'), signerName: '张伟', signedAt: signedNow },
+        { sha256: fakeHash('o2b'), signerName: '王喆', signedAt: signedNow },
+      ],
+    };
+    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    expect(v2.ok && v2.record.signatures.party).toEqual(amend.signatures.party);
+  });
+
+  it('original evidence of a locked version cannot be removed by an amendment', async () => {
+    const db = await freshDb();
+    const draft = completeDraft();
+    await db.drafts.put(draft);
+    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    if (!v1.ok) throw new Error('v1');
+    const amend = draftFrom(v1.record, 'amend', NOW);
+    amend.evidence = amend.evidence.filter((e) => e.kind !== 'after');
+    amend.evidence.push({ ...v1.record.evidence[1]!, sha256: fakeHash('after2') });
+    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    expect(!v2.ok && v2.issues.map((i) => i.code)).toEqual(['evidenceRemoved']);
+  });
+
+  it('a text over its limit is refused before locking, naming the field', async () => {
+    const db = await freshDb();
+    const draft = completeDraft();
+    draft.education.partyStatement = '我'.repeat(5000);
+    await db.drafts.put(draft);
+    const r = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues).toEqual([
+      expect.objectContaining({
+        path: ['education', 'partyStatement'],
+        code: 'tooLong',
+        params: { max: 2000, length: 5000 },
+        message: '当事人陈述：超过 2000 字的上限（现为 5000 字）',
+      }),
+    ]);
+    expect(await db.records.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    // Refused before any document number was taken.
+    expect((await db.drafts.get(draft.id))?.issuedDocuments).toBeUndefined();
   });
 });
 

@@ -1,256 +1,73 @@
-import { findItem, type Catalog } from '$lib/domain/catalog';
-import { evaluate, type Evaluation } from '$lib/domain/evaluate';
+import type { Catalog } from '$lib/domain/catalog';
+import { LOCKED, UNSENT } from '$lib/domain/lifecycle';
 import { isLow, provisionalNumber, takeNext } from '$lib/domain/numbering';
 import {
-  normaliseParty,
-  partyKeys,
-  partySchema,
-  validateParty,
-  type Party,
-} from '$lib/domain/party';
+  buildContent,
+  draftFrom as draftOf,
+  newDraft as emptyDraft,
+  type Author,
+  type Draft,
+} from '$lib/domain/record-builder';
 import {
-  consistencyIssues,
   lockRecord,
-  RECORD_SCHEMA_VERSION,
+  previousVersionOf,
   requiredDocuments,
+  RecordIncompleteError,
+  referencedBlobs,
+  signatureHashes,
   type DocType,
   type DocumentRef,
   type Issue,
   type LockedRecord,
-  type OfficerRef,
-  type RecordContent,
 } from '$lib/domain/record';
-import { shanghaiDate, shanghaiIso, shanghaiYear } from '$lib/domain/time';
+import { shanghaiDate, shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Me } from '$lib/sync/contract';
-import type { Draft, LocalRecord, PatrolDb } from './db';
+import type { LocalRecord, PatrolDb } from './db';
 import { deviceId, getSetting, setSetting } from './settings';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
-import { i18n } from '$lib/i18n/locale.svelte';
+
+export { draftParty, educationComplete, evaluateDraft } from '$lib/domain/record-builder';
 
 export function newDraft(catalog: Catalog, now = new Date()): Draft {
-  const at = shanghaiIso(now);
-  return {
-    id: uuidv7(now.getTime()),
-    kind: 'new',
-    base: null,
-    createdAt: at,
-    updatedAt: at,
-    step: 0,
-    catalogVersion: catalog.versionId,
-    itemCode: null,
-    foundAt: at,
-    source: 'patrol',
-    place: { source: 'manual' },
-    party: {},
-    facts: '',
-    answers: { conditions: {}, exclusions: {} },
-    firstOffenceCheck: null,
-    education: {},
-    evidence: [],
-    secondOfficer: null,
-    secondOfficerForReinspection: null,
-    signatures: { party: null, officers: [null, null] },
-  };
+  return emptyDraft(catalog, uuidv7(now.getTime()), now);
 }
 
-/** The next version of a locked record, to amend after a review or to record a re-inspection. */
+/** The next version of a locked record, to amend after a review or a refusal, or to re-inspect. */
 export function draftFrom(
   record: LockedRecord,
   kind: 'amend' | 'reinspect',
   now = new Date(),
+  amendReason: 'returned' | 'rejected' = 'returned',
 ): Draft {
+  return draftOf(record, kind, now, amendReason);
+}
+
+/** The signed-in officer as the record builder sees them. */
+export function authorOf(me: Me): Author {
   return {
-    id: record.id,
-    kind,
-    base: record,
-    createdAt: record.createdAt,
-    updatedAt: shanghaiIso(now),
-    step: 0,
-    catalogVersion: record.catalogVersion,
-    itemCode: record.itemCode,
-    foundAt: record.foundAt,
-    source: record.source,
-    place: record.place,
-    party: record.party,
-    facts: record.facts,
-    answers: structuredClone(record.answers),
-    firstOffenceCheck: record.firstOffenceCheck,
-    education: record.education ?? {},
-    evidence: [...record.evidence],
-    secondOfficer: record.officers[1],
-    secondOfficerForReinspection: null,
-    signatures: { party: record.signatures.party, officers: [...record.signatures.officers] },
-    ...(kind === 'reinspect'
-      ? { reinspection: { result: null, note: '', signatures: [null, null] } }
-      : {}),
+    userId: me.id,
+    name: me.realName,
+    certificateNo: me.certificateNo,
+    squadId: me.squad?.id ?? null,
   };
-}
-
-/** The draft's party if it is complete and valid, else null. */
-export function draftParty(draft: Draft, today?: string): Party | null {
-  const parsed = partySchema.safeParse(draft.party);
-  if (!parsed.success) return null;
-  if (validateParty(parsed.data, today).length > 0) return null;
-  return normaliseParty(parsed.data);
-}
-
-export function evaluateDraft(
-  draft: Draft,
-  catalog: Catalog,
-  now: Date | string = new Date(),
-): Evaluation | null {
-  if (!draft.itemCode) return null;
-  const party = draftParty(draft);
-  const keys = party ? partyKeys(party) : [];
-  return evaluate({
-    catalog,
-    itemCode: draft.itemCode,
-    answers: {
-      ...draft.answers,
-      educationRecorded: educationComplete(draft),
-    },
-    partyKeys: keys,
-    history: draft.firstOffenceCheck?.priors ?? [],
-    recordId: draft.id,
-    now,
-  });
-}
-
-export function educationComplete(draft: Draft): boolean {
-  const e = draft.education;
-  return Boolean(e.methods && e.methods.length > 0 && e.content?.trim() && e.lawExplained?.trim());
 }
 
 export type FinishResult =
   | { ok: true; record: LockedRecord; provisional: DocType[]; lowOn: DocType[] }
   | { ok: false; issues: Issue[] };
 
-/** Builds the record content of a draft (without documents); null fields become issues. */
+/** Builds and checks the record content of a draft (without new documents). */
 export function contentOf(
   draft: Draft,
   options: { catalog: Catalog; me: Me; deviceId: string; now: Date },
-): { content: RecordContent | null; issues: Issue[] } {
-  const issues: Issue[] = [];
-  const { catalog, me, now } = options;
-  const at = shanghaiIso(now);
-  const item = draft.itemCode ? findItem(catalog, draft.itemCode) : undefined;
-  if (!item) issues.push({ path: ['itemCode'], message: i18n.t('finish.item') });
-  const party = draftParty(draft, shanghaiDate(now));
-  if (!party) issues.push({ path: ['party'], message: i18n.t('finish.party') });
-  if (!draft.place.address?.trim())
-    issues.push({ path: ['place'], message: i18n.t('finish.place') });
-  if (!draft.facts.trim()) issues.push({ path: ['facts'], message: i18n.t('finish.facts') });
-  const squad = draft.base?.squadId ?? me.squad?.id;
-  if (!squad || !me.certificateNo)
-    issues.push({ path: ['officers'], message: i18n.t('finish.notOfficer') });
-  const officers: [OfficerRef, OfficerRef] | null = draft.base
-    ? draft.base.officers
-    : draft.secondOfficer && me.certificateNo
-      ? [{ userId: me.id, name: me.realName, certificateNo: me.certificateNo }, draft.secondOfficer]
-      : null;
-  if (!officers) issues.push({ path: ['officers'], message: i18n.t('finish.secondOfficer') });
-  const [s1, s2] = draft.signatures.officers;
-  if (!s1 || !s2)
-    issues.push({ path: ['signatures'], message: i18n.t('finish.officerSignatures') });
-  const partySig = draft.signatures.party;
-  if (!partySig)
-    issues.push({ path: ['signatures', 'party'], message: i18n.t('finish.partySignature') });
-  const evaluation = evaluateDraft(draft, catalog, now);
-  if (!evaluation) issues.push({ path: ['evaluation'], message: i18n.t('finish.checklist') });
-  if (
-    issues.length > 0 ||
-    !item ||
-    !party ||
-    !officers ||
-    !s1 ||
-    !s2 ||
-    !partySig ||
-    !evaluation ||
-    !squad
-  ) {
-    return { content: null, issues };
-  }
-  const keys = partyKeys(party);
-  const correction = draft.answers.correction;
-  const base = draft.base;
-  let followUp: RecordContent['followUp'] = correction?.mode === 'deadline' ? 'pending' : 'none';
-  let reinspection: RecordContent['reinspection'] =
-    correction?.mode === 'deadline' ? { dueDate: correction.deadline } : null;
-  if (draft.kind === 'reinspect' && correction?.mode === 'deadline' && draft.reinspection?.result) {
-    followUp = draft.reinspection.result === 'corrected' ? 'corrected' : 'escalated';
-    const [r1, r2] = draft.reinspection.signatures;
-    const second = draft.secondOfficerForReinspection;
-    if (!r1 || !r2 || !second || !me.certificateNo) {
-      issues.push({ path: ['reinspection'], message: i18n.t('finish.reinspectionSignatures') });
-      return { content: null, issues };
-    }
-    reinspection = {
-      dueDate: correction.deadline,
-      doneAt: at,
-      officers: [{ userId: me.id, name: me.realName, certificateNo: me.certificateNo }, second],
-      signatures: [r1, r2],
-      result: draft.reinspection.result,
-      ...(draft.reinspection.note.trim() ? { note: draft.reinspection.note.trim() } : {}),
-    };
-  } else if (base) {
-    followUp = base.followUp;
-    reinspection = base.reinspection;
-  }
-  const education = educationComplete(draft)
-    ? {
-        methods: draft.education.methods ?? [],
-        content: draft.education.content?.trim() ?? '',
-        lawExplained: draft.education.lawExplained?.trim() ?? '',
-        partyStatement: draft.education.partyStatement?.trim() ?? '',
-      }
-    : null;
-  const content: RecordContent = {
-    schemaVersion: RECORD_SCHEMA_VERSION,
-    id: draft.id,
-    version: base ? base.version + 1 : 1,
-    previousVersionHash: base ? base.contentHash : null,
+) {
+  return buildContent(draft, {
+    catalog: options.catalog,
+    author: authorOf(options.me),
     deviceId: options.deviceId,
-    squadId: squad,
-    officers,
-    createdAt: draft.createdAt,
-    foundAt: draft.foundAt,
-    place: {
-      address: draft.place.address?.trim() ?? '',
-      source: draft.place.lat !== undefined && draft.place.lng !== undefined ? 'gps' : 'manual',
-      ...(draft.place.lat !== undefined ? { lat: draft.place.lat } : {}),
-      ...(draft.place.lng !== undefined ? { lng: draft.place.lng } : {}),
-      ...(draft.place.accuracyM !== undefined ? { accuracyM: draft.place.accuracyM } : {}),
-    },
-    source: draft.source,
-    catalogVersion: catalog.versionId,
-    itemCode: item.code,
-    party,
-    partyKeys: keys,
-    facts: draft.facts.trim(),
-    answers: { ...draft.answers, educationRecorded: education !== null },
-    firstOffenceCheck: draft.firstOffenceCheck ?? {
-      checkedAt: at,
-      sources: ['local'],
-      partyKeys: keys,
-      priors: [],
-    },
-    evaluation,
-    evaluatedAt: at,
-    education,
-    evidence: draft.evidence,
-    signatures: { party: partySig, officers: [s1, s2] },
-    documents: base ? [...base.documents] : [],
-    followUp,
-    reinspection,
-    amendmentNote: base
-      ? draft.kind === 'reinspect'
-        ? `复查：${draft.reinspection?.result === 'corrected' ? '已改正' : '未改正'}`
-        : '按审核意见修改'
-      : null,
-    completedAt: at,
-  };
-  return { content, issues: consistencyIssues(content) };
+    now: options.now,
+  });
 }
 
 /**
@@ -314,7 +131,18 @@ export async function finishDraft(
   );
   content.documents = [...content.documents, ...assigned];
 
-  const record = await lockRecord(content);
+  // The very rules the server applies, once more with the documents: nothing is locked, printed
+  // or put in the outbox that the server would refuse for its content.
+  let record: LockedRecord;
+  try {
+    record = await lockRecord(content, {
+      catalog: options.catalog,
+      previous: draft.base ? previousVersionOf(draft.base) : null,
+    });
+  } catch (e) {
+    if (e instanceof RecordIncompleteError) return { ok: false, issues: e.issues };
+    throw e;
+  }
   const date = shanghaiDate(record.foundAt);
   await database.transaction(
     'rw',
@@ -330,8 +158,8 @@ export async function finishDraft(
         version: record.version,
         record,
         latest: 1,
-        state: 'completed',
-        syncStatus: 'waiting',
+        state: LOCKED,
+        syncStatus: UNSENT,
         syncMessage: null,
         flags: [],
         reviews: [],
@@ -367,4 +195,38 @@ export async function finishDraft(
   const blocks = await database.numberBlocks.toArray();
   const lowOn = [...new Set(requiredDocuments(record))].filter((t) => isLow(blocks, t, year));
   return { ok: true, record, provisional, lowOn };
+}
+
+/** Every file a draft holds: its photos and the signatures drawn so far. */
+function draftFiles(d: Draft): string[] {
+  return [
+    ...d.evidence.map((e) => e.sha256),
+    ...signatureHashes(d.signatures),
+    ...signatureHashes(d.reinspection?.signatures ?? []),
+  ];
+}
+
+/**
+ * Discards a draft, and the photos and signature images only it used, in one transaction. The
+ * locked versions of an amended or re-inspected record are untouched, and so is every file a
+ * locked record or another draft still names.
+ */
+export async function discardDraft(database: PatrolDb, id: string): Promise<void> {
+  await database.transaction(
+    'rw',
+    [database.drafts, database.records, database.evidence],
+    async () => {
+      const draft = await database.drafts.get(id);
+      if (!draft) return;
+      const candidates = new Set(draftFiles(draft));
+      await database.drafts.delete(id);
+      for (const other of await database.drafts.toArray()) {
+        for (const h of draftFiles(other)) candidates.delete(h);
+      }
+      await database.records.each((r) => {
+        for (const h of referencedBlobs(r.record)) candidates.delete(h);
+      });
+      await database.evidence.bulkDelete([...candidates]);
+    },
+  );
 }

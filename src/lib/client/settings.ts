@@ -9,6 +9,8 @@ export type Settings = {
   me: Me;
   pin: PinHash;
   pinFailures: number;
+  /** When the last wrong PIN was entered (ms since the epoch): the wait counts from it. */
+  pinFailedAt: number;
   pullCursor: number;
   lastSyncAt: string;
   lastSyncError: string | null;

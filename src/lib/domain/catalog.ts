@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidLocalDate } from './time';
+import { localDateSchema as localDate } from './fields';
 
 /**
  * The no-penalty list (免罚清单) as data. Clause references a bureau has not verified carry
@@ -9,8 +9,6 @@ import { isValidLocalDate } from './time';
 export const BRANCHES = ['mild', 'firstOffence'] as const;
 export const branchSchema = z.enum(BRANCHES);
 export type CatalogBranch = z.infer<typeof branchSchema>;
-
-const localDate = z.string().refine(isValidLocalDate, { message: '日期格式应为 YYYY-MM-DD' });
 
 export const clauseSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findItem, type Catalog, type CatalogBranch, type CatalogItem } from './catalog';
-import { addMonths, daysBetween, isValidLocalDate, shanghaiDate, type LocalDate } from './time';
+import { freeText, LIMITS, localDateSchema as localDate } from './fields';
+import { addMonths, daysBetween, shanghaiDate, type LocalDate } from './time';
 
 /**
  * Checklist evaluation: which branch of Administrative Penalty Law Art. 33 applies to a finding,
@@ -9,8 +10,6 @@ import { addMonths, daysBetween, isValidLocalDate, shanghaiDate, type LocalDate 
  */
 
 export const LAW = '《中华人民共和国行政处罚法》';
-
-const localDate = z.string().refine(isValidLocalDate, { message: '日期格式应为 YYYY-MM-DD' });
 
 export const correctionAnswerSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('onTheSpot'), corrected: z.boolean() }).strict(),
@@ -46,7 +45,7 @@ export const answersSchema = z
     commitmentBroken: z.boolean().optional(),
     educationRecorded: z.boolean().optional(),
     /** Required when the result is discretionary (first offence). */
-    discretionReason: z.string().trim().max(1000).optional(),
+    discretionReason: freeText(LIMITS.discretionReason).optional(),
   })
   .strict();
 export type ChecklistAnswers = z.infer<typeof answersSchema>;

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { canonicalJson } from './integrity';
+import { LIMITS, line, optionalLine, text } from './fields';
+import { issue, type Issue, type IssueCode } from './issues';
 
 /**
  * Party identifiers: validation, normalisation, masking and the matching key that finds the same
@@ -153,47 +156,44 @@ export function maskName(name: string): string {
 
 // ---------------------------------------------------------------- party model
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).optional();
-
 export const PARTY_KINDS = ['person', 'business', 'vehicle', 'unknown'] as const;
 
 export const partySchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('person'),
-      name: text(50),
-      idNumber: optionalText(30),
-      mobile: optionalText(30),
-      address: optionalText(200),
+      name: line(LIMITS.personName),
+      idNumber: optionalLine(LIMITS.identifier),
+      mobile: optionalLine(LIMITS.identifier),
+      address: optionalLine(LIMITS.address),
     })
     .strict(),
   z
     .object({
       kind: z.literal('business'),
       /** Shop sign or registered name. */
-      name: text(100),
-      uscc: optionalText(30),
-      operatorName: optionalText(50),
-      operatorIdNumber: optionalText(30),
-      mobile: optionalText(30),
-      address: text(200),
+      name: line(LIMITS.businessName),
+      uscc: optionalLine(LIMITS.identifier),
+      operatorName: optionalLine(LIMITS.personName),
+      operatorIdNumber: optionalLine(LIMITS.identifier),
+      mobile: optionalLine(LIMITS.identifier),
+      address: line(LIMITS.address),
     })
     .strict(),
   z
     .object({
       kind: z.literal('vehicle'),
-      plate: text(20),
-      driverName: optionalText(50),
-      driverIdNumber: optionalText(30),
-      mobile: optionalText(30),
+      plate: line(LIMITS.plate),
+      driverName: optionalLine(LIMITS.personName),
+      driverIdNumber: optionalLine(LIMITS.identifier),
+      mobile: optionalLine(LIMITS.identifier),
     })
     .strict(),
   z
     .object({
       kind: z.literal('unknown'),
       /** What the officers could see: clothing, goods, direction of leaving. */
-      description: text(500),
+      description: text(LIMITS.partyDescription),
     })
     .strict(),
 ]);
@@ -229,6 +229,32 @@ export function validateParty(party: Party, today?: string): PartyIssue[] {
       break;
   }
   return issues;
+}
+
+const IDENTIFIER_ISSUE: Record<IdentifierError, IssueCode> = {
+  empty: 'required',
+  length: 'idLength',
+  characters: 'idCharacters',
+  checkDigit: 'idCheckDigit',
+  birthDate: 'idBirthDate',
+  region: 'idRegion',
+  format: 'idFormat',
+};
+
+/**
+ * A party's identifiers as issues naming each field: the check digits, dates and formats of
+ * `validateParty`, and the stored form being the normalised one (so every side derives the same
+ * matching keys). Part of the record's rules, so the server refuses what the phone refuses.
+ */
+export function partyIssues(party: Party, today?: string): Issue[] {
+  const found = validateParty(party, today).map((i) =>
+    issue(['party', i.field], IDENTIFIER_ISSUE[i.error]),
+  );
+  if (found.length > 0) return found;
+  if (canonicalJson(normaliseParty(party)) !== canonicalJson(party)) {
+    return [issue(['party'], 'idNotNormalised')];
+  }
+  return [];
 }
 
 /** Stores identifiers in their normalised form (call after validateParty passes). */

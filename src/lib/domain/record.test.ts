@@ -3,20 +3,13 @@ import { lockedRecord, prior, recordContent } from '../../../tests/support/facto
 import {
   amendmentOf,
   consistencyIssues,
-  IllegalTransitionError,
   lockedRecordSchema,
   lockRecord,
-  nextFollowUp,
-  nextRecordState,
   RecordIncompleteError,
   recordContentHash,
   requiredDocuments,
   verifyRecordHash,
-  type FollowUpEvent,
-  type FollowUpState,
   type RecordContent,
-  type RecordEvent,
-  type RecordState,
 } from './record';
 
 describe('locked record schema', () => {
@@ -94,48 +87,7 @@ describe('content hash', () => {
   });
 });
 
-describe('record life cycle', () => {
-  const legal: [RecordState, RecordEvent['type'], RecordState][] = [
-    ['draft', 'complete', 'completed'],
-    ['completed', 'synced', 'synced'],
-    ['synced', 'return', 'returned'],
-    ['synced', 'approve', 'approved'],
-    ['returned', 'amend', 'draft'],
-    ['synced', 'amend', 'draft'],
-    ['completed', 'amend', 'draft'],
-  ];
-  it.each(legal)('%s --%s--> %s', (from, event, to) => {
-    expect(nextRecordState(from, event)).toBe(to);
-  });
-
-  const illegal: [RecordState, RecordEvent['type']][] = [
-    ['draft', 'synced'],
-    ['draft', 'approve'],
-    ['completed', 'approve'],
-    ['completed', 'return'],
-    ['approved', 'amend'],
-    ['approved', 'return'],
-    ['returned', 'approve'],
-    ['synced', 'complete'],
-  ];
-  it.each(illegal)('%s --%s--> error', (from, event) => {
-    expect(() => nextRecordState(from, event)).toThrow(IllegalTransitionError);
-  });
-
-  const followUps: [FollowUpState, FollowUpEvent, FollowUpState | 'error'][] = [
-    ['none', 'deadlineSet', 'pending'],
-    ['pending', 'reinspectedCorrected', 'corrected'],
-    ['pending', 'reinspectedNotCorrected', 'escalated'],
-    ['pending', 'escalate', 'escalated'],
-    ['corrected', 'escalate', 'error'],
-    ['escalated', 'reinspectedCorrected', 'error'],
-    ['none', 'reinspectedCorrected', 'error'],
-  ];
-  it.each(followUps)('follow-up %s --%s--> %s', (from, event, to) => {
-    if (to === 'error') expect(() => nextFollowUp(from, event)).toThrow(IllegalTransitionError);
-    else expect(nextFollowUp(from, event)).toBe(to);
-  });
-
+describe('amendments', () => {
   it('an amendment is a new version chained to the old hash, never an edit in place', async () => {
     const v1 = await lockedRecord();
     const before = structuredClone(v1);

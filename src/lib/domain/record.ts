@@ -1,8 +1,22 @@
 import { z } from 'zod';
-import { catalogVersionIdSchema, itemCodeSchema } from './catalog';
+import { catalogVersionIdSchema, findItem, itemCodeSchema, type Catalog } from './catalog';
 import { answersSchema, evaluationSchema, priorRecordSchema } from './evaluate';
-import { hashCanonical, SHA256_HEX } from './integrity';
-import { partyKeys, partySchema } from './party';
+import {
+  accuracySchema,
+  freeText,
+  instantSchema,
+  latitudeSchema,
+  LIMITS,
+  line,
+  localDateSchema,
+  longitudeSchema,
+  text,
+} from './fields';
+import { canonicalJson, hashCanonical, SHA256_HEX } from './integrity';
+import { issue, issuesFromZod, type Issue } from './issues';
+import { FOLLOW_UP_STATES, followUpOf } from './lifecycle';
+import { partyIssues, partyKeys, partySchema } from './party';
+import { shanghaiDate } from './time';
 import { UUID, UUID_V7 } from './uuid';
 
 /**
@@ -13,20 +27,7 @@ import { UUID, UUID_V7 } from './uuid';
 
 export const RECORD_SCHEMA_VERSION = 1;
 
-/** Records and evidence are dated between 2020 and 2100; anything else is a typing error. */
-const instant = z
-  .string()
-  .max(40)
-  .refine((v) => {
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-      return false;
-    }
-    const t = Date.parse(v);
-    return Number.isFinite(t) && t >= Date.UTC(2020, 0, 1) && t < Date.UTC(2100, 0, 1);
-  }, '时间格式无效或超出范围（应为 2020 至 2100 年之间的 ISO 8601 时间）');
-const localDate = z.string().regex(/^20[2-9]\d-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 const sha256 = z.string().regex(SHA256_HEX, '应为 64 位小写十六进制 SHA-256');
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const certificateNoSchema = z
   .string()
@@ -36,7 +37,7 @@ export const certificateNoSchema = z
 export const officerRefSchema = z
   .object({
     userId: z.string().min(1).max(64),
-    name: text(50),
+    name: line(LIMITS.officerName),
     certificateNo: certificateNoSchema,
   })
   .strict();
@@ -44,15 +45,16 @@ export type OfficerRef = z.infer<typeof officerRefSchema>;
 
 export const placeSchema = z
   .object({
-    address: text(200),
-    lat: z.number().min(-90).max(90).optional(),
-    lng: z.number().min(-180).max(180).optional(),
-    accuracyM: z.number().min(0).max(100_000).optional(),
+    address: line(LIMITS.address),
+    lat: latitudeSchema.optional(),
+    lng: longitudeSchema.optional(),
+    accuracyM: accuracySchema.optional(),
     source: z.enum(['gps', 'manual']),
   })
   .strict()
   .refine((p) => p.source === 'manual' || (p.lat !== undefined && p.lng !== undefined), {
     message: 'GPS 定位缺少经纬度',
+    params: { code: 'invalid' },
   });
 export type Place = z.infer<typeof placeSchema>;
 
@@ -68,12 +70,12 @@ export const evidenceSchema = z
     bytes: z.number().int().min(1).max(MAX_EVIDENCE_BYTES),
     width: z.number().int().min(1).max(20_000).optional(),
     height: z.number().int().min(1).max(20_000).optional(),
-    takenAt: instant,
-    lat: z.number().min(-90).max(90).optional(),
-    lng: z.number().min(-180).max(180).optional(),
-    accuracyM: z.number().min(0).max(100_000).optional(),
+    takenAt: instantSchema,
+    lat: latitudeSchema.optional(),
+    lng: longitudeSchema.optional(),
+    accuracyM: accuracySchema.optional(),
     capturedBy: z.string().min(1).max(64),
-    note: z.string().max(200).optional(),
+    note: freeText(LIMITS.evidenceNote).optional(),
   })
   .strict();
 export type Evidence = z.infer<typeof evidenceSchema>;
@@ -82,8 +84,8 @@ export const signatureSchema = z
   .object({
     /** PNG of the strokes, stored as evidence by hash. */
     sha256,
-    signerName: text(50),
-    signedAt: instant,
+    signerName: line(LIMITS.signerName),
+    signedAt: instantSchema,
   })
   .strict();
 export type Signature = z.infer<typeof signatureSchema>;
@@ -93,19 +95,19 @@ export const partySignatureSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('refused'),
-      reason: text(300),
+      reason: text(LIMITS.refusalReason),
       witness: z
         .object({
-          name: text(50),
+          name: line(LIMITS.witnessName),
           /** e.g. 社区居委会工作人员. */
-          role: text(50),
+          role: line(LIMITS.witnessRole),
           signature: signatureSchema,
         })
         .strict(),
     })
     .strict(),
   /** Only for a party who left or cannot be identified; never allows a no-penalty result. */
-  z.object({ kind: z.literal('absent'), reason: text(300) }).strict(),
+  z.object({ kind: z.literal('absent'), reason: text(LIMITS.absentReason) }).strict(),
 ]);
 export type PartySignature = z.infer<typeof partySignatureSchema>;
 
@@ -114,9 +116,9 @@ export const educationSchema = z
   .object({
     /** 说服教育 / 劝导示范 / 普法宣传 */
     methods: z.array(z.enum(EDUCATION_METHODS)).min(1).max(3),
-    content: text(2000),
-    lawExplained: text(1000),
-    partyStatement: z.string().trim().max(2000),
+    content: text(LIMITS.educationContent),
+    lawExplained: text(LIMITS.lawExplained),
+    partyStatement: freeText(LIMITS.partyStatement),
   })
   .strict();
 export type Education = z.infer<typeof educationSchema>;
@@ -137,7 +139,7 @@ export const documentRefSchema = z
     /** Verification id printed in the QR code. */
     id: z.string().regex(UUID),
     docType: docTypeSchema,
-    number: text(60),
+    number: line(LIMITS.documentNumber),
     /** Issued with no reserved number left and no network; the server assigns the real one. */
     provisional: z.boolean(),
     templateVersion: z.string().min(1).max(20),
@@ -147,7 +149,7 @@ export type DocumentRef = z.infer<typeof documentRefSchema>;
 
 export const firstOffenceCheckSchema = z
   .object({
-    checkedAt: instant,
+    checkedAt: instantSchema,
     sources: z.array(z.enum(['local', 'server'])).max(2),
     partyKeys: z.array(z.string().max(300)).max(10),
     priors: z.array(priorRecordSchema).max(200),
@@ -157,21 +159,16 @@ export type FirstOffenceCheck = z.infer<typeof firstOffenceCheckSchema>;
 
 export const reinspectionSchema = z
   .object({
-    dueDate: localDate,
-    doneAt: instant.optional(),
+    dueDate: localDateSchema,
+    doneAt: instantSchema.optional(),
     officers: z.tuple([officerRefSchema, officerRefSchema]).optional(),
     /** The re-inspecting officers' signatures on the re-inspection record. */
     signatures: z.tuple([signatureSchema, signatureSchema]).optional(),
     result: z.enum(['corrected', 'notCorrected']).optional(),
-    note: z.string().max(1000).optional(),
+    note: freeText(LIMITS.reinspectionNote).optional(),
   })
   .strict();
 export type Reinspection = z.infer<typeof reinspectionSchema>;
-
-export const RECORD_STATES = ['draft', 'completed', 'synced', 'returned', 'approved'] as const;
-export type RecordState = (typeof RECORD_STATES)[number];
-export const FOLLOW_UP_STATES = ['none', 'pending', 'corrected', 'escalated'] as const;
-export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
 
 export const SOURCES = ['patrol', 'complaint', 'hotline12319', 'camera'] as const;
 
@@ -183,20 +180,20 @@ const recordShape = {
   deviceId: z.string().regex(UUID),
   squadId: z.string().min(1).max(64),
   officers: z.tuple([officerRefSchema, officerRefSchema]),
-  createdAt: instant,
-  foundAt: instant,
+  createdAt: instantSchema,
+  foundAt: instantSchema,
   place: placeSchema,
   source: z.enum(SOURCES),
   catalogVersion: catalogVersionIdSchema,
   itemCode: itemCodeSchema,
   party: partySchema,
   partyKeys: z.array(z.string().max(300)).max(10),
-  facts: text(4000),
+  facts: text(LIMITS.facts),
   answers: answersSchema,
   firstOffenceCheck: firstOffenceCheckSchema,
   evaluation: evaluationSchema,
   /** The instant the evaluation was computed at (its `now`), so the server can reproduce it. */
-  evaluatedAt: instant,
+  evaluatedAt: instantSchema,
   education: educationSchema.nullable(),
   evidence: z.array(evidenceSchema).max(30),
   signatures: z
@@ -209,73 +206,230 @@ const recordShape = {
   followUp: z.enum(FOLLOW_UP_STATES),
   reinspection: reinspectionSchema.nullable(),
   /** Why this version replaces the previous one (amendments only). */
-  amendmentNote: z.string().trim().max(1000).nullable(),
-  completedAt: instant,
+  amendmentNote: freeText(LIMITS.amendmentNote).nullable(),
+  completedAt: instantSchema,
 };
 
-/** A locked record version as it travels and is stored; drafts live only on the phone. */
+/**
+ * Stored versions are read back with the structure alone: a rule tightened later must not make
+ * the records already accepted unreadable (changing a limit downwards needs a migration).
+ */
+export const storedRecordSchema = z.object({ ...recordShape, contentHash: sha256 }).strict();
+
+const addConsistencyIssues = (r: RecordContent, ctx: z.RefinementCtx) => {
+  for (const i of consistencyIssues(r)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: i.path,
+      message: i.message,
+      params: { code: i.code, ...i.params },
+    });
+  }
+};
+
+/** The content of a version before its hash: what the phone checks before it locks. */
+export const recordContentSchema = z.object(recordShape).strict().superRefine(addConsistencyIssues);
+
+/** A locked record version as it travels; the server accepts nothing else. */
 export const lockedRecordSchema = z
   .object({ ...recordShape, contentHash: sha256 })
   .strict()
-  .superRefine((r, ctx) => {
-    for (const issue of consistencyIssues(r)) ctx.addIssue({ code: 'custom', ...issue });
-  });
+  .superRefine(addConsistencyIssues);
 export type LockedRecord = z.infer<typeof lockedRecordSchema>;
 export type RecordContent = Omit<LockedRecord, 'contentHash'>;
 
-export type Issue = { path: (string | number)[]; message: string };
+export type { Issue };
 
-/** Rules that span fields; the same list gates finishing on the phone and accepting on the server. */
+/** Rules that span fields; part of the schema, so phone and server apply the same list. */
 export function consistencyIssues(r: RecordContent): Issue[] {
   const issues: Issue[] = [];
   const [a, b] = r.officers;
   if (a.userId === b.userId || a.certificateNo === b.certificateNo) {
-    issues.push({
-      path: ['officers'],
-      message: '须由两名不同的执法人员共同执法（行政处罚法第四十二条）',
-    });
+    issues.push(issue(['officers'], 'twoOfficers'));
   }
   if (r.version === 1 && r.previousVersionHash !== null) {
-    issues.push({ path: ['previousVersionHash'], message: '首个版本不应引用前一版本' });
+    issues.push(issue(['previousVersionHash'], 'firstVersionHasPrevious'));
   }
   if (r.version > 1 && r.previousVersionHash === null) {
-    issues.push({ path: ['previousVersionHash'], message: '修订版本必须引用前一版本的哈希' });
+    issues.push(issue(['previousVersionHash'], 'amendmentNeedsPrevious'));
   }
   if (r.evaluation.itemCode !== r.itemCode || r.evaluation.catalogVersion !== r.catalogVersion) {
-    issues.push({ path: ['evaluation'], message: '评估结果与事项或清单版本不一致' });
+    issues.push(issue(['evaluation'], 'evaluationMismatch'));
   }
   if (!r.evaluation.complete) {
-    issues.push({ path: ['evaluation'], message: '核查清单尚有未回答的问题' });
+    issues.push(issue(['evaluation'], 'checklistIncomplete'));
   }
   const branch = r.evaluation.branch;
   const noPenalty = branch !== 'ineligible' && branch !== null;
   if (noPenalty && r.education === null) {
-    issues.push({
-      path: ['education'],
-      message: '不予处罚的，应当对当事人进行教育（第三十三条第三款）',
-    });
+    issues.push(issue(['education'], 'educationRequired'));
   }
   if (noPenalty && r.signatures.party.kind === 'absent') {
-    issues.push({ path: ['signatures', 'party'], message: '当事人未到场的，不能适用免罚' });
+    issues.push(issue(['signatures', 'party'], 'absentNoExemption'));
   }
   if (!r.evidence.some((e) => e.kind === 'before' || e.kind === 'scene')) {
-    issues.push({ path: ['evidence'], message: '至少需要一张违法现场照片' });
+    issues.push(issue(['evidence'], 'evidenceBefore'));
   }
   if (r.answers.correction?.mode === 'onTheSpot' && r.answers.correction.corrected) {
     if (!r.evidence.some((e) => e.kind === 'after')) {
-      issues.push({ path: ['evidence'], message: '当场改正的，需要一张改正后照片' });
+      issues.push(issue(['evidence'], 'evidenceAfter'));
     }
   }
   if (r.completedAt < r.createdAt) {
-    issues.push({ path: ['completedAt'], message: '完成时间早于创建时间' });
+    issues.push(issue(['completedAt'], 'completedBeforeCreated'));
   }
+  issues.push(...partyIssues(r.party, shanghaiDate(r.foundAt)));
   const keys = partyKeys(r.party);
   if (keys.length !== r.partyKeys.length || keys.some((k, i) => r.partyKeys[i] !== k)) {
-    issues.push({ path: ['partyKeys'], message: '当事人匹配键与当事人信息不一致' });
+    issues.push(issue(['partyKeys'], 'partyKeys'));
   }
   const types = r.documents.map((d) => d.docType);
   if (new Set(types).size !== types.length) {
-    issues.push({ path: ['documents'], message: '同一文书类型重复' });
+    issues.push(issue(['documents'], 'duplicateDocType'));
+  }
+  issues.push(...reinspectionIssues(r));
+  if (r.followUp !== followUpOf(r)) {
+    issues.push(issue(['followUp'], 'followUpMismatch'));
+  }
+  return issues;
+}
+
+/** A deadline case carries its re-inspection, and a re-inspection says who did it and how. */
+function reinspectionIssues(r: RecordContent): Issue[] {
+  const c = r.answers.correction;
+  const re = r.reinspection;
+  const wrong = [issue(['reinspection'], 'reinspectionMismatch')];
+  if (c?.mode !== 'deadline') return re === null ? [] : wrong;
+  if (re === null || re.dueDate !== c.deadline) return wrong;
+  if ((re.result ?? null) !== (c.reinspection?.result ?? null)) return wrong;
+  if (re.result && (!re.doneAt || !re.officers || !re.signatures)) return wrong;
+  return [];
+}
+
+/** Rules between a record and the catalog version it names. */
+export function catalogIssues(
+  r: Pick<RecordContent, 'itemCode' | 'catalogVersion'>,
+  catalog: Catalog,
+): Issue[] {
+  if (catalog.versionId !== r.catalogVersion || !findItem(catalog, r.itemCode)) {
+    return [
+      issue(['itemCode'], 'notInCatalog', {
+        itemCode: r.itemCode,
+        catalogVersion: r.catalogVersion,
+      }),
+    ];
+  }
+  return [];
+}
+
+/**
+ * What a signature attests: the finding (party, place, time, facts, item), the officers, the
+ * checklist answers and the priors the decision rests on, and the education. Not the evidence
+ * list (photos carry their own time and place), the documents, the re-inspection or the note of
+ * an amendment. ADR 0009 gives the reasons.
+ */
+export function attestedContent(
+  r: Pick<
+    RecordContent,
+    | 'party'
+    | 'place'
+    | 'foundAt'
+    | 'facts'
+    | 'itemCode'
+    | 'catalogVersion'
+    | 'officers'
+    | 'source'
+    | 'answers'
+    | 'education'
+    | 'firstOffenceCheck'
+  >,
+): string {
+  const correction = r.answers.correction;
+  const onSite =
+    correction?.mode === 'deadline' ? { ...correction, reinspection: undefined } : correction;
+  return canonicalJson({
+    party: r.party,
+    place: r.place,
+    foundAt: r.foundAt,
+    facts: r.facts,
+    itemCode: r.itemCode,
+    catalogVersion: r.catalogVersion,
+    officers: r.officers.map((o) => o.userId),
+    source: r.source,
+    answers: { ...r.answers, correction: onSite },
+    education: r.education,
+    priors: r.firstOffenceCheck.priors.map((p) => p.recordId).sort(),
+  });
+}
+
+/** Hashes of every signature image a record holds (any shape: a quarantined body too). */
+export function signatureHashes(signatures: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown) => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(walk);
+    const o = v as Record<string, unknown>;
+    if (typeof o.sha256 === 'string' && typeof o.signedAt === 'string') out.add(o.sha256);
+    Object.values(o).forEach(walk);
+  };
+  walk(signatures);
+  return out;
+}
+
+/** The version an amendment replaces, as far as the amendment rules need it. */
+export type PreviousVersion = {
+  version: number;
+  contentHash: string;
+  evidence: readonly string[];
+  /** Verification ids of the documents it issued. */
+  documents: readonly string[];
+  signatures: Set<string>;
+  /** null when the version could not be read as a record (a quarantined body). */
+  attested: string | null;
+};
+
+export function previousVersionOf(r: LockedRecord): PreviousVersion {
+  return {
+    version: r.version,
+    contentHash: r.contentHash,
+    evidence: r.evidence.map((e) => e.sha256),
+    documents: r.documents.map((d) => d.id),
+    signatures: signatureHashes(r.signatures),
+    attested: attestedContent(r),
+  };
+}
+
+/**
+ * Rules between a version and the one it replaces: original evidence stays, and a signature made
+ * for the earlier version carries over only while what it attests is unchanged.
+ */
+export function amendmentIssues(prev: PreviousVersion, next: RecordContent): Issue[] {
+  const issues: Issue[] = [];
+  if (next.version !== prev.version + 1 || next.previousVersionHash !== prev.contentHash) {
+    issues.push(issue(['previousVersionHash'], 'previousChanged'));
+  }
+  const kept = new Set(next.evidence.map((e) => e.sha256));
+  if (prev.evidence.some((h) => !kept.has(h))) issues.push(issue(['evidence'], 'evidenceRemoved'));
+  // A document already served keeps its number and stays verifiable in every later version.
+  const issued = new Set(next.documents.map((d) => d.id));
+  if (prev.documents.some((id) => !issued.has(id))) {
+    issues.push(issue(['documents'], 'documentsDropped'));
+  }
+  if (prev.attested === null || prev.attested !== attestedContent(next)) {
+    const stale = (sha: string | undefined) => sha !== undefined && prev.signatures.has(sha);
+    const p = next.signatures.party;
+    const partySha =
+      p.kind === 'signed'
+        ? p.signature.sha256
+        : p.kind === 'refused'
+          ? p.witness.signature.sha256
+          : undefined;
+    if (stale(partySha)) {
+      issues.push(issue(['signatures', 'party'], 'signaturesStale', { version: prev.version }));
+    }
+    if (next.signatures.officers.some((s) => stale(s.sha256))) {
+      issues.push(issue(['signatures', 'officers'], 'signaturesStale', { version: prev.version }));
+    }
   }
   return issues;
 }
@@ -287,10 +441,46 @@ export async function recordContentHash(record: RecordContent | LockedRecord): P
   return hashCanonical(content);
 }
 
-export async function lockRecord(content: RecordContent): Promise<LockedRecord> {
-  const issues = consistencyIssues(content);
-  if (issues.length > 0) throw new RecordIncompleteError(issues);
-  return { ...content, contentHash: await recordContentHash(content) };
+export type LockContext = {
+  /** The catalog version the record names. */
+  catalog: Catalog;
+  /** The version this one replaces, for amendments and re-inspections. */
+  previous?: PreviousVersion | null;
+};
+
+/**
+ * Every reason the server would refuse this content, found before locking: the schema (field
+ * limits, formats, cross-field rules), the catalog and the amendment rules. On success, the
+ * parsed content: trimmed exactly as the server will read it, so both hash the same text.
+ */
+export function checkContent(
+  candidate: RecordContent,
+  context: LockContext,
+): { ok: true; content: RecordContent } | { ok: false; issues: Issue[] } {
+  const parsed = recordContentSchema.safeParse(candidate);
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error, candidate) };
+  const content = parsed.data;
+  const issues = [
+    ...catalogIssues(content, context.catalog),
+    ...(context.previous ? amendmentIssues(context.previous, content) : []),
+  ];
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, content };
+}
+
+export async function lockRecord(
+  content: RecordContent,
+  context?: LockContext,
+): Promise<LockedRecord> {
+  const checked = context
+    ? checkContent(content, context)
+    : (() => {
+        const parsed = recordContentSchema.safeParse(content);
+        return parsed.success
+          ? { ok: true as const, content: parsed.data }
+          : { ok: false as const, issues: issuesFromZod(parsed.error, content) };
+      })();
+  if (!checked.ok) throw new RecordIncompleteError(checked.issues);
+  return { ...checked.content, contentHash: await recordContentHash(checked.content) };
 }
 
 export async function verifyRecordHash(record: LockedRecord): Promise<boolean> {
@@ -302,66 +492,6 @@ export class RecordIncompleteError extends Error {
     super(issues.map((i) => i.message).join('；'));
     this.name = 'RecordIncompleteError';
   }
-}
-
-// ---------------------------------------------------------------- life cycle
-
-export type RecordEvent =
-  | { type: 'complete' }
-  | { type: 'synced' }
-  | { type: 'return' }
-  | { type: 'approve' }
-  | { type: 'amend' };
-
-const RECORD_TRANSITIONS: Record<RecordState, Partial<Record<RecordEvent['type'], RecordState>>> = {
-  draft: { complete: 'completed' },
-  completed: { synced: 'synced', amend: 'draft' },
-  synced: { return: 'returned', approve: 'approved', amend: 'draft' },
-  returned: { amend: 'draft' },
-  approved: {},
-};
-
-export class IllegalTransitionError extends Error {
-  constructor(
-    public readonly from: string,
-    public readonly event: string,
-  ) {
-    super(`illegal transition: ${event} from ${from}`);
-    this.name = 'IllegalTransitionError';
-  }
-}
-
-/**
- * The next state for an event; throws on an illegal one. `amend` yields the state of the new
- * version (a draft); the locked version it replaces keeps its own state.
- */
-export function nextRecordState(from: RecordState, event: RecordEvent['type']): RecordState {
-  const to = RECORD_TRANSITIONS[from][event];
-  if (!to) throw new IllegalTransitionError(from, event);
-  return to;
-}
-
-export type FollowUpEvent =
-  'deadlineSet' | 'reinspectedCorrected' | 'reinspectedNotCorrected' | 'escalate';
-
-const FOLLOW_UP_TRANSITIONS: Record<
-  FollowUpState,
-  Partial<Record<FollowUpEvent, FollowUpState>>
-> = {
-  none: { deadlineSet: 'pending', escalate: 'escalated' },
-  pending: {
-    reinspectedCorrected: 'corrected',
-    reinspectedNotCorrected: 'escalated',
-    escalate: 'escalated',
-  },
-  corrected: {},
-  escalated: {},
-};
-
-export function nextFollowUp(from: FollowUpState, event: FollowUpEvent): FollowUpState {
-  const to = FOLLOW_UP_TRANSITIONS[from][event];
-  if (!to) throw new IllegalTransitionError(from, event);
-  return to;
 }
 
 /** The content of the next version of a locked record, ready to be edited and locked again. */

@@ -382,4 +382,52 @@ export const consoleEn: Record<string, string> = {
   '所选中队不存在，请刷新页面后重试':
     'The chosen squad does not exist; reload the page and try again',
   已有同名中队: 'A squad with this name already exists',
+  // refused records (quarantine)
+  拒收: 'Refused',
+  冲突: 'Conflict',
+  已被修改后的版本取代: 'Replaced by an amended version',
+  已处理: 'Handled',
+  '拒收记录 · 柔性执法助手': 'Refused records · Patrolbook',
+  拒收记录: 'Refused records',
+  '手机或导入文件提交、但服务器拒收或发现冲突的每个记录版本都原样保存在这里：执法队员修改后重新提交并被受理时自动标记为已取代；其余由管理员查看、导出并处理。':
+    'Every record version a phone or an import file sent that the server refused or found in conflict is kept here as received. It is marked replaced once the officer amends and resubmits it and the server accepts that; administrators view, export and handle the rest.',
+  待处理: 'Open',
+  没有待处理的拒收记录: 'No open refused records',
+  收到时间: 'Received',
+  提交人: 'Sent by',
+  原因: 'Reason',
+  次数: 'Times',
+  '（第 {n} 版）': ' (version {n})',
+  已取代或已处理: 'Replaced or handled',
+  暂无: 'None yet',
+  没有这条拒收记录: 'No such refused record',
+  请填写处理说明: 'Say how it was handled',
+  该记录已处理或已被取代: 'This entry was already handled or replaced',
+  '← 拒收记录': '← Refused records',
+  已标记为已处理: 'Marked as handled',
+  最近一次: 'Last received',
+  '共 {n} 次': '{n} times in all',
+  设备: 'Device',
+  服务器受理的最新版本: 'Newest version the server accepted',
+  尚无: 'None',
+  '已被第 {n} 版取代': 'Replaced by version {n}',
+  处理说明: 'How it was handled',
+  服务器拒收的原因: 'Why the server refused it',
+  提交的原始内容: 'Content as sent',
+  '含当事人个人信息；导出会记入审计日志。':
+    "Holds the party's personal data; exporting it is written to the audit log.",
+  '导出 JSON': 'Export JSON',
+  查看原始内容: 'Show the content as sent',
+  处理: 'Handle',
+  '处理说明（必填，例如已联系执法队员重新提交）':
+    'How it was handled (required, e.g. the officer was asked to resubmit)',
+  标记为已处理: 'Mark as handled',
+  // review
+  '该版本有系统标记：审核通过时须在意见中说明如何处理每一项。':
+    'This version carries system flags: to approve it, say in the comment how each was handled.',
+  '请逐项核对并勾选；系统提示仅供参考。':
+    'Check and tick each item yourself; the system hints are only a guide.',
+  '系统提示：可能不满足': 'System hint: may not hold',
+  '审核意见（必填：说明系统标记的处理情况）':
+    'Comment (required: how the system flags were handled)',
 };

@@ -1,3 +1,4 @@
+import { fieldKey } from '$lib/domain/issues';
 import { chineseDate, chineseDateTime, shanghaiIso, type LocalDate } from '$lib/domain/time';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
@@ -35,4 +36,25 @@ export function dateDisplay(locale: Locale): {
     date: (d) => d,
     dateTime: (instant) => shanghaiIso(instant).slice(0, 16).replace('T', ' '),
   };
+}
+
+export type IssueLike = {
+  path: readonly (string | number)[];
+  code?: string | undefined;
+  params?: Params | undefined;
+  message: string;
+};
+
+/**
+ * An issue of a record (the phone's own check, the server's answer, a reviewer's refused
+ * decision) in a language, naming its field; its Chinese message where the code is unknown.
+ */
+export function issueText(locale: Locale, x: IssueLike): string {
+  const key = `issue.${x.code ?? ''}`;
+  if (!isMessageKey(key)) return x.message;
+  const field = `field.${fieldKey(x.path)}`;
+  return translate(locale, key, {
+    ...x.params,
+    field: isMessageKey(field) ? translate(locale, field) : '',
+  });
 }

@@ -1,5 +1,13 @@
 import type { LocalDate } from '$lib/domain/time';
-import { dateDisplay, translate, type Locale, type MessageKey, type Params } from './index';
+import {
+  dateDisplay,
+  issueText,
+  translate,
+  type IssueLike,
+  type Locale,
+  type MessageKey,
+  type Params,
+} from './index';
 
 /** The UI language as reactive state: components call `i18n.t(key)` and re-render on a switch. */
 class I18n {
@@ -27,6 +35,9 @@ class I18n {
   /** Shanghai date and time to the minute, `2026年11月27日 09时05分` or `2026-11-27 09:05`. */
   dateTime = (instant: Date | string | number): string =>
     dateDisplay(this.locale).dateTime(instant);
+
+  /** An issue of a record in the current language (see `issueText`). */
+  issue = (x: IssueLike): string => issueText(this.locale, x);
 
   toggle(): Locale {
     this.locale = this.locale === 'zh-CN' ? 'en' : 'zh-CN';

@@ -1,5 +1,25 @@
-/** Simplified Chinese: the product's first language. Every key here must exist in en.ts. */
+import { FIELD_LABELS, ISSUE_TEXT } from '$lib/domain/issues';
+
+type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: string };
+
+/** A table of the domain's Chinese wording under a key prefix. */
+function prefixed<P extends string, T extends Record<string, string>>(
+  prefix: P,
+  table: T,
+): Prefixed<P, T> {
+  return Object.fromEntries(
+    Object.entries(table).map(([k, v]) => [`${prefix}${k}`, v]),
+  ) as Prefixed<P, T>;
+}
+
+/**
+ * Simplified Chinese: the product's first language. Every key here must exist in en.ts. What a
+ * record's issues say, and the names of the fields they point at, are the domain's own wording
+ * (the server answers in the same words).
+ */
 export const zhCN = {
+  ...prefixed('issue.', ISSUE_TEXT),
+  ...prefixed('field.', FIELD_LABELS),
   'app.name': '柔性执法助手',
   'app.shortName': '柔性执法',
   'app.tagline': '城管执法队员的轻微违法不罚、首违不罚现场助手',
@@ -90,6 +110,7 @@ export const zhCN = {
   'shell.title': '柔性执法助手',
   'shell.ready': '应用已就绪',
   'common.back': '返回',
+  'common.cancel': '取消',
   'common.delete': '删除',
   'common.edit': '修改',
   'common.home': '首页',
@@ -304,7 +325,6 @@ export const zhCN = {
   'storage.low': '手机存储空间不足（剩余 {free}），请尽快同步并清理',
   'storage.notPersisted': '浏览器未授予持久存储：空间紧张时数据可能被清除，请经常同步。',
   'sync.allSynced': '全部已同步',
-  'sync.held': '{n} 条被服务器拒收',
   'sync.last': '上次成功同步',
   'sync.never': '从未',
   'sync.now': '立即同步',
@@ -361,6 +381,7 @@ export const zhCN = {
   'console.nav.catalog': '免罚清单',
   'console.nav.numbers': '文书编号',
   'console.nav.audit': '审计日志',
+  'console.nav.quarantine': '拒收记录',
   'console.logout': '退出',
   'console.role.officer': '执法队员',
   'console.role.supervisor': '审核',
@@ -377,20 +398,38 @@ export const zhCN = {
   'login.needNetwork': '首次登录需要联网，请连接网络后重试',
   'pin.mismatch': '两次输入的 PIN 不一致',
   'pin.invalid': 'PIN 须为 6 位数字，且不能是重复或连续数字',
-  'pin.tooMany': 'PIN 错误次数过多，请联网重新登录',
-  'pin.wrong': 'PIN 不正确（还可尝试 {n} 次）',
+  'pin.wrong': 'PIN 不正确',
+  'pin.wrongWait': 'PIN 不正确。请 {s} 秒后再试',
+  'pin.wait': '错误次数较多，请 {s} 秒后再试',
+  'pin.forgot': '忘记 PIN？用密码解锁',
+  'pin.passwordTitle': '用登录密码解锁',
+  'pin.passwordHint':
+    '联网后输入 {name} 的登录密码即可解锁并重新设置 PIN。本机所有记录（包括未同步的）都会保留。',
+  'pin.passwordUnlock': '用密码解锁',
+  'pin.tooManyOffline':
+    'PIN 错误次数较多。可等待后再试，或联网后用登录密码解锁；本机记录不会被删除。',
+  'pin.usePin': '改用 PIN 解锁',
   'logout.unsynced': '还有 {n} 条记录未同步。请先联网同步，或先导出未同步记录再退出',
-  'finish.item': '请选择清单事项',
-  'finish.party': '当事人信息不完整或证件号码有误',
-  'finish.place': '请填写地点',
-  'finish.facts': '请填写违法事实',
-  'finish.notOfficer': '本账号不是执法队员，不能制作记录',
-  'finish.secondOfficer': '请选择第二名执法人员',
-  'finish.officerSignatures': '两名执法人员都须签名',
-  'finish.partySignature': '请当事人签名，或记录拒签及见证人',
-  'finish.checklist': '请完成核查清单',
-  'finish.reinspectionSignatures': '复查须由两名执法人员签名',
   'sync.evidencePending': '证据文件未上传完成',
+  'evidence.locked': '已锁定的原始证据',
+  'evidence.deleteQuestion': '删除这张照片？',
+  'evidence.deleteConfirm': '确认删除',
+  'home.discard': '丢弃草稿',
+  'home.discardQuestion': '丢弃这份草稿？已填写的内容和未用于其他记录的照片将被删除',
+  'home.discardConfirm': '确认丢弃',
+  'home.rejected': '被服务器拒收，需修改',
+  'sync.heldBanner': '{n} 条记录被服务器拒收，尚未同步，需修改后重新提交',
+  'record.rejected': '服务器拒收了这一版本，尚未同步。请按以下原因修改后重新提交：',
+  'record.conflict': '服务器上的内容与本机不一致，尚未同步。请联系管理员处理：',
+  'record.amendRejected': '修改并重新提交（生成新版本）',
+  'record.superseded': '已被第 {v} 版取代',
+  'sign.carriedOver': '沿用第 {v} 版的签名',
+  'sign.staleTitle': '内容已修改，须重新签名',
+  'sign.staleHint':
+    '与第 {v} 版相比，事实、当事人或处理决定已修改：原签名不再有效，请当事人和两名执法人员重新签名（或记录拒签及见证人）。',
+  'sign.stale': '原签名不再有效，请重新签名',
+  'limit.counter': '{length} / {max}',
+  'limit.over': '超出 {n} 字，锁定前须删减',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

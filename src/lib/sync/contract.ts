@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { catalogSchema, itemCodeSchema } from '../domain/catalog';
+import { localDateSchema } from '../domain/fields';
 import { BRANCH_RESULTS, priorRecordSchema } from '../domain/evaluate';
 import { SHA256_HEX } from '../domain/integrity';
 import { numberBlockSchema } from '../domain/numbering';
 import { partySchema } from '../domain/party';
-import { DOC_TYPES, FOLLOW_UP_STATES, lockedRecordSchema } from '../domain/record';
+import {
+  FOLLOW_UP_STATES,
+  REVIEW_ACTIONS,
+  REVIEW_CHECKS,
+  REVIEW_STATES,
+} from '../domain/lifecycle';
+import { DOC_TYPES, storedRecordSchema } from '../domain/record';
 import { UUID } from '../domain/uuid';
 
 /**
@@ -15,14 +22,14 @@ import { UUID } from '../domain/uuid';
 
 export const sha256Schema = z.string().regex(SHA256_HEX, '应为 64 位小写十六进制 SHA-256');
 export const uuidSchema = z.string().regex(UUID, '应为 UUID');
-const localDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((d) => d >= '2000-01-01' && d <= '2100-12-31', '日期超出范围');
+const localDate = localDateSchema;
 
 export const issueSchema = z.object({
   path: z.array(z.union([z.string(), z.number()])),
   message: z.string(),
+  /** What the issue is, for clients that word it themselves (the phone, in its language). */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type WireIssue = z.infer<typeof issueSchema>;
 
@@ -132,6 +139,7 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     id: z.string(),
     version: z.number().int(),
     message: z.string(),
+    code: z.string().optional(),
   }),
   z.object({
     status: z.literal('missingBlobs'),
@@ -144,6 +152,7 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     id: z.string().nullable(),
     version: z.number().int().nullable(),
     message: z.string(),
+    code: z.string().optional(),
     issues: z.array(issueSchema),
   }),
 ]);
@@ -154,8 +163,7 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 // ---------------------------------------------------------------- sync pull
 
-export const REVIEW_ACTIONS = ['approve', 'return', 'escalate'] as const;
-export const REVIEW_STATES = ['pending', 'returned', 'approved', 'escalated'] as const;
+export { REVIEW_ACTIONS, REVIEW_CHECKS, REVIEW_STATES };
 
 export const pullQuerySchema = z
   .object({
@@ -311,7 +319,7 @@ export const recordVersionInfoSchema = z.object({
 });
 
 export const recordDetailSchema = z.object({
-  record: lockedRecordSchema,
+  record: storedRecordSchema,
   reviewState: z.enum(REVIEW_STATES),
   followUp: z.enum(FOLLOW_UP_STATES),
   versions: z.array(recordVersionInfoSchema),
@@ -355,17 +363,6 @@ export const exportFileSchema = z
 export type ExportFile = z.infer<typeof exportFileSchema>;
 
 // ---------------------------------------------------------------- review (console, city platform)
-
-/** The automatic-fail items a reviewer checks (REFERENCE §6). */
-export const REVIEW_CHECKS = [
-  'twoOfficers',
-  'factsAndEvidence',
-  'lawApplied',
-  'procedure',
-  'educationRecorded',
-  'commitmentSigned',
-  'reinspectionOnTime',
-] as const;
 
 export const reviewRequestSchema = z
   .object({

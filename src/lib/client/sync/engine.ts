@@ -1,5 +1,11 @@
 import { catalogSchema } from '$lib/domain/catalog';
 import { RESERVE_COUNT, LOW_WATER_MARK, remainingFor } from '$lib/domain/numbering';
+import {
+  IllegalTransitionError,
+  nextLocalState,
+  nextSyncStatus,
+  type ReviewAction,
+} from '$lib/domain/lifecycle';
 import { DOC_TYPES, referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { shanghaiYear } from '$lib/domain/time';
 import {
@@ -140,12 +146,18 @@ export class SyncEngine {
         const row = await this.db.outbox
           .where({ recordId: result.id, version: result.version })
           .first();
+        const current = await this.db.records.get(key);
+        if (!current) return;
+        const syncStatus = nextSyncStatus(current.syncStatus, result.status);
         switch (result.status) {
           case 'accepted':
           case 'duplicate': {
-            const patch: Partial<LocalRecord> = { syncStatus: 'synced', syncMessage: null };
-            const current = await this.db.records.get(key);
-            if (current?.state === 'completed') patch.state = 'synced';
+            const patch: Partial<LocalRecord> = {
+              syncStatus,
+              syncMessage: null,
+              syncIssues: [],
+              state: nextLocalState(current.state, 'acknowledged'),
+            };
             if (result.status === 'accepted') {
               patch.flags = result.flags;
               patch.assignedNumbers = result.assignedNumbers.map((a) => ({
@@ -164,21 +176,31 @@ export class SyncEngine {
             if (row?.seq !== undefined)
               await this.db.outbox.update(row.seq, {
                 attempts: row.attempts + 1,
-                lastError: i18n.t('sync.evidencePending'),
+                lastError: 'missingBlobs',
               });
             break;
           case 'conflict':
           case 'rejected': {
-            const message =
-              result.status === 'conflict'
-                ? result.message
-                : `${result.message}${result.issues.length ? i18n.colon + i18n.clauses(result.issues.map((i) => i.message)) : ''}`;
-            await this.db.records.update(key, { syncStatus: result.status, syncMessage: message });
+            const issues =
+              result.status === 'rejected'
+                ? result.issues
+                : [
+                    {
+                      path: [],
+                      message: result.message,
+                      ...(result.code ? { code: result.code } : {}),
+                    },
+                  ];
+            await this.db.records.update(key, {
+              syncStatus,
+              syncMessage: result.message,
+              syncIssues: issues,
+            });
             if (row?.seq !== undefined)
               await this.db.outbox.update(row.seq, {
                 status: 'held',
                 attempts: row.attempts + 1,
-                lastError: message,
+                lastError: result.message,
               });
             report.held++;
             break;
@@ -211,28 +233,25 @@ export class SyncEngine {
   private async applyChange(change: Change): Promise<void> {
     switch (change.kind) {
       case 'review': {
+        // Applied once per review (a page may be pulled again), to the version it is about.
         const rows = await this.db.records.where('id').equals(change.review.recordId).toArray();
         for (const r of rows) {
-          const reviews = r.reviews.some((x) => x.id === change.review.id)
-            ? r.reviews
-            : [
-                ...r.reviews,
-                {
-                  id: change.review.id,
-                  version: change.review.version,
-                  action: change.review.action,
-                  comment: change.review.comment,
-                  reviewerId: '',
-                  reviewerName: change.review.reviewerName,
-                  checklist: {},
-                  createdAt: change.at,
-                },
-              ];
-          const state = r.version === change.review.version ? change.review.reviewState : r.state;
+          if (r.reviews.some((x) => x.id === change.review.id)) continue;
+          const review = {
+            id: change.review.id,
+            version: change.review.version,
+            action: change.review.action,
+            comment: change.review.comment,
+            reviewerId: '',
+            reviewerName: change.review.reviewerName,
+            checklist: {},
+            createdAt: change.at,
+          };
           await this.db.records.put({
             ...r,
-            reviews,
-            state: state === 'pending' ? r.state : state,
+            reviews: [...r.reviews, review],
+            state:
+              r.version === change.review.version ? reviewed(r, change.review.action) : r.state,
           });
         }
         break;
@@ -311,6 +330,20 @@ export class SyncEngine {
       if (e instanceof ApiFailure && e.status === 401)
         throw new ApiFailure(401, 'unauthenticated', i18n.t('err.sessionExpired'));
     }
+  }
+}
+
+/**
+ * The local state after a review. The server reviews a version once, so an illegal step can only
+ * come from a feed replayed out of order: the review is kept and the state left as it is, never
+ * an error that would stop every later pull.
+ */
+function reviewed(r: LocalRecord, action: ReviewAction): LocalRecord['state'] {
+  try {
+    return nextLocalState(r.state, action);
+  } catch (e) {
+    if (e instanceof IllegalTransitionError) return r.state;
+    throw e;
   }
 }
 

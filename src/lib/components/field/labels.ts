@@ -1,6 +1,7 @@
 import type { BranchResult } from '$lib/domain/evaluate';
 import type { LocalRecord } from '$lib/client/db';
 import type { MessageKey } from '$lib/i18n';
+import { i18n } from '$lib/i18n/locale.svelte';
 
 export function branchKey(branch: BranchResult | null): MessageKey {
   return branch === null ? 'branch.undetermined' : `branch.${branch}`;
@@ -20,4 +21,11 @@ export function stateBadge(r: LocalRecord, syncing: boolean): { key: MessageKey;
       ? { key: 'state.syncing', tone: 'warn' }
       : { key: 'state.completed', tone: 'warn' };
   return { key: 'state.synced', tone: 'ok' };
+}
+
+/** Why the server refused a version, in the officer's language (the codes it answered with). */
+export function syncReason(r: LocalRecord): string {
+  const issues = r.syncIssues ?? [];
+  if (issues.length === 0) return r.syncMessage ?? '';
+  return i18n.clauses(issues.map((x) => i18n.issue(x)));
 }

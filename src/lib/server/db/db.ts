@@ -14,6 +14,7 @@ import pg from 'pg';
 import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_documents';
 import * as m0003 from './migrations/0003_record_facts';
+import * as m0004 from './migrations/0004_quarantine';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0001_initial': m0001,
     '0002_documents': m0002,
     '0003_record_facts': m0003,
+    '0004_quarantine': m0004,
   };
 
 class Provider implements MigrationProvider {

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { FollowUpState, ReviewState } from '$lib/domain/lifecycle';
 
 /**
  * Tables, identical on SQLite and PostgreSQL. Instants are ISO-8601 UTC text (they sort as text
@@ -83,8 +84,8 @@ export type Database = {
     item_code: Text;
     catalog_version: Text;
     branch: Text | null;
-    review_state: 'pending' | 'returned' | 'approved' | 'escalated';
-    follow_up: Text;
+    review_state: ReviewState;
+    follow_up: FollowUpState;
     found_at: Text;
     found_date: Text;
     party_kind: Text;
@@ -179,6 +180,30 @@ export type Database = {
     first_version: Int;
     provisional: Bool;
   };
+  quarantine: {
+    id: Text;
+    payload_hash: Text;
+    record_id: Text | null;
+    version: Int | null;
+    content_hash: Text | null;
+    squad_id: Text | null;
+    device_id: Text;
+    user_id: Text | null;
+    status: 'rejected' | 'conflict';
+    code: Text | null;
+    message: Text;
+    issues: Text;
+    payload: Text;
+    received_at: Text;
+    last_seen_at: Text;
+    attempts: Int;
+    resolution: 'superseded' | 'resolved' | null;
+    resolved_at: Text | null;
+    resolved_by: Text | null;
+    resolution_note: Text | null;
+    superseded_by_version: Int | null;
+  };
+  quarantine_documents: { doc_id: Text; quarantine_id: Text; doc_type: Text; number: Text };
   audit_log: {
     id: Generated<Int>;
     at: Text;

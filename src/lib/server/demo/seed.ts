@@ -3,16 +3,19 @@ import type { Catalog, CatalogItem } from '$lib/domain/catalog';
 import { evaluate, type ChecklistAnswers, type PriorRecord } from '$lib/domain/evaluate';
 import { takeNext, type NumberBlock } from '$lib/domain/numbering';
 import { partyKeys, residentIdCheckChar, usccCheckChar, type Party } from '$lib/domain/party';
+import { followUpOf } from '$lib/domain/lifecycle';
 import {
   amendmentOf,
   lockRecord,
   RECORD_SCHEMA_VERSION,
   requiredDocuments,
+  signatureHashes,
   type DocType,
   type Evidence,
   type LockedRecord,
   type OfficerRef,
   type RecordContent,
+  type Signature,
 } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { addDays, shanghaiDate, shanghaiIso, shanghaiYear } from '$lib/domain/time';
@@ -24,6 +27,7 @@ import type { SessionUser } from '../auth/types';
 import { ingestRecords } from '../services/ingest';
 import { reserveBlock } from '../services/numbers';
 import { reviewRecord } from '../services/review';
+import { versionFlags } from '../repos/records';
 import { Raster } from './png';
 
 /**
@@ -786,7 +790,7 @@ async function seedRecords(
         ],
       },
       documents: [],
-      followUp: answers.correction?.mode === 'deadline' ? 'pending' : 'none',
+      followUp: followUpOf({ answers, reinspection: null }),
       reinspection:
         answers.correction?.mode === 'deadline' ? { dueDate: answers.correction.deadline } : null,
       amendmentNote: null,
@@ -860,14 +864,26 @@ async function seedRecords(
         now: doneAt,
       });
       next.evaluatedAt = shanghaiIso(doneAt);
-      next.followUp = corrected ? 'corrected' : 'escalated';
       next.reinspection = {
         dueDate: correction.deadline,
         doneAt: shanghaiIso(doneAt),
         officers,
+        signatures: [
+          {
+            sha256: pick(rng, blobs.signatures),
+            signerName: officers[0].name,
+            signedAt: shanghaiIso(doneAt),
+          },
+          {
+            sha256: pick(rng, blobs.signatures),
+            signerName: officers[1].name,
+            signedAt: shanghaiIso(doneAt),
+          },
+        ],
         result: corrected ? 'corrected' : 'notCorrected',
         note: corrected ? '现场复查，已改正' : '现场复查，未改正，转一般程序',
       };
+      next.followUp = followUpOf(next);
       if (corrected)
         next.evidence = [
           ...next.evidence,
@@ -941,6 +957,11 @@ async function seedRecords(
             ...amended.education!,
             partyStatement: `${amended.education?.partyStatement ?? ''}（补充：当事人表示已知晓相关规定，承诺今后遵守。）`,
           };
+          // The party's statement changed: the signatures of version 1 no longer attest it, so the
+          // officers went back to the party and everyone signed again.
+          amended.signatures = resigned(amended.signatures, amendAtIso(reviewAt), () =>
+            pick(rng, freshSignatures(blobs, record)),
+          );
           record = await lockRecord(amended);
           const amendAt = new Date(Date.parse(reviewAt) + day);
           await ingestRecords(ctx.db, [record], {
@@ -952,7 +973,7 @@ async function seedRecords(
             await reviewRecord(
               ctx.db,
               reviewer,
-              { recordId: id, action: 'approve', comment: '', checklist },
+              { recordId: id, action: 'approve', comment: await approval(ctx, record), checklist },
               { now: new Date(amendAt.getTime() + day).toISOString() },
             );
         }
@@ -972,13 +993,47 @@ async function seedRecords(
         await reviewRecord(
           ctx.db,
           reviewer,
-          { recordId: id, action: 'approve', comment: '', checklist },
+          { recordId: id, action: 'approve', comment: await approval(ctx, record), checklist },
           { now: reviewAt },
         );
       }
     }
   }
   return stored;
+}
+
+/** A supervisor approving a flagged version says how each flag was handled (as the rules ask). */
+async function approval(ctx: AppContext, record: LockedRecord): Promise<string> {
+  const flags = await versionFlags(ctx.db, record.id, record.version);
+  return flags.length > 0 ? '已逐项核实系统标记，情况属实，同意不予处罚。' : '';
+}
+
+/** Signature images not used by the version being amended. */
+function freshSignatures(blobs: BlobPool, previous: LockedRecord): string[] {
+  const used = signatureHashes(previous.signatures);
+  return blobs.signatures.filter((h) => !used.has(h));
+}
+
+function resigned(
+  signatures: LockedRecord['signatures'],
+  at: string,
+  image: () => string,
+): LockedRecord['signatures'] {
+  const again = (s: Signature): Signature => ({ ...s, sha256: image(), signedAt: at });
+  const p = signatures.party;
+  return {
+    party:
+      p.kind === 'signed'
+        ? { kind: 'signed', signature: again(p.signature) }
+        : p.kind === 'refused'
+          ? { ...p, witness: { ...p.witness, signature: again(p.witness.signature) } }
+          : p,
+    officers: [again(signatures.officers[0]), again(signatures.officers[1])],
+  };
+}
+
+function amendAtIso(reviewAt: string): string {
+  return shanghaiIso(Date.parse(reviewAt) + 20 * 3600_000);
 }
 
 function strip(o: SeedOfficer): OfficerRef {

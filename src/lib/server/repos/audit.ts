@@ -17,7 +17,9 @@ export type AuditAction =
   | 'squad.update'
   | 'catalog.publish'
   | 'numberFormat.update'
-  | 'document.download';
+  | 'document.download'
+  | 'quarantine.export'
+  | 'quarantine.resolve';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

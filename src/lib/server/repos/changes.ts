@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../db/db';
 import { nextCounter } from '../db/db';
+import { changeSchema, type Change } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 
 /**
@@ -15,8 +16,15 @@ export type ChangeInput = {
   at: string;
 };
 
+/**
+ * Appends changes in the writing transaction. Each payload is validated against the wire
+ * contract before it is written: a change the phones could not read never enters the feed (it
+ * would stop every later pull of every phone that receives it).
+ */
 export async function appendChanges(tx: Tx, changes: ChangeInput[]): Promise<void> {
   if (changes.length === 0) return;
+  for (const c of changes)
+    changeSchema.parse({ seq: 0, kind: c.kind, at: c.at, ...(c.payload as object) });
   const first = await nextCounter(tx, 'changes', changes.length);
   await tx
     .insertInto('changes')
@@ -87,5 +95,27 @@ export async function pullChanges(db: Db, user: SessionUser, cursor: number, lim
       .executeTakeFirst();
     next = Math.max(cursor, Number(max?.value ?? 0));
   }
-  return { rows: page, cursor: next, more };
+  return { changes: page.flatMap(readChange), cursor: next, more };
+}
+
+/**
+ * A stored change as the phones receive it. Payloads are validated when written; one that still
+ * does not parse (a row edited by hand) is left out and logged by number, never sent, so the
+ * feed keeps flowing.
+ */
+function readChange(row: {
+  seq: number | string;
+  kind: string;
+  created_at: string;
+  payload: string;
+}): Change[] {
+  const parsed = changeSchema.safeParse({
+    seq: Number(row.seq),
+    kind: row.kind,
+    at: row.created_at,
+    ...(JSON.parse(row.payload) as object),
+  });
+  if (parsed.success) return [parsed.data];
+  console.error(`change ${row.seq} (${row.kind}) does not match the contract and was skipped`);
+  return [];
 }

@@ -6,6 +6,7 @@ import type { SessionUser } from '../auth/types';
 import type { Db } from '../db/db';
 import { HttpError } from '../http';
 import { catalogVersion } from './catalogs';
+import { parseChecklist, parseFlags, parseStoredRecord } from './stored';
 
 /**
  * Who may read a record: an officer only records they were one of the two officers on; a
@@ -183,7 +184,7 @@ export async function listRecords(
       itemName: catalog?.items.find((i) => i.code === r.item_code)?.name ?? r.item_code,
       branch: r.branch,
       reviewState: r.review_state,
-      followUp: r.follow_up as RecordSummary['followUp'],
+      followUp: r.follow_up,
       reinspectionDue: r.reinspection_due,
       party: party ? maskParty(party) : { kind: 'unknown', description: '—' },
       address: r.address,
@@ -213,7 +214,7 @@ async function partiesOf(db: Db, keys: (readonly [string, number])[]) {
   const want = new Map(keys);
   for (const r of rows) {
     if (want.get(r.record_id) === r.version) {
-      out.set(r.record_id, (JSON.parse(r.body) as LockedRecord).party);
+      out.set(r.record_id, parseStoredRecord(r.body).party);
     }
   }
   return out;
@@ -234,7 +235,7 @@ export async function recordDetail(db: Db, id: string): Promise<RecordDetail | n
     .execute();
   const latest = versions.find((v) => v.version === row.latest_version);
   if (!latest) return null;
-  const record = JSON.parse(latest.body) as LockedRecord;
+  const record = parseStoredRecord(latest.body);
   const reviews = await db
     .selectFrom('reviews')
     .innerJoin('users', 'users.id', 'reviews.reviewer_id')
@@ -254,14 +255,14 @@ export async function recordDetail(db: Db, id: string): Promise<RecordDetail | n
   return {
     record,
     reviewState: row.review_state,
-    followUp: row.follow_up as RecordDetail['followUp'],
+    followUp: row.follow_up,
     versions: versions.map((v) => ({
       version: v.version,
       contentHash: v.content_hash,
       receivedAt: v.received_at,
       deviceId: v.device_id,
       pushedBy: v.pushed_by,
-      flags: JSON.parse(v.flags) as Flag[],
+      flags: parseFlags(v.flags),
     })),
     reviews: reviews.map((r): Review => ({
       id: r.id,
@@ -270,7 +271,7 @@ export async function recordDetail(db: Db, id: string): Promise<RecordDetail | n
       comment: r.comment,
       reviewerId: r.reviewer_id,
       reviewerName: r.real_name,
-      checklist: JSON.parse(r.checklist) as Record<string, boolean>,
+      checklist: parseChecklist(r.checklist),
       createdAt: r.created_at,
     })),
     serverHash: await recordContentHash(record),
@@ -319,5 +320,16 @@ export async function readableRecord(
     .where('record_id', '=', id)
     .where('version', '=', row.latest_version)
     .executeTakeFirstOrThrow();
-  return { row, record: JSON.parse(version.body) as LockedRecord };
+  return { row, record: parseStoredRecord(version.body) };
+}
+
+/** The system's flags on one version of a record. */
+export async function versionFlags(db: Db, id: string, version: number): Promise<Flag[]> {
+  const row = await db
+    .selectFrom('record_versions')
+    .select('flags')
+    .where('record_id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row ? parseFlags(row.flags) : [];
 }

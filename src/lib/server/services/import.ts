@@ -83,7 +83,11 @@ export async function importExport(
   }
   const results = [
     ...(allowed.length
-      ? await ingestRecords(ctx.db, allowed, { deviceId: file.deviceId, pusher: null })
+      ? await ingestRecords(ctx.db, allowed, {
+          deviceId: file.deviceId,
+          pusher: null,
+          sender: user.id,
+        })
       : []),
     ...refused,
   ];

@@ -1,4 +1,6 @@
 import { evaluate, evaluationSignature } from '$lib/domain/evaluate';
+import { issue, issuesFromZod, type Issue, type IssueCode } from '$lib/domain/issues';
+import { nextReviewState } from '$lib/domain/lifecycle';
 import {
   isProvisionalNumber,
   formatDocNumber,
@@ -7,37 +9,48 @@ import {
 } from '$lib/domain/numbering';
 import { partyDisplayName } from '$lib/domain/party';
 import {
+  amendmentIssues,
+  catalogIssues,
   lockedRecordSchema,
+  previousVersionOf,
   recordContentHash,
   referencedBlobs,
   type DocType,
   type LockedRecord,
+  type PreviousVersion,
 } from '$lib/domain/record';
 import { addMonths, shanghaiDate, shanghaiYear } from '$lib/domain/time';
-import type { Flag, PushResult, WireIssue } from '$lib/sync/contract';
+import type { Flag, PushResult } from '$lib/sync/contract';
 import type { Catalog } from '$lib/domain/catalog';
+import { z } from 'zod';
 import { nextCounter, type Db, type Tx } from '../db/db';
-import { zodIssues } from '../http';
 import { catalogVersion } from '../repos/catalogs';
 import { appendChanges, type ChangeInput } from '../repos/changes';
+import { quarantine, quarantinedChain, supersede, type Refusal } from '../repos/quarantine';
+import { parseFlags, parseStoredRecord } from '../repos/stored';
 import { summaryFacts } from '../db/migrations/0003_record_facts';
 
 /**
  * Ingests pushed records. Each record is judged on its own (one bad record never blocks the
  * others), but everything the push writes happens in one transaction, so a failed request writes
  * nothing. Writes are keyed by (record id, version) with ON CONFLICT DO NOTHING: a replay, or the
- * same push arriving twice at the same moment, stores exactly one copy.
+ * same push arriving twice at the same moment, stores exactly one copy. A record refused or in
+ * conflict is kept in the quarantine, in the same transaction: nothing a phone sent is dropped.
+ *
+ * The content rules are the domain's (`lockedRecordSchema`, `catalogIssues`, `amendmentIssues`):
+ * the very ones the phone applies before it locks a record.
  */
 
 type Prepared =
-  | { kind: 'result'; result: PushResult }
-  | { kind: 'record'; record: LockedRecord; catalog: Catalog };
+  | { kind: 'result'; result: PushResult; item: unknown }
+  | { kind: 'record'; record: LockedRecord; catalog: Catalog; item: unknown };
 
 export type IngestOptions = {
   deviceId: string;
   /** The pushing user; null only for the console's import of an exported file. */
   pusher: { id: string; role: string } | null;
-  /** Skip the officer check (console import by an admin). */
+  /** Who sent it (the pusher, or the administrator importing a file), kept with refusals. */
+  sender?: string | null;
   now?: string;
 };
 
@@ -50,18 +63,28 @@ export async function ingestRecords(
   const prepared: Prepared[] = [];
   for (const item of raw) prepared.push(await prepare(db, item, options, lookups));
   await checkBlobs(db, prepared);
+  const at = options.now ?? new Date().toISOString();
 
   const results: PushResult[] = [];
   await db.transaction().execute(async (tx) => {
     results.length = 0;
     const changes: ChangeInput[] = [];
+    const refused: { item: unknown; result: Refusal }[] = [];
     for (const p of prepared) {
-      results.push(
+      const result =
         p.kind === 'result'
           ? p.result
-          : await store(tx, p.record, p.catalog, options, changes, lookups),
-      );
+          : await store(tx, p.record, p.catalog, options, changes, lookups);
+      if (result.status === 'rejected' || result.status === 'conflict') {
+        refused.push({ item: p.item, result });
+      }
+      results.push(result);
     }
+    await quarantine(tx, refused, {
+      deviceId: options.deviceId,
+      userId: options.sender ?? options.pusher?.id ?? null,
+      at,
+    });
     // Appended once, last: the change counter is the last lock a push takes, as in every other
     // writer, so concurrent writers cannot deadlock on it.
     await appendChanges(tx, changes);
@@ -78,8 +101,39 @@ function idOf(item: unknown): { id: string | null; version: number | null } {
   };
 }
 
-function rejected(item: unknown, message: string, issues: WireIssue[] = []): Prepared {
-  return { kind: 'result', result: { status: 'rejected', ...idOf(item), message, issues } };
+function refusal(
+  status: 'rejected' | 'conflict',
+  ids: { id: string | null; version: number | null },
+  code: IssueCode,
+  issues: Issue[],
+  params: Record<string, string | number> = {},
+): Refusal {
+  const message = issue([], code, params).message;
+  if (status === 'conflict') {
+    return { status, id: ids.id ?? '', version: ids.version ?? 0, message, code };
+  }
+  const detail = issues.length > 0 ? `：${issues.map((i) => i.message).join('；')}` : '';
+  return {
+    status,
+    ...ids,
+    message: `${message}${detail}`.slice(0, 2000),
+    code,
+    issues: issues.map(({ path, code: c, params: p, message: m }) => ({
+      path,
+      message: m,
+      code: c,
+      ...(p ? { params: p } : {}),
+    })),
+  };
+}
+
+function rejected(
+  item: unknown,
+  code: IssueCode,
+  issues: Issue[] = [],
+  params: Record<string, string | number> = {},
+): Prepared {
+  return { kind: 'result', result: refusal('rejected', idOf(item), code, issues, params), item };
 }
 
 async function prepare(
@@ -89,24 +143,18 @@ async function prepare(
   lookups: Lookups,
 ): Promise<Prepared> {
   const parsed = lockedRecordSchema.safeParse(item);
-  if (!parsed.success) return rejected(item, '记录格式不正确', zodIssues(parsed.error));
+  if (!parsed.success) return rejected(item, 'recordInvalid', issuesFromZod(parsed.error, item));
   const record = parsed.data;
 
   const hash = await recordContentHash(record);
   if (hash !== record.contentHash) {
-    return rejected(item, '内容哈希与记录内容不符（记录可能被篡改或损坏）', [
-      { path: ['contentHash'], message: `服务器计算为 ${hash}` },
-    ]);
+    return rejected(item, 'hashMismatch', [issue(['contentHash'], 'hashMismatch')]);
   }
   if (record.deviceId !== options.deviceId && options.pusher !== null) {
-    return rejected(item, '记录的设备编号与推送设备不一致', [
-      { path: ['deviceId'], message: record.deviceId },
-    ]);
+    return rejected(item, 'deviceMismatch', [issue(['deviceId'], 'deviceMismatch')]);
   }
   if (options.pusher && !record.officers.some((o) => o.userId === options.pusher?.id)) {
-    return rejected(item, '只能提交本人参与执法的记录', [
-      { path: ['officers'], message: '推送人不是两名执法人员之一' },
-    ]);
+    return rejected(item, 'notOnRecord', [issue(['officers'], 'notOnRecord')]);
   }
 
   // Both officers must be active officers whose certificate numbers match (Art. 42, Art. 55).
@@ -117,24 +165,29 @@ async function prepare(
   for (const [i, o] of record.officers.entries()) {
     const u = officers.find((x) => x.id === o.userId);
     if (!u || u.role !== 'officer' || u.certificate_no !== o.certificateNo) {
-      return rejected(item, `第${i + 1}名执法人员身份或执法证号无法核实`, [
-        { path: ['officers', i], message: '执法人员不存在、不是执法队员或执法证号不符' },
-      ]);
+      const found = issue(['officers', i], 'officerUnknown', { n: i + 1 });
+      return rejected(item, 'officerUnknown', [found], { n: i + 1 });
     }
   }
   const squad = await lookups.squad(db, record.squadId);
   if (!squad || !officers.some((o) => o.squad_id === record.squadId)) {
-    return rejected(item, '记录所属中队无效', [{ path: ['squadId'], message: record.squadId }]);
+    return rejected(item, 'squadInvalid', [issue(['squadId'], 'squadInvalid')]);
   }
 
   const catalog = await catalogVersion(db, record.catalogVersion);
   if (!catalog) {
-    return rejected(item, `服务器上没有清单版本 ${record.catalogVersion}`, [
-      { path: ['catalogVersion'], message: record.catalogVersion },
-    ]);
+    const params = { catalogVersion: record.catalogVersion };
+    return rejected(
+      item,
+      'catalogUnknown',
+      [issue(['catalogVersion'], 'catalogUnknown', params)],
+      params,
+    );
   }
+  const wrong = catalogIssues(record, catalog);
+  if (wrong.length > 0) return rejected(item, 'recordInvalid', wrong);
 
-  return { kind: 'record', record, catalog };
+  return { kind: 'record', record, catalog, item };
 }
 
 /** One query for the evidence of the whole push; records with files missing are answered so. */
@@ -158,6 +211,7 @@ async function checkBlobs(db: Db, prepared: Prepared[]): Promise<void> {
       prepared[i] = {
         kind: 'result',
         result: { status: 'missingBlobs', id: p.record.id, version: p.record.version, missing },
+        item: p.item,
       };
     }
   });
@@ -213,7 +267,7 @@ function newLookups(): Lookups {
           .execute();
         set = new Set<string>();
         for (const b of rows) {
-          const format = JSON.parse(b.format) as Parameters<typeof formatDocNumber>[0];
+          const format = numberFormatSchema.parse(JSON.parse(b.format));
           for (let s = b.first; s <= b.last; s++)
             set.add(`${b.doc_type}|${formatDocNumber(format, b.year, s)}`);
         }
@@ -241,32 +295,47 @@ async function store(
     .execute();
   const same = existing.find((v) => v.version === record.version);
   if (same) return sameVersion(record, same);
-  const latest = existing[0];
+  const ids = { id: record.id, version: record.version };
+  const latest = existing[0] ?? null;
+  if (record.version === 1 && latest) return refusal('conflict', ids, 'idTaken', []);
+  // The version replaced is the newest stored one, or a refused one the officer amended (kept
+  // in the quarantine): either way the chain of hashes must reach what the server holds.
+  let previous: PreviousVersion | null = null;
+  let superseded: string[] = [];
   if (record.version > 1) {
-    if (!latest || latest.version !== record.version - 1) {
-      return {
-        status: 'rejected',
-        id: record.id,
-        version: record.version,
-        message: `缺少前一版本（服务器上最新为第 ${latest?.version ?? 0} 版）`,
-        issues: [{ path: ['version'], message: String(record.version) }],
-      };
+    if (latest && latest.version === record.version - 1) {
+      if (latest.content_hash !== record.previousVersionHash) {
+        return refusal('conflict', ids, 'previousChanged', []);
+      }
+      const body = await tx
+        .selectFrom('record_versions')
+        .select('body')
+        .where('record_id', '=', record.id)
+        .where('version', '=', latest.version)
+        .executeTakeFirstOrThrow();
+      previous = previousVersionOf(parseStoredRecord(body.body));
+    } else {
+      const chain = await quarantinedChain(
+        tx,
+        record,
+        latest,
+        options.pusher ? options.pusher.id : null,
+      );
+      if (!chain) {
+        const params = { latest: latest?.version ?? 0 };
+        return refusal(
+          'rejected',
+          ids,
+          'previousMissing',
+          [issue(['version'], 'previousMissing', params)],
+          params,
+        );
+      }
+      previous = chain.previous;
+      superseded = chain.ids;
     }
-    if (latest.content_hash !== record.previousVersionHash) {
-      return {
-        status: 'conflict',
-        id: record.id,
-        version: record.version,
-        message: '该记录的前一版本与服务器上的不一致',
-      };
-    }
-  } else if (latest) {
-    return {
-      status: 'conflict',
-      id: record.id,
-      version: record.version,
-      message: '记录编号已被其他内容占用',
-    };
+    const wrong = amendmentIssues(previous, record);
+    if (wrong.length > 0) return refusal('rejected', ids, 'recordInvalid', wrong);
   }
 
   const flags = await serverFlags(tx, record, catalog, lookups);
@@ -298,6 +367,7 @@ async function store(
       .executeTakeFirstOrThrow();
     return sameVersion(record, stored);
   }
+  await supersede(tx, superseded, record.version, receivedAt);
 
   const assignedNumbers = await assignProvisionalNumbers(tx, record, receivedAt);
   if (assignedNumbers.length > 0) {
@@ -315,6 +385,11 @@ async function store(
       .execute();
   }
 
+  const current = await tx
+    .selectFrom('records')
+    .select('review_state')
+    .where('id', '=', record.id)
+    .executeTakeFirst();
   const foundAt = new Date(record.foundAt).toISOString();
   const item = catalog.items.find((i) => i.code === record.itemCode);
   const party = record.party;
@@ -337,7 +412,7 @@ async function store(
     item_code: record.itemCode,
     catalog_version: record.catalogVersion,
     branch: record.evaluation.branch,
-    review_state: 'pending' as const,
+    review_state: nextReviewState(current?.review_state ?? 'new', 'received'),
     follow_up: record.followUp,
     found_at: foundAt,
     found_date: shanghaiDate(record.foundAt),
@@ -353,7 +428,7 @@ async function store(
     ...summaryFacts(record),
     ...(flags.some((f) => f.code === 'priorMissed') ? { repeat_offence: 1 as const } : {}),
   };
-  if (record.version === 1) {
+  if (!current) {
     await tx
       .insertInto('records')
       .values({
@@ -463,12 +538,7 @@ function sameVersion(
       receivedAt: stored.received_at,
     };
   }
-  return {
-    status: 'conflict',
-    id: record.id,
-    version: record.version,
-    message: '服务器上已有该记录同一版本的不同内容',
-  };
+  return refusal('conflict', { id: record.id, version: record.version }, 'versionTaken', []);
 }
 
 /** What a supervisor should look at: the server's own evaluation and first-offence lookup. */
@@ -560,9 +630,9 @@ async function flagLaterRecords(tx: Tx, record: LockedRecord, catalog: Catalog):
       .where('record_id', '=', r.id)
       .where('version', '=', r.latest_version)
       .executeTakeFirstOrThrow();
-    const body = JSON.parse(v.body) as LockedRecord;
+    const body = parseStoredRecord(v.body);
     if (body.firstOffenceCheck.priors.some((p) => p.recordId === record.id)) continue;
-    const flags = JSON.parse(v.flags) as Flag[];
+    const flags = parseFlags(v.flags);
     if (flags.some((f) => f.code === 'priorMissed')) continue;
     flags.push({
       code: 'priorMissed',
@@ -666,3 +736,10 @@ export async function takeSerials(
 ): Promise<number> {
   return nextCounter(tx, `number:${bureauId}:${docType}:${year}`, count);
 }
+
+const numberFormatSchema = z.object({
+  template: z.string(),
+  prefix: z.string(),
+  word: z.string(),
+  width: z.number().int(),
+});

@@ -6,11 +6,11 @@ import {
   partyDisplayName,
   type Party,
 } from '$lib/domain/party';
-import type { LockedRecord } from '$lib/domain/record';
 import { shanghaiDate } from '$lib/domain/time';
 import type { SessionUser } from '../auth/types';
 import type { Db } from '../db/db';
 import { catalogVersion } from '../repos/catalogs';
+import { parseStoredRecord } from '../repos/stored';
 import { recordsWithPeople } from '../repos/records';
 import { BRANCH_LABELS, CORRECTION_LABELS } from './stats';
 
@@ -161,7 +161,7 @@ export async function ledgerRows(
   for (const p of page) {
     const body = bodies.find((b) => b.record_id === p.id && b.version === p.latest_version);
     if (!body) continue;
-    const r = JSON.parse(body.body) as LockedRecord;
+    const r = parseStoredRecord(body.body);
     const catalog = await catalogVersion(db, r.catalogVersion);
     const itemName = catalog?.items.find((i) => i.code === r.itemCode)?.name ?? r.itemCode;
     const others =

@@ -1,3 +1,4 @@
+import { nextFollowUp, nextReviewState, reviewDecisionIssues } from '$lib/domain/lifecycle';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Review } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
@@ -5,7 +6,7 @@ import type { Db } from '../db/db';
 import { HttpError } from '../http';
 import { audit } from '../repos/audit';
 import { appendChanges } from '../repos/changes';
-import { canReview, recordRow } from '../repos/records';
+import { canReview, recordRow, versionFlags } from '../repos/records';
 
 export type ReviewInput = {
   recordId: string;
@@ -13,8 +14,6 @@ export type ReviewInput = {
   comment: string;
   checklist: Record<string, boolean>;
 };
-
-const NEXT_STATE = { approve: 'approved', return: 'returned', escalate: 'escalated' } as const;
 
 /**
  * A supervisor's decision on the latest version of a record. The two officers receive it on their
@@ -29,13 +28,24 @@ export async function reviewRecord(
   const row = await recordRow(db, input.recordId);
   if (!row) throw new HttpError(404, 'notFound', '记录不存在');
   if (!canReview(user, row)) throw new HttpError(403, 'forbidden', '无权审核此记录');
-  if (row.review_state !== 'pending') {
-    throw new HttpError(409, 'alreadyReviewed', '该记录当前版本已审核，等待执法队员修改后再审');
-  }
   const comment = input.comment.trim();
-  if ((input.action === 'return' || input.action === 'escalate') && comment.length === 0) {
-    throw new HttpError(400, 'commentRequired', '退回或转一般程序时必须填写意见');
+  const flags = await versionFlags(db, row.id, row.latest_version);
+  const problems = reviewDecisionIssues({
+    state: row.review_state,
+    action: input.action,
+    comment,
+    checklist: input.checklist,
+    flags: flags.map((f) => f.code),
+  });
+  const first = problems[0];
+  if (first) {
+    throw first.code === 'reviewNotPending'
+      ? new HttpError(409, 'alreadyReviewed', first.message)
+      : new HttpError(400, first.code, first.message, problems);
   }
+  const reviewState = nextReviewState(row.review_state, input.action);
+  const followUp =
+    input.action === 'escalate' ? nextFollowUp(row.follow_up, 'escalate') : row.follow_up;
   const at = options.now ?? new Date().toISOString();
   const review: Review = {
     id: uuidv7(Date.parse(at)),
@@ -51,11 +61,7 @@ export async function reviewRecord(
     // Guard against two reviewers acting at once: only a still-pending version moves on.
     const updated = await tx
       .updateTable('records')
-      .set({
-        review_state: NEXT_STATE[input.action],
-        ...(input.action === 'escalate' ? { follow_up: 'escalated' } : {}),
-        updated_at: at,
-      })
+      .set({ review_state: reviewState, follow_up: followUp, updated_at: at })
       .where('id', '=', row.id)
       .where('review_state', '=', 'pending')
       .where('latest_version', '=', row.latest_version)
@@ -84,7 +90,7 @@ export async function reviewRecord(
         action: input.action,
         comment,
         reviewerName: user.realName,
-        reviewState: NEXT_STATE[input.action],
+        reviewState,
       },
     };
     await appendChanges(
@@ -100,7 +106,12 @@ export async function reviewRecord(
       userId: user.id,
       action: `review.${input.action}`,
       target: row.id,
-      detail: { version: review.version, comment },
+      detail: {
+        version: review.version,
+        comment,
+        checklist: input.checklist,
+        flags: flags.map((f) => f.code),
+      },
       ip: options.ip ?? null,
     });
   });

@@ -1,9 +1,11 @@
 import { normaliseShortHash } from '$lib/domain/integrity';
 import { maskName } from '$lib/domain/party';
-import type { LockedRecord } from '$lib/domain/record';
+import { storedRecordSchema, type LockedRecord } from '$lib/domain/record';
 import { documentContent, documentShortHash, DOC_TITLES, partyName } from '$lib/notices/content';
 import type { AppContext } from '../app';
 import { catalogVersion } from '../repos/catalogs';
+import { quarantinedDocument } from '../repos/quarantine';
+import { parseStoredRecord } from '../repos/stored';
 
 export type Verification = {
   title: string;
@@ -15,10 +17,15 @@ export type Verification = {
   party: string;
   reviewState: string;
   followUp: string;
-  /** match: the paper equals the current record; superseded: an earlier version; mismatch: neither. */
-  check: 'match' | 'superseded' | 'mismatch' | 'notChecked';
+  /**
+   * match: the paper equals the current record; superseded: an earlier version; mismatch:
+   * neither; held: printed from a version the bureau received but has not accepted (yet).
+   */
+  check: 'match' | 'superseded' | 'mismatch' | 'notChecked' | 'held';
   latestVersion: number;
   matchedVersion: number | null;
+  /** The matched version is one the server refused (kept in the quarantine) and an amendment replaced. */
+  matchedRefused: boolean;
 };
 
 /**
@@ -35,7 +42,7 @@ export async function verifyDocument(
     .selectAll()
     .where('doc_id', '=', docId)
     .executeTakeFirst();
-  if (!doc) return null;
+  if (!doc) return heldDocument(ctx, docId, printed);
   const row = await ctx.db
     .selectFrom('records')
     .selectAll()
@@ -59,7 +66,7 @@ export async function verifyDocument(
     itemName: string;
   } | null = null;
   for (const v of versions) {
-    const record = JSON.parse(v.body) as LockedRecord;
+    const record = parseStoredRecord(v.body);
     const ref = record.documents.find((d) => d.id === docId);
     const catalog = await catalogVersion(ctx.db, record.catalogVersion);
     if (!ref || !catalog) continue;
@@ -75,6 +82,14 @@ export async function verifyDocument(
       matchedVersion = v.version;
   }
   if (!latest) return null;
+  let matchedRefused = false;
+  if (wanted && matchedVersion === null) {
+    const refused = await quarantinedMatch(ctx, docId, wanted);
+    if (refused !== null) {
+      matchedVersion = refused;
+      matchedRefused = true;
+    }
+  }
   const assigned = await ctx.db
     .selectFrom('provisional_numbers')
     .select('assigned')
@@ -100,5 +115,81 @@ export async function verifyDocument(
           : 'superseded',
     latestVersion,
     matchedVersion,
+    matchedRefused,
+  };
+}
+
+type Printed = {
+  record: LockedRecord;
+  version: number;
+  short: string;
+  title: string;
+  date: string;
+  issuer: string;
+  itemName: string;
+};
+
+/** The document as printed from each quarantined version that carried it (newest first). */
+async function quarantinedPrints(ctx: AppContext, docId: string): Promise<Printed[]> {
+  const out: Printed[] = [];
+  for (const q of await quarantinedDocument(ctx.db, docId)) {
+    const parsed = storedRecordSchema.safeParse(JSON.parse(q.payload));
+    if (!parsed.success) continue;
+    const record = parsed.data;
+    const ref = record.documents.find((d) => d.id === docId);
+    const catalog = await catalogVersion(ctx.db, record.catalogVersion);
+    if (!ref || !catalog) continue;
+    const content = documentContent({ record, doc: ref, catalog });
+    out.push({
+      record,
+      version: record.version,
+      short: await documentShortHash(content),
+      title: content.title,
+      date: content.date,
+      issuer: content.issuer,
+      itemName: catalog.items.find((i) => i.code === record.itemCode)?.name ?? record.itemCode,
+    });
+  }
+  return out;
+}
+
+async function quarantinedMatch(
+  ctx: AppContext,
+  docId: string,
+  wanted: string,
+): Promise<number | null> {
+  const match = (await quarantinedPrints(ctx, docId)).find((p) => p.short === wanted);
+  return match?.version ?? null;
+}
+
+/**
+ * A notice printed from a version the server refused, before any amendment was accepted: the
+ * paper is genuine (the bureau holds what it was printed from), the case is being put right.
+ */
+async function heldDocument(
+  ctx: AppContext,
+  docId: string,
+  printed: string | null,
+): Promise<Verification | null> {
+  const prints = await quarantinedPrints(ctx, docId);
+  const latest = prints[0];
+  if (!latest) return null;
+  const wanted = printed ? normaliseShortHash(printed) : '';
+  const matched = wanted ? prints.find((p) => p.short === wanted) : undefined;
+  const ref = latest.record.documents.find((d) => d.id === docId);
+  return {
+    title: latest.title,
+    number: ref?.number ?? '',
+    assignedNumber: null,
+    date: latest.date,
+    issuer: latest.issuer,
+    itemName: latest.itemName,
+    party: maskName(partyName(latest.record.party)),
+    reviewState: 'held',
+    followUp: 'held',
+    check: !wanted ? 'notChecked' : matched ? 'held' : 'mismatch',
+    latestVersion: latest.version,
+    matchedVersion: matched?.version ?? null,
+    matchedRefused: matched !== undefined,
   };
 }

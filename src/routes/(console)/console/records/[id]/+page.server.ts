@@ -10,6 +10,7 @@ import { contentFor } from '$lib/server/notices';
 import { reviewRecord } from '$lib/server/services/review';
 import { prefillChecklist } from '$lib/server/services/review-checklist';
 import { REVIEW_ACTIONS, REVIEW_CHECKS } from '$lib/sync/contract';
+import { reviewActionsFrom } from '$lib/domain/lifecycle';
 import type { Actions, PageServerLoad } from './$types';
 import { field } from '$lib/server/forms';
 
@@ -52,8 +53,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     catalogTitle: catalog?.title ?? '',
     squad: squad ?? { name: r.squadId, district: '' },
     documents,
-    canReview: canReview(user, row) && detail.reviewState === 'pending',
-    checklist: prefillChecklist(r, latest?.flags ?? []),
+    canReview: canReview(user, row) && reviewActionsFrom(detail.reviewState).length > 0,
+    actions: reviewActionsFrom(detail.reviewState),
+    /** What the data suggests for each item: shown beside the boxes, which start unticked. */
+    hints: prefillChecklist(r, latest?.flags ?? []),
     checks: REVIEW_CHECKS,
   };
 };
@@ -64,7 +67,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const action = field(form, 'action');
     if (!(REVIEW_ACTIONS as readonly string[]).includes(action))
-      return fail(400, { error: '未知的审核操作' });
+      return fail(400, { error: '未知的审核操作', issues: [], comment: '' });
     const comment = field(form, 'comment').slice(0, 2000);
     const checklist = Object.fromEntries(REVIEW_CHECKS.map((c) => [c, form.get(c) === 'on']));
     const ctx = await app();
@@ -81,7 +84,8 @@ export const actions: Actions = {
         { ip: clientIp(event) },
       );
     } catch (e) {
-      if (e instanceof HttpError) return fail(e.status, { error: e.message });
+      if (e instanceof HttpError)
+        return fail(e.status, { error: e.message, issues: e.issues ?? [], comment });
       throw e;
     }
     return { done: action };

@@ -1,0 +1,415 @@
+import type { Catalog } from './catalog';
+import { findItem } from './catalog';
+import { evaluate, type ChecklistAnswers, type Evaluation } from './evaluate';
+import { issue, issuesFromZod, type Issue } from './issues';
+import { followUpOf } from './lifecycle';
+import { normaliseParty, partyKeys, partySchema, validateParty, type Party } from './party';
+import {
+  attestedContent,
+  checkContent,
+  previousVersionOf,
+  RECORD_SCHEMA_VERSION,
+  type DocumentRef,
+  type Education,
+  type Evidence,
+  type FirstOffenceCheck,
+  type LockedRecord,
+  type OfficerRef,
+  type PartySignature,
+  type Place,
+  type RecordContent,
+  type Signature,
+} from './record';
+import { shanghaiDate, shanghaiIso } from './time';
+
+/**
+ * From what the officer typed to a record the server accepts. The phone's wizard, its lock step,
+ * the demo seed and the test factories all build records here, and every record built is checked
+ * with the same rules the server's ingest applies (`checkContent`), so what the phone locks, the
+ * server takes.
+ */
+
+/** What the officer is typing: everything optional until the record is finished. */
+export type Draft = {
+  id: string;
+  kind: 'new' | 'amend' | 'reinspect';
+  /** For amendments and re-inspections: the locked version being replaced. */
+  base: LockedRecord | null;
+  /** Amendments: answering a supervisor's return, or the server's refusal. */
+  amendReason?: 'returned' | 'rejected';
+  createdAt: string;
+  updatedAt: string;
+  step: number;
+  catalogVersion: string;
+  itemCode: string | null;
+  foundAt: string;
+  source: LockedRecord['source'];
+  place: Partial<Place> & { address?: string };
+  party: Partial<Party> & { kind?: Party['kind'] };
+  facts: string;
+  answers: ChecklistAnswers;
+  firstOffenceCheck: FirstOffenceCheck | null;
+  education: Partial<Education>;
+  evidence: Evidence[];
+  secondOfficer: OfficerRef | null;
+  /** Re-inspection: the officer re-inspecting with the signed-in one. */
+  secondOfficerForReinspection: OfficerRef | null;
+  signatures: {
+    party: PartySignature | null;
+    officers: [Signature | null, Signature | null];
+  };
+  /** Re-inspection flow only. */
+  reinspection?: {
+    result: 'corrected' | 'notCorrected' | null;
+    note: string;
+    signatures: [Signature | null, Signature | null];
+  };
+  /** Numbers taken when finishing started; reused if finishing is retried after a crash. */
+  issuedDocuments?: DocumentRef[];
+};
+
+/** The signed-in officer, as the builder needs them. */
+export type Author = {
+  userId: string;
+  name: string;
+  certificateNo: string | null;
+  squadId: string | null;
+};
+
+export type BuildContext = {
+  catalog: Catalog;
+  author: Author;
+  deviceId: string;
+  now: Date;
+};
+
+export function newDraft(catalog: Catalog, id: string, now: Date): Draft {
+  const at = shanghaiIso(now);
+  return {
+    id,
+    kind: 'new',
+    base: null,
+    createdAt: at,
+    updatedAt: at,
+    step: 0,
+    catalogVersion: catalog.versionId,
+    itemCode: null,
+    foundAt: at,
+    source: 'patrol',
+    place: { source: 'manual' },
+    party: {},
+    facts: '',
+    answers: { conditions: {}, exclusions: {} },
+    firstOffenceCheck: null,
+    education: {},
+    evidence: [],
+    secondOfficer: null,
+    secondOfficerForReinspection: null,
+    signatures: { party: null, officers: [null, null] },
+  };
+}
+
+/** The next version of a locked record, to amend or to record a re-inspection. */
+export function draftFrom(
+  record: LockedRecord,
+  kind: 'amend' | 'reinspect',
+  now: Date,
+  amendReason: 'returned' | 'rejected' = 'returned',
+): Draft {
+  return {
+    id: record.id,
+    kind,
+    base: record,
+    ...(kind === 'amend' ? { amendReason } : {}),
+    createdAt: record.createdAt,
+    updatedAt: shanghaiIso(now),
+    step: 0,
+    catalogVersion: record.catalogVersion,
+    itemCode: record.itemCode,
+    foundAt: record.foundAt,
+    source: record.source,
+    place: record.place,
+    party: record.party,
+    facts: record.facts,
+    answers: structuredClone(record.answers),
+    firstOffenceCheck: record.firstOffenceCheck,
+    education: record.education ?? {},
+    evidence: [...record.evidence],
+    secondOfficer: record.officers[1],
+    secondOfficerForReinspection: null,
+    signatures: { party: record.signatures.party, officers: [...record.signatures.officers] },
+    ...(kind === 'reinspect'
+      ? { reinspection: { result: null, note: '', signatures: [null, null] } }
+      : {}),
+  };
+}
+
+/** The draft's party checked field by field; issues name the field (`party.idNumber`). */
+export function partyOf(draft: Draft, today?: string): { party: Party | null; issues: Issue[] } {
+  if (!draft.party.kind) return { party: null, issues: [issue(['party'], 'partyMissing')] };
+  const parsed = partySchema.safeParse(draft.party);
+  if (!parsed.success) {
+    return { party: null, issues: issuesFromZod(parsed.error, draft.party, ['party']) };
+  }
+  const wrong = validateParty(parsed.data, today);
+  if (wrong.length > 0) {
+    return {
+      party: null,
+      issues: wrong.map((w) =>
+        issue(['party', w.field], w.error === 'empty' ? 'required' : identifierCode(w.error)),
+      ),
+    };
+  }
+  return { party: normaliseParty(parsed.data), issues: [] };
+}
+
+function identifierCode(
+  error: Exclude<ReturnType<typeof validateParty>[number]['error'], 'empty'>,
+) {
+  const codes = {
+    length: 'idLength',
+    characters: 'idCharacters',
+    checkDigit: 'idCheckDigit',
+    birthDate: 'idBirthDate',
+    region: 'idRegion',
+    format: 'idFormat',
+  } as const;
+  return codes[error];
+}
+
+/** The draft's party if it is complete and valid, else null. */
+export function draftParty(draft: Draft, today?: string): Party | null {
+  return partyOf(draft, today).party;
+}
+
+export function educationComplete(draft: Draft): boolean {
+  const e = draft.education;
+  return Boolean(e.methods && e.methods.length > 0 && e.content?.trim() && e.lawExplained?.trim());
+}
+
+export function evaluateDraft(
+  draft: Draft,
+  catalog: Catalog,
+  now: Date | string = new Date(),
+): Evaluation | null {
+  if (!draft.itemCode) return null;
+  const party = draftParty(draft);
+  return evaluate({
+    catalog,
+    itemCode: draft.itemCode,
+    answers: { ...draft.answers, educationRecorded: educationComplete(draft) },
+    partyKeys: party ? partyKeys(party) : [],
+    history: draft.firstOffenceCheck?.priors ?? [],
+    recordId: draft.id,
+    now,
+  });
+}
+
+function placeOf(draft: Draft): Place {
+  const p = draft.place;
+  return {
+    address: p.address?.trim() ?? '',
+    source: p.lat !== undefined && p.lng !== undefined ? 'gps' : 'manual',
+    ...(p.lat !== undefined ? { lat: p.lat } : {}),
+    ...(p.lng !== undefined ? { lng: p.lng } : {}),
+    ...(p.accuracyM !== undefined ? { accuracyM: p.accuracyM } : {}),
+  };
+}
+
+function educationOf(draft: Draft): Education | null {
+  if (!educationComplete(draft)) return null;
+  return {
+    methods: draft.education.methods ?? [],
+    content: draft.education.content?.trim() ?? '',
+    lawExplained: draft.education.lawExplained?.trim() ?? '',
+    partyStatement: draft.education.partyStatement?.trim() ?? '',
+  };
+}
+
+function officersOf(draft: Draft, author: Author): [OfficerRef, OfficerRef] | null {
+  if (draft.base) return draft.base.officers;
+  if (!draft.secondOfficer || !author.certificateNo) return null;
+  const me = { userId: author.userId, name: author.name, certificateNo: author.certificateNo };
+  return [me, draft.secondOfficer];
+}
+
+/**
+ * Whether the signatures carried over from the version being replaced still attest this draft.
+ * The wizard asks for new ones where not; `checkContent` refuses to lock until they are.
+ */
+export function carriedSignatures(
+  draft: Draft,
+  context: BuildContext,
+): { stale: boolean; party: boolean; officers: [boolean, boolean] } {
+  const base = draft.base;
+  const none = { stale: false, party: false, officers: [false, false] as [boolean, boolean] };
+  if (!base || !draft.itemCode) return none;
+  const { party } = partyOf(draft, shanghaiDate(context.now));
+  const officers = officersOf(draft, context.author);
+  if (!party || !officers) return none;
+  const now = attestedContent({
+    party,
+    place: placeOf(draft),
+    foundAt: draft.foundAt,
+    facts: draft.facts.trim(),
+    itemCode: draft.itemCode,
+    catalogVersion: context.catalog.versionId,
+    officers,
+    source: draft.source,
+    answers: { ...draft.answers, educationRecorded: educationOf(draft) !== null },
+    education: educationOf(draft),
+    firstOffenceCheck: draft.firstOffenceCheck ?? base.firstOffenceCheck,
+  });
+  const old = new Set([
+    ...base.signatures.officers.map((s) => s.sha256),
+    ...(base.signatures.party.kind === 'signed' ? [base.signatures.party.signature.sha256] : []),
+    ...(base.signatures.party.kind === 'refused'
+      ? [base.signatures.party.witness.signature.sha256]
+      : []),
+  ]);
+  const p = draft.signatures.party;
+  const partySha =
+    p?.kind === 'signed'
+      ? p.signature.sha256
+      : p?.kind === 'refused'
+        ? p.witness.signature.sha256
+        : null;
+  return {
+    stale: now !== attestedContent(base),
+    party: partySha !== null && old.has(partySha),
+    officers: [
+      old.has(draft.signatures.officers[0]?.sha256 ?? ''),
+      old.has(draft.signatures.officers[1]?.sha256 ?? ''),
+    ],
+  };
+}
+
+/**
+ * The record content of a draft, without new documents, checked with every rule the server
+ * applies. Missing pieces and rule violations come back as issues naming the field.
+ */
+export function buildContent(
+  draft: Draft,
+  context: BuildContext,
+): { content: RecordContent | null; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const { catalog, author, now } = context;
+  const at = shanghaiIso(now);
+  const item = draft.itemCode ? findItem(catalog, draft.itemCode) : undefined;
+  if (!item) issues.push(issue(['itemCode'], 'itemMissing'));
+  const { party, issues: partyProblems } = partyOf(draft, shanghaiDate(now));
+  issues.push(...partyProblems);
+  if (!draft.place.address?.trim()) issues.push(issue(['place', 'address'], 'placeMissing'));
+  if (!draft.facts.trim()) issues.push(issue(['facts'], 'factsMissing'));
+  const squad = draft.base?.squadId ?? author.squadId;
+  if (!squad || !author.certificateNo) issues.push(issue(['officers'], 'notOfficer'));
+  const officers = officersOf(draft, author);
+  if (!officers) issues.push(issue(['officers'], 'secondOfficerMissing'));
+  const [s1, s2] = draft.signatures.officers;
+  if (!s1 || !s2) issues.push(issue(['signatures', 'officers'], 'officerSignaturesMissing'));
+  const partySig = draft.signatures.party;
+  if (!partySig) issues.push(issue(['signatures', 'party'], 'partySignatureMissing'));
+  const evaluation = evaluateDraft(draft, catalog, now);
+  if (!evaluation) issues.push(issue(['answers'], 'checklistMissing'));
+  if (
+    issues.length > 0 ||
+    !item ||
+    !party ||
+    !officers ||
+    !s1 ||
+    !s2 ||
+    !partySig ||
+    !evaluation ||
+    !squad
+  ) {
+    return { content: null, issues };
+  }
+  const keys = partyKeys(party);
+  const correction = draft.answers.correction;
+  const base = draft.base;
+  let reinspection: RecordContent['reinspection'] = null;
+  if (correction?.mode === 'deadline') {
+    reinspection =
+      base?.reinspection && base.reinspection.dueDate === correction.deadline
+        ? base.reinspection
+        : { dueDate: correction.deadline };
+  }
+  if (draft.kind === 'reinspect' && correction?.mode === 'deadline') {
+    const result = draft.reinspection?.result;
+    if (!result)
+      return { content: null, issues: [issue(['reinspection'], 'reinspectionResultMissing')] };
+    const [r1, r2] = draft.reinspection?.signatures ?? [null, null];
+    const second = draft.secondOfficerForReinspection;
+    if (!r1 || !r2 || !second || !author.certificateNo) {
+      return {
+        content: null,
+        issues: [issue(['reinspection', 'signatures'], 'reinspectionSignaturesMissing')],
+      };
+    }
+    const note = draft.reinspection?.note.trim() ?? '';
+    reinspection = {
+      dueDate: correction.deadline,
+      doneAt: at,
+      officers: [
+        { userId: author.userId, name: author.name, certificateNo: author.certificateNo },
+        second,
+      ],
+      signatures: [r1, r2],
+      result,
+      ...(note ? { note } : {}),
+    };
+  }
+  const education = educationOf(draft);
+  const answers = { ...draft.answers, educationRecorded: education !== null };
+  const followUp = followUpOf({ answers, reinspection });
+  const content: RecordContent = {
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    id: draft.id,
+    version: base ? base.version + 1 : 1,
+    previousVersionHash: base ? base.contentHash : null,
+    deviceId: context.deviceId,
+    squadId: squad,
+    officers,
+    createdAt: draft.createdAt,
+    foundAt: draft.foundAt,
+    place: placeOf(draft),
+    source: draft.source,
+    catalogVersion: catalog.versionId,
+    itemCode: item.code,
+    party,
+    partyKeys: keys,
+    facts: draft.facts.trim(),
+    answers,
+    firstOffenceCheck: draft.firstOffenceCheck ?? {
+      checkedAt: at,
+      sources: ['local'],
+      partyKeys: keys,
+      priors: [],
+    },
+    evaluation,
+    evaluatedAt: at,
+    education,
+    evidence: draft.evidence,
+    signatures: { party: partySig, officers: [s1, s2] },
+    documents: base ? [...base.documents] : [],
+    followUp,
+    reinspection,
+    amendmentNote: base ? amendmentNote(draft) : null,
+    completedAt: at,
+  };
+  const checked = checkContent(content, {
+    catalog,
+    previous: base ? previousVersionOf(base) : null,
+  });
+  return checked.ok
+    ? { content: checked.content, issues: [] }
+    : { content, issues: checked.issues };
+}
+
+/** Recorded in Chinese whatever the interface language: it is part of the case file. */
+function amendmentNote(draft: Draft): string {
+  if (draft.kind === 'reinspect') {
+    return `复查：${draft.reinspection?.result === 'corrected' ? '已改正' : '未改正'}`;
+  }
+  return draft.amendReason === 'rejected' ? '按服务器拒收原因修改' : '按审核意见修改';
+}
