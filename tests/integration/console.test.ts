@@ -3,22 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { PullResponse } from '$lib/sync/contract';
 import type { Stats } from '$lib/server/services/stats';
-import { ApiClient, sha256, uploadedRecord } from '../support/api';
+import { ApiClient, consoleSession, sha256, uploadedRecord } from '../support/api';
 import { query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
-
-/** A console session (form posts need the session cookie and a same-origin Origin header). */
-async function consoleSession(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/console/login?/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ username, password: 'demo1234', next: '/console' }),
-    redirect: 'manual',
-  });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pb_session='));
-  if (!cookie) throw new Error(`console login failed: ${res.status}`);
-  return cookie.split(';')[0] ?? '';
-}
 
 describe.each(DATABASES)('console on %s', (db) => {
   let server: TestServer;

@@ -8,7 +8,7 @@ import { starterCatalog } from '$lib/domain/starter-catalog';
 import { printJob } from '$lib/notices/content';
 import { base64Of } from '$lib/notices/font';
 import { renderPdf } from '$lib/notices/render';
-import { ApiClient, sha256, uploadedRecord } from '../support/api';
+import { ApiClient, resigned, sha256, uploadedRecord } from '../support/api';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
 const dir = mkdtempSync(join(tmpdir(), 'pb-docs-'));
@@ -123,10 +123,13 @@ describe.each(DATABASES)('documents and verification on %s', (db) => {
       catalog: starterCatalog,
       baseUrl: server.url,
     });
-    const v2 = await lockRecord({
-      ...amendmentOf(record, '补充'),
-      facts: record.facts + '经教育后当事人自行撤离。',
-    });
+    const v2 = await lockRecord(
+      await resigned(
+        officer,
+        { ...amendmentOf(record, '补充'), facts: record.facts + '经教育后当事人自行撤离。' },
+        'v2',
+      ),
+    );
     expect((await officer.push([v2])).body.results[0]?.status).toBe('accepted');
     const res = await fetch(`${server.url}/v/${decision().id}?h=${old.short}`);
     expect(await res.text()).toContain('较早版本');

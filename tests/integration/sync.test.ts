@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
 import type { Change, PullResponse } from '$lib/sync/contract';
-import { ApiClient, sha256, tinyPng, uploadedRecord } from '../support/api';
+import { ApiClient, resigned, sha256, tinyPng, uploadedRecord } from '../support/api';
 import { query, rowCounts } from '../support/db';
 import { prior } from '../support/factories';
 import { DATABASES, startServer, type TestServer } from '../support/server';
@@ -136,7 +136,11 @@ describe.each(DATABASES)('sync API on %s', (db) => {
     const bad = { ...(await uploadedRecord(officer)).record, facts: '' };
     const r = await officer.push([bad, good.record, { id: 'x' }]);
     expect(r.body.results.map((x) => x.status)).toEqual(['rejected', 'accepted', 'rejected']);
-    expect(r.body.results[0]).toMatchObject({ id: bad.id, message: '记录格式不正确' });
+    expect(r.body.results[0]).toMatchObject({
+      id: bad.id,
+      code: 'recordInvalid',
+      issues: [{ path: ['facts'], code: 'required', message: '违法事实：请填写' }],
+    });
   });
 
   it('rejects a record whose hash does not match its content', async () => {
@@ -184,10 +188,13 @@ describe.each(DATABASES)('sync API on %s', (db) => {
   it('accepts an amendment as a new version chained to the old one', async () => {
     const { record } = await uploadedRecord(officer);
     await officer.push([record]);
-    const v2 = await lockRecord({
-      ...amendmentOf(record, '补充当事人陈述'),
-      facts: record.facts + '补充。',
-    });
+    const v2 = await lockRecord(
+      await resigned(
+        officer,
+        { ...amendmentOf(record, '补充当事人陈述'), facts: record.facts + '补充。' },
+        'v2',
+      ),
+    );
     const r = await officer.push([v2]);
     expect(r.body.results[0]).toMatchObject({ status: 'accepted', version: 2 });
     const detail = await officer.json<{

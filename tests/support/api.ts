@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import type { LockedRecord } from '$lib/domain/record';
+import type { LockedRecord, RecordContent } from '$lib/domain/record';
 import { uuidv7 } from '$lib/domain/uuid';
 import { lockedRecord, type RecordOptions } from './factories';
 
@@ -149,3 +149,84 @@ export async function uploadedRecord(
   });
   return { record, hashes, files };
 }
+
+/**
+ * The content with every signature drawn anew (new images, uploaded through `client`): what an
+ * amendment that changes what the signatures attest needs before the server takes it.
+ */
+export async function resigned(
+  client: ApiClient,
+  content: RecordContent,
+  seed: string,
+  signedAt = content.completedAt,
+): Promise<RecordContent> {
+  const image = async (k: string) => client.upload(tinyPng(`${content.id}:${seed}:${k}`));
+  const p = content.signatures.party;
+  const party =
+    p.kind === 'signed'
+      ? { ...p, signature: { ...p.signature, sha256: await image('party'), signedAt } }
+      : p.kind === 'refused'
+        ? {
+            ...p,
+            witness: {
+              ...p.witness,
+              signature: { ...p.witness.signature, sha256: await image('witness'), signedAt },
+            },
+          }
+        : p;
+  const [o1, o2] = content.signatures.officers;
+  return {
+    ...content,
+    signatures: {
+      party,
+      officers: [
+        { ...o1, sha256: await image('o1'), signedAt },
+        { ...o2, sha256: await image('o2'), signedAt },
+      ],
+    },
+  };
+}
+
+/** A console session cookie (form posts need it and a same-origin Origin header). */
+export async function consoleSession(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/console/login?/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ username, password: 'demo1234', next: '/console' }),
+    redirect: 'manual',
+  });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pb_session='));
+  if (!cookie) throw new Error(`console login failed: ${res.status}`);
+  return cookie.split(';')[0] ?? '';
+}
+
+/** Posts a console form as the holder of `cookie`; returns the status and the page. */
+export async function consoleForm(
+  base: string,
+  cookie: string,
+  path: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(base + path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: base,
+      cookie,
+    },
+    body: new URLSearchParams(fields),
+    redirect: 'manual',
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** The review items all confirmed, as an approval needs them. */
+export const ALL_CHECKED = {
+  twoOfficers: true,
+  factsAndEvidence: true,
+  lawApplied: true,
+  procedure: true,
+  educationRecorded: true,
+  commitmentSigned: true,
+  reinspectionOnTime: true,
+};

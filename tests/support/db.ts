@@ -61,3 +61,27 @@ export async function query<T>(
     await client.end();
   }
 }
+
+/**
+ * Writes straight to the server's database, behind its back: for tests that need a row no API
+ * would write (a change payload edited by hand, say).
+ */
+export async function execute(server: TestServer, sql: string, params: unknown[] = []) {
+  if (server.db === 'sqlite') {
+    const db = new Database(join(server.dataDir, 'patrolbook.sqlite'));
+    db.pragma('busy_timeout = 5000');
+    try {
+      db.prepare(sql.replace(/\$\d+/g, '?')).run(...params);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: server.databaseUrl ?? '' });
+  await client.connect();
+  try {
+    await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}

@@ -21,7 +21,7 @@ export type Verification = {
    * match: the paper equals the current record; superseded: an earlier version; mismatch:
    * neither; held: printed from a version the bureau received but has not accepted (yet).
    */
-  check: 'match' | 'superseded' | 'mismatch' | 'notChecked' | 'held';
+  check: 'match' | 'superseded' | 'mismatch' | 'notChecked' | 'held' | 'heldUnchecked';
   latestVersion: number;
   matchedVersion: number | null;
   /** The matched version is one the server refused (kept in the quarantine) and an amendment replaced. */
@@ -138,7 +138,7 @@ async function quarantinedPrints(ctx: AppContext, docId: string): Promise<Printe
     const record = parsed.data;
     const ref = record.documents.find((d) => d.id === docId);
     const catalog = await catalogVersion(ctx.db, record.catalogVersion);
-    if (!ref || !catalog) continue;
+    if (!ref || !catalog || !catalog.items.some((i) => i.code === record.itemCode)) continue;
     const content = documentContent({ record, doc: ref, catalog });
     out.push({
       record,
@@ -173,7 +173,27 @@ async function heldDocument(
 ): Promise<Verification | null> {
   const prints = await quarantinedPrints(ctx, docId);
   const latest = prints[0];
-  if (!latest) return null;
+  if (!latest) {
+    // Received, but its list version or item is not on the server (yet): the number is the
+    // bureau's, the code cannot be compared until the record is put right.
+    const [q] = await quarantinedDocument(ctx.db, docId);
+    if (!q) return null;
+    return {
+      title: DOC_TITLES[q.doc_type as keyof typeof DOC_TITLES] ?? q.doc_type,
+      number: q.number,
+      assignedNumber: null,
+      date: '—',
+      issuer: '—',
+      itemName: '—',
+      party: '—',
+      reviewState: 'held',
+      followUp: 'held',
+      check: 'heldUnchecked',
+      latestVersion: q.version ?? 0,
+      matchedVersion: null,
+      matchedRefused: false,
+    };
+  }
   const wanted = printed ? normaliseShortHash(printed) : '';
   const matched = wanted ? prints.find((p) => p.short === wanted) : undefined;
   const ref = latest.record.documents.find((d) => d.id === docId);

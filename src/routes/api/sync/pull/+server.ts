@@ -9,5 +9,9 @@ export const GET = api(async (event) => {
   const ctx = await app();
   const q = parseOr400(pullQuerySchema, queryObject(event.url), '查询参数');
   const page = await pullChanges(ctx.db, user, q.cursor, q.limit);
-  return json({ cursor: page.cursor, more: page.more, changes: page.changes } satisfies PullResponse);
+  return json({
+    cursor: page.cursor,
+    more: page.more,
+    changes: page.changes,
+  } satisfies PullResponse);
 });
