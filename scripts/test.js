@@ -5,6 +5,7 @@
 //
 //   node scripts/test.js                 all suites
 //   node scripts/test.js integration     one suite (unit | integration | browser)
+//   node scripts/test.js integration tests/integration/generative.test.ts   one file of it
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,10 @@ import { join } from 'node:path';
 import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
 
 const ALL = ['unit', 'integration', 'browser'];
-const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const args = process.argv.slice(2);
+const files = args.filter((a) => !a.startsWith('-') && a.includes('/'));
+const requested = args.filter((a) => !a.startsWith('-') && !a.includes('/'));
+const extra = args.filter((a) => a.startsWith('-'));
 for (const s of requested) {
   if (!ALL.includes(s)) {
     console.error(`unknown suite "${s}"; choose from ${ALL.join(', ')}`);
@@ -76,8 +79,8 @@ if (projects.some((p) => p !== 'unit')) {
 log(
   `running: ${projects.join(', ')}${env.TEST_DATABASE_URL ? ' (SQLite and PostgreSQL)' : ' (SQLite only)'}`,
 );
-const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...extra];
-const result = spawnSync('npx', args, { stdio: 'inherit', env });
+const vitest = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...extra, ...files];
+const result = spawnSync('npx', vitest, { stdio: 'inherit', env });
 
 if (skipped.length > 0) {
   console.log('\nSuites NOT run in this invocation:');

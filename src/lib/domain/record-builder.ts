@@ -177,6 +177,20 @@ function identifierCode(
   return codes[error];
 }
 
+/**
+ * The party as the record will hold it: complete and normalised. Identifiers that fail their
+ * checks stay in, to be named by the record's own rules (`partyIssues`), which the server applies
+ * in the same words.
+ */
+function partyForContent(draft: Draft): { party: Party | null; issues: Issue[] } {
+  if (!draft.party.kind) return { party: null, issues: [issue(['party'], 'partyMissing')] };
+  const parsed = partySchema.safeParse(draft.party);
+  if (!parsed.success) {
+    return { party: null, issues: issuesFromZod(parsed.error, draft.party, ['party']) };
+  }
+  return { party: normaliseParty(parsed.data), issues: [] };
+}
+
 /** The draft's party if it is complete and valid, else null. */
 export function draftParty(draft: Draft, today?: string): Party | null {
   return partyOf(draft, today).party;
@@ -297,7 +311,7 @@ export function buildContent(
   const at = shanghaiIso(now);
   const item = draft.itemCode ? findItem(catalog, draft.itemCode) : undefined;
   if (!item) issues.push(issue(['itemCode'], 'itemMissing'));
-  const { party, issues: partyProblems } = partyOf(draft, shanghaiDate(now));
+  const { party, issues: partyProblems } = partyForContent(draft);
   issues.push(...partyProblems);
   if (!draft.place.address?.trim()) issues.push(issue(['place', 'address'], 'placeMissing'));
   if (!draft.facts.trim()) issues.push(issue(['facts'], 'factsMissing'));
