@@ -237,7 +237,7 @@ function answers(item: CatalogItem, today: string): fc.Arbitrary<Draft['answers'
       discretionReason: optional(text('discretionReason')),
     },
     { requiredKeys: ['conditions', 'exclusions'] },
-  ) as fc.Arbitrary<Draft['answers']>;
+  );
 }
 
 export type Pool = { photos: string[]; signatures: string[] };
@@ -278,9 +278,7 @@ export function draft(
           { weight: 3, arbitrary: fc.constant(null) },
           { weight: 1, arbitrary: fc.constant({ lat: 91, lng: 116.5, accuracyM: 5 }) },
         ),
-        source: fc.constantFrom('patrol', 'complaint', 'hotline12319', 'camera') as fc.Arbitrary<
-          Draft['source']
-        >,
+        source: fc.constantFrom<Draft['source']>('patrol', 'complaint', 'hotline12319', 'camera'),
         facts: text('facts'),
         answers: answers(item, today),
         methods: fc.subarray(['persuasion', 'guidance', 'publicity'] as const),
