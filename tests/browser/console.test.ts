@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
 import type { PullResponse } from '$lib/sync/contract';
-import { ApiClient, sha256, uploadedRecord } from '../support/api';
+import { ApiClient, resigned, sha256, uploadedRecord } from '../support/api';
 import { launchBrowser } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 
@@ -61,9 +61,11 @@ describe('supervisor console', () => {
     const row = page.getByTestId('record-list').getByRole('row', { name: /皖西土菜馆/ });
     await row.getByRole('link', { name: '查看' }).click();
     await page.getByTestId('review-form').waitFor();
-    await page
-      .getByLabel('审核意见（退回、转一般程序时必填）')
-      .fill('请补充现场照片的拍摄角度说明。');
+    // The boxes start unticked: the reviewer confirms each item, the system only hints.
+    const boxes = page.getByTestId('review-form').getByRole('checkbox');
+    expect(await boxes.count()).toBe(7);
+    for (const box of await boxes.all()) expect(await box.isChecked()).toBe(false);
+    await page.getByLabel(/审核意见/).fill('请补充现场照片的拍摄角度说明。');
     await page.getByRole('button', { name: '退回修改' }).click();
     await page.getByText('已退回修改，执法队员下次同步时收到').waitFor();
     expect(await page.getByTestId('review-state').textContent()).toBe('已退回修改');
@@ -81,15 +83,42 @@ describe('supervisor console', () => {
       },
     });
 
-    // The amended version arrives and is reviewed again.
-    const v2 = await lockRecord({
-      ...amendmentOf(record, '按审核意见补充'),
-      facts: `${record.facts}照片自店门正面拍摄。`,
-    });
+    // The amended version arrives (the facts changed, so everyone signed again) and is reviewed
+    // again. It carries a system flag (its document numbers were not reserved for the device).
+    const v2 = await lockRecord(
+      await resigned(
+        officer,
+        { ...amendmentOf(record, '按审核意见补充'), facts: `${record.facts}照片自店门正面拍摄。` },
+        'v2',
+      ),
+    );
     expect((await officer.push([v2])).body.results[0]?.status).toBe('accepted');
     await page.reload();
     expect(await page.getByTestId('review-state').textContent()).toBe('待审核');
     await page.getByTestId('timeline').getByText('第 2 版同步到服务器（修订）').waitFor();
+    await page.getByTestId('flags').waitFor();
+    await page.getByTestId('flags-need-comment').waitFor();
+
+    // Approving needs every item ticked, and, for a flagged version, a comment.
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await page
+      .getByTestId('review-error')
+      .getByText(/逐项确认审核要点/)
+      .waitFor();
+    expect(await page.getByTestId('review-state').textContent()).toBe('待审核');
+    for (const box of await page.getByTestId('review-form').getByRole('checkbox').all())
+      await box.check();
+    // The browser's own check asks for the comment first; the server refuses it too (below).
+    await page.getByLabel(/审核意见/).evaluate((el) => el.removeAttribute('required'));
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await page
+      .getByTestId('review-error')
+      .getByText(/系统标记/)
+      .waitFor();
+    expect(await page.getByTestId('review-state').textContent()).toBe('待审核');
+    for (const box of await page.getByTestId('review-form').getByRole('checkbox').all())
+      await box.check();
+    await page.getByLabel(/审核意见/).fill('编号为测试号段，已向法制科核实。');
     await page.getByRole('button', { name: '审核通过' }).click();
     await page.getByText('已审核通过').first().waitFor();
     expect(await page.getByTestId('review-state').textContent()).toBe('审核通过');
@@ -106,6 +135,11 @@ describe('supervisor console', () => {
       .locator('td[data-action]')
       .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-action')));
     expect(actions).toEqual(expect.arrayContaining(['review.return', 'review.approve', 'login']));
+    // The approval's comment is kept with it.
+    await audit
+      .getByText(/编号为测试号段，已向法制科核实。/)
+      .first()
+      .waitFor();
     await admin.close();
   });
 

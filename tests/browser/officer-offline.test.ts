@@ -27,12 +27,6 @@ describe('officer app: a whole record offline, then sync', () => {
     await app.open();
     await app.login('officer1');
     await app.waitSynced();
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-      .toBe(true);
 
     // No network from here on.
     await profile.context.setOffline(true);

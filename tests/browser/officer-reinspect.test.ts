@@ -79,6 +79,16 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
 
     await page.getByRole('button', { name: '已改正', exact: true }).click();
     await app.addPhoto('after', after);
+    // The photo of the violation belongs to the locked version: it cannot be deleted here. A new
+    // photo can, after a second tap; cancelling keeps it.
+    const photos = page.getByTestId('photos').locator('li');
+    await expect.poll(() => photos.count()).toBe(2);
+    expect(await photos.nth(0).getByTestId('photo-locked').count()).toBe(1);
+    expect(await photos.nth(0).getByTestId('photo-delete').count()).toBe(0);
+    await photos.nth(1).getByTestId('photo-delete').click();
+    await photos.nth(1).getByRole('alertdialog', { name: '删除这张照片？' }).waitFor();
+    await photos.nth(1).getByRole('button', { name: '取消' }).click();
+    expect(await photos.count()).toBe(2);
     await page.getByLabel('复查情况').fill('货架已搬回店内，门前通道畅通。');
     // Refused while a signature is missing: the record stays unchanged.
     const select = page.getByLabel('第二名执法人员');

@@ -3,7 +3,9 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
+import { referencedBlobs, signatureHashes, type LockedRecord } from '$lib/domain/record';
+import { starterCatalog } from '$lib/domain/starter-catalog';
+import { documentContent } from '$lib/notices/content';
 import { ApiClient } from '../support/api';
 import { launchProfile } from '../support/browser';
 import { query } from '../support/db';
@@ -147,6 +149,16 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       await page
         .getByLabel('当事人陈述')
         .fill('当事人表示不知道人行道禁止摆摊，今后到疏导点经营。');
+      // The statement the party signed has changed: version 1's signatures no longer count.
+      await page.getByRole('button', { name: '核对并完成' }).click();
+      await page
+        .getByTestId('issues')
+        .getByText(/第 1 版的事实、当事人或处理决定已修改，须重新签名/)
+        .first()
+        .waitFor();
+      expect(await page.getByRole('button', { name: '完成并锁定记录' }).isDisabled()).toBe(true);
+      await page.getByRole('button', { name: '8 签名' }).click();
+      await app.resignAll();
       await page.getByRole('button', { name: '核对并完成' }).click();
       await app.finish();
       await expect
@@ -160,7 +172,28 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       }>('GET', `/api/records/${id}`);
       expect(detail.body.versions).toHaveLength(2);
       expect(detail.body.reviewState).toBe('pending');
-      expect(detail.body.record.education?.partyStatement).toContain('疏导点');
+      const v2 = detail.body.record;
+      expect(v2.education?.partyStatement).toContain('疏导点');
+
+      // Version 2's documents carry version 2's signatures only: none made for version 1.
+      const v1 = (
+        await query(server, (run) =>
+          run('select body from record_versions where record_id = $1 and version = 1', [id]),
+        )
+      ).map((r) => JSON.parse(String(r.body)) as LockedRecord)[0];
+      if (!v1) throw new Error('no version 1');
+      const old = signatureHashes(v1.signatures);
+      const now = signatureHashes(v2.signatures);
+      expect([...now].filter((h) => old.has(h))).toEqual([]);
+      for (const doc of v2.documents) {
+        const content = documentContent({ record: v2, doc, catalog: starterCatalog });
+        const printed = content.blocks.flatMap((b) =>
+          b.kind === 'signatures' ? b.slots.flatMap((s) => (s.sha256 ? [s.sha256] : [])) : [],
+        );
+        for (const h of printed) expect(old.has(h), `${doc.docType} prints ${h}`).toBe(false);
+        const pdf = await supervisor.request('GET', `/api/records/${id}/documents/${doc.id}`);
+        expect(pdf.status).toBe(200);
+      }
     } finally {
       await profile.close();
     }
@@ -181,9 +214,6 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       await app.open();
       await app.login('officer1');
       await app.waitSynced();
-      await expect
-        .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null))
-        .toBe('activated');
 
       await app.startPatrol();
       await app.chooseItem('出店', '出店经营');

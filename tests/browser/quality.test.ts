@@ -109,9 +109,6 @@ describe('installable, offline, accessible officer app', () => {
     await page.getByLabel('用户名').waitFor();
     await app.login('officer1');
     await app.waitSynced();
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
-      .toBe(true);
     await profile.context.setOffline(true);
     const offline = await page.goto(`${server.url}/`);
     expect(offline?.status()).toBe(200);

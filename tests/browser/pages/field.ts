@@ -51,11 +51,24 @@ export class FieldApp {
     await this.page.getByLabel('再次输入 PIN').fill(pin);
     await this.page.getByRole('button', { name: '设置 PIN' }).click();
     await this.page.getByRole('button', { name: '开始巡查记录' }).waitFor();
+    await this.waitOfflineReady();
+  }
+
+  /**
+   * Waits until the service worker has precached the app and controls the page: from then on
+   * the officer can lose the signal. (A phone that goes offline earlier has no app to start.)
+   */
+  async waitOfflineReady(timeout = 60_000) {
+    await expect
+      .poll(() => this.page.evaluate(() => navigator.serviceWorker.controller?.state ?? null), {
+        timeout,
+      })
+      .toBe('activated');
   }
 
   async unlock(pin = '246810') {
     await this.page.getByLabel('6 位数字 PIN').fill(pin);
-    await this.page.getByRole('button', { name: '解锁' }).click();
+    await this.page.getByRole('button', { name: '解锁', exact: true }).click();
   }
 
   /** Waits until the sync banner says everything is synced. */
@@ -173,6 +186,20 @@ export class FieldApp {
     await this.draw('sig-officer2-pad');
     await this.page.getByRole('button', { name: '确认签名' }).nth(2).click();
     await this.page.getByTestId('officer2-signature-status').waitFor();
+  }
+
+  /** An amendment whose facts changed: the party and both officers sign again. */
+  async resignAll() {
+    await this.page.getByTestId('signatures-stale').waitFor();
+    const sign = async (pad: string, nth: number, status: string, done: RegExp) => {
+      await this.draw(pad);
+      await this.page.getByRole('button', { name: '确认签名' }).nth(nth).click();
+      await expect.poll(() => this.page.getByTestId(status).textContent()).toMatch(done);
+    };
+    await sign('sig-party-pad', 0, 'party-signature-status', /当事人已签名/);
+    await sign('sig-officer1-pad', 1, 'officer1-signature-status', /已签名/);
+    await sign('sig-officer2-pad', 2, 'officer2-signature-status', /已签名/);
+    await this.page.getByTestId('signatures-stale').waitFor({ state: 'detached' });
   }
 
   async finish() {
