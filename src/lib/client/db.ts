@@ -54,6 +54,8 @@ export type OutboxRow = {
   /** held: the server answered conflict or rejected; only an amendment moves it on. */
   status: 'pending' | 'held';
   lastError: string | null;
+  /** After a failed attempt: not sent again before this time (ms since the epoch). */
+  nextAttemptAt?: number;
 };
 
 export type CatalogRow = { versionId: string; effectiveFrom: string; catalog: Catalog };

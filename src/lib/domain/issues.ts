@@ -72,6 +72,8 @@ export const ISSUE_TEXT = {
   previousMissing: '缺少前一版本（服务器上最新为第 {latest} 版）',
   idTaken: '记录编号已被其他内容占用',
   versionTaken: '服务器上已有该记录同一版本的不同内容',
+  serverError: '服务器保存这条记录时出错，将自动重试',
+  documentIdTaken: '文书核验编号已被另一条记录使用',
   // a reviewer's decision
   reviewNotPending: '该记录当前版本已审核，等待执法队员修改后再审',
   reviewCommentRequired: '退回或转一般程序时必须填写意见',

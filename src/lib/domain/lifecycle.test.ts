@@ -161,7 +161,14 @@ describe("the phone's copy", () => {
     expect(nextSyncStatus('waiting', 'rejected')).toBe('rejected');
     expect(() => nextSyncStatus('rejected', 'accepted')).toThrow(IllegalTransitionError);
     expect(() => nextSyncStatus('synced', 'rejected')).toThrow(IllegalTransitionError);
-    const events: SyncEvent[] = ['accepted', 'duplicate', 'missingBlobs', 'conflict', 'rejected'];
+    const events: SyncEvent[] = [
+      'accepted',
+      'duplicate',
+      'missingBlobs',
+      'error',
+      'conflict',
+      'rejected',
+    ];
     for (const [from, event, to] of pairs<SyncStatus, SyncEvent>(
       SYNC_STATUSES,
       events,

@@ -146,17 +146,20 @@ export function nextLocalState(from: LocalState, event: LocalEvent): LocalState 
 /** How far a locked version got with the server. */
 export const SYNC_STATUSES = ['waiting', 'synced', 'conflict', 'rejected'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
-export type SyncEvent = 'accepted' | 'duplicate' | 'missingBlobs' | 'conflict' | 'rejected';
+export type SyncEvent =
+  'accepted' | 'duplicate' | 'missingBlobs' | 'error' | 'conflict' | 'rejected';
 
 /**
  * A version waits until the server answers. `rejected` and `conflict` are final for that
- * version: the officer amends it into a new version, which waits again.
+ * version: the officer amends it into a new version, which waits again. `missingBlobs` and
+ * `error` (the server failed on this record) leave it waiting, to be sent again.
  */
 export const SYNC_TRANSITIONS: Table<SyncStatus, SyncEvent> = {
   waiting: {
     accepted: 'synced',
     duplicate: 'synced',
     missingBlobs: 'waiting',
+    error: 'waiting',
     conflict: 'conflict',
     rejected: 'rejected',
   },

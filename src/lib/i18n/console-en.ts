@@ -384,6 +384,7 @@ export const consoleEn: Record<string, string> = {
   已有同名中队: 'A squad with this name already exists',
   // refused records (quarantine)
   拒收: 'Refused',
+  服务器出错: 'Server error',
   已被修改后的版本取代: 'Replaced by an amended version',
   已处理: 'Handled',
   '拒收记录 · 柔性执法助手': 'Refused records · Patrolbook',

@@ -63,6 +63,8 @@ export const en: Record<MessageKey, string> = {
   'issue.previousMissing': 'The previous version is missing (the server has version {latest})',
   'issue.idTaken': 'This record id is already used by other content',
   'issue.versionTaken': 'The server already has other content for this version of the record',
+  'issue.serverError': 'The server failed to save this record; it will be sent again',
+  'issue.documentIdTaken': "A document's verification id is already used by another record",
   'issue.reviewNotPending': 'This version has been reviewed; wait for the amended version',
   'issue.reviewCommentRequired': 'A comment is required to return or escalate',
   'issue.reviewChecklistIncomplete':

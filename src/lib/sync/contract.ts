@@ -148,6 +148,14 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     missing: z.array(sha256Schema),
   }),
   z.object({
+    /** The server failed to store this record (its fault, not the record's): send it again later. */
+    status: z.literal('error'),
+    id: z.string(),
+    version: z.number().int(),
+    message: z.string(),
+    code: z.string().optional(),
+  }),
+  z.object({
     status: z.literal('rejected'),
     id: z.string().nullable(),
     version: z.number().int().nullable(),

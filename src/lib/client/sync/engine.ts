@@ -34,8 +34,20 @@ export type SyncReport = {
   accepted: number;
   duplicates: number;
   held: number;
+  /** Records the server failed on this time; each waits for its own next attempt. */
+  failed: number;
   pulled: number;
 };
+
+/** No network, or no session: nothing else in this run can succeed. */
+function stopsTheRun(e: unknown): boolean {
+  return e instanceof ApiFailure && (e.offline || e.status === 401);
+}
+
+/** What is kept on the outbox row about a failed attempt: a code, worded when shown. */
+function errorCode(e: unknown): string {
+  return e instanceof ApiFailure ? `${e.code}:${e.status}` : 'error';
+}
 
 const MAX_BATCH_BYTES = 1_500_000;
 
@@ -63,76 +75,157 @@ export class SyncEngine {
   }
 
   private async runOnce(): Promise<SyncReport> {
-    const report: SyncReport = { uploaded: 0, accepted: 0, duplicates: 0, held: 0, pulled: 0 };
-    try {
-      const outbox = await this.db.outbox.where('status').equals('pending').sortBy('seq');
-      const records: LocalRecord[] = [];
-      for (const row of outbox) {
-        const r = await this.db.records.get([row.recordId, row.version]);
-        if (r) records.push(r);
+    const report: SyncReport = {
+      uploaded: 0,
+      accepted: 0,
+      duplicates: 0,
+      held: 0,
+      failed: 0,
+      pulled: 0,
+    };
+    // Each phase runs even when an earlier one failed (a record the server cannot store must not
+    // stop reviews, catalogs and numbers from arriving); only a lost network or session stops the
+    // run, as nothing else could succeed.
+    const errors: unknown[] = [];
+    const phase = async (name: SyncPhase, work: () => Promise<void>) => {
+      this.setPhase(name);
+      try {
+        await work();
+      } catch (e) {
+        if (stopsTheRun(e)) throw e;
+        errors.push(e);
       }
-      this.setPhase('uploading');
-      report.uploaded = await this.uploadEvidence(records.map((r) => r.record));
-      this.setPhase('pushing');
-      await this.push(records, report);
-      this.setPhase('pulling');
-      report.pulled = await this.pull();
-      this.setPhase('reserving');
-      await this.topUpNumbers();
-      await this.refreshMe();
+    };
+    try {
+      const records = await this.due();
+      await phase('uploading', async () => {
+        report.uploaded = await this.uploadEvidence(records.map((r) => r.record));
+      });
+      await phase('pushing', () => this.push(records, report));
+      await phase('pulling', async () => {
+        report.pulled = await this.pull();
+      });
+      await phase('reserving', async () => {
+        await this.topUpNumbers();
+        await this.refreshMe();
+      });
+    } catch (e) {
+      errors.push(e);
+    }
+    const [first] = errors;
+    if (first === undefined) {
       await setSetting(this.db, 'lastSyncAt', new Date().toISOString());
       await setSetting(this.db, 'lastSyncError', null);
       return report;
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      await setSetting(this.db, 'lastSyncError', message);
-      throw e;
     }
+    await setSetting(
+      this.db,
+      'lastSyncError',
+      first instanceof Error ? first.message : String(first),
+    );
+    throw first;
   }
 
+  /** Locked versions waiting to be sent whose next attempt is due, oldest first. */
+  private async due(now = Date.now()): Promise<LocalRecord[]> {
+    const outbox = await this.db.outbox.where('status').equals('pending').sortBy('seq');
+    const records: LocalRecord[] = [];
+    for (const row of outbox) {
+      if ((row.nextAttemptAt ?? 0) > now) continue;
+      const r = await this.db.records.get([row.recordId, row.version]);
+      if (r) records.push(r);
+    }
+    return records;
+  }
+
+  /** Evidence first; a file the server will not take does not stop the others. */
   private async uploadEvidence(records: LockedRecord[]): Promise<number> {
     const hashes = new Set<string>();
     for (const r of records) for (const h of referencedBlobs(r)) hashes.add(h);
     let uploaded = 0;
+    let failure: unknown = null;
     for (const sha256 of hashes) {
       const blob = await this.db.evidence.get(sha256);
       if (!blob || blob.uploaded === 1) continue;
-      const head = await request(`/api/blobs/${sha256}`, { method: 'HEAD' });
-      if (head.status === 404) {
-        await request(
-          `/api/blobs/${sha256}`,
-          { method: 'PUT', headers: { 'content-type': blob.mime }, body: blob.bytes },
-          120_000,
-        );
-        uploaded++;
+      try {
+        const head = await request(`/api/blobs/${sha256}`, { method: 'HEAD' });
+        if (head.status === 404) {
+          await request(
+            `/api/blobs/${sha256}`,
+            { method: 'PUT', headers: { 'content-type': blob.mime }, body: blob.bytes },
+            120_000,
+          );
+          uploaded++;
+        }
+        await this.db.evidence.update(sha256, { uploaded: 1 });
+      } catch (e) {
+        if (stopsTheRun(e)) throw e;
+        // The records naming this file come back as missingBlobs and wait for it.
+        failure ??= e;
       }
-      await this.db.evidence.update(sha256, { uploaded: 1 });
     }
+    if (failure !== null) throw failure;
     return uploaded;
   }
 
+  /**
+   * Records in batches. A batch the server fails on is split in halves and each sent again, down
+   * to the single record; a record that alone still fails waits for a later attempt (backoff per
+   * record) while every other record goes through.
+   */
   private async push(records: LocalRecord[], report: SyncReport): Promise<void> {
     const device = await deviceId(this.db);
+    const send = async (sent: LocalRecord[]): Promise<void> => {
+      if (sent.length === 0) return;
+      try {
+        const res = await call(pushResponseSchema, '/api/sync/push', {
+          json: { deviceId: device, records: sent.map((r) => r.record) },
+          timeoutMs: 60_000,
+        });
+        for (const result of res.results) await this.apply(result, report);
+      } catch (e) {
+        if (stopsTheRun(e)) throw e;
+        if (sent.length > 1) {
+          const half = Math.ceil(sent.length / 2);
+          await send(sent.slice(0, half));
+          await send(sent.slice(half));
+          return;
+        }
+        const [only] = sent;
+        if (only) await this.retryLater(only.id, only.version, errorCode(e), report);
+      }
+    };
     let batch: LocalRecord[] = [];
     let bytes = 0;
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const sent = batch;
-      batch = [];
-      bytes = 0;
-      const res = await call(pushResponseSchema, '/api/sync/push', {
-        json: { deviceId: device, records: sent.map((r) => r.record) },
-        timeoutMs: 60_000,
-      });
-      for (const result of res.results) await this.apply(result, report);
-    };
     for (const r of records) {
       const size = JSON.stringify(r.record).length * 3;
-      if (batch.length >= MAX_PUSH_RECORDS || bytes + size > MAX_BATCH_BYTES) await flush();
+      if (batch.length >= MAX_PUSH_RECORDS || bytes + size > MAX_BATCH_BYTES) {
+        await send(batch);
+        batch = [];
+        bytes = 0;
+      }
       batch.push(r);
       bytes += size;
     }
-    await flush();
+    await send(batch);
+  }
+
+  /** A record the server could not take this time: it waits, with growing pauses, and says why. */
+  private async retryLater(
+    recordId: string,
+    version: number,
+    lastError: string,
+    report: SyncReport,
+  ): Promise<void> {
+    const row = await this.db.outbox.where({ recordId, version }).first();
+    if (row?.seq === undefined) return;
+    const attempts = row.attempts + 1;
+    await this.db.outbox.update(row.seq, {
+      attempts,
+      lastError,
+      nextAttemptAt: Date.now() + backoffMs(attempts),
+    });
+    report.failed++;
   }
 
   /** Applies one push result; the record's state and its outbox row change together. */
@@ -170,6 +263,15 @@ export class SyncEngine {
             if (row?.seq !== undefined) await this.db.outbox.delete(row.seq);
             break;
           }
+          case 'error':
+            if (row?.seq !== undefined)
+              await this.db.outbox.update(row.seq, {
+                attempts: row.attempts + 1,
+                lastError: result.code ?? 'serverError',
+                nextAttemptAt: Date.now() + backoffMs(row.attempts + 1),
+              });
+            report.failed++;
+            break;
           case 'missingBlobs':
             // The server lost or never got these: upload again on the next run.
             for (const h of result.missing) await this.db.evidence.update(h, { uploaded: 0 });
@@ -347,7 +449,7 @@ function reviewed(r: LocalRecord, action: ReviewAction): LocalRecord['state'] {
   }
 }
 
-/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … capped at 10 minutes. */
+/** Exponential backoff with equal jitter (half fixed, half random): 5 s, 10 s, 20 s … capped at 10 minutes. */
 export function backoffMs(failures: number, random = Math.random): number {
   const cap = Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
   return Math.round(cap / 2 + random() * (cap / 2));

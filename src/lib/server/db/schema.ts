@@ -189,7 +189,7 @@ export type Database = {
     squad_id: Text | null;
     device_id: Text;
     user_id: Text | null;
-    status: 'rejected' | 'conflict';
+    status: 'rejected' | 'conflict' | 'error';
     code: Text | null;
     message: Text;
     issues: Text;

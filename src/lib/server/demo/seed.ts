@@ -529,6 +529,14 @@ async function seedRecords(
   if (options.count === 0) return 0;
   const rng = mulberry32(20261127);
   const blobs = await makeBlobs(ctx, rng);
+  // Every demo officer's phone took these pictures: each of them has uploaded the files, as the
+  // server asks before a record may name one.
+  const files = [...blobs.photos, ...blobs.afterPhotos, ...blobs.signatures];
+  await ctx.db
+    .insertInto('blob_uploads')
+    .values(options.officers.flatMap((o) => files.map((sha256) => ({ sha256, user_id: o.userId }))))
+    .onConflict((oc) => oc.columns(['sha256', 'user_id']).doNothing())
+    .execute();
   const weighted = options.catalog.items.flatMap((item) =>
     Array<CatalogItem>(ITEM_WEIGHTS[item.code] ?? 1).fill(item),
   );

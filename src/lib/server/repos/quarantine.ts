@@ -19,7 +19,7 @@ import type { Db, Tx } from '../db/db';
  * the quarantined version is marked superseded, its documents still verifiable.
  */
 
-export type Refusal = Extract<PushResult, { status: 'rejected' | 'conflict' }>;
+export type Refusal = Extract<PushResult, { status: 'rejected' | 'conflict' | 'error' }>;
 
 /** The little a quarantined body must have to stand in a version chain. */
 const chainLinkSchema = z
@@ -156,6 +156,23 @@ export async function quarantinedChain(
   return { previous, ids };
 }
 
+/** A version the server failed on and stored later: its quarantine entries are done with. */
+export async function storedAfterError(
+  tx: Tx,
+  record: { id: string; version: number; contentHash: string },
+  at: string,
+) {
+  await tx
+    .updateTable('quarantine')
+    .set({ resolution: 'resolved', resolved_at: at, resolution_note: '重试后已受理' })
+    .where('record_id', '=', record.id)
+    .where('version', '=', record.version)
+    .where('content_hash', '=', record.contentHash)
+    .where('status', '=', 'error')
+    .where('resolution', 'is', null)
+    .execute();
+}
+
 export async function supersede(tx: Tx, ids: string[], version: number, at: string) {
   if (ids.length === 0) return;
   await tx
@@ -177,7 +194,7 @@ export type QuarantineRow = {
   deviceId: string;
   userId: string | null;
   userName: string | null;
-  status: 'rejected' | 'conflict';
+  status: 'rejected' | 'conflict' | 'error';
   code: string | null;
   message: string;
   issues: WireIssue[];

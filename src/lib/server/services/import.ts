@@ -61,6 +61,12 @@ export async function importExport(
       .onConflict((oc) => oc.column('sha256').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) blobsStored++;
+    // The file came with the import: the importer has the bytes, as an uploader does.
+    await ctx.db
+      .insertInto('blob_uploads')
+      .values({ sha256: b.sha256, user_id: user.id })
+      .onConflict((oc) => oc.columns(['sha256', 'user_id']).doNothing())
+      .execute();
   }
 
   const allowed: unknown[] = [];

@@ -22,11 +22,18 @@ import {
 import { addMonths, shanghaiDate, shanghaiYear } from '$lib/domain/time';
 import type { Flag, PushResult } from '$lib/sync/contract';
 import type { Catalog } from '$lib/domain/catalog';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { nextCounter, type Db, type Tx } from '../db/db';
 import { catalogVersion } from '../repos/catalogs';
 import { appendChanges, type ChangeInput } from '../repos/changes';
-import { quarantine, quarantinedChain, supersede, type Refusal } from '../repos/quarantine';
+import {
+  quarantine,
+  quarantinedChain,
+  storedAfterError,
+  supersede,
+  type Refusal,
+} from '../repos/quarantine';
 import { parseFlags, parseStoredRecord } from '../repos/stored';
 import { summaryFacts } from '../db/migrations/0003_record_facts';
 
@@ -62,7 +69,7 @@ export async function ingestRecords(
   const lookups = newLookups();
   const prepared: Prepared[] = [];
   for (const item of raw) prepared.push(await prepare(db, item, options, lookups));
-  await checkBlobs(db, prepared);
+  await checkBlobs(db, prepared, options.sender ?? options.pusher?.id ?? null);
   const at = options.now ?? new Date().toISOString();
 
   const results: PushResult[] = [];
@@ -72,10 +79,12 @@ export async function ingestRecords(
     const refused: { item: unknown; result: Refusal }[] = [];
     for (const p of prepared) {
       const result =
-        p.kind === 'result'
-          ? p.result
-          : await store(tx, p.record, p.catalog, options, changes, lookups);
-      if (result.status === 'rejected' || result.status === 'conflict') {
+        p.kind === 'result' ? p.result : await storeIsolated(tx, p, options, changes, lookups);
+      if (
+        result.status === 'rejected' ||
+        result.status === 'conflict' ||
+        result.status === 'error'
+      ) {
         refused.push({ item: p.item, result });
       }
       results.push(result);
@@ -90,6 +99,41 @@ export async function ingestRecords(
     await appendChanges(tx, changes);
   });
   return results;
+}
+
+/**
+ * Stores one record inside a savepoint: a database error on this record (a bug, a constraint no
+ * rule foresaw) undoes this record only and answers `error`, which the phone retries later; the
+ * rest of the push is stored, so one poison record never stops a phone's queue.
+ */
+async function storeIsolated(
+  tx: Tx,
+  p: Extract<Prepared, { kind: 'record' }>,
+  options: IngestOptions,
+  changes: ChangeInput[],
+  lookups: Lookups,
+): Promise<PushResult> {
+  const mine: ChangeInput[] = [];
+  await sql`savepoint record_store`.execute(tx);
+  try {
+    const result = await store(tx, p.record, p.catalog, options, mine, lookups);
+    await sql`release savepoint record_store`.execute(tx);
+    changes.push(...mine);
+    return result;
+  } catch (e) {
+    await sql`rollback to savepoint record_store`.execute(tx);
+    // Logged by record id only: the body holds personal data.
+    console.error(
+      `push: storing record ${p.record.id} v${p.record.version} failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return {
+      status: 'error',
+      id: p.record.id,
+      version: p.record.version,
+      message: issue([], 'serverError').message,
+      code: 'serverError',
+    };
+  }
 }
 
 function idOf(item: unknown): { id: string | null; version: number | null } {
@@ -190,23 +234,52 @@ async function prepare(
   return { kind: 'record', record, catalog, item };
 }
 
-/** One query for the evidence of the whole push; records with files missing are answered so. */
-async function checkBlobs(db: Db, prepared: Prepared[]): Promise<void> {
+/**
+ * The evidence of the whole push, in few queries. A record may name a file only if the server
+ * holds it and the sender proved they have it: they uploaded those bytes themselves (an upload of
+ * a file the server already holds still counts), or an earlier version of the same record named
+ * it. Knowing a hash is not enough. Files missing either way are answered `missingBlobs`, which
+ * makes a phone upload them (again).
+ */
+async function checkBlobs(db: Db, prepared: Prepared[], sender: string | null): Promise<void> {
   const wanted = [
     ...new Set(prepared.flatMap((p) => (p.kind === 'record' ? referencedBlobs(p.record) : []))),
   ];
+  const ids = [...new Set(prepared.flatMap((p) => (p.kind === 'record' ? [p.record.id] : [])))];
   const have = new Set<string>();
+  const uploaded = new Set<string>();
+  const named = new Set<string>();
   for (let i = 0; i < wanted.length; i += 500) {
-    const rows = await db
+    const chunk = wanted.slice(i, i + 500);
+    for (const r of await db
       .selectFrom('blobs')
       .select('sha256')
-      .where('sha256', 'in', wanted.slice(i, i + 500))
+      .where('sha256', 'in', chunk)
+      .execute())
+      have.add(r.sha256);
+    if (sender) {
+      const rows = await db
+        .selectFrom('blob_uploads')
+        .select('sha256')
+        .where('user_id', '=', sender)
+        .where('sha256', 'in', chunk)
+        .execute();
+      for (const r of rows) uploaded.add(r.sha256);
+    }
+  }
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('blob_refs')
+      .select(['sha256', 'record_id'])
+      .where('record_id', 'in', ids.slice(i, i + 500))
       .execute();
-    for (const r of rows) have.add(r.sha256);
+    for (const r of rows) named.add(`${r.record_id}|${r.sha256}`);
   }
   prepared.forEach((p, i) => {
     if (p.kind !== 'record') return;
-    const missing = referencedBlobs(p.record).filter((h) => !have.has(h));
+    const missing = referencedBlobs(p.record).filter(
+      (h) => !have.has(h) || (!uploaded.has(h) && !named.has(`${p.record.id}|${h}`)),
+    );
     if (missing.length > 0) {
       prepared[i] = {
         kind: 'result',
@@ -368,6 +441,7 @@ async function store(
     return sameVersion(record, stored);
   }
   await supersede(tx, superseded, record.version, receivedAt);
+  await storedAfterError(tx, record, receivedAt);
 
   const assignedNumbers = await assignProvisionalNumbers(tx, record, receivedAt);
   if (assignedNumbers.length > 0) {

@@ -12,13 +12,19 @@ import { blobMeta } from '$lib/server/repos/blobs';
 import { canReadBlob } from '$lib/server/repos/records';
 import { blobParamsSchema } from '$lib/sync/contract';
 
-/** Existence check before upload: officers only upload what the server does not have. */
+/**
+ * Before an upload: does this user already have this file on the server (uploaded it, or may
+ * read a record naming it)? A file held only for others answers 404 like a missing one, so a hash
+ * tells nobody whether the file exists; the phone then uploads the bytes, which proves it has
+ * them.
+ */
 export const HEAD = api(async (event) => {
-  requireUser(event);
+  const user = requireUser(event);
   const { sha256 } = parseOr400(blobParamsSchema, event.params, '文件哈希');
   const ctx = await app();
   const row = await blobMeta(ctx.db, sha256);
-  if (!row) return new Response(null, { status: 404 });
+  if (!row || !(await canReadBlob(ctx.db, user, sha256)))
+    return new Response(null, { status: 404 });
   return new Response(null, {
     status: 200,
     headers: { 'content-length': String(row.size), 'content-type': row.mime },
@@ -87,9 +93,9 @@ export const GET = api(async (event) => {
   const { sha256 } = parseOr400(blobParamsSchema, event.params, '文件哈希');
   const ctx = await app();
   const row = await blobMeta(ctx.db, sha256);
-  if (!row) throw new HttpError(404, 'notFound', '文件不存在');
-  if (!(await canReadBlob(ctx.db, user, sha256)))
-    throw new HttpError(403, 'forbidden', '无权查看此文件');
+  // Not yours to read answers as if it did not exist: a hash reveals nothing.
+  if (!row || !(await canReadBlob(ctx.db, user, sha256)))
+    throw new HttpError(404, 'notFound', '文件不存在');
   return new Response(ctx.blobs.read(sha256), {
     headers: {
       'content-type': row.mime,
