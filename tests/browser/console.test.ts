@@ -155,7 +155,7 @@ describe('supervisor console', () => {
     const recordPage = await other.goto(`${server.url}/console/records/${record.id}`);
     expect(recordPage?.status()).toBe(403);
     const photo = await other.goto(`${server.url}/api/blobs/${sha256(files[0] as Uint8Array)}`);
-    expect(photo?.status()).toBe(403);
+    expect(photo?.status()).toBe(404);
     const exportRes = await other.goto(
       `${server.url}/console/reports/export?format=csv&squad=sq-jinan`,
     );
