@@ -5,11 +5,16 @@
 import Dexie from 'dexie';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { sha256Hex } from '$lib/domain/integrity';
-import { localPriors, PatrolDb, type Draft } from '$lib/client/db';
+import { PatrolDb, type Draft } from '$lib/client/db';
+import { localPriors } from '$lib/client/ledger';
+import { partyKeyDigest } from '$lib/domain/party';
 import { processPhoto } from '$lib/client/media/photos';
 import { finishDraft, newDraft } from '$lib/client/records';
 import { setSetting } from '$lib/client/settings';
 import type { Me } from '$lib/sync/contract';
+
+/** The ledger holds digests of matching keys, as phones receive them. */
+const KEY = 'ab'.repeat(32);
 
 const me: Me = {
   id: 'u-officer1',
@@ -23,6 +28,7 @@ const me: Me = {
   roster: [],
   deviceId: null,
   publicUrl: location.origin,
+  ledgerKey: KEY,
 };
 
 function pct(v: number[], p: number) {
@@ -37,7 +43,7 @@ async function seedLedger(n: number) {
   for (let i = 0; i < n; i++) {
     rows.push({
       recordId: `r${i}`,
-      partyKey: idKey(i),
+      partyKey: await partyKeyDigest(KEY, idKey(i)),
       itemCode: `SR-0${(i % 9) + 1}`,
       date: '2026-05-01',
       squadId: 'sq',
@@ -58,10 +64,11 @@ async function lookup(n: number, runs: number) {
   const times: number[] = [];
   for (const k of keys) {
     const t0 = performance.now();
-    const found = await localPriors(db, [
-      k,
-      `person:王喆|1380013${String(i8(k)).padStart(4, '0')}`,
-    ]);
+    const found = await localPriors(
+      db,
+      [k, `person:王喆|1380013${String(i8(k)).padStart(4, '0')}`],
+      KEY,
+    );
     times.push(performance.now() - t0);
     if (found.length !== 1) throw new Error(`lookup found ${found.length}`);
   }
@@ -72,7 +79,8 @@ async function lookup(n: number, runs: number) {
     r.onerror = () => reject(new Error(String(r.error)));
   });
   const base: number[] = [];
-  for (const k of keys) {
+  const digests = await Promise.all(keys.map((k) => partyKeyDigest(KEY, k)));
+  for (const k of digests) {
     const t0 = performance.now();
     await new Promise((resolve, reject) => {
       const req = raw.transaction('ledger').objectStore('ledger').index('partyKey').getAll(k);

@@ -102,4 +102,57 @@ describe.each(DATABASES)('walls on %s', (db) => {
     );
     expect(closed).toEqual([{ resolution: 'resolved' }]);
   });
+
+  it('an officer pulls no identifier, mobile number or name of any party, only digests', async () => {
+    const parties = [
+      { kind: 'person', name: '欧阳娜娜', idNumber: '340102199003071232', mobile: '13800138000' },
+      {
+        kind: 'business',
+        name: '皖西土菜馆',
+        uscc: '91350100M000100Y43',
+        operatorName: '陈明',
+        operatorIdNumber: '11010519491231002X',
+        mobile: '13912345678',
+        address: '六安市金安区皖西路8号',
+      },
+      { kind: 'vehicle', plate: '皖A12345', driverName: '刘强', mobile: '13700001111' },
+    ] as const;
+    for (const party of parties) {
+      const { record } = await uploadedRecord(officer1, { party });
+      expect(((await officer1.push([record])).body.results[0] as Result).status).toBe('accepted');
+    }
+    const secrets = parties.flatMap((p) =>
+      Object.entries(p)
+        .filter(([k]) => k !== 'kind')
+        .map(([, v]) => v),
+    );
+    const other = new ApiClient(server.url);
+    await other.login('officer2');
+    let cursor = 0;
+    const changes: { kind: string; entry?: { partyKeys: string[] } }[] = [];
+    for (;;) {
+      const page = await other.json<{
+        cursor: number;
+        more: boolean;
+        changes: { kind: string; entry?: { partyKeys: string[] } }[];
+      }>('GET', `/api/sync/pull?cursor=${cursor}&limit=100`);
+      changes.push(...page.body.changes);
+      cursor = page.body.cursor;
+      if (!page.body.more) break;
+    }
+    const ledger = changes.filter((c) => c.kind === 'ledger');
+    expect(ledger.length).toBeGreaterThanOrEqual(parties.length);
+    for (const c of ledger)
+      for (const k of c.entry?.partyKeys ?? []) expect(k).toMatch(/^k:[0-9a-f]{32}$/);
+    const pulled = JSON.stringify(changes);
+    for (const secret of secrets) expect(pulled, secret).not.toContain(secret);
+    // The online lookup answers with digests too.
+    const looked = await other.json(
+      'GET',
+      `/api/ledger?party=${encodeURIComponent('id:340102199003071232')}`,
+    );
+    expect(looked.status).toBe(200);
+    expect(JSON.stringify(looked.body)).not.toContain('340102199003071232');
+    expect(JSON.stringify(looked.body)).toMatch(/k:[0-9a-f]{32}/);
+  });
 });

@@ -2,7 +2,9 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockedRecord } from '../../../tests/support/factories';
-import { defineVersions, localPriors, PatrolDb, SCHEMA_VERSIONS, type LocalRecord } from './db';
+import { partyKeyDigest } from '$lib/domain/party';
+import { defineVersions, PatrolDb, SCHEMA_VERSIONS, type LocalRecord } from './db';
+import { localPriors, serverPriors } from './ledger';
 
 const names: string[] = [];
 function dbName() {
@@ -52,7 +54,8 @@ describe('phone database schema', () => {
       const old = new Dexie(name);
       defineVersions(old, from);
       await old.open();
-      const pending = await localRecord();
+      // As the release of that version wrote them (version 2 on keeps the due date on the row).
+      const pending = await localRecord(from >= 2 ? { dueDate: '2026-11-29' } : {});
       const done = await localRecord({ followUp: 'none', syncStatus: 'synced', state: 'approved' });
       done.record = { ...done.record, followUp: 'none' };
       await old.table('records').bulkPut([pending, done]);
@@ -73,6 +76,15 @@ describe('phone database schema', () => {
         uploaded: 0,
       });
       await old.table('settings').put({ key: 'pullCursor', value: 42 });
+      await old.table('ledger').put({
+        recordId: 'r0',
+        partyKey: 'id:340102199003071232',
+        itemCode: 'SR-01',
+        date: '2026-05-01',
+        squadId: 's',
+        branch: null,
+        source: 'server',
+      });
       old.close();
 
       const upgraded = new PatrolDb(name);
@@ -80,7 +92,10 @@ describe('phone database schema', () => {
       expect(upgraded.verno).toBe(SCHEMA_VERSIONS.at(-1)?.version);
       expect(await upgraded.records.count()).toBe(2);
       expect(await upgraded.outbox.count()).toBe(1);
-      expect((await upgraded.settings.get('pullCursor'))?.value).toBe(42);
+      // Version 3: ledger rows with raw keys are gone, and the feed is pulled again from the start
+      // (it now carries digests).
+      expect(await upgraded.ledger.count()).toBe(0);
+      expect(await upgraded.settings.get('pullCursor')).toBeUndefined();
       const evidence = await upgraded.evidence.get('a'.repeat(64));
       expect(new Uint8Array(evidence?.bytes ?? new ArrayBuffer(0))).toEqual(
         new Uint8Array([1, 2, 3]),
@@ -93,41 +108,44 @@ describe('phone database schema', () => {
     },
   );
 
-  it('finds prior records by any party key', async () => {
+  it('finds prior records by the digest of any party key, and names them by the keys asked', async () => {
+    const key = 'cd'.repeat(32);
+    const d = (k: string) => partyKeyDigest(key, k);
     const db = new PatrolDb(dbName());
+    const row = { itemCode: 'SR-01', squadId: 's', branch: 'firstOffence' };
     await db.ledger.bulkPut([
+      { ...row, recordId: 'r1', partyKey: await d('id:1'), date: '2026-05-01', source: 'server' },
+      { ...row, recordId: 'r1', partyKey: await d('shop:x'), date: '2026-05-01', source: 'server' },
+      { ...row, recordId: 'r2', partyKey: await d('id:2'), date: '2026-06-01', source: 'local' },
+      // A row under a raw key (an earlier release) is never matched.
+      { ...row, recordId: 'r3', partyKey: 'id:1', date: '2026-06-01', source: 'server' },
+    ]);
+    const priors = await localPriors(db, ['shop:x', 'id:1'], key);
+    expect(priors).toHaveLength(1);
+    expect(priors[0]?.recordId).toBe('r1');
+    expect(priors[0]?.partyKeys.sort()).toEqual(['id:1', 'shop:x']);
+    expect(await localPriors(db, [], key)).toEqual([]);
+    expect(await localPriors(db, ['id:1'], null)).toEqual([]);
+    // Entries from the server: only those sharing a key, named by this party's own keys.
+    const digests = new Map([[await d('id:1'), 'id:1']]);
+    const entry = { recordId: 'r9', itemCode: 'SR-01', date: '2026-05-02', district: '金安区' };
+    expect(
+      serverPriors(
+        [
+          { ...entry, partyKeys: [await d('id:1'), await d('person:x|1')] },
+          { ...entry, recordId: 'r8', partyKeys: [await d('id:7')] },
+        ],
+        digests,
+      ),
+    ).toEqual([
       {
-        recordId: 'r1',
-        partyKey: 'id:1',
+        recordId: 'r9',
         itemCode: 'SR-01',
-        date: '2026-05-01',
-        squadId: 's',
-        branch: 'firstOffence',
+        date: '2026-05-02',
+        partyKeys: ['id:1'],
         source: 'server',
-      },
-      {
-        recordId: 'r1',
-        partyKey: 'shop:x',
-        itemCode: 'SR-01',
-        date: '2026-05-01',
-        squadId: 's',
-        branch: 'firstOffence',
-        source: 'server',
-      },
-      {
-        recordId: 'r2',
-        partyKey: 'id:2',
-        itemCode: 'SR-01',
-        date: '2026-06-01',
-        squadId: 's',
-        branch: null,
-        source: 'local',
       },
     ]);
-    const priors = await localPriors(db, ['shop:x', 'id:1']);
-    expect(priors).toHaveLength(1);
-    expect(priors[0]?.partyKeys.sort()).toEqual(['id:1', 'shop:x']);
-    expect(await localPriors(db, [])).toEqual([]);
     db.close();
   });
 });

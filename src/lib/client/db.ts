@@ -1,6 +1,5 @@
 import Dexie, { type Table } from 'dexie';
 import type { Catalog } from '$lib/domain/catalog';
-import type { PriorRecord } from '$lib/domain/evaluate';
 import type { LocalState, SyncStatus } from '$lib/domain/lifecycle';
 import type { NumberBlock } from '$lib/domain/numbering';
 import type { DocumentRef, LockedRecord } from '$lib/domain/record';
@@ -61,6 +60,7 @@ export type OutboxRow = {
 export type CatalogRow = { versionId: string; effectiveFrom: string; catalog: Catalog };
 export type LedgerRow = {
   recordId: string;
+  /** The digest of a matching key (`k:…`), never the key itself. */
   partyKey: string;
   itemCode: string;
   date: string;
@@ -121,6 +121,20 @@ export const SCHEMA_VERSIONS: { version: number; define: (db: Dexie) => void }[]
             }),
         ),
   },
+  {
+    // The ledger holds digests of matching keys, no longer the keys (identifiers, names with
+    // mobiles): the old rows go, the change feed is pulled again from the start, and the rows of
+    // this phone's own records are rebuilt once the key arrives (client/ledger.ts).
+    version: 3,
+    define: (db) =>
+      db
+        .version(3)
+        .stores({})
+        .upgrade(async (tx) => {
+          await tx.table('ledger').clear();
+          await tx.table('settings').bulkDelete(['pullCursor', 'ledgerDigests']);
+        }),
+  },
 ];
 
 export function defineVersions(db: Dexie, upTo = Infinity): void {
@@ -131,27 +145,4 @@ let instance: PatrolDb | null = null;
 export function db(): PatrolDb {
   instance ??= new PatrolDb();
   return instance;
-}
-
-/** Local first-offence lookup: prior records sharing any of the party's keys. */
-export async function localPriors(database: PatrolDb, keys: string[]): Promise<PriorRecord[]> {
-  if (keys.length === 0) return [];
-  const rows = await database.ledger.where('partyKey').anyOf(keys).toArray();
-  const byRecord = new Map<string, PriorRecord>();
-  for (const r of rows) {
-    const p = byRecord.get(r.recordId);
-    if (p) p.partyKeys.push(r.partyKey);
-    else {
-      byRecord.set(r.recordId, {
-        recordId: r.recordId,
-        itemCode: r.itemCode,
-        partyKeys: [r.partyKey],
-        date: r.date,
-        ...(r.squadId ? { squadId: r.squadId } : {}),
-        branch: r.branch,
-        source: r.source,
-      });
-    }
-  }
-  return [...byRecord.values()];
 }

@@ -22,6 +22,7 @@ const me: Me = {
   roster: [],
   deviceId: null,
   publicUrl: 'http://localhost:3000',
+  ledgerKey: 'ab'.repeat(32),
 };
 const NOW = new Date('2026-11-27T02:00:00Z');
 const at = '2026-11-27T10:00:00+08:00';

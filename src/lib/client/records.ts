@@ -24,6 +24,7 @@ import { shanghaiDate, shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Me } from '$lib/sync/contract';
 import type { LocalRecord, PatrolDb } from './db';
+import { ownRows } from './ledger';
 import { deviceId, getSetting, setSetting } from './settings';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
 
@@ -144,6 +145,9 @@ export async function finishDraft(
     throw e;
   }
   const date = shanghaiDate(record.foundAt);
+  // Digests are computed before the transaction: IndexedDB commits a transaction that waits on
+  // anything else. Without the key yet, the rows come with the first sync (rebuildOwnLedger).
+  const rows = options.me.ledgerKey ? await ownRows(record, options.me.ledgerKey) : [];
   await database.transaction(
     'rw',
     [database.records, database.outbox, database.ledger, database.drafts],
@@ -178,17 +182,7 @@ export async function finishDraft(
         lastError: null,
       });
       await database.ledger.where('recordId').equals(record.id).delete();
-      await database.ledger.bulkPut(
-        record.partyKeys.map((partyKey) => ({
-          recordId: record.id,
-          partyKey,
-          itemCode: record.itemCode,
-          date,
-          squadId: record.squadId,
-          branch: record.evaluation.branch,
-          source: 'local' as const,
-        })),
-      );
+      await database.ledger.bulkPut(rows);
       await database.drafts.delete(draft.id);
     },
   );

@@ -16,6 +16,8 @@ export type Settings = {
   lastSyncError: string | null;
   provisionalCounter: number;
   locale: 'zh-CN' | 'en';
+  /** The ledger rows of this phone's own records are digests (see client/ledger.ts). */
+  ledgerDigests: boolean;
   persisted: boolean;
 };
 

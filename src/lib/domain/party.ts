@@ -379,3 +379,28 @@ export function maskParty(party: Party): Party {
       return party;
   }
 }
+
+const DIGEST = /^k:[0-9a-f]{32}$/;
+
+/**
+ * The digest under which a matching key travels to phones: HMAC-SHA256 with the installation's
+ * ledger key, 128 bits in hex. A phone that knows a party's identifiers computes the same digest
+ * and finds the party's prior records; a phone that receives the ledger learns no identifier,
+ * mobile number or name from it.
+ */
+export async function partyKeyDigest(ledgerKey: string, partyKey: string): Promise<string> {
+  const raw = new Uint8Array(ledgerKey.match(/../g)?.map((h) => parseInt(h, 16)) ?? []);
+  const key = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const mac = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(partyKey)),
+  );
+  let hex = '';
+  for (const b of mac.subarray(0, 16)) hex += b.toString(16).padStart(2, '0');
+  return `k:${hex}`;
+}
+
+export function isPartyKeyDigest(value: string): boolean {
+  return DIGEST.test(value);
+}

@@ -81,6 +81,15 @@ export const meSchema = z.object({
   deviceId: uuidSchema.nullable(),
   /** Base of the verification URL printed in QR codes. */
   publicUrl: z.string(),
+  /**
+   * The key of the party-key digests in the ledger phones receive (officers only). Absent from a
+   * copy saved by an earlier release: it arrives with the next sync.
+   */
+  ledgerKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .default(null),
 });
 export type Me = z.infer<typeof meSchema>;
 
@@ -180,7 +189,14 @@ export const pullQuerySchema = z
   })
   .strict();
 
-export const ledgerEntrySchema = priorRecordSchema.extend({ district: z.string() });
+/**
+ * A prior record as phones receive it: the party's matching keys only as digests (never an ID
+ * number, a mobile number or a name), item, date, squad and branch.
+ */
+export const ledgerEntrySchema = priorRecordSchema.extend({
+  partyKeys: z.array(z.string().regex(/^k:[0-9a-f]{32}$/, '应为匹配键摘要')).max(10),
+  district: z.string(),
+});
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
 export const changeSchema = z.discriminatedUnion('kind', [

@@ -19,6 +19,7 @@ import {
 } from '$lib/sync/contract';
 import { ApiFailure, call, request } from '../api';
 import type { LocalRecord, PatrolDb } from '../db';
+import { rebuildOwnLedger } from '../ledger';
 import { deviceId, getSetting, setSetting } from '../settings';
 import { i18n } from '$lib/i18n/locale.svelte';
 
@@ -368,6 +369,7 @@ export class SyncEngine {
         break;
       }
       case 'ledger': {
+        // Digests of the party's keys only (the contract refuses anything else).
         const e = change.entry;
         await this.db.ledger.where('recordId').equals(e.recordId).delete();
         await this.db.ledger.bulkPut(
@@ -428,6 +430,7 @@ export class SyncEngine {
     try {
       const me = await call(meSchema, '/api/auth/me');
       await setSetting(this.db, 'me', me);
+      if (me.ledgerKey) await rebuildOwnLedger(this.db, me.ledgerKey);
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 401)
         throw new ApiFailure(401, 'unauthenticated', i18n.t('err.sessionExpired'));

@@ -15,6 +15,7 @@ import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_documents';
 import * as m0003 from './migrations/0003_record_facts';
 import * as m0004 from './migrations/0004_quarantine';
+import * as m0005 from './migrations/0005_secrets';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0002_documents': m0002,
     '0003_record_facts': m0003,
     '0004_quarantine': m0004,
+    '0005_secrets': m0005,
   };
 
 class Provider implements MigrationProvider {

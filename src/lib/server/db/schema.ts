@@ -203,6 +203,7 @@ export type Database = {
     resolution_note: Text | null;
     superseded_by_version: Int | null;
   };
+  secrets: { name: Text; value: Text; created_at: Text };
   quarantine_documents: { doc_id: Text; quarantine_id: Text; doc_type: Text; number: Text };
   audit_log: {
     id: Generated<Int>;

@@ -1,5 +1,6 @@
 import type { Me } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
+import { ledgerKey } from './secrets';
 import type { Db } from '../db/db';
 
 export async function findUserByUsername(db: Db, username: string) {
@@ -80,6 +81,7 @@ export async function meOf(
     })),
     deviceId,
     publicUrl,
+    ledgerKey: user.role === 'officer' ? await ledgerKey(db) : null,
   };
 }
 

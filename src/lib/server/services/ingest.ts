@@ -7,7 +7,7 @@ import {
   DEFAULT_TEMPLATE,
   DEFAULT_TYPE_WORDS,
 } from '$lib/domain/numbering';
-import { partyDisplayName } from '$lib/domain/party';
+import { partyDisplayName, partyKeyDigest } from '$lib/domain/party';
 import {
   amendmentIssues,
   catalogIssues,
@@ -34,6 +34,7 @@ import {
   supersede,
   type Refusal,
 } from '../repos/quarantine';
+import { ledgerKey } from '../repos/secrets';
 import { parseFlags, parseStoredRecord } from '../repos/stored';
 import { summaryFacts } from '../db/migrations/0003_record_facts';
 
@@ -558,6 +559,8 @@ async function store(
         })),
       )
       .execute();
+    // Phones of the district receive digests of the keys, never the identifiers themselves.
+    const key = await ledgerKey(tx);
     changes.push({
       kind: 'ledger',
       district: squad.district,
@@ -566,7 +569,7 @@ async function store(
         entry: {
           recordId: record.id,
           itemCode: record.itemCode,
-          partyKeys: record.partyKeys,
+          partyKeys: await Promise.all(record.partyKeys.map((k) => partyKeyDigest(key, k))),
           date,
           squadId: record.squadId,
           branch: record.evaluation.branch,

@@ -1,0 +1,105 @@
+import type { PriorRecord } from '$lib/domain/evaluate';
+import { partyKeyDigest } from '$lib/domain/party';
+import type { LockedRecord } from '$lib/domain/record';
+import { shanghaiDate } from '$lib/domain/time';
+import type { LedgerEntry } from '$lib/sync/contract';
+import type { LedgerRow, PatrolDb } from './db';
+import { getSetting, setSetting } from './settings';
+
+/**
+ * The first-offence ledger on the phone. Rows hold digests of the parties' matching keys (the
+ * server sends nothing else): a party typed on the phone is digested with the installation's
+ * key and looked up; the priors found are written back with this party's own keys, which the
+ * record holds anyway, so `evaluate` matches them as before.
+ */
+
+/** Digest → raw key, for the keys of the party being checked. */
+export async function digestsOf(
+  ledgerKey: string,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const k of keys) out.set(await partyKeyDigest(ledgerKey, k), k);
+  return out;
+}
+
+/** Priors in the phone's ledger for a party's keys. */
+export async function localPriors(
+  database: PatrolDb,
+  keys: readonly string[],
+  ledgerKey: string | null,
+): Promise<PriorRecord[]> {
+  if (keys.length === 0 || !ledgerKey) return [];
+  const digests = await digestsOf(ledgerKey, keys);
+  const rows = await database.ledger
+    .where('partyKey')
+    .anyOf([...digests.keys()])
+    .toArray();
+  const byRecord = new Map<string, PriorRecord>();
+  for (const r of rows) {
+    const raw = digests.get(r.partyKey);
+    if (!raw) continue;
+    const p = byRecord.get(r.recordId);
+    if (p) p.partyKeys.push(raw);
+    else {
+      byRecord.set(r.recordId, {
+        recordId: r.recordId,
+        itemCode: r.itemCode,
+        partyKeys: [raw],
+        date: r.date,
+        ...(r.squadId ? { squadId: r.squadId } : {}),
+        branch: r.branch,
+        source: r.source,
+      });
+    }
+  }
+  return [...byRecord.values()];
+}
+
+/** Entries from the server as priors of this party (only those sharing one of its keys). */
+export function serverPriors(
+  entries: readonly LedgerEntry[],
+  digests: ReadonlyMap<string, string>,
+): PriorRecord[] {
+  return entries.flatMap((e) => {
+    const raw = e.partyKeys.flatMap((d) => {
+      const k = digests.get(d);
+      return k ? [k] : [];
+    });
+    if (raw.length === 0) return [];
+    const { district: _d, partyKeys: _k, ...rest } = e;
+    void _d;
+    void _k;
+    return [{ ...rest, partyKeys: raw, source: 'server' as const }];
+  });
+}
+
+/** The ledger rows of a record locked on this phone. */
+export async function ownRows(record: LockedRecord, ledgerKey: string): Promise<LedgerRow[]> {
+  const date = shanghaiDate(record.foundAt);
+  const digests = await digestsOf(ledgerKey, record.partyKeys);
+  return [...digests.keys()].map((partyKey) => ({
+    recordId: record.id,
+    partyKey,
+    itemCode: record.itemCode,
+    date,
+    squadId: record.squadId,
+    branch: record.evaluation.branch,
+    source: 'local' as const,
+  }));
+}
+
+/**
+ * Rows of this phone's own records, made once the ledger key is known (a release before digests
+ * kept raw keys; its rows were cleared by the database upgrade and the feed is pulled again).
+ */
+export async function rebuildOwnLedger(database: PatrolDb, ledgerKey: string): Promise<void> {
+  if ((await getSetting(database, 'ledgerDigests')) === true) return;
+  const records = await database.records.where('latest').equals(1).toArray();
+  const rows: LedgerRow[] = [];
+  for (const r of records) rows.push(...(await ownRows(r.record, ledgerKey)));
+  await database.transaction('rw', [database.ledger, database.settings], async () => {
+    await database.ledger.bulkPut(rows);
+    await setSetting(database, 'ledgerDigests', true);
+  });
+}
