@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, DEMO_OFFICERS, uploadedRecord } from '../support/api';
+import {
+  ApiClient,
+  consoleForm,
+  consoleSession,
+  DEMO_OFFICERS,
+  uploadedRecord,
+} from '../support/api';
 import { execute, query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
@@ -154,5 +160,55 @@ describe.each(DATABASES)('walls on %s', (db) => {
     expect(looked.status).toBe(200);
     expect(JSON.stringify(looked.body)).not.toContain('340102199003071232');
     expect(JSON.stringify(looked.body)).toMatch(/k:[0-9a-f]{32}/);
+  });
+
+  it('officers come from the roster: no other district, no made-up name, no deactivated officer', async () => {
+    const push = async (options: Parameters<typeof uploadedRecord>[1]) => {
+      const { record } = await uploadedRecord(officer1, options);
+      return (await officer1.push([record])).body.results[0] as Result & {
+        issues?: { path: unknown[]; code: string }[];
+      };
+    };
+    const otherDistrict = await push({
+      officers: [DEMO_OFFICERS.officer1, DEMO_OFFICERS.officer3],
+    });
+    expect(otherDistrict).toMatchObject({ status: 'rejected', code: 'officerUnknown' });
+    expect(otherDistrict.issues?.[0]?.path).toEqual(['officers', 1]);
+    const madeUp = await push({
+      officers: [{ ...DEMO_OFFICERS.officer1, name: '刘洋' }, DEMO_OFFICERS.officer2],
+    });
+    expect(madeUp).toMatchObject({ status: 'rejected', code: 'officerUnknown' });
+    expect(madeUp.issues?.[0]?.path).toEqual(['officers', 0]);
+
+    const admin = await consoleSession(server.url, 'admin');
+    const off = await consoleForm(server.url, admin, '/console/admin/users?/deactivate', {
+      id: 'u-officer2',
+    });
+    expect(off.status).toBe(200);
+    try {
+      const gone = await push({});
+      expect(gone).toMatchObject({ status: 'rejected', code: 'officerUnknown' });
+      expect(gone.issues?.[0]?.path).toEqual(['officers', 1]);
+    } finally {
+      await consoleForm(server.url, admin, '/console/admin/users?/activate', { id: 'u-officer2' });
+    }
+    expect((await push({})).status).toBe('accepted');
+  });
+
+  it("signing in with another officer's device id does not take the device over", async () => {
+    const thief = new ApiClient(server.url);
+    const r = await thief.json('POST', '/api/auth/login', {
+      username: 'officer4',
+      password: 'demo1234',
+      deviceId: officer1.deviceId,
+    });
+    expect(r).toMatchObject({ status: 409, body: { code: 'deviceTaken' } });
+    const [owner] = await query(server, (run) =>
+      run('select user_id from devices where id = $1', [officer1.deviceId]),
+    );
+    expect(owner?.user_id).toBe('u-officer1');
+    // officer1 still pushes from it.
+    const { record } = await uploadedRecord(officer1);
+    expect(((await officer1.push([record])).body.results[0] as Result).status).toBe('accepted');
   });
 });

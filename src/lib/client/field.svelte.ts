@@ -256,7 +256,9 @@ class FieldApp {
       for (const t of database.tables) {
         if (t.name !== 'settings') await t.clear();
       }
-      await database.settings.where('key').noneOf(['deviceId', 'locale']).delete();
+      // The device id goes too: the next officer signs in as a new device (the server never
+      // hands one officer's device to another).
+      await database.settings.where('key').noneOf(['locale']).delete();
     });
     sessionStorage.removeItem(UNLOCK_KEY);
     this.me = null;

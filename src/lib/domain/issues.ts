@@ -66,7 +66,8 @@ export const ISSUE_TEXT = {
   deviceMismatch: '记录的设备编号与推送设备不一致',
   notOnRecord: '只能提交本人参与执法的记录',
   officerUnknown:
-    '第 {n} 名执法人员身份或执法证号无法核实（不存在、已停用、不是执法队员或执法证号不符）',
+    '第 {n} 名执法人员与执法人员名册不符（不存在、已停用、不是本中队执法队员，或姓名、执法证号不符）',
+  officersChanged: '修订版本不能更换执法人员',
   squadInvalid: '记录所属中队无效',
   catalogUnknown: '服务器上没有清单版本 {catalogVersion}',
   previousMissing: '缺少前一版本（服务器上最新为第 {latest} 版）',

@@ -383,6 +383,8 @@ export type PreviousVersion = {
   evidence: readonly string[];
   /** Verification ids of the documents it issued. */
   documents: readonly string[];
+  /** Its two officers as canonical JSON (id, name, certificate number). */
+  officers: string | null;
   signatures: Set<string>;
   /** null when the version could not be read as a record (a quarantined body). */
   attested: string | null;
@@ -394,6 +396,7 @@ export function previousVersionOf(r: LockedRecord): PreviousVersion {
     contentHash: r.contentHash,
     evidence: r.evidence.map((e) => e.sha256),
     documents: r.documents.map((d) => d.id),
+    officers: canonicalJson(r.officers),
     signatures: signatureHashes(r.signatures),
     attested: attestedContent(r),
   };
@@ -414,6 +417,9 @@ export function amendmentIssues(prev: PreviousVersion, next: RecordContent): Iss
   const issued = new Set(next.documents.map((d) => d.id));
   if (prev.documents.some((id) => !issued.has(id))) {
     issues.push(issue(['documents'], 'documentsDropped'));
+  }
+  if (prev.officers !== null && prev.officers !== canonicalJson(next.officers)) {
+    issues.push(issue(['officers'], 'officersChanged'));
   }
   if (prev.attested === null || prev.attested !== attestedContent(next)) {
     const stale = (sha: string | undefined) => sha !== undefined && prev.signatures.has(sha);

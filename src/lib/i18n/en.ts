@@ -57,7 +57,8 @@ export const en: Record<MessageKey, string> = {
   'issue.deviceMismatch': 'The record was made on another device',
   'issue.notOnRecord': 'You can only submit records you were one of the two officers on',
   'issue.officerUnknown':
-    'Officer {n} could not be verified (unknown, deactivated, not a field officer, or wrong certificate number)',
+    'Officer {n} does not match the roster (unknown, deactivated, not a field officer of this squad, or another name or certificate number)',
+  'issue.officersChanged': 'An amendment cannot change the officers',
   'issue.squadInvalid': "The record's squad is not valid",
   'issue.catalogUnknown': 'The server has no list version {catalogVersion}',
   'issue.previousMissing': 'The previous version is missing (the server has version {latest})',

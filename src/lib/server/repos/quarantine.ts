@@ -7,7 +7,7 @@ import {
   storedRecordSchema,
   type PreviousVersion,
 } from '$lib/domain/record';
-import { SHA256_HEX } from '$lib/domain/integrity';
+import { canonicalJson, SHA256_HEX } from '$lib/domain/integrity';
 import { UUID, uuidv7 } from '$lib/domain/uuid';
 import { issueSchema, type PushResult, type WireIssue } from '$lib/sync/contract';
 import type { Db, Tx } from '../db/db';
@@ -144,6 +144,7 @@ export async function quarantinedChain(
         contentHash: link.data.contentHash,
         evidence: link.data.evidence.map((e) => e.sha256),
         documents: link.data.documents.map((d) => d.id),
+        officers: full.success ? canonicalJson(full.data.officers) : null,
         signatures: signatureHashes(link.data.signatures),
         attested: full.success ? attestedContent(full.data) : null,
       };

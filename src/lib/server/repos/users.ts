@@ -85,13 +85,17 @@ export async function meOf(
   };
 }
 
-/** Registers (or re-associates) a phone with the user who signed in on it. */
+/**
+ * Registers a phone with the user who signed in on it. A device id already registered to
+ * someone else is refused: a phone hands over to another officer only through a logout, which
+ * empties it and gives it a new id.
+ */
 export async function registerDevice(
   db: Db,
   deviceId: string,
   userId: string,
   userAgent: string | null,
-) {
+): Promise<boolean> {
   const now = new Date().toISOString();
   await db
     .insertInto('devices')
@@ -102,8 +106,15 @@ export async function registerDevice(
       last_seen_at: now,
       user_agent: userAgent?.slice(0, 300) ?? null,
     })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ user_id: userId, last_seen_at: now }))
+    .onConflict((oc) => oc.column('id').doNothing())
     .execute();
+  const updated = await db
+    .updateTable('devices')
+    .set({ last_seen_at: now })
+    .where('id', '=', deviceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }
 
 export async function deviceBelongsTo(db: Db, deviceId: string, userId: string): Promise<boolean> {

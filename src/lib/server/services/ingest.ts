@@ -202,22 +202,34 @@ async function prepare(
     return rejected(item, 'notOnRecord', [issue(['officers'], 'notOnRecord')]);
   }
 
-  // Both officers must be active officers whose certificate numbers match (Art. 42, Art. 55).
-  const officers = await lookups.users(
+  // Officers come from the roster, not from what a phone typed (Art. 42, Art. 55): each named
+  // officer exists as a field officer with that name and certificate number. A first version is
+  // made by two active officers of the record's squad; later versions keep the officers of the
+  // one they replace (amendmentIssues), and a re-inspection names two active officers of it too.
+  const reinspectors = record.reinspection?.officers ?? [];
+  const named = [
+    ...record.officers.map((o, i) => ({ o, path: ['officers', i], fresh: record.version === 1 })),
+    ...reinspectors.map((o, i) => ({ o, path: ['reinspection', 'officers', i], fresh: true })),
+  ];
+  const roster = await lookups.users(
     db,
-    record.officers.map((o) => o.userId),
+    named.map((n) => n.o.userId),
   );
-  for (const [i, o] of record.officers.entries()) {
-    const u = officers.find((x) => x.id === o.userId);
-    if (!u || u.role !== 'officer' || u.certificate_no !== o.certificateNo) {
-      const found = issue(['officers', i], 'officerUnknown', { n: i + 1 });
-      return rejected(item, 'officerUnknown', [found], { n: i + 1 });
+  for (const [i, { o, path, fresh }] of named.entries()) {
+    const u = roster.find((x) => x.id === o.userId);
+    const known =
+      u !== undefined &&
+      u.role === 'officer' &&
+      u.certificate_no === o.certificateNo &&
+      u.real_name === o.name;
+    const current = known && (!fresh || (u.active === 1 && u.squad_id === record.squadId));
+    if (!current) {
+      const n = (i % 2) + 1;
+      return rejected(item, 'officerUnknown', [issue(path, 'officerUnknown', { n })], { n });
     }
   }
   const squad = await lookups.squad(db, record.squadId);
-  if (!squad || !officers.some((o) => o.squad_id === record.squadId)) {
-    return rejected(item, 'squadInvalid', [issue(['squadId'], 'squadInvalid')]);
-  }
+  if (!squad) return rejected(item, 'squadInvalid', [issue(['squadId'], 'squadInvalid')]);
 
   const catalog = await catalogVersion(db, record.catalogVersion);
   if (!catalog) {
@@ -291,7 +303,14 @@ async function checkBlobs(db: Db, prepared: Prepared[], sender: string | null): 
   });
 }
 
-type UserRow = { id: string; certificate_no: string | null; squad_id: string | null; role: string };
+type UserRow = {
+  id: string;
+  certificate_no: string | null;
+  squad_id: string | null;
+  role: string;
+  real_name: string;
+  active: 0 | 1;
+};
 
 /** Reference data read once per push, not once per record. */
 type Lookups = {
@@ -310,7 +329,7 @@ function newLookups(): Lookups {
       if (unknown.length) {
         const rows = await db
           .selectFrom('users')
-          .select(['id', 'certificate_no', 'squad_id', 'role'])
+          .select(['id', 'certificate_no', 'squad_id', 'role', 'real_name', 'active'])
           .where('id', 'in', unknown)
           .execute();
         for (const id of unknown) users.set(id, rows.find((r) => r.id === id) ?? null);

@@ -39,8 +39,16 @@ export const POST = api(async (event) => {
     });
     throw new HttpError(401, 'badCredentials', '用户名或密码错误');
   }
-  if (body.deviceId)
-    await registerDevice(ctx.db, body.deviceId, user.id, event.request.headers.get('user-agent'));
+  if (
+    body.deviceId &&
+    !(await registerDevice(ctx.db, body.deviceId, user.id, event.request.headers.get('user-agent')))
+  ) {
+    throw new HttpError(
+      409,
+      'deviceTaken',
+      '这部手机登记在另一名执法队员名下。请原使用人先同步并退出登录（退出后手机会换用新的设备编号），再由您登录。',
+    );
+  }
   const { token, expiresAt } = await createSession(ctx.db, {
     userId: user.id,
     deviceId: body.deviceId ?? null,
