@@ -29,6 +29,7 @@ const me: Me = {
   deviceId: null,
   publicUrl: location.origin,
   ledgerKey: KEY,
+  failedSignIns: null,
 };
 
 function pct(v: number[], p: number) {

@@ -212,3 +212,57 @@ describe.each(DATABASES)('walls on %s', (db) => {
     expect(((await officer1.push([record])).body.results[0] as Result).status).toBe('accepted');
   });
 });
+
+describe.each(DATABASES)('sign-in throttling on %s', (db) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // Behind a proxy that names the client's address, as a deployment would be.
+    server = await startServer({
+      db,
+      env: { DEMO_SEED: '1', DEMO_RECORDS: '0', ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const attempt = async (from: string, username: string, password: string) => {
+    const c = new ApiClient(server.url);
+    const res = await c.request('POST', '/api/auth/login', {
+      json: { username, password, deviceId: c.deviceId },
+      headers: { 'x-forwarded-for': from },
+    });
+    const body = (await res.json()) as { code?: string; failedSignIns?: { count: number } | null };
+    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0), body };
+  };
+
+  it('wrong passwords from one address slow that address, not the real user elsewhere', async () => {
+    const tries = [];
+    for (let i = 0; i < 6; i++) tries.push(await attempt('10.0.0.1', 'officer5', `bad-${i}`));
+    expect(tries.map((t) => t.status)).toEqual([401, 401, 401, 401, 401, 429]);
+    // Each refused try counts: the wait doubles with every one.
+    const later = await attempt('10.0.0.1', 'officer5', `bad-again`);
+    expect(later.status).toBe(429);
+    expect(later.retryAfter).toBeGreaterThan((tries[5]?.retryAfter ?? 0) + 30);
+    // Even the right password waits there; from the officer's own address it goes through at
+    // once, and the officer is told of the failed attempts.
+    expect((await attempt('10.0.0.1', 'officer5', 'demo1234')).status).toBe(429);
+    const owner = await attempt('10.0.0.2', 'officer5', 'demo1234');
+    expect(owner.status).toBe(200);
+    expect(owner.body.failedSignIns?.count).toBeGreaterThanOrEqual(8);
+    const refused = await query(server, (run) =>
+      run(`select count(*) as n from login_attempts where username = 'officer5' and refused = 1`),
+    );
+    expect(Number(refused[0]?.n)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('many officers behind one carrier address are slowed at most, never shut out', async () => {
+    for (let i = 0; i < 30; i++) {
+      const r = await attempt('10.0.0.9', `nobody${i % 10}`, 'x');
+      expect(r.status).toBe(401);
+    }
+    const colleague = await attempt('10.0.0.9', 'officer6', 'demo1234');
+    expect(colleague.status).toBe(200);
+  });
+});

@@ -36,6 +36,8 @@ class FieldApp {
   dirtyDraft = $state(false);
   /** The wizard or re-inspection form is open: the app never switches version under it. */
   draftOpen = $state(false);
+  /** Failed sign-ins to this account before this sign-in, told once after signing in. */
+  failedSignIns = $state<Me['failedSignIns']>(null);
 
   private engine: SyncEngine | null = null;
   private failures = 0;
@@ -101,6 +103,7 @@ class FieldApp {
       }
       await setSetting(this.database, 'me', me);
       this.me = me;
+      this.failedSignIns = me.failedSignIns;
       const persisted = await requestPersistence();
       await setSetting(this.database, 'persisted', persisted === true);
       await this.sync();
@@ -170,6 +173,7 @@ class FieldApp {
       await setSetting(this.database, 'me', fresh);
       await setSetting(this.database, 'pinFailures', 0);
       this.me = fresh;
+      this.failedSignIns = fresh.failedSignIns;
       this.gate = 'setPin';
       return null;
     } catch (e) {

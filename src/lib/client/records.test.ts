@@ -23,6 +23,7 @@ const me: Me = {
   deviceId: null,
   publicUrl: 'http://localhost:3000',
   ledgerKey: 'ab'.repeat(32),
+  failedSignIns: null,
 };
 const NOW = new Date('2026-11-27T02:00:00Z');
 const at = '2026-11-27T10:00:00+08:00';

@@ -228,6 +228,7 @@ export const en: Record<MessageKey, string> = {
   'shell.ready': 'Ready',
   'common.back': 'Back',
   'common.cancel': 'Cancel',
+  'common.close': 'OK',
   'common.delete': 'Delete',
   'common.edit': 'Edit',
   'common.home': 'Home',
@@ -505,6 +506,8 @@ export const en: Record<MessageKey, string> = {
   'console.nav.numbers': 'Numbers',
   'console.nav.audit': 'Audit log',
   'console.nav.quarantine': 'Refused records',
+  'console.failedSince':
+    'Since your last sign-in there were {n} failed sign-in attempts on your account. If that was not you, change your password or tell an administrator.',
   'console.logout': 'Sign out',
   'console.role.officer': 'officer',
   'console.role.supervisor': 'supervisor',
@@ -521,6 +524,8 @@ export const en: Record<MessageKey, string> = {
   'login.otherOfficer':
     "This phone still holds another officer's data; that officer must sync and sign out first",
   'login.needNetwork': 'The first sign-in needs a connection; connect and try again',
+  'login.failedSince':
+    'Since your last sign-in there were {n} failed sign-in attempts on your account (last {at}). If that was not you, ask an administrator to change your password.',
   'pin.mismatch': 'The two PINs do not match',
   'pin.invalid': 'The PIN must be 6 digits, not all the same and not a simple sequence',
   'pin.wrong': 'Wrong PIN',

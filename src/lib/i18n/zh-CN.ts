@@ -111,6 +111,7 @@ export const zhCN = {
   'shell.ready': '应用已就绪',
   'common.back': '返回',
   'common.cancel': '取消',
+  'common.close': '知道了',
   'common.delete': '删除',
   'common.edit': '修改',
   'common.home': '首页',
@@ -382,6 +383,8 @@ export const zhCN = {
   'console.nav.numbers': '文书编号',
   'console.nav.audit': '审计日志',
   'console.nav.quarantine': '拒收记录',
+  'console.failedSince':
+    '自上次登录以来，您的账号有 {n} 次失败的登录尝试。如非本人所为，请修改密码或联系管理员。',
   'console.logout': '退出',
   'console.role.officer': '执法队员',
   'console.role.supervisor': '审核',
@@ -396,6 +399,8 @@ export const zhCN = {
   'login.notOfficer': '此应用供执法队员使用；中队长和管理员请使用后台 /console',
   'login.otherOfficer': '此手机上还有其他队员的数据，请该队员先同步并退出登录',
   'login.needNetwork': '首次登录需要联网，请连接网络后重试',
+  'login.failedSince':
+    '自上次登录以来，您的账号有 {n} 次失败的登录尝试（最近一次 {at}）。如非本人所为，请联系管理员修改密码。',
   'pin.mismatch': '两次输入的 PIN 不一致',
   'pin.invalid': 'PIN 须为 6 位数字，且不能是重复或连续数字',
   'pin.wrong': 'PIN 不正确',

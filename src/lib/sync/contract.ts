@@ -90,6 +90,11 @@ export const meSchema = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .nullable()
     .default(null),
+  /** Failed sign-ins to this account between its previous sign-in and the latest one. */
+  failedSignIns: z
+    .object({ count: z.number().int(), lastAt: z.string(), addresses: z.number().int() })
+    .nullable()
+    .default(null),
 });
 export type Me = z.infer<typeof meSchema>;
 

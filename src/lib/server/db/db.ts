@@ -16,6 +16,7 @@ import * as m0002 from './migrations/0002_documents';
 import * as m0003 from './migrations/0003_record_facts';
 import * as m0004 from './migrations/0004_quarantine';
 import * as m0005 from './migrations/0005_secrets';
+import * as m0006 from './migrations/0006_login_attempts';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0003_record_facts': m0003,
     '0004_quarantine': m0004,
     '0005_secrets': m0005,
+    '0006_login_attempts': m0006,
   };
 
 class Provider implements MigrationProvider {

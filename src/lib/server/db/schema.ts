@@ -50,6 +50,8 @@ export type Database = {
     ip: Text;
     at: Text;
     success: Bool;
+    device_id: Text | null;
+    refused: Generated<Bool>;
   };
   devices: {
     id: Text;

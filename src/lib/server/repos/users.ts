@@ -1,5 +1,6 @@
 import type { Me } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
+import { failedSincePreviousSignIn } from '../auth/ratelimit';
 import { ledgerKey } from './secrets';
 import type { Db } from '../db/db';
 
@@ -82,6 +83,7 @@ export async function meOf(
     deviceId,
     publicUrl,
     ledgerKey: user.role === 'officer' ? await ledgerKey(db) : null,
+    failedSignIns: await failedSincePreviousSignIn(db, user.username),
   };
 }
 

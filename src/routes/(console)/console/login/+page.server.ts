@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
-import { dummyHash, verifyPassword } from '$lib/server/auth/password';
-import { loginThrottle, recordLoginAttempt } from '$lib/server/auth/ratelimit';
+import { failedSincePreviousSignIn } from '$lib/server/auth/ratelimit';
 import {
   createSession,
   revokeSession,
@@ -10,7 +9,7 @@ import {
 } from '$lib/server/auth/sessions';
 import { clientIp } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
-import { findUserByUsername } from '$lib/server/repos/users';
+import { checkCredentials } from '$lib/server/services/signin';
 import type { Actions, PageServerLoad } from './$types';
 import { field } from '$lib/server/forms';
 
@@ -36,29 +35,16 @@ export const actions: Actions = {
       return fail(400, { username: '', error: '用户名或密码过长' });
     const ctx = await app();
     const ip = clientIp(event);
-    const throttle = await loginThrottle(ctx.db, username, ip);
-    if (throttle.refuse) {
+    const signIn = await checkCredentials(ctx.db, { username, password, ip, deviceId: null });
+    if (signIn.kind === 'refused') {
       return fail(429, {
         username,
-        error: '登录失败次数过多，请 {minutes} 分钟后再试',
-        params: { minutes: Math.ceil(throttle.retryAfterSeconds / 60) },
+        error: '此地址登录失败次数过多，请 {minutes} 分钟后再试',
+        params: { minutes: Math.ceil(signIn.retryAfterSeconds / 60) },
       });
     }
-    if (throttle.delayMs > 0) await new Promise((r) => setTimeout(r, throttle.delayMs));
-    const user = await findUserByUsername(ctx.db, username);
-    const ok = user
-      ? user.active === 1 && (await verifyPassword(password, user.password_hash))
-      : await verifyPassword(password, await dummyHash()).then(() => false);
-    await recordLoginAttempt(ctx.db, username, ip, ok);
-    if (!ok || !user) {
-      await audit(ctx.db, {
-        userId: user?.id ?? null,
-        action: 'loginFailed',
-        target: username.slice(0, 64),
-        ip,
-      });
-      return fail(401, { username, error: '用户名或密码错误' });
-    }
+    if (signIn.kind === 'badCredentials') return fail(401, { username, error: '用户名或密码错误' });
+    const user = signIn.user;
     if (user.role === 'officer') {
       return fail(403, {
         username,
@@ -72,7 +58,9 @@ export const actions: Actions = {
     });
     setSessionCookie(event.cookies, token, expiresAt, event.url.protocol === 'https:');
     await audit(ctx.db, { userId: user.id, action: 'login', target: 'console', ip });
-    redirect(303, next);
+    // Failed attempts on this account since its previous sign-in are shown on arrival.
+    const failed = await failedSincePreviousSignIn(ctx.db, user.username);
+    redirect(303, failed ? `${next}${next.includes('?') ? '&' : '?'}failed=${failed.count}` : next);
   },
   logout: async (event) => {
     const ctx = await app();

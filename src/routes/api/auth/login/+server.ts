@@ -1,44 +1,35 @@
 import { json } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
-import { dummyHash, verifyPassword } from '$lib/server/auth/password';
-import { loginThrottle, recordLoginAttempt } from '$lib/server/auth/ratelimit';
 import { createSession, setSessionCookie } from '$lib/server/auth/sessions';
 import { userForToken } from '$lib/server/auth/sessions';
 import { api, clientIp, HttpError, parseOr400, readJson } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
-import { findUserByUsername, meOf, registerDevice } from '$lib/server/repos/users';
+import { meOf, registerDevice } from '$lib/server/repos/users';
+import { checkCredentials } from '$lib/server/services/signin';
 import { loginRequestSchema } from '$lib/sync/contract';
 
 export const POST = api(async (event) => {
   const ctx = await app();
   const body = parseOr400(loginRequestSchema, await readJson(event.request, 4096), '登录信息');
   const ip = clientIp(event);
-  const throttle = await loginThrottle(ctx.db, body.username, ip);
-  if (throttle.refuse) {
+  const signIn = await checkCredentials(ctx.db, {
+    username: body.username,
+    password: body.password,
+    ip,
+    deviceId: body.deviceId ?? null,
+  });
+  if (signIn.kind === 'refused') {
     throw new HttpError(
       429,
       'tooManyAttempts',
-      `登录失败次数过多，请 ${Math.ceil(throttle.retryAfterSeconds / 60)} 分钟后再试`,
+      `此地址登录失败次数过多，请 ${Math.ceil(signIn.retryAfterSeconds / 60)} 分钟后再试`,
       undefined,
-      { 'retry-after': String(throttle.retryAfterSeconds) },
+      { 'retry-after': String(signIn.retryAfterSeconds) },
     );
   }
-  if (throttle.delayMs > 0) await new Promise((r) => setTimeout(r, throttle.delayMs));
-
-  const user = await findUserByUsername(ctx.db, body.username);
-  const ok = user
-    ? user.active === 1 && (await verifyPassword(body.password, user.password_hash))
-    : await verifyPassword(body.password, await dummyHash()).then(() => false);
-  await recordLoginAttempt(ctx.db, body.username, ip, ok);
-  if (!ok || !user) {
-    await audit(ctx.db, {
-      userId: user?.id ?? null,
-      action: 'loginFailed',
-      target: body.username.slice(0, 64),
-      ip,
-    });
+  if (signIn.kind === 'badCredentials')
     throw new HttpError(401, 'badCredentials', '用户名或密码错误');
-  }
+  const user = signIn.user;
   if (
     body.deviceId &&
     !(await registerDevice(ctx.db, body.deviceId, user.id, event.request.headers.get('user-agent')))
