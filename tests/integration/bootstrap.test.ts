@@ -23,13 +23,14 @@ describe('first start of a real installation', () => {
       catalog?.kind === 'catalog' &&
         catalog.catalog.items.find((i) => i.code === 'SR-01')?.initials,
     ).toBe('cdjy');
+    await s.halt();
     const restarted = await startServer({
       dataDir: s.dataDir,
       env: { ADMIN_PASSWORD: 'other-secret-2' },
     });
     servers.push(restarted);
     expect(restarted.output()).not.toContain('已创建执法机关');
-    const n = await query(s, (run) => run('select count(*) as n from users'));
+    const n = await query(restarted, (run) => run('select count(*) as n from users'));
     expect(Number(n[0]?.n)).toBe(1);
     expect(
       (

@@ -78,6 +78,8 @@ describe.each(DATABASES)('demo data on %s', (db) => {
   });
 
   it('never seeds over existing data', async () => {
+    // A SQLite folder serves one process at a time: the first server stops (its data stays).
+    if (db === 'sqlite') await server.halt();
     const again = await startServer({
       db,
       dataDir: server.dataDir,

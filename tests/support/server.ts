@@ -19,6 +19,8 @@ export type TestServer = {
   databaseUrl: string | null;
   /** Output of the server process so far (for assertions that nothing sensitive is logged). */
   output: () => string;
+  /** Ends the process and keeps its data (a SQLite folder serves one process at a time). */
+  halt: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -125,19 +127,23 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  const halt = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
   return {
     url,
     db,
     dataDir,
     databaseUrl,
     output: () => output,
+    halt,
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await halt();
       if (dropDb) await dropDb();
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { config, type Config } from './config';
 import { migrate, openDb, type DbHandle } from './db/db';
 import { FileBlobStore, type BlobStore } from './blobs/store';
+import { lockDataDir } from './db/lock';
 
 /** Everything a request handler needs; created once per process at start-up. */
 export type AppContext = {
@@ -15,14 +16,22 @@ export type AppContext = {
 let current: Promise<AppContext> | null = null;
 
 export async function createApp(cfg: Config): Promise<AppContext> {
+  // PostgreSQL is shared by design; a SQLite folder belongs to one server process.
+  const unlock = cfg.databaseUrl ? () => undefined : lockDataDir(cfg.dataDir);
   const handle = openDb({ dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
   await migrate(handle);
+  const blobs = new FileBlobStore(join(cfg.dataDir, 'blobs'));
+  // Alone on a SQLite folder (locked above), every leftover is a crash's; shared, only old ones.
+  await blobs.sweep(cfg.databaseUrl ? 3_600_000 : 0);
   return {
     config: cfg,
     db: handle.db,
     dialect: handle.dialect,
-    blobs: new FileBlobStore(join(cfg.dataDir, 'blobs')),
-    close: handle.close,
+    blobs,
+    close: async () => {
+      await handle.close();
+      unlock();
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 
@@ -116,6 +116,33 @@ export class FileBlobStore implements BlobStore {
 
   read(sha256: string): ReadableStream<Uint8Array> {
     return Readable.toWeb(createReadStream(this.path(sha256))) as ReadableStream<Uint8Array>;
+  }
+
+  /**
+   * Removes what uploads cut off by a crash left in `tmp` (at start), older than `minAgeMs`:
+   * with PostgreSQL several servers may share this folder, and one may be uploading right now.
+   */
+  async sweep(minAgeMs: number, now = Date.now()): Promise<number> {
+    const tmpDir = join(this.root, 'tmp');
+    let removed = 0;
+    let names: string[] = [];
+    try {
+      names = await readdir(tmpDir);
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.part')) continue;
+      const path = join(tmpDir, name);
+      try {
+        if (now - (await stat(path)).mtimeMs < minAgeMs) continue;
+        await rm(path, { force: true });
+        removed++;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return removed;
   }
 
   async readAll(sha256: string): Promise<Uint8Array> {

@@ -5,7 +5,6 @@ import {
   Kysely,
   Migrator,
   PostgresDialect,
-  SqliteDialect,
   type Migration,
   type MigrationProvider,
   type Transaction,
@@ -18,6 +17,7 @@ import * as m0004 from './migrations/0004_quarantine';
 import * as m0005 from './migrations/0005_secrets';
 import * as m0006 from './migrations/0006_login_attempts';
 import type { Database } from './schema';
+import { SplitSqliteDialect } from './sqlite-driver';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -63,13 +63,17 @@ export function openDb(options: { dataDir: string; databaseUrl: string | null })
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
-  const file = new SQLite(join(options.dataDir, 'patrolbook.sqlite'));
+  const path = join(options.dataDir, 'patrolbook.sqlite');
+  const file = new SQLite(path);
   file.pragma('journal_mode = WAL');
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
+  // Reads outside a transaction never wait behind a push (see sqlite-driver.ts).
+  const reader = new SQLite(path, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(file) }),
+    dialect: new SplitSqliteDialect(withStatementCache(file), withStatementCache(reader)),
   });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

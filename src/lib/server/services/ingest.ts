@@ -717,6 +717,8 @@ async function flagLaterRecords(tx: Tx, record: LockedRecord, catalog: Catalog):
     .where('ledger.found_date', '<=', addMonths(date, item.lookbackMonths))
     .where('ledger.branch', 'in', ['firstOffence', 'pendingCorrection'])
     .where('records.id', '!=', record.id)
+    // Already marked as a repeat: nothing more to say, and nothing to read.
+    .where('records.repeat_offence', '=', 0)
     .distinct()
     .execute();
   for (const r of later) {

@@ -1,0 +1,155 @@
+import type SQLite from 'better-sqlite3';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+
+/**
+ * SQLite with a writer and a reader (ADR 0003). better-sqlite3 is one synchronous handle; with a
+ * single one, every request waited while a push held its transaction open. Here a transaction
+ * (and every write outside one) takes the writer, one at a time, with `BEGIN IMMEDIATE` so a
+ * second process waits for the lock (busy timeout) instead of failing mid-transaction; reads
+ * outside a transaction go to a read-only handle, which in WAL mode sees the last commit and never
+ * waits for a writer.
+ */
+
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  /** Resolves with the release function once every earlier holder has released. */
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const before = this.#tail;
+    this.#tail = before.then(() => mine);
+    return before.then(() => release);
+  }
+}
+
+function run(db: SQLite.Database, query: CompiledQuery): QueryResult<unknown> {
+  const stmt = db.prepare(query.sql);
+  const params = query.parameters as unknown[];
+  if (stmt.reader) return { rows: stmt.all(...params) };
+  const { changes, lastInsertRowid } = stmt.run(...params);
+  return {
+    numAffectedRows: BigInt(changes),
+    insertId: lastInsertRowid === undefined ? undefined : BigInt(lastInsertRowid),
+    rows: [],
+  };
+}
+
+class SplitConnection implements DatabaseConnection {
+  /** Set while this connection holds the writer for a transaction. */
+  release: (() => void) | null = null;
+
+  constructor(
+    private readonly writer: SQLite.Database,
+    private readonly reader: SQLite.Database,
+    private readonly mutex: Mutex,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.release) return run(this.writer, query) as QueryResult<R>;
+    if (this.reader.prepare(query.sql).readonly) return run(this.reader, query) as QueryResult<R>;
+    const release = await this.mutex.lock();
+    try {
+      return run(this.writer, query) as QueryResult<R>;
+    } finally {
+      release();
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const db = this.release ? this.writer : this.reader;
+    const rows = db.prepare(query.sql).iterate(...(query.parameters as unknown[]));
+    return (async function* () {
+      await Promise.resolve();
+      for (const row of rows) yield { rows: [row as R] };
+    })();
+  }
+}
+
+class SplitDriver implements Driver {
+  readonly #mutex = new Mutex();
+
+  constructor(
+    private readonly writer: SQLite.Database,
+    private readonly reader: SQLite.Database,
+  ) {}
+
+  async init(): Promise<void> {}
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return Promise.resolve(new SplitConnection(this.writer, this.reader, this.#mutex));
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as SplitConnection;
+    c.release = await this.#mutex.lock();
+    try {
+      this.writer.prepare('begin immediate').run();
+    } catch (e) {
+      c.release();
+      c.release = null;
+      throw e;
+    }
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    this.end(connection as SplitConnection, 'commit');
+    return Promise.resolve();
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.end(connection as SplitConnection, 'rollback');
+    return Promise.resolve();
+  }
+
+  private end(c: SplitConnection, how: 'commit' | 'rollback') {
+    try {
+      this.writer.prepare(how).run();
+    } finally {
+      c.release?.();
+      c.release = null;
+    }
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const c = connection as SplitConnection;
+    // A transaction left open by a failure: undo it rather than hold the writer forever.
+    if (c.release) this.end(c, 'rollback');
+    return Promise.resolve();
+  }
+
+  destroy(): Promise<void> {
+    this.reader.close();
+    this.writer.close();
+    return Promise.resolve();
+  }
+}
+
+export class SplitSqliteDialect implements Dialect {
+  constructor(
+    private readonly writer: SQLite.Database,
+    private readonly reader: SQLite.Database,
+  ) {}
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+  createDriver(): Driver {
+    return new SplitDriver(this.writer, this.reader);
+  }
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new SqliteIntrospector(db);
+  }
+}
