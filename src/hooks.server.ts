@@ -3,6 +3,7 @@ import { building } from '$app/environment';
 import { app } from '$lib/server/app';
 import { SESSION_COOKIE, userForToken } from '$lib/server/auth/sessions';
 import { config, ConfigError } from '$lib/server/config';
+import { errorResponse, HttpError, unreadBody } from '$lib/server/http';
 import { seedDemo } from '$lib/server/demo/seed';
 import { bootstrap } from '$lib/server/bootstrap';
 
@@ -35,7 +36,31 @@ export const init: ServerInit = async () => {
   }
 };
 
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A state-changing API request from a page of another origin is refused, whatever its content
+ * type (SvelteKit checks only form posts): a browser sends Origin on such requests, and
+ * Sec-Fetch-Site names a cross-site one. Clients that are not browsers send neither.
+ */
+function crossOrigin(request: Request, url: URL): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== url.origin) return true;
+  const site = request.headers.get('sec-fetch-site');
+  return site === 'cross-site' || site === 'same-site';
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
+  if (
+    event.url.pathname.startsWith('/api/') &&
+    STATE_CHANGING.has(event.request.method) &&
+    crossOrigin(event.request, event.url)
+  ) {
+    return unreadBody(
+      event.request,
+      errorResponse(new HttpError(403, 'crossOrigin', '拒绝来自其他网站的请求')),
+    );
+  }
   event.locals.user = null;
   event.locals.sessionId = null;
   event.locals.deviceId = null;
@@ -61,6 +86,9 @@ export const handle: Handle = async ({ event, resolve }) => {
     response.headers.set('cache-control', 'no-store');
   }
   response.headers.set('x-content-type-options', 'nosniff');
+  // Once a browser reached this server over TLS, it never tries plain HTTP again.
+  if (event.url.protocol === 'https:')
+    response.headers.set('strict-transport-security', 'max-age=31536000');
   response.headers.set('referrer-policy', 'same-origin');
   return response;
 };

@@ -266,3 +266,182 @@ describe.each(DATABASES)('sign-in throttling on %s', (db) => {
     expect(colleague.status).toBe(200);
   });
 });
+
+describe.each(DATABASES)('smaller walls on %s', (db) => {
+  let server: TestServer;
+  let officer: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    officer = new ApiClient(server.url);
+    await officer.login('officer1');
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('refuses impossible dates with 400, and searches for %, _ and \\ literally', async () => {
+    const bad = await officer.json<{ code: string }>('GET', '/api/records?from=2026-13-45');
+    expect(bad).toMatchObject({ status: 400, body: { code: 'invalid' } });
+    const feb = await officer.json('GET', '/api/records?from=2026-02-31');
+    expect(feb.status).toBe(400);
+
+    const marked = (await uploadedRecord(officer, { facts: '占道约100%人行道。' })).record;
+    marked.place = { ...marked.place, address: '六安市金安区100%路_1号\\后门' };
+    const { contentHash: _h, ...content } = marked;
+    void _h;
+    const { lockRecord } = await import('$lib/domain/record');
+    const locked = await lockRecord(content);
+    const plain = (await uploadedRecord(officer)).record;
+    await officer.push([locked, plain]);
+    for (const q of ['%', '_', '\\', '100%']) {
+      const found = await officer.json<{ items: { id: string }[] }>(
+        'GET',
+        `/api/records?q=${encodeURIComponent(q)}`,
+      );
+      expect(found.status).toBe(200);
+      expect(found.body.items.map((i) => i.id)).toEqual([locked.id]);
+    }
+  });
+
+  it('refuses state-changing API requests from another origin, and sends HSTS over TLS', async () => {
+    const res = await officer.request('POST', '/api/auth/logout', {
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(res.status).toBe(403);
+    expect((await officer.json('GET', '/api/auth/me')).status).toBe(200);
+    const same = await officer.request('POST', '/api/auth/logout', {
+      headers: { origin: server.url },
+    });
+    expect(same.status).toBe(200);
+    await officer.login('officer1');
+    expect(
+      (await fetch(`${server.url}/api/health`)).headers.get('strict-transport-security'),
+    ).toBeNull();
+    const tls = await startServer({
+      db,
+      env: { DEMO_SEED: '1', DEMO_RECORDS: '0', ORIGIN: 'https://zfzs.example.gov.cn' },
+    });
+    try {
+      const h = await fetch(`${tls.url}/api/health`);
+      expect(h.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    } finally {
+      await tls.stop();
+    }
+  });
+
+  it('an answer given before a large body was read does not break the next request', async () => {
+    const { request, Agent } = await import('node:http');
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(server.url);
+    const send = (path: string, body: Buffer | null) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path,
+            method: body ? 'PUT' : 'GET',
+            agent,
+            headers: body
+              ? { 'content-type': 'application/octet-stream', 'content-length': body.length }
+              : {},
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(body ?? undefined);
+      });
+    // Not signed in: refused before the 3 MB body is read.
+    expect(await send(`/api/blobs/${'a'.repeat(64)}`, Buffer.alloc(3 * 1024 * 1024, 1))).toBe(401);
+    expect(await send('/api/health', null)).toBe(200);
+    expect(await send(`/api/blobs/${'b'.repeat(64)}`, Buffer.alloc(1000, 2))).toBe(401);
+    expect(await send('/api/health', null)).toBe(200);
+    agent.destroy();
+  });
+
+  it('names with right-to-left overrides or control characters are refused', async () => {
+    const admin = await consoleSession(server.url, 'admin');
+    const created = await consoleForm(server.url, admin, '/console/admin/users?/create', {
+      username: 'rlo1',
+      realName: '王\u202e某',
+      role: 'officer',
+      certificateNo: '34159999',
+      squadId: 'sq-jinan',
+    });
+    expect(created.text).toContain('控制字符');
+    const rows = await query(server, (run) =>
+      run(`select count(*) as n from users where username = 'rlo1'`),
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+    const { record } = await uploadedRecord(officer);
+    await officer.push([record]);
+    const supervisor = new ApiClient(server.url);
+    await supervisor.login('supervisor1');
+    const review = await supervisor.json('POST', `/api/records/${record.id}/reviews`, {
+      action: 'return',
+      comment: '请补充\u0000',
+    });
+    expect(review.status).toBe(400);
+  });
+
+  it('exports a ledger of any size (past 32,766 rows)', async () => {
+    const { record } = await uploadedRecord(officer);
+    expect(((await officer.push([record])).body.results[0] as Result).status).toBe('accepted');
+    const n = 33_000;
+    await bulkCopies(server, record.id, n);
+    const admin = await consoleSession(server.url, 'admin');
+    const res = await fetch(`${server.url}/console/ledger/export?format=csv`, {
+      headers: { cookie: admin },
+    });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\r\n');
+    const [rows] = await query(server, (run) =>
+      run(
+        `select count(*) as n from records where branch in ('mild','firstOffence','noFault','pendingCorrection')`,
+      ),
+    );
+    expect(Number(rows?.n)).toBeGreaterThan(n);
+    expect(lines.length).toBe(Number(rows?.n) + 1);
+  }, 300_000);
+});
+
+/** Copies of a stored record straight into the database (a ledger to export, fast). */
+async function bulkCopies(server: TestServer, id: string, n: number) {
+  const [row] = await query(server, (run) => run('select * from records where id = $1', [id]));
+  const [version] = await query(server, (run) =>
+    run('select * from record_versions where record_id = $1', [id]),
+  );
+  if (!row || !version) throw new Error('no record');
+  const ids = Array.from(
+    { length: n },
+    (_, i) => `${id.slice(0, 24)}${String(i).padStart(12, '0')}`,
+  );
+  const cols = (o: Record<string, unknown>) =>
+    Object.keys(o).filter((k) => k !== 'id' && k !== 'record_id');
+  const rc = cols(row);
+  const vc = cols(version);
+  for (let i = 0; i < n; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const values = (columns: string[], offset: number) =>
+      chunk
+        .map(
+          (_, j) =>
+            `(${[...columns, 'x'].map((__, k) => `$${offset + j * (columns.length + 1) + k + 1}`).join(',')})`,
+        )
+        .join(',');
+    await execute(
+      server,
+      `insert into records (${[...rc, 'id'].join(',')}) values ${values(rc, 0)}`,
+      chunk.flatMap((cid) => [...rc.map((c) => row[c]), cid]),
+    );
+    await execute(
+      server,
+      `insert into record_versions (${[...vc, 'record_id'].join(',')}) values ${values(vc, 0)}`,
+      chunk.flatMap((cid) => [...vc.map((c) => version[c]), cid]),
+    );
+  }
+}

@@ -146,13 +146,36 @@ export function api(handler: Handler): Handler {
     try {
       return await handler(event);
     } catch (e) {
-      if (e instanceof HttpError) return errorResponse(e);
+      if (e instanceof HttpError) return await unreadBody(event.request, errorResponse(e));
       // Log the failure without request bodies: they may hold personal data.
       console.error(
         `${event.request.method} ${event.url.pathname} failed:`,
         e instanceof Error ? e.stack : e,
       );
-      return errorResponse(new HttpError(500, 'internal', '服务器内部错误，请稍后重试'));
+      return await unreadBody(
+        event.request,
+        errorResponse(new HttpError(500, 'internal', '服务器内部错误，请稍后重试')),
+      );
     }
   };
+}
+
+/**
+ * An answer given before the request body was read (a 401 to a 3 MB upload, say) must not leave
+ * the body in the connection, where it would be read as the next request on it. A body up to the
+ * largest any endpoint takes is read and dropped, so the client finishes sending and the
+ * connection stays usable; anything larger closes the connection after the answer.
+ */
+const DRAIN_LIMIT = 32 * 1024 * 1024;
+export async function unreadBody(request: Request, response: Response): Promise<Response> {
+  if (!request.body || request.bodyUsed) return response;
+  const length = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(length) && length <= DRAIN_LIMIT) {
+    await discardBody(request);
+    return response;
+  }
+  const headers = new Headers(response.headers);
+  headers.set('connection', 'close');
+  void request.body.cancel().catch(() => undefined);
+  return new Response(response.body, { status: response.status, headers });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { catalogSchema, itemCodeSchema } from '../domain/catalog';
-import { localDateSchema } from '../domain/fields';
+import { freeText, localDateSchema } from '../domain/fields';
 import { BRANCH_RESULTS, priorRecordSchema } from '../domain/evaluate';
 import { SHA256_HEX } from '../domain/integrity';
 import { numberBlockSchema } from '../domain/numbering';
@@ -396,7 +396,7 @@ export type ExportFile = z.infer<typeof exportFileSchema>;
 export const reviewRequestSchema = z
   .object({
     action: z.enum(REVIEW_ACTIONS),
-    comment: z.string().trim().max(2000).default(''),
+    comment: freeText(2000).default(''),
     checklist: z.partialRecord(z.enum(REVIEW_CHECKS), z.boolean()).default({}),
   })
   .strict();

@@ -88,9 +88,17 @@ export function decodeCursor(s: string): Cursor | null {
   return null;
 }
 
-/** Escapes LIKE wildcards so a search for "50%" finds "50%". */
-function likePattern(q: string): string {
+/** Escapes LIKE wildcards so a search for "50%" finds "50%" (see `likeEscaped`). */
+export function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * `column LIKE pattern ESCAPE '\'`: PostgreSQL escapes with a backslash by default, SQLite only
+ * when told, so without the clause `%`, `_` and `\` in a search matched anything on SQLite.
+ */
+export function likeEscaped(column: string, pattern: string) {
+  return sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
 }
 
 /**
@@ -141,7 +149,7 @@ export function listQuery(
     );
   }
   if (q.flagged) qb = qb.where('records.flagged', '=', q.flagged === '1' ? 1 : 0);
-  if (q.q) qb = qb.where('records.search', 'like', likePattern(q.q));
+  if (q.q) qb = qb.where(likeEscaped('records.search', likePattern(q.q)));
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
     if (c) {

@@ -15,9 +15,9 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function toCsv(rows: unknown[][]): Uint8Array {
-  const body = rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-  return new TextEncoder().encode('\uFEFF' + body);
+export function toCsv(rows: unknown[][], options: { bom?: boolean } = {}): Uint8Array {
+  const body = rows.length ? rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n' : '';
+  return new TextEncoder().encode((options.bom === false ? '' : '\uFEFF') + body);
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -107,9 +107,11 @@ export function ledgerTable(rows: LedgerRow[]): { header: string[]; rows: string
   };
 }
 
-export function ledgerCsv(rows: LedgerRow[]): Uint8Array {
+/** The ledger as CSV: whole, or (streamed) the header with the BOM, then chunks of rows. */
+export function ledgerCsv(rows: LedgerRow[], part?: { header: boolean }): Uint8Array {
   const t = ledgerTable(rows);
-  return toCsv([t.header, ...t.rows]);
+  if (!part) return toCsv([t.header, ...t.rows]);
+  return part.header ? toCsv([t.header]) : toCsv(t.rows, { bom: false });
 }
 
 export function ledgerXlsx(rows: LedgerRow[]): Promise<Uint8Array> {

@@ -11,7 +11,7 @@ import type { SessionUser } from '../auth/types';
 import type { Db } from '../db/db';
 import { catalogVersion } from '../repos/catalogs';
 import { parseStoredRecord } from '../repos/stored';
-import { recordsWithPeople } from '../repos/records';
+import { likeEscaped, likePattern, recordsWithPeople } from '../repos/records';
 import { BRANCH_LABELS, CORRECTION_LABELS } from './stats';
 
 /**
@@ -96,25 +96,16 @@ function identifierParts(p: Party): Identifier[] {
   });
 }
 
-export async function ledgerRows(
-  db: Db,
-  user: SessionUser,
-  options: {
-    from?: string;
-    to?: string;
-    squad?: string;
-    q?: string;
-    limit: number;
-    offset: number;
-  },
-): Promise<{ rows: LedgerRow[]; total: number }> {
+export type LedgerFilter = { from?: string; to?: string; squad?: string; q?: string };
+
+function ledgerQuery(db: Db, user: SessionUser, options: LedgerFilter) {
   let qb = recordsWithPeople(db, user).where('records.branch', 'in', LEDGER_BRANCHES);
   if (options.from) qb = qb.where('records.found_date', '>=', options.from);
   if (options.to) qb = qb.where('records.found_date', '<=', options.to);
   if (options.squad) qb = qb.where('records.squad_id', '=', options.squad);
-  if (options.q) {
-    const keys = keysFromQuery(options.q);
-    const like = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const q = options.q;
+  if (q) {
+    const keys = keysFromQuery(q);
     qb = qb.where((eb) =>
       eb.or([
         ...(keys.length
@@ -126,60 +117,141 @@ export async function ledgerRows(
               ),
             ]
           : []),
-        eb('records.search', 'like', like),
+        likeEscaped('records.search', likePattern(q)),
       ]),
     );
   }
+  return qb;
+}
+
+export async function ledgerRows(
+  db: Db,
+  user: SessionUser,
+  options: LedgerFilter & { limit: number; offset: number },
+): Promise<{ rows: LedgerRow[]; total: number }> {
+  const qb = ledgerQuery(db, user, options);
   const total = Number(
     (await qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0,
   );
   const page = await qb
-    .select([
-      'records.id',
-      'records.latest_version',
-      'records.found_date',
-      'squads.name as squad',
-      'o1.real_name as o1',
-      'o2.real_name as o2',
-    ])
+    .select(PAGE_COLUMNS)
     .orderBy('records.found_at', 'desc')
     .orderBy('records.id', 'desc')
     .limit(options.limit)
     .offset(options.offset)
     .execute();
-  if (page.length === 0) return { rows: [], total };
-  const bodies = await db
-    .selectFrom('record_versions')
-    .select(['record_id', 'version', 'body'])
-    .where(
-      'record_id',
-      'in',
-      page.map((p) => p.id),
-    )
-    .execute();
-  const rows: LedgerRow[] = [];
-  for (const p of page) {
-    const body = bodies.find((b) => b.record_id === p.id && b.version === p.latest_version);
-    if (!body) continue;
-    const r = parseStoredRecord(body.body);
+  return { rows: await rowsOf(db, page), total };
+}
+
+/** The number of ledger rows a filter selects. */
+export async function ledgerCount(db: Db, user: SessionUser, filter: LedgerFilter) {
+  const qb = ledgerQuery(db, user, filter);
+  return Number((await qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+}
+
+/**
+ * Every row a filter selects, newest first, a chunk at a time (keyset on found_at, id): an
+ * export of any size holds one chunk in memory and never binds more than a few hundred values.
+ */
+export async function* ledgerChunks(
+  db: Db,
+  user: SessionUser,
+  filter: LedgerFilter,
+  size = 500,
+): AsyncGenerator<LedgerRow[]> {
+  let after: { foundAt: string; id: string } | null = null;
+  for (;;) {
+    let qb = ledgerQuery(db, user, filter);
+    if (after) {
+      const a: { foundAt: string; id: string } = after;
+      qb = qb.where((w) =>
+        w.eb(w.refTuple('records.found_at', 'records.id'), '<', w.tuple(a.foundAt, a.id)),
+      );
+    }
+    const page = await qb
+      .select([...PAGE_COLUMNS, 'records.found_at'])
+      .orderBy('records.found_at', 'desc')
+      .orderBy('records.id', 'desc')
+      .limit(size)
+      .execute();
+    if (page.length === 0) return;
+    yield await rowsOf(db, page);
+    const last = page[page.length - 1];
+    if (!last || page.length < size) return;
+    after = { foundAt: last.found_at, id: last.id };
+  }
+}
+
+const PAGE_COLUMNS = [
+  'records.id',
+  'records.latest_version',
+  'records.found_date',
+  'squads.name as squad',
+  'o1.real_name as o1',
+  'o2.real_name as o2',
+] as const;
+
+type PageRow = {
+  id: string;
+  latest_version: number;
+  found_date: string;
+  squad: string;
+  o1: string;
+  o2: string;
+};
+
+/** Ledger rows for a page of records: bodies and other records of the same parties, batched. */
+async function rowsOf(db: Db, page: PageRow[]): Promise<LedgerRow[]> {
+  if (page.length === 0) return [];
+  const bodies = new Map<string, string>();
+  for (let i = 0; i < page.length; i += 500) {
+    const chunk = page.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('record_versions')
+      .select(['record_id', 'version', 'body'])
+      .where(
+        'record_id',
+        'in',
+        chunk.map((p) => p.id),
+      )
+      .execute();
+    const latest = new Map(chunk.map((p) => [p.id, p.latest_version]));
+    for (const r of rows)
+      if (latest.get(r.record_id) === r.version) bodies.set(r.record_id, r.body);
+  }
+  const records = page.flatMap((p) => {
+    const body = bodies.get(p.id);
+    return body ? [{ p, r: parseStoredRecord(body) }] : [];
+  });
+  // Other records of the same parties, for the whole page in few queries.
+  const keys = [...new Set(records.flatMap(({ r }) => r.partyKeys))];
+  const byKey = new Map<string, { id: string; found_date: string; item_code: string }[]>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db
+      .selectFrom('ledger')
+      .innerJoin('records', 'records.id', 'ledger.record_id')
+      .select(['ledger.party_key', 'records.id', 'records.found_date', 'records.item_code'])
+      .where('ledger.party_key', 'in', keys.slice(i, i + 500))
+      .execute();
+    for (const row of rows) {
+      const list = byKey.get(row.party_key) ?? [];
+      list.push(row);
+      byKey.set(row.party_key, list);
+    }
+  }
+  const out: LedgerRow[] = [];
+  for (const { p, r } of records) {
     const catalog = await catalogVersion(db, r.catalogVersion);
     const itemName = catalog?.items.find((i) => i.code === r.itemCode)?.name ?? r.itemCode;
-    const others =
-      r.partyKeys.length === 0
-        ? []
-        : await db
-            .selectFrom('ledger')
-            .innerJoin('records', 'records.id', 'ledger.record_id')
-            .select(['records.id', 'records.found_date', 'records.item_code'])
-            .where('ledger.party_key', 'in', r.partyKeys)
-            .where('records.id', '!=', r.id)
-            .distinct()
-            .orderBy('records.found_date', 'desc')
-            .limit(10)
-            .execute();
+    const seen = new Map<string, { id: string; found_date: string; item_code: string }>();
+    for (const k of r.partyKeys)
+      for (const o of byKey.get(k) ?? []) if (o.id !== r.id) seen.set(o.id, o);
+    const others = [...seen.values()]
+      .sort((a, b) => (a.found_date < b.found_date ? 1 : -1))
+      .slice(0, 10);
     const c = r.answers.correction;
     const re = r.reinspection;
-    rows.push({
+    out.push({
       recordId: r.id,
       date: p.found_date,
       squad: p.squad,
@@ -209,7 +281,7 @@ export async function ledgerRows(
       others: others.map((o) => ({ id: o.id, date: o.found_date, item: o.item_code })),
     });
   }
-  return { rows, total };
+  return out;
 }
 
 type LedgerColumn = Exclude<

@@ -1,3 +1,4 @@
+import { hasForbiddenCharacters } from '$lib/domain/fields';
 import { nextFollowUp, nextReviewState, reviewDecisionIssues } from '$lib/domain/lifecycle';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Review } from '$lib/sync/contract';
@@ -29,6 +30,9 @@ export async function reviewRecord(
   if (!row) throw new HttpError(404, 'notFound', '记录不存在');
   if (!canReview(user, row)) throw new HttpError(403, 'forbidden', '无权审核此记录');
   const comment = input.comment.trim();
+  if (hasForbiddenCharacters(comment, false)) {
+    throw new HttpError(400, 'controlChars', '审核意见含有不可见的控制字符');
+  }
   const flags = await versionFlags(db, row.id, row.latest_version);
   const problems = reviewDecisionIssues({
     state: row.review_state,

@@ -1,9 +1,11 @@
+import { localDateSchema } from '$lib/domain/fields';
 import { app } from '$lib/server/app';
 import { consoleUser, squadOptions } from '$lib/server/console';
 import { ledgerRows } from '$lib/server/services/ledger';
 import type { PageServerLoad } from './$types';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Real calendar dates only (the domain's one definition); anything else is no filter. */
+const DATE = { test: (v: string) => localDateSchema.safeParse(v).success };
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const user = consoleUser(locals);

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { hasForbiddenCharacters } from '$lib/domain/fields';
 import { certificateNoSchema } from '$lib/domain/record';
 import { uuidv7 } from '$lib/domain/uuid';
 import { app } from '$lib/server/app';
@@ -57,7 +58,12 @@ const userSchema = z.object({
     .trim()
     .toLowerCase()
     .regex(/^[a-z0-9_.-]{3,32}$/, '用户名为 3 到 32 位小写字母、数字、下划线、点或连字符'),
-  realName: z.string().trim().min(1, '请填写姓名').max(50),
+  realName: z
+    .string()
+    .trim()
+    .min(1, '请填写姓名')
+    .max(50)
+    .refine((v) => !hasForbiddenCharacters(v, true), '姓名含有不可见的控制字符'),
   role: z.enum(['officer', 'supervisor', 'admin'], { message: '角色无效' }),
   certificateNo: z.union([z.literal(''), certificateNoSchema]),
   squadId: z.string().max(64),
@@ -272,6 +278,8 @@ export const actions: Actions = {
     const district = field(f, 'district').trim();
     if (!name || !district || name.length > 40 || district.length > 40)
       return fail(400, { error: '请填写中队名称和所辖区域（各 40 字以内）' });
+    if (hasForbiddenCharacters(name, true) || hasForbiddenCharacters(district, true))
+      return fail(400, { error: '名称含有不可见的控制字符' });
     const ctx = await app();
     const bureau = await findBureau(ctx.db);
     if (!bureau) return fail(400, { error: '尚未设置执法机关' });

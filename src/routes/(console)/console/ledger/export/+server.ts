@@ -1,15 +1,17 @@
 import { error } from '@sveltejs/kit';
 import { shanghaiDate } from '$lib/domain/time';
+import { localDateSchema } from '$lib/domain/fields';
 import { app } from '$lib/server/app';
 import { consoleUser } from '$lib/server/console';
 import { clientIp } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
 import { ledgerCsv, ledgerXlsx } from '$lib/server/services/exports';
-import { ledgerRows } from '$lib/server/services/ledger';
+import { ledgerChunks, ledgerCount, type LedgerRow } from '$lib/server/services/ledger';
 import { fileResponse, XLSX_TYPE } from '$lib/server/services/report';
 import type { RequestHandler } from './$types';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Real calendar dates only (the domain's one definition); anything else is no filter. */
+const DATE = { test: (v: string) => localDateSchema.safeParse(v).success };
 
 /** The ledger with full identifiers, for entitled supervisors; every export is audited. */
 export const GET: RequestHandler = async (event) => {
@@ -20,25 +22,46 @@ export const GET: RequestHandler = async (event) => {
   const from = p.get('from') ?? '';
   const to = p.get('to') ?? '';
   const ctx = await app();
-  const { rows } = await ledgerRows(ctx.db, user, {
+  const filter = {
     ...(DATE.test(from) ? { from } : {}),
     ...(DATE.test(to) ? { to } : {}),
     ...(p.get('squad') ? { squad: p.get('squad') ?? '' } : {}),
     ...(p.get('q') ? { q: (p.get('q') ?? '').slice(0, 100) } : {}),
-    limit: 50_000,
-    offset: 0,
-  });
+  };
+  const total = await ledgerCount(ctx.db, user, filter);
   await audit(ctx.db, {
     userId: user.id,
     action: 'export',
     target: 'ledger',
-    detail: { format, rows: rows.length, from, to, squad: p.get('squad') },
+    detail: { format, rows: total, from, to, squad: p.get('squad') },
     ip: clientIp(event),
   });
-  const bytes = format === 'csv' ? ledgerCsv(rows) : await ledgerXlsx(rows);
-  return fileResponse({
-    bytes,
-    type: format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
-    name: `首违不罚台账-${shanghaiDate(new Date())}.${format}`,
+  const name = `首违不罚台账-${shanghaiDate(new Date())}.${format}`;
+  const chunks = ledgerChunks(ctx.db, user, filter);
+  if (format === 'xlsx') {
+    const rows: LedgerRow[] = [];
+    for await (const chunk of chunks) rows.push(...chunk);
+    return fileResponse({ bytes: await ledgerXlsx(rows), type: XLSX_TYPE, name });
+  }
+  // CSV is streamed a chunk at a time: any number of rows, one chunk in memory.
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(ledgerCsv([], { header: true }));
+    },
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(ledgerCsv(next.value, { header: false }));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'cache-control': 'private, no-store',
+    },
   });
 };
