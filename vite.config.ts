@@ -46,6 +46,22 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Fault injection on real servers: kill -9, cut sockets, replays, walls, load.
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 180_000,
+          globalSetup: ['tests/support/global-setup.ts'],
+          // Servers are killed and loaded: one file at a time on two cores, after every other
+          // suite (its load figures mean something only on an otherwise quiet machine).
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           // `npm run bench` only: figures are printed and saved, never asserted.
           name: 'bench',
           include: ['bench/**/*.bench.ts'],

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: every suite. Provisions what it can (Chromium, poppler-utils, fonts, PostgreSQL;
-// root on Debian), builds the app once, then runs Vitest's unit, integration and browser
+// root on Debian), builds the app once, then runs Vitest's unit, integration, faults and browser
 // projects. Anything that cannot run is named loudly; with REQUIRE_ALL_SUITES=1 (CI) it fails.
 //
 //   node scripts/test.js                 all suites
-//   node scripts/test.js integration     one suite (unit | integration | browser)
+//   node scripts/test.js integration     one suite (unit | integration | faults | browser)
 //   node scripts/test.js integration tests/integration/generative.test.ts   one file of it
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
 
-const ALL = ['unit', 'integration', 'browser'];
+const ALL = ['unit', 'integration', 'faults', 'browser'];
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith('-') && a.includes('/'));
 const requested = args.filter((a) => !a.startsWith('-') && !a.includes('/'));
@@ -34,7 +34,8 @@ function loud(message) {
   console.log(`\n${bar}\n!! SKIPPED: ${message}\n${bar}\n`);
 }
 
-if (suites.includes('integration') || suites.includes('browser')) {
+const needsServer = suites.some((s) => s !== 'unit');
+if (needsServer) {
   const tools = ensureBrowserTools(log);
   if (tools.chromium) env.CHROMIUM_PATH = tools.chromium;
   if (!tools.poppler) env.PB_NO_POPPLER = '1';
@@ -46,10 +47,10 @@ if (suites.includes('integration') || suites.includes('browser')) {
   if (suites.includes('integration') && !tools.poppler) {
     skipped.push('PDF text checks: no poppler-utils (pdftotext, pdffonts)');
   }
-  if (suites.includes('integration')) {
+  if (suites.includes('integration') || suites.includes('faults')) {
     const pg = ensurePostgres(log);
     if (pg.url) env.TEST_DATABASE_URL = pg.url;
-    else skipped.push(`integration suite on PostgreSQL: ${pg.reason}`);
+    else skipped.push(`integration and fault suites on PostgreSQL: ${pg.reason}`);
   }
 }
 

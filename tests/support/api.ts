@@ -7,9 +7,12 @@ import { lockedRecord, type RecordOptions } from './factories';
 /** A small HTTP client with a cookie jar, so each test user has their own session. */
 export class ApiClient {
   private cookie: string | null = null;
-  readonly deviceId = uuidv7();
 
-  constructor(readonly base: string) {}
+  /** A device id of its own, or the one given (the same phone after a server restart). */
+  constructor(
+    readonly base: string,
+    readonly deviceId = uuidv7(),
+  ) {}
 
   async request(
     method: string,

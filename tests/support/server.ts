@@ -21,6 +21,8 @@ export type TestServer = {
   output: () => string;
   /** Ends the process and keeps its data (a SQLite folder serves one process at a time). */
   halt: () => Promise<void>;
+  /** kill -9: the process dies where it stands (fault injection); its data stays. */
+  crash: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -135,6 +137,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       clearTimeout(timer);
     }
   };
+  const crash = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
   return {
     url,
     db,
@@ -142,6 +150,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     databaseUrl,
     output: () => output,
     halt,
+    crash,
     stop: async () => {
       await halt();
       if (dropDb) await dropDb();

@@ -21,8 +21,7 @@ export async function createApp(cfg: Config): Promise<AppContext> {
   const handle = openDb({ dataDir: cfg.dataDir, databaseUrl: cfg.databaseUrl });
   await migrate(handle);
   const blobs = new FileBlobStore(join(cfg.dataDir, 'blobs'));
-  // Alone on a SQLite folder (locked above), every leftover is a crash's; shared, only old ones.
-  await blobs.sweep(cfg.databaseUrl ? 3_600_000 : 0);
+  await blobs.sweep();
   return {
     config: cfg,
     db: handle.db,

@@ -64,7 +64,8 @@ export class FileBlobStore implements BlobStore {
   ): Promise<PutResult> {
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
-    const tmp = join(tmpDir, `${sha256}.${randomBytes(6).toString('hex')}.part`);
+    // The writing process is part of the name: a restart sweeps what dead processes left.
+    const tmp = join(tmpDir, `${sha256}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
     const hash = createHash('sha256');
     const handle = await open(tmp, 'wx', 0o640);
     let size = 0;
@@ -119,10 +120,11 @@ export class FileBlobStore implements BlobStore {
   }
 
   /**
-   * Removes what uploads cut off by a crash left in `tmp` (at start), older than `minAgeMs`:
-   * with PostgreSQL several servers may share this folder, and one may be uploading right now.
+   * Removes what uploads cut off by a crash left in `tmp` (at start): files written by a process
+   * that is no longer running. With PostgreSQL several servers may share this folder; an upload
+   * another live process is writing right now is left alone.
    */
-  async sweep(minAgeMs: number, now = Date.now()): Promise<number> {
+  async sweep(): Promise<number> {
     const tmpDir = join(this.root, 'tmp');
     let removed = 0;
     let names: string[] = [];
@@ -132,15 +134,11 @@ export class FileBlobStore implements BlobStore {
       return 0;
     }
     for (const name of names) {
-      if (!name.endsWith('.part')) continue;
-      const path = join(tmpDir, name);
-      try {
-        if (now - (await stat(path)).mtimeMs < minAgeMs) continue;
-        await rm(path, { force: true });
-        removed++;
-      } catch {
-        // gone meanwhile
-      }
+      const m = /^[0-9a-f]{64}\.(\d+)\.[0-9a-f]+\.part$/.exec(name);
+      const pid = m ? Number(m[1]) : null;
+      if (pid !== null && pid !== process.pid && processAlive(pid)) continue;
+      await rm(join(tmpDir, name), { force: true }).catch(() => undefined);
+      removed++;
     }
     return removed;
   }
@@ -179,3 +177,12 @@ export function sniffMime(head: Uint8Array): string | null {
 }
 
 export const ALLOWED_BLOB_MIME = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'];
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

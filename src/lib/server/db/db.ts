@@ -16,6 +16,7 @@ import * as m0003 from './migrations/0003_record_facts';
 import * as m0004 from './migrations/0004_quarantine';
 import * as m0005 from './migrations/0005_secrets';
 import * as m0006 from './migrations/0006_login_attempts';
+import * as m0007 from './migrations/0007_party_masked';
 import type { Database } from './schema';
 import { SplitSqliteDialect } from './sqlite-driver';
 
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0004_quarantine': m0004,
     '0005_secrets': m0005,
     '0006_login_attempts': m0006,
+    '0007_party_masked': m0007,
   };
 
 class Provider implements MigrationProvider {

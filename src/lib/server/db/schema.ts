@@ -106,6 +106,8 @@ export type Database = {
     reinspected_at: Text | null;
     repeat_offence: Generated<Bool>;
     broken_commitment: Generated<Bool>;
+    /** JSON of the party with identifiers masked (what lists show). */
+    party_masked: Text | null;
   };
   record_versions: {
     record_id: Text;

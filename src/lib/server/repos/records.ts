@@ -1,7 +1,13 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import { maskParty } from '$lib/domain/party';
 import { recordContentHash, type LockedRecord } from '$lib/domain/record';
-import type { Flag, RecordDetail, RecordsQuery, RecordSummary, Review } from '$lib/sync/contract';
+import {
+  maskedPartySchema,
+  type Flag,
+  type RecordDetail,
+  type RecordsQuery,
+  type RecordSummary,
+  type Review,
+} from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 import type { Db } from '../db/db';
 import { HttpError } from '../http';
@@ -125,6 +131,7 @@ export function listQuery(
     'records.reinspection_due',
     'records.address',
     'records.flagged',
+    'records.party_masked',
   ]);
   const shanghaiStart = (d: string) => new Date(`${d}T00:00:00+08:00`).toISOString();
   if (q.from) qb = qb.where('records.found_at', '>=', shanghaiStart(q.from));
@@ -173,14 +180,10 @@ export async function listRecords(
 ): Promise<{ items: RecordSummary[]; nextCursor: string | null }> {
   const rows = await listQuery(db, user, q).execute();
   const page = rows.slice(0, q.limit);
-  const bodies = await partiesOf(
-    db,
-    page.map((r) => [r.id, r.latest_version] as const),
-  );
   const items: RecordSummary[] = [];
   for (const r of page) {
     const catalog = await catalogVersion(db, r.catalog_version);
-    const party = bodies.get(r.id);
+    const party = maskedParty(r.party_masked);
     items.push({
       id: r.id,
       version: r.latest_version,
@@ -194,7 +197,7 @@ export async function listRecords(
       reviewState: r.review_state,
       followUp: r.follow_up,
       reinspectionDue: r.reinspection_due,
-      party: party ? maskParty(party) : { kind: 'unknown', description: '—' },
+      party,
       address: r.address,
       flagged: r.flagged === 1,
     });
@@ -207,25 +210,13 @@ export async function listRecords(
   };
 }
 
-async function partiesOf(db: Db, keys: (readonly [string, number])[]) {
-  const out = new Map<string, LockedRecord['party']>();
-  if (keys.length === 0) return out;
-  const rows = await db
-    .selectFrom('record_versions')
-    .select(['record_id', 'version', 'body'])
-    .where(
-      'record_id',
-      'in',
-      keys.map(([id]) => id),
-    )
-    .execute();
-  const want = new Map(keys);
-  for (const r of rows) {
-    if (want.get(r.record_id) === r.version) {
-      out.set(r.record_id, parseStoredRecord(r.body).party);
-    }
-  }
-  return out;
+const UNKNOWN_PARTY = { kind: 'unknown', description: '—' } as const;
+
+/** The masked party kept on the summary row, parsed (a row edited by hand shows as unknown). */
+function maskedParty(text: string | null): RecordSummary['party'] {
+  if (!text) return UNKNOWN_PARTY;
+  const parsed = maskedPartySchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : UNKNOWN_PARTY;
 }
 
 export async function recordRow(db: Db, id: string) {

@@ -7,7 +7,7 @@ import {
   DEFAULT_TEMPLATE,
   DEFAULT_TYPE_WORDS,
 } from '$lib/domain/numbering';
-import { partyDisplayName, partyKeyDigest } from '$lib/domain/party';
+import { maskParty, partyDisplayName, partyKeyDigest } from '$lib/domain/party';
 import {
   amendmentIssues,
   catalogIssues,
@@ -51,7 +51,14 @@ import { summaryFacts } from '../db/migrations/0003_record_facts';
 
 type Prepared =
   | { kind: 'result'; result: PushResult; item: unknown }
-  | { kind: 'record'; record: LockedRecord; catalog: Catalog; item: unknown };
+  | {
+      kind: 'record';
+      record: LockedRecord;
+      catalog: Catalog;
+      item: unknown;
+      /** Digests of the party keys for the change feed, made before the write transaction. */
+      digests: string[];
+    };
 
 export type IngestOptions = {
   deviceId: string;
@@ -117,7 +124,7 @@ async function storeIsolated(
   const mine: ChangeInput[] = [];
   await sql`savepoint record_store`.execute(tx);
   try {
-    const result = await store(tx, p.record, p.catalog, options, mine, lookups);
+    const result = await store(tx, p, options, mine, lookups);
     await sql`release savepoint record_store`.execute(tx);
     changes.push(...mine);
     return result;
@@ -244,7 +251,11 @@ async function prepare(
   const wrong = catalogIssues(record, catalog);
   if (wrong.length > 0) return rejected(item, 'recordInvalid', wrong);
 
-  return { kind: 'record', record, catalog, item };
+  // WebCrypto answers on another thread: done here, not while the write transaction is open
+  // (every await of it would let other work run while the writer is held).
+  const key = await ledgerKey(db);
+  const digests = await Promise.all(record.partyKeys.map((k) => partyKeyDigest(key, k)));
+  return { kind: 'record', record, catalog, item, digests };
 }
 
 /**
@@ -373,12 +384,12 @@ function newLookups(): Lookups {
 
 async function store(
   tx: Tx,
-  record: LockedRecord,
-  catalog: Catalog,
+  prepared: Extract<Prepared, { kind: 'record' }>,
   options: IngestOptions,
   changes: ChangeInput[],
   lookups: Lookups,
 ): Promise<PushResult> {
+  const { record, catalog, digests } = prepared;
   const receivedAt = options.now ?? new Date().toISOString();
   const existing = await tx
     .selectFrom('record_versions')
@@ -512,6 +523,7 @@ async function store(
     found_date: shanghaiDate(record.foundAt),
     party_kind: party.kind,
     party_name: partyDisplayName(party),
+    party_masked: JSON.stringify(maskParty(party)),
     party_keys: record.partyKeys.join('\n'),
     address: record.place.address,
     search,
@@ -579,7 +591,6 @@ async function store(
       )
       .execute();
     // Phones of the district receive digests of the keys, never the identifiers themselves.
-    const key = await ledgerKey(tx);
     changes.push({
       kind: 'ledger',
       district: squad.district,
@@ -588,7 +599,7 @@ async function store(
         entry: {
           recordId: record.id,
           itemCode: record.itemCode,
-          partyKeys: await Promise.all(record.partyKeys.map((k) => partyKeyDigest(key, k))),
+          partyKeys: digests,
           date,
           squadId: record.squadId,
           branch: record.evaluation.branch,
