@@ -200,8 +200,12 @@ describe('supervisor console', () => {
     await page.getByRole('alert').getByText('Wrong user name or password').waitFor();
     await page.getByLabel('Password').fill('demo1234');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/console`);
+    // The wrong password a moment ago is told to the owner once signed in.
+    await page.waitForURL(`${server.url}/console?failed=1`);
     await page.getByRole('heading', { name: /^No-penalty statistics/ }).waitFor();
+    expect(await page.getByTestId('failed-sign-ins').textContent()).toContain(
+      'Failed sign-in attempts on your account since your last sign-in: 1.',
+    );
 
     // Interface text carries no Chinese; data (item names, places, parties) stays as recorded.
     const han = /[\u4e00-\u9fff]/;

@@ -320,6 +320,10 @@ export const consoleEn: Record<string, string> = {
   用户名或密码过长: 'User name or password is too long',
   '登录失败次数过多，请 {minutes} 分钟后再试':
     'Too many failed sign-ins; try again in {minutes} minutes',
+  '此地址登录失败次数过多，请 {minutes} 分钟后再试':
+    'Too many failed sign-ins from this address; try again in {minutes} minutes',
+  姓名含有不可见的控制字符: 'The name contains invisible control characters',
+  名称含有不可见的控制字符: 'The name contains invisible control characters',
   用户名或密码错误: 'Wrong user name or password',
   '执法队员请使用手机端应用，后台仅供中队长、法制科和管理员使用':
     'Officers use the phone app; the console is for squad leaders, the legal section and administrators',

@@ -507,7 +507,7 @@ export const en: Record<MessageKey, string> = {
   'console.nav.audit': 'Audit log',
   'console.nav.quarantine': 'Refused records',
   'console.failedSince':
-    'Since your last sign-in there were {n} failed sign-in attempts on your account. If that was not you, change your password or tell an administrator.',
+    'Failed sign-in attempts on your account since your last sign-in: {n}. If that was not you, change your password or tell an administrator.',
   'console.logout': 'Sign out',
   'console.role.officer': 'officer',
   'console.role.supervisor': 'supervisor',
@@ -525,7 +525,7 @@ export const en: Record<MessageKey, string> = {
     "This phone still holds another officer's data; that officer must sync and sign out first",
   'login.needNetwork': 'The first sign-in needs a connection; connect and try again',
   'login.failedSince':
-    'Since your last sign-in there were {n} failed sign-in attempts on your account (last {at}). If that was not you, ask an administrator to change your password.',
+    'Failed sign-in attempts on your account since your last sign-in: {n} (last {at}). If that was not you, ask an administrator to change your password.',
   'pin.mismatch': 'The two PINs do not match',
   'pin.invalid': 'The PIN must be 6 digits, not all the same and not a simple sequence',
   'pin.wrong': 'Wrong PIN',

@@ -87,14 +87,14 @@ export class SyncEngine {
     // Each phase runs even when an earlier one failed (a record the server cannot store must not
     // stop reviews, catalogs and numbers from arriving); only a lost network or session stops the
     // run, as nothing else could succeed.
-    const errors: unknown[] = [];
+    const errors: Error[] = [];
     const phase = async (name: SyncPhase, work: () => Promise<void>) => {
       this.setPhase(name);
       try {
         await work();
       } catch (e) {
         if (stopsTheRun(e)) throw e;
-        errors.push(e);
+        errors.push(asError(e));
       }
     };
     try {
@@ -111,7 +111,7 @@ export class SyncEngine {
         await this.refreshMe();
       });
     } catch (e) {
-      errors.push(e);
+      errors.push(asError(e));
     }
     const [first] = errors;
     if (first === undefined) {
@@ -119,11 +119,7 @@ export class SyncEngine {
       await setSetting(this.db, 'lastSyncError', null);
       return report;
     }
-    await setSetting(
-      this.db,
-      'lastSyncError',
-      first instanceof Error ? first.message : String(first),
-    );
+    await setSetting(this.db, 'lastSyncError', first.message);
     throw first;
   }
 
@@ -144,7 +140,7 @@ export class SyncEngine {
     const hashes = new Set<string>();
     for (const r of records) for (const h of referencedBlobs(r)) hashes.add(h);
     let uploaded = 0;
-    let failure: unknown = null;
+    let failure: Error | null = null;
     for (const sha256 of hashes) {
       const blob = await this.db.evidence.get(sha256);
       if (!blob || blob.uploaded === 1) continue;
@@ -162,7 +158,7 @@ export class SyncEngine {
       } catch (e) {
         if (stopsTheRun(e)) throw e;
         // The records naming this file come back as missingBlobs and wait for it.
-        failure ??= e;
+        failure ??= asError(e);
       }
     }
     if (failure !== null) throw failure;
@@ -453,6 +449,10 @@ function reviewed(r: LocalRecord, action: ReviewAction): LocalRecord['state'] {
 }
 
 /** Exponential backoff with equal jitter (half fixed, half random): 5 s, 10 s, 20 s … capped at 10 minutes. */
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
 export function backoffMs(failures: number, random = Math.random): number {
   const cap = Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
   return Math.round(cap / 2 + random() * (cap / 2));

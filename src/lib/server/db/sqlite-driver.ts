@@ -33,8 +33,32 @@ class Mutex {
   }
 }
 
+/**
+ * Prepared statements kept per handle: preparing parses and plans the SQL, which cost about as
+ * much as running the short statements a push is made of. Kysely compiles the same text for the
+ * same query shape, so a bounded map of the most recent ones covers the hot paths; an evicted
+ * statement is simply prepared again. Streams prepare their own (an iterating statement is busy).
+ */
+const STATEMENT_CACHE = 500;
+const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+function prepared(db: SQLite.Database, sql: string): SQLite.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map<string, SQLite.Statement>()));
+  let stmt = cache.get(sql);
+  if (stmt) {
+    // Refreshed as most recent: a Map iterates in insertion order, so the first key is the oldest.
+    cache.delete(sql);
+  } else {
+    stmt = db.prepare(sql);
+    if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(sql, stmt);
+  return stmt;
+}
+
 function run(db: SQLite.Database, query: CompiledQuery): QueryResult<unknown> {
-  const stmt = db.prepare(query.sql);
+  const stmt = prepared(db, query.sql);
   const params = query.parameters as unknown[];
   if (stmt.reader) return { rows: stmt.all(...params) };
   const { changes, lastInsertRowid } = stmt.run(...params);
@@ -57,7 +81,7 @@ class SplitConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.release) return run(this.writer, query) as QueryResult<R>;
-    if (this.reader.prepare(query.sql).readonly) return run(this.reader, query) as QueryResult<R>;
+    if (prepared(this.reader, query.sql).readonly) return run(this.reader, query) as QueryResult<R>;
     const release = await this.mutex.lock();
     try {
       return run(this.writer, query) as QueryResult<R>;
@@ -94,7 +118,7 @@ class SplitDriver implements Driver {
     const c = connection as SplitConnection;
     c.release = await this.#mutex.lock();
     try {
-      this.writer.prepare('begin immediate').run();
+      prepared(this.writer, 'begin immediate').run();
     } catch (e) {
       c.release();
       c.release = null;
@@ -114,7 +138,7 @@ class SplitDriver implements Driver {
 
   private end(c: SplitConnection, how: 'commit' | 'rollback') {
     try {
-      this.writer.prepare(how).run();
+      prepared(this.writer, how).run();
     } finally {
       c.release?.();
       c.release = null;

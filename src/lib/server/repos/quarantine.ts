@@ -157,20 +157,36 @@ export async function quarantinedChain(
   return { previous, ids };
 }
 
-/** A version the server failed on and stored later: its quarantine entries are done with. */
+/**
+ * Versions the server failed on before and stored in this push: their open `error` entries are
+ * done with. One indexed read per push (usually finding nothing), not one write per record.
+ */
 export async function storedAfterError(
   tx: Tx,
-  record: { id: string; version: number; contentHash: string },
+  stored: { id: string; version: number; contentHash: string }[],
   at: string,
 ) {
+  if (stored.length === 0) return;
+  const open = await tx
+    .selectFrom('quarantine')
+    .select(['id', 'record_id', 'version', 'content_hash'])
+    .where(
+      'record_id',
+      'in',
+      stored.map((r) => r.id),
+    )
+    .where('status', '=', 'error')
+    .where('resolution', 'is', null)
+    .execute();
+  const keys = new Set(stored.map((r) => `${r.id}|${r.version}|${r.contentHash}`));
+  const done = open
+    .filter((q) => keys.has(`${q.record_id}|${q.version}|${q.content_hash}`))
+    .map((q) => q.id);
+  if (done.length === 0) return;
   await tx
     .updateTable('quarantine')
     .set({ resolution: 'resolved', resolved_at: at, resolution_note: '重试后已受理' })
-    .where('record_id', '=', record.id)
-    .where('version', '=', record.version)
-    .where('content_hash', '=', record.contentHash)
-    .where('status', '=', 'error')
-    .where('resolution', 'is', null)
+    .where('id', 'in', done)
     .execute();
 }
 

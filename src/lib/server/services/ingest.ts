@@ -97,6 +97,16 @@ export async function ingestRecords(
       }
       results.push(result);
     }
+    await storedAfterError(
+      tx,
+      prepared.flatMap((p, i) =>
+        p.kind === 'record' &&
+        (results[i]?.status === 'accepted' || results[i]?.status === 'duplicate')
+          ? [p.record]
+          : [],
+      ),
+      at,
+    );
     await quarantine(tx, refused, {
       deviceId: options.deviceId,
       userId: options.sender ?? options.pusher?.id ?? null,
@@ -472,7 +482,6 @@ async function store(
     return sameVersion(record, stored);
   }
   await supersede(tx, superseded, record.version, receivedAt);
-  await storedAfterError(tx, record, receivedAt);
 
   const assignedNumbers = await assignProvisionalNumbers(tx, record, receivedAt);
   if (assignedNumbers.length > 0) {
@@ -490,11 +499,14 @@ async function store(
       .execute();
   }
 
-  const current = await tx
-    .selectFrom('records')
-    .select('review_state')
-    .where('id', '=', record.id)
-    .executeTakeFirst();
+  // The summary row exists once any version is stored; a first version (most pushes) has none.
+  const current = latest
+    ? await tx
+        .selectFrom('records')
+        .select('review_state')
+        .where('id', '=', record.id)
+        .executeTakeFirst()
+    : undefined;
   const foundAt = new Date(record.foundAt).toISOString();
   const item = catalog.items.find((i) => i.code === record.itemCode);
   const party = record.party;
