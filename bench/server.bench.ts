@@ -605,6 +605,8 @@ describe.skipIf(!wants('list'))('console list with a million records', () => {
         );
         const cases: [string, SessionUser, Parameters<typeof listRecords>[2]][] = [
           ['first page, no filter', user, { limit: 50 }],
+          ['first page, supervisor of two squads, no filter', supervisor, { limit: 50 }],
+          ['deep page, supervisor of two squads', supervisor, { limit: 50, cursor }],
           [
             'first page, squad + branch + review state',
             supervisor,

@@ -173,12 +173,43 @@ export function listQuery(
     .limit(q.limit + 1);
 }
 
+/**
+ * The rows of one page. A supervisor of several squads reads each squad's newest rows from the
+ * (squad_id, found_at, id) index and merges them: with `squad_id in (…)` neither database can
+ * walk that index in order, and sorted every record of those squads for each page.
+ */
+async function listRows(
+  db: Db,
+  user: SessionUser,
+  q: RecordsQuery & { cursor?: string | undefined },
+) {
+  const squads = user.role === 'supervisor' && !q.squad ? user.supervisedSquadIds : [];
+  if (squads.length < 2) return listQuery(db, user, q).execute();
+  const parts = await Promise.all(
+    squads.map((squad) => listQuery(db, user, { ...q, squad }).execute()),
+  );
+  return parts
+    .flat()
+    .sort((a, b) =>
+      a.found_at === b.found_at
+        ? a.id < b.id
+          ? 1
+          : a.id > b.id
+            ? -1
+            : 0
+        : a.found_at < b.found_at
+          ? 1
+          : -1,
+    )
+    .slice(0, q.limit + 1);
+}
+
 export async function listRecords(
   db: Db,
   user: SessionUser,
   q: RecordsQuery & { cursor?: string | undefined },
 ): Promise<{ items: RecordSummary[]; nextCursor: string | null }> {
-  const rows = await listQuery(db, user, q).execute();
+  const rows = await listRows(db, user, q);
   const page = rows.slice(0, q.limit);
   const items: RecordSummary[] = [];
   for (const r of page) {
