@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, DEMO_OFFICERS, tinyPng } from '../support/api';
+import { execute } from '../support/db';
 import { lockedRecord } from '../support/factories';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 import { uuidv7 } from '$lib/domain/uuid';
+import { pushResponseSchema } from '$lib/sync/contract';
 
 /**
  * Mixed load on a real server: pushers (10 records a push), supervisors paging the record list,
@@ -11,10 +13,12 @@ import { uuidv7 } from '$lib/domain/uuid';
  *
  *   PB_LOAD_SECONDS   how long (10 in `npm test`, 60 in `npm run test:faults:long`)
  *   PB_LOAD_CLIENTS   pushers, and as many list readers (20)
+ *   PB_HEAVY_PRIORS   prior ledger rows of the party in the heavy-party probe (24,000)
  */
 const SECONDS = Number(process.env.PB_LOAD_SECONDS ?? 10);
 const CLIENTS = Number(process.env.PB_LOAD_CLIENTS ?? 20);
 const READERS = Number(process.env.PB_LOAD_READERS ?? CLIENTS);
+const HEAVY_PRIORS = Number(process.env.PB_HEAVY_PRIORS ?? 24_000);
 
 const pct = (v: number[], p: number) => {
   const s = [...v].sort((a, b) => a - b);
@@ -127,5 +131,87 @@ describe.each(DATABASES)('mixed load on %s', (db) => {
     expect(failures).toBe(0);
     expect(stored).toBe(pushes * 10);
     expect(health.length).toBeGreaterThan(0);
+  });
+
+  it(`a 100-record push for a party with ${HEAVY_PRIORS} prior ledger rows: health keeps answering`, async () => {
+    // The probe that found one push holding SQLite for 5.4 s: a party (a market stall, say)
+    // with tens of thousands of earlier rows for the same item inside the lookback window, and
+    // a phone pushing 100 new records for it while /api/health is asked every 50 ms.
+    const c = new ApiClient(server.url);
+    await c.login('officer1');
+    const files = ['before', 'after', 'party', 'sig1', 'sig2'].map((k) =>
+      tinyPng(`heavy:${db}:${k}`),
+    );
+    const hashes: string[] = [];
+    for (const f of files) hashes.push(await c.upload(f));
+    const party = { kind: 'person' as const, name: '老客户', mobile: '13955550000' };
+    const records = [];
+    for (let i = 0; i < 100; i++) {
+      records.push(
+        await lockedRecord({
+          id: uuidv7(),
+          officers: [DEMO_OFFICERS.officer1, DEMO_OFFICERS.officer2],
+          squadId: 'sq-jinan',
+          deviceId: c.deviceId,
+          evidenceHashes: hashes,
+          now: new Date().toISOString(),
+          party,
+        }),
+      );
+    }
+    const key = records[0]?.partyKeys[0] ?? '';
+    // Rows behind the server's back, spread over the last 300 days (inside the 12-month window).
+    const series =
+      db === 'sqlite'
+        ? `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${HEAVY_PRIORS}) select i from n`
+        : `select generate_series(1, ${HEAVY_PRIORS}) as i`;
+    const date =
+      db === 'sqlite'
+        ? `date('now', '-' || (1 + i % 300) || ' days')`
+        : `to_char(current_date - (1 + i % 300), 'YYYY-MM-DD')`;
+    await execute(
+      server,
+      `insert into ledger (record_id, party_key, item_code, found_date, squad_id, district, branch)
+       select 'heavy-' || i, $1, 'SR-02', ${date}, 'sq-yuan', '裕安区', 'firstOffence' from (${series}) s`,
+      [key],
+    );
+
+    const health: number[] = [];
+    let done = false;
+    const probing = (async () => {
+      while (!done) {
+        const t0 = performance.now();
+        const r = await fetch(`${server.url}/api/health`);
+        health.push(performance.now() - t0);
+        expect(r.ok).toBe(true);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const t0 = performance.now();
+    const r = await c.push(records);
+    const pushMs = performance.now() - t0;
+    done = true;
+    await probing;
+    console.log(
+      `[faults ${db}] heavy party (${HEAVY_PRIORS} prior rows), one 100-record push: ${pushMs.toFixed(0)} ms; ` +
+        `health during it: n=${health.length} max ${Math.max(...health).toFixed(0)} ms`,
+    );
+    expect(r.status).toBe(200);
+    // Each was found first-offence on the phone with no prior in sight: the server flags all.
+    expect(r.body.results.map((x) => x.status)).toEqual(records.map(() => 'accepted'));
+    const results = pushResponseSchema.parse(r.body).results;
+    expect(
+      results.every(
+        (x) => x.status === 'accepted' && x.flags.some((f) => f.code === 'priorMissed'),
+      ),
+    ).toBe(true);
+    // The flag names the latest ten dates and says there are more, not 300 of them.
+    const first = results[0];
+    const message =
+      first?.status === 'accepted'
+        ? (first.flags.find((f) => f.code === 'priorMissed')?.message ?? '')
+        : '';
+    expect(message.match(/\d{4}-\d{2}-\d{2}/g)).toHaveLength(10);
+    expect(message).toContain('等）');
   });
 });
