@@ -1,12 +1,13 @@
 /**
- * Record, review, follow-up and sync states are decided by src/lib/domain/lifecycle.ts alone: a
+ * Record, review, follow-up, sync and confirmation states are decided by src/lib/domain/lifecycle.ts alone: a
  * state field may copy an existing state or take what a lifecycle function returns, never a value
  * written elsewhere (a state literal, a choice between literals, a lookup in a private table).
  * Used by eslint.config.js and by a unit test that lints the sources with these rules alone.
  */
-const STATE_FIELD = '/^(state|reviewState|review_state|followUp|follow_up|syncStatus)$/';
+const STATE_FIELD =
+  '/^(state|reviewState|review_state|followUp|follow_up|syncStatus|confirmation)$/';
 const STATE_VALUE =
-  '/^(new|draft|completed|synced|waiting|pending|returned|approved|escalated|corrected|none|conflict|rejected)$/';
+  '/^(new|draft|completed|synced|waiting|pending|returned|approved|escalated|corrected|none|conflict|rejected|requested|confirmed|denied)$/';
 const LIFECYCLE = 'State values come from src/lib/domain/lifecycle.ts (next…State, followUpOf).';
 
 export const NO_HAND_WRITTEN_TRANSITIONS = [

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
 import type { PullResponse } from '$lib/sync/contract';
-import { ApiClient, resigned, sha256, uploadedRecord } from '../support/api';
+import { ApiClient, confirmTakingPart, resigned, sha256, uploadedRecord } from '../support/api';
 import { launchBrowser } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 
@@ -117,6 +117,25 @@ describe('supervisor console', () => {
       .getByText(/系统标记/)
       .waitFor();
     expect(await page.getByTestId('review-state').textContent()).toBe('待审核');
+    // The second officer has not confirmed taking part yet: the reviewer is told, and the
+    // server refuses the approval until they do (on their own account).
+    await page.getByTestId('confirmations-waiting').waitFor();
+    const confirmations = page.getByTestId('confirmations');
+    expect(await confirmations.locator('tr[data-state="requested"]').textContent()).toContain(
+      '王喆',
+    );
+    for (const box of await page.getByTestId('review-form').getByRole('checkbox').all())
+      await box.check();
+    await page.getByLabel(/审核意见/).fill('编号为测试号段，已向法制科核实。');
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await page
+      .getByTestId('review-error')
+      .getByText(/未确认参与/)
+      .waitFor();
+    await confirmTakingPart(server.url, record.id);
+    await page.reload();
+    expect(await confirmations.locator('tr[data-state="confirmed"]').count()).toBe(2);
+    expect(await page.getByTestId('confirmations-waiting').count()).toBe(0);
     for (const box of await page.getByTestId('review-form').getByRole('checkbox').all())
       await box.check();
     await page.getByLabel(/审核意见/).fill('编号为测试号段，已向法制科核实。');
@@ -130,12 +149,14 @@ describe('supervisor console', () => {
     await consoleLogin(admin, server.url, 'admin');
     await admin.getByRole('link', { name: '审计日志' }).click();
     const audit = admin.getByTestId('audit');
-    for (const label of ['退回修改', '审核通过', '登录'])
+    for (const label of ['退回修改', '确认参与', '审核通过', '登录'])
       await audit.getByText(label, { exact: true }).first().waitFor();
     const actions = await audit
       .locator('td[data-action]')
       .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-action')));
-    expect(actions).toEqual(expect.arrayContaining(['review.return', 'review.approve', 'login']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['review.return', 'confirmation.confirm', 'review.approve', 'login']),
+    );
     // The approval's comment is kept with it.
     await audit
       .getByText(/编号为测试号段，已向法制科核实。/)

@@ -236,6 +236,17 @@ describe.each(DATABASES)('console on %s', (db) => {
       return res.text();
     };
     expect(await send()).toMatch(/新导入\s*1/);
+    // No officer sent it from their own phone: both officers it names are asked to confirm.
+    const asked = await query(server, (run) =>
+      run(
+        'select user_id, state from officer_confirmations where record_id = $1 order by user_id',
+        [record.id],
+      ),
+    );
+    expect(asked.map((r) => [r.user_id, r.state])).toEqual([
+      ['u-officer1', 'requested'],
+      ['u-officer2', 'requested'],
+    ]);
     const rows = () =>
       query(server, (run) =>
         run('select count(*) as n from record_versions where record_id = $1', [record.id]),

@@ -12,6 +12,7 @@ import { printJob } from '$lib/notices/content';
 import type { PullResponse } from '$lib/sync/contract';
 import {
   ALL_CHECKED,
+  confirmTakingPart,
   ApiClient,
   consoleForm,
   consoleSession,
@@ -197,6 +198,10 @@ describe.each(DATABASES)('one rulebook on %s', (db) => {
     );
     expect(state[0]?.review_state).toBe('pending');
     const comment = '前案当事人系其配偶，已电话核实，属首次违法。';
+    // The second officer has not yet confirmed taking part: no approval until they do.
+    const waiting = await review({ action: 'approve', checklist: ALL_CHECKED, comment });
+    expect(waiting).toMatchObject({ status: 400, body: { code: 'officerUnconfirmed' } });
+    await confirmTakingPart(server.url, record.id);
     expect((await review({ action: 'approve', checklist: ALL_CHECKED, comment })).status).toBe(201);
     const [audit] = await query(server, (run) =>
       run(`select detail from audit_log where action = 'review.approve' and target = $1`, [

@@ -233,3 +233,23 @@ export const ALL_CHECKED = {
   commitmentSigned: true,
   reinspectionOnTime: true,
 };
+
+/**
+ * An officer named on a record (officer2 by default) confirms on their own account that they
+ * took part: what a supervisor's approval waits for (ADR 0012).
+ */
+export async function confirmTakingPart(
+  base: string,
+  recordId: string,
+  username = 'officer2',
+  part: 'inspection' | 'reinspection' = 'inspection',
+): Promise<void> {
+  const c = new ApiClient(base);
+  await c.login(username);
+  const r = await c.json('POST', `/api/records/${recordId}/confirmations`, {
+    part,
+    decision: 'confirm',
+  });
+  if (r.status !== 200)
+    throw new Error(`confirm ${recordId}: ${r.status} ${JSON.stringify(r.body)}`);
+}

@@ -80,6 +80,11 @@ export const ISSUE_TEXT = {
   reviewCommentRequired: '退回或转一般程序时必须填写意见',
   reviewChecklistIncomplete: '审核通过前须逐项确认审核要点（尚有 {n} 项未确认）',
   reviewFlagsNeedComment: '该版本有 {n} 项系统标记，审核通过时须在意见中说明如何处理',
+  officerUnconfirmed: '尚有 {n} 名执法人员未确认参与本次执法，确认后方可审核通过',
+  officerDenied: '有 {n} 名执法人员否认参与本次执法，不能审核通过，请退回或转一般程序',
+  // an officer's confirmation
+  confirmationDecided: '已作出过确认或否认，不能更改',
+  denialReasonRequired: '否认参与时须说明情况',
 } as const;
 export type IssueCode = keyof typeof ISSUE_TEXT;
 
@@ -147,6 +152,9 @@ export const FIELD_LABELS = {
   state: '审核状态',
   comment: '审核意见',
   checklist: '审核要点',
+  confirmations: '执法人员确认',
+  decision: '确认结果',
+  reason: '情况说明',
 } as const;
 export type FieldKey = keyof typeof FIELD_LABELS;
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowedDrafts,
+  CONFIRMATION_DECISIONS,
+  CONFIRMATION_STATES,
+  CONFIRMATION_TRANSITIONS,
+  confirmationDecisionIssues,
+  nextConfirmation,
+  type ConfirmationEvent,
+  type ConfirmationState,
   FOLLOW_UP_STATES,
   FOLLOW_UP_TRANSITIONS,
   followUpOf,
@@ -194,7 +201,13 @@ describe("the phone's copy", () => {
 
 describe("the reviewer's decision", () => {
   const all = Object.fromEntries(REVIEW_CHECKS.map((c) => [c, true]));
-  const base = { state: 'pending' as const, comment: '', checklist: all, flags: [] as string[] };
+  const base = {
+    state: 'pending' as const,
+    comment: '',
+    checklist: all,
+    flags: [] as string[],
+    confirmations: ['confirmed', 'confirmed'] as ConfirmationState[],
+  };
   it.each([
     ['approve with every item confirmed', { action: 'approve' }, []],
     [
@@ -225,8 +238,77 @@ describe("the reviewer's decision", () => {
     ['return without a reason', { action: 'return' }, ['reviewCommentRequired']],
     ['escalate with a reason', { action: 'escalate', comment: '重复违法' }, []],
     ['approve an approved version', { action: 'approve', state: 'approved' }, ['reviewNotPending']],
+    [
+      'approve while the second officer has not confirmed',
+      { action: 'approve', confirmations: ['confirmed', 'requested'] },
+      ['officerUnconfirmed'],
+    ],
+    [
+      'approve when an officer denies taking part',
+      { action: 'approve', confirmations: ['confirmed', 'denied'] },
+      ['officerDenied'],
+    ],
+    [
+      'return while an officer denies taking part',
+      { action: 'return', comment: '协办队员否认参与', confirmations: ['confirmed', 'denied'] },
+      [],
+    ],
+    [
+      'approve a record stored before confirmations existed',
+      { action: 'approve', confirmations: [] },
+      [],
+    ],
   ] as const)('%s', (_name, change, codes) => {
     const issues = reviewDecisionIssues({ ...base, ...change });
     expect(issues.map((i) => i.code)).toEqual(codes);
+  });
+});
+
+describe("officers' confirmation", () => {
+  const events: ConfirmationEvent[] = [...CONFIRMATION_DECISIONS, 'named', 'sent'];
+  const table: [ConfirmationState | 'new', ConfirmationEvent, ConfirmationState | 'refused'][] = [
+    ['new', 'named', 'requested'],
+    ['new', 'sent', 'confirmed'],
+    ['new', 'confirm', 'refused'],
+    ['new', 'deny', 'refused'],
+    ['requested', 'confirm', 'confirmed'],
+    ['requested', 'deny', 'denied'],
+    ['requested', 'named', 'requested'],
+    ['requested', 'sent', 'confirmed'],
+    ['confirmed', 'confirm', 'confirmed'],
+    ['confirmed', 'deny', 'refused'],
+    ['confirmed', 'named', 'confirmed'],
+    ['confirmed', 'sent', 'confirmed'],
+    ['denied', 'deny', 'denied'],
+    ['denied', 'confirm', 'refused'],
+    ['denied', 'named', 'denied'],
+    ['denied', 'sent', 'denied'],
+  ];
+  it.each(table)('%s --%s--> %s', (from, event, to) => {
+    if (to === 'refused')
+      expect(() => nextConfirmation(from, event)).toThrow(IllegalTransitionError);
+    else expect(nextConfirmation(from, event)).toBe(to);
+  });
+
+  it('the table answers every pair', () => {
+    const all = pairs(['new', ...CONFIRMATION_STATES], events, CONFIRMATION_TRANSITIONS);
+    expect(all).toHaveLength(table.length);
+    for (const [from, event, to] of all) {
+      const row = table.find(([f, e]) => f === from && e === event);
+      expect(row?.[2]).toBe(to ?? 'refused');
+    }
+  });
+
+  it.each([
+    ['confirm a request', 'requested', 'confirm', '', []],
+    ['deny with a reason', 'requested', 'deny', '当天我在休假', []],
+    ['deny without a reason', 'requested', 'deny', '  ', ['denialReasonRequired']],
+    ['confirm again (a replay)', 'confirmed', 'confirm', '', []],
+    ['deny after confirming', 'confirmed', 'deny', '弄错了', ['confirmationDecided']],
+    ['confirm after denying', 'denied', 'confirm', '', ['confirmationDecided']],
+  ] as const)('%s', (_name, state, decision, reason, codes) => {
+    expect(confirmationDecisionIssues({ state, decision, reason }).map((i) => i.code)).toEqual(
+      codes,
+    );
   });
 });

@@ -188,6 +188,52 @@ export function allowedDrafts(local: {
   };
 }
 
+// ---------------------------------------------------------------- officers' confirmation (server)
+
+/**
+ * An officer a record names, other than the one who sent it, confirms on their own account that
+ * they took part (Art. 42: two officers; the names print on the notices). The sender's own part
+ * is confirmed by sending. A part is the inspection (the record's two officers) or the
+ * re-inspection (its two officers). A decision is final; the same decision again is a replay.
+ */
+export const CONFIRMATION_STATES = ['requested', 'confirmed', 'denied'] as const;
+export type ConfirmationState = (typeof CONFIRMATION_STATES)[number];
+export const CONFIRMATION_DECISIONS = ['confirm', 'deny'] as const;
+export type ConfirmationDecision = (typeof CONFIRMATION_DECISIONS)[number];
+export const CONFIRMATION_PARTS = ['inspection', 'reinspection'] as const;
+export type ConfirmationPart = (typeof CONFIRMATION_PARTS)[number];
+/** `named`: a stored version names the officer; `sent`: the officer sent it themselves. */
+export type ConfirmationEvent = ConfirmationDecision | 'named' | 'sent';
+
+export const CONFIRMATION_TRANSITIONS: Table<ConfirmationState | 'new', ConfirmationEvent> = {
+  new: { named: 'requested', sent: 'confirmed' },
+  requested: { confirm: 'confirmed', deny: 'denied', named: 'requested', sent: 'confirmed' },
+  confirmed: { confirm: 'confirmed', named: 'confirmed', sent: 'confirmed' },
+  denied: { deny: 'denied', named: 'denied', sent: 'denied' },
+};
+
+export function nextConfirmation(
+  from: ConfirmationState | 'new',
+  event: ConfirmationEvent,
+): ConfirmationState {
+  return step('confirmation', CONFIRMATION_TRANSITIONS, from, event) as ConfirmationState;
+}
+
+/** Why an officer's decision cannot be taken: a denial needs a reason; a decision is final. */
+export function confirmationDecisionIssues(d: {
+  state: ConfirmationState;
+  decision: ConfirmationDecision;
+  reason: string;
+}): Issue[] {
+  if (CONFIRMATION_TRANSITIONS[d.state][d.decision] === undefined) {
+    return [issue(['decision'], 'confirmationDecided', { state: d.state })];
+  }
+  if (d.decision === 'deny' && d.reason.trim().length === 0) {
+    return [issue(['reason'], 'denialReasonRequired')];
+  }
+  return [];
+}
+
 // ---------------------------------------------------------------- the reviewer's decision
 
 /** The automatic-fail items a reviewer checks (REFERENCE §6). */
@@ -209,6 +255,8 @@ export type ReviewDecision = {
   checklist: Partial<Record<ReviewCheck, boolean>>;
   /** Codes of the system's flags on the version under review. */
   flags: readonly string[];
+  /** Where each officer the record names stands on having taken part. */
+  confirmations: readonly ConfirmationState[];
 };
 
 /**
@@ -235,6 +283,12 @@ export function reviewDecisionIssues(d: ReviewDecision): Issue[] {
     if (d.flags.length > 0 && comment.length === 0) {
       out.push(issue(['comment'], 'reviewFlagsNeedComment', { n: d.flags.length }));
     }
+    // An officer who has not confirmed taking part, or says they did not, leaves the record
+    // short of the two officers the law asks for: it may be returned or escalated, not approved.
+    const waiting = d.confirmations.filter((c) => c === 'requested').length;
+    if (waiting > 0) out.push(issue(['confirmations'], 'officerUnconfirmed', { n: waiting }));
+    const denied = d.confirmations.filter((c) => c === 'denied').length;
+    if (denied > 0) out.push(issue(['confirmations'], 'officerDenied', { n: denied }));
   }
   return out;
 }

@@ -10,6 +10,7 @@ import {
   maskPlate,
   maskResidentId,
   normaliseParty,
+  partyHint,
   partyKeys,
   residentIdCheckChar,
   usccCheckChar,
@@ -140,6 +141,19 @@ describe('masking', () => {
     expect(masked).not.toContain('340102199003071232');
     expect(masked).not.toContain('13800138000');
     expect(masked).toContain('3401**********1232');
+  });
+});
+
+describe('party hint (what a confirming officer is shown)', () => {
+  it.each([
+    [{ kind: 'person', name: '欧阳娜娜', idNumber: '340102199003071232' }, '欧阳**'],
+    [{ kind: 'person', name: '王喆', mobile: '13800138000' }, '王*'],
+    [{ kind: 'business', name: '皖西土菜馆', uscc: '91350100M000100Y43' }, '皖西***'],
+    [{ kind: 'business', name: '店', uscc: '91350100M000100Y43' }, '*'],
+    [{ kind: 'vehicle', plate: '皖A12345', driverName: '刘强' }, '皖A***45'],
+    [{ kind: 'unknown', description: '穿红衣的男子' }, '身份不明'],
+  ] as const)('%#: %j -> %s', (party, hint) => {
+    expect(partyHint(party as Party)).toBe(hint);
   });
 });
 

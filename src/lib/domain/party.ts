@@ -352,6 +352,27 @@ export function partyDisplayName(party: Party): string {
   }
 }
 
+/**
+ * A hint of who the party is, enough for an officer who was there to recognise the case and no
+ * more: a masked name (the family name, or a business's first two characters) or a masked plate.
+ * What travels to a phone that asks an officer to confirm a record.
+ */
+export function partyHint(party: Party): string {
+  switch (party.kind) {
+    case 'person':
+      return maskName(party.name);
+    case 'business': {
+      const chars = [...party.name.trim()];
+      const keep = Math.min(2, Math.max(0, chars.length - 1));
+      return chars.slice(0, keep).join('') + '*'.repeat(Math.max(1, chars.length - keep));
+    }
+    case 'vehicle':
+      return maskPlate(party.plate);
+    case 'unknown':
+      return '身份不明';
+  }
+}
+
 /** The party with every identifier masked: what lists and public pages may show. */
 export function maskParty(party: Party): Party {
   const m = <T extends string | undefined>(v: T, fn: (s: string) => string) =>

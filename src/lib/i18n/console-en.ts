@@ -210,6 +210,17 @@ export const consoleEn: Record<string, string> = {
   清单版本: 'List version',
   记录版本: 'Record version',
   '第 {n} 版': 'Version {n}',
+  现场检查: 'Inspection',
+  待本人确认: 'Awaiting their confirmation',
+  已确认参与: 'Confirmed taking part',
+  否认参与: 'Denied taking part',
+  执法人员确认: "Officers' confirmation",
+  '尚有执法人员未确认参与或否认参与：可退回或转一般程序，暂不能审核通过。':
+    'An officer has not confirmed taking part, or denied it: the record may be returned or escalated, not approved.',
+  '记录中的其他执法人员须在本人账号上确认参与；发送记录的执法人员以发送视为确认。':
+    'Every other officer named on the record confirms on their own account; the officer who sent it confirmed by sending.',
+  '理由：{reason}': 'Reason: {reason}',
+  确认参与: 'Confirmed taking part',
   核查清单与评估: 'Checklist and assessment',
   '裁量理由：': 'Reason for discretion: ',
   条件: 'Condition',

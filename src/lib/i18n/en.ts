@@ -72,6 +72,12 @@ export const en: Record<MessageKey, string> = {
     'Confirm every review item before approving ({n} not confirmed)',
   'issue.reviewFlagsNeedComment':
     'This version has {n} system flag(s): say in the comment how each was handled before approving',
+  'issue.officerUnconfirmed':
+    '{n} officer(s) named on the record have not yet confirmed taking part; approve once they have',
+  'issue.officerDenied':
+    '{n} officer(s) named on the record say they did not take part: return or escalate it, do not approve',
+  'issue.confirmationDecided': 'You have already confirmed or denied this; it cannot be changed',
+  'issue.denialReasonRequired': 'Say what happened when you deny taking part',
   'field.record': 'Record',
   'field.itemCode': 'List item',
   'field.catalogVersion': 'List version',
@@ -134,6 +140,9 @@ export const en: Record<MessageKey, string> = {
   'field.state': 'Review state',
   'field.comment': 'Comment',
   'field.checklist': 'Review items',
+  'field.confirmations': "Officers' confirmation",
+  'field.decision': 'Decision',
+  'field.reason': 'Reason',
   'app.name': 'Patrolbook',
   'app.shortName': 'Patrolbook',
   'app.tagline': 'On-street assistant for mild and first-offence no-penalty cases',

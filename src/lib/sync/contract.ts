@@ -6,6 +6,9 @@ import { SHA256_HEX } from '../domain/integrity';
 import { numberBlockSchema } from '../domain/numbering';
 import { partySchema } from '../domain/party';
 import {
+  CONFIRMATION_DECISIONS,
+  CONFIRMATION_PARTS,
+  CONFIRMATION_STATES,
   FOLLOW_UP_STATES,
   REVIEW_ACTIONS,
   REVIEW_CHECKS,
@@ -204,6 +207,37 @@ export const ledgerEntrySchema = priorRecordSchema.extend({
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
+/**
+ * Where an officer stands on a record that names them (ADR 0012). Sent to every officer of the
+ * record when it changes; the one asked sees enough to recognise the case (time, item, place of
+ * the squad, a masked hint of the party, who sent it), never the party's name or identifiers.
+ */
+export const confirmationSchema = z.object({
+  recordId: uuidSchema,
+  part: z.enum(CONFIRMATION_PARTS),
+  userId: z.string(),
+  officerName: z.string(),
+  state: z.enum(CONFIRMATION_STATES),
+  reason: z.string(),
+  decidedAt: z.string().nullable(),
+  foundAt: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  partyHint: z.string(),
+  squadName: z.string(),
+  sentBy: z.string(),
+});
+export type Confirmation = z.infer<typeof confirmationSchema>;
+
+export const confirmationRequestSchema = z
+  .object({
+    part: z.enum(CONFIRMATION_PARTS),
+    decision: z.enum(CONFIRMATION_DECISIONS),
+    reason: freeText(500).default(''),
+  })
+  .strict();
+export type ConfirmationRequest = z.infer<typeof confirmationRequestSchema>;
+
 export const changeSchema = z.discriminatedUnion('kind', [
   z.object({
     seq: z.number().int(),
@@ -237,6 +271,12 @@ export const changeSchema = z.discriminatedUnion('kind', [
     at: z.string(),
     deviceId: uuidSchema,
     block: numberBlockSchema,
+  }),
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal('confirmation'),
+    at: z.string(),
+    confirmation: confirmationSchema,
   }),
   z.object({
     seq: z.number().int(),
@@ -353,6 +393,8 @@ export const recordDetailSchema = z.object({
   followUp: z.enum(FOLLOW_UP_STATES),
   versions: z.array(recordVersionInfoSchema),
   reviews: z.array(reviewSchema),
+  /** Where each officer the record names stands on having taken part (ADR 0012). */
+  confirmations: z.array(confirmationSchema),
   /** Hash the server recomputed from what it stored; equals record.contentHash when intact. */
   serverHash: sha256Schema,
 });

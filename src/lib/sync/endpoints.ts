@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import {
   apiErrorSchema,
+  confirmationRequestSchema,
+  confirmationSchema,
   blobParamsSchema,
   healthSchema,
   ledgerQuerySchema,
@@ -190,6 +192,16 @@ export const ENDPOINTS: EndpointSpec[] = [
     body: reviewRequestSchema,
     response: reviewSchema,
     status: 201,
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/records/{id}/confirmations',
+    summary: '执法人员确认或否认参与本记录（被记录列为执法人员、但未提交该记录的本人）',
+    auth: 'officer',
+    params: recordParamsSchema,
+    body: confirmationRequestSchema,
+    response: confirmationSchema,
     errors: [400, 401, 403, 404, 409],
   },
   {

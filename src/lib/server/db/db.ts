@@ -17,6 +17,7 @@ import * as m0004 from './migrations/0004_quarantine';
 import * as m0005 from './migrations/0005_secrets';
 import * as m0006 from './migrations/0006_login_attempts';
 import * as m0007 from './migrations/0007_party_masked';
+import * as m0008 from './migrations/0008_confirmations';
 import type { Database } from './schema';
 import { SplitSqliteDialect } from './sqlite-driver';
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0005_secrets': m0005,
     '0006_login_attempts': m0006,
     '0007_party_masked': m0007,
+    '0008_confirmations': m0008,
   };
 
 class Provider implements MigrationProvider {

@@ -1,5 +1,10 @@
 import type { Generated } from 'kysely';
-import type { FollowUpState, ReviewState } from '$lib/domain/lifecycle';
+import type {
+  ConfirmationPart,
+  ConfirmationState,
+  FollowUpState,
+  ReviewState,
+} from '$lib/domain/lifecycle';
 
 /**
  * Tables, identical on SQLite and PostgreSQL. Instants are ISO-8601 UTC text (they sort as text
@@ -35,6 +40,18 @@ export type Database = {
     updated_at: Text;
   };
   supervisor_squads: { user_id: Text; squad_id: Text };
+  officer_confirmations: {
+    record_id: Text;
+    part: ConfirmationPart;
+    user_id: Text;
+    state: ConfirmationState;
+    reason: Generated<Text>;
+    requested_at: Text;
+    /** Who sent the version that named the officer (null: a console import). */
+    requested_by: Text | null;
+    decided_at: Text | null;
+    decided_device: Text | null;
+  };
   sessions: {
     id: Text;
     user_id: Text;
@@ -141,7 +158,7 @@ export type Database = {
   };
   changes: {
     seq: Int;
-    kind: 'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned';
+    kind: 'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation';
     user_id: Text | null;
     district: Text | null;
     broadcast: Bool;

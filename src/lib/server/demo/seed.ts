@@ -27,6 +27,7 @@ import type { SessionUser } from '../auth/types';
 import { ingestRecords } from '../services/ingest';
 import { reserveBlock } from '../services/numbers';
 import { reviewRecord } from '../services/review';
+import { decideConfirmation } from '../services/confirmations';
 import { versionFlags } from '../repos/records';
 import { Raster } from './png';
 
@@ -815,6 +816,11 @@ async function seedRecords(
     if (result?.status !== 'accepted')
       throw new Error(`demo record not accepted: ${JSON.stringify(result)}`);
     stored++;
+    // The second officer confirms on their own phone within hours; the last two days' records
+    // are partly still waiting, so an officer's phone has requests to show.
+    const ageDays = (options.now.getTime() - when.getTime()) / day;
+    if (ageDays > 2 || rng() < 0.5)
+      await confirmOthers(ctx, id, new Date(when.getTime() + 3 * 3600_000).toISOString());
     for (const k of [record]) {
       ledger.push({
         recordId: k.id,
@@ -925,6 +931,7 @@ async function seedRecords(
         });
         if (r2?.status !== 'accepted')
           throw new Error(`demo re-inspection not accepted: ${JSON.stringify(r2)}`);
+        await confirmOthers(ctx, id, new Date(doneAt.getTime() + 3 * 3600_000).toISOString());
       }
     }
 
@@ -1008,6 +1015,42 @@ async function seedRecords(
     }
   }
   return stored;
+}
+
+/** Every officer still asked to confirm a record confirms it, on their own account. */
+async function confirmOthers(ctx: AppContext, recordId: string, at: string): Promise<void> {
+  const waiting = await ctx.db
+    .selectFrom('officer_confirmations')
+    .innerJoin('users', 'users.id', 'officer_confirmations.user_id')
+    .select([
+      'officer_confirmations.part',
+      'users.id',
+      'users.username',
+      'users.real_name',
+      'users.certificate_no',
+      'users.squad_id',
+    ])
+    .where('officer_confirmations.record_id', '=', recordId)
+    .where('officer_confirmations.state', '=', 'requested')
+    .execute();
+  for (const w of waiting) {
+    const user: SessionUser = {
+      id: w.id,
+      username: w.username,
+      role: 'officer',
+      realName: w.real_name,
+      certificateNo: w.certificate_no,
+      squadId: w.squad_id,
+      supervisedSquadIds: [],
+    };
+    await decideConfirmation(
+      ctx.db,
+      user,
+      recordId,
+      { part: w.part, decision: 'confirm', reason: '' },
+      { now: at },
+    );
+  }
 }
 
 /** A supervisor approving a flagged version says how each flag was handled (as the rules ask). */

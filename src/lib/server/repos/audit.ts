@@ -19,7 +19,9 @@ export type AuditAction =
   | 'numberFormat.update'
   | 'document.download'
   | 'quarantine.export'
-  | 'quarantine.resolve';
+  | 'quarantine.resolve'
+  | 'confirmation.confirm'
+  | 'confirmation.deny';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

@@ -8,7 +8,7 @@ import type { SessionUser } from '../auth/types';
  * the writing transaction, so they follow commit order and a cursor never skips a change.
  */
 export type ChangeInput = {
-  kind: 'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned';
+  kind: 'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation';
   userId?: string | null;
   district?: string | null;
   broadcast?: boolean;

@@ -9,6 +9,7 @@ import {
   type Review,
 } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
+import { recordConfirmations } from './confirmations';
 import type { Db } from '../db/db';
 import { HttpError } from '../http';
 import { catalogVersion } from './catalogs';
@@ -304,6 +305,7 @@ export async function recordDetail(db: Db, id: string): Promise<RecordDetail | n
       checklist: parseChecklist(r.checklist),
       createdAt: r.created_at,
     })),
+    confirmations: await recordConfirmations(db, record),
     serverHash: await recordContentHash(record),
   };
 }

@@ -35,6 +35,7 @@ import {
   type Refusal,
 } from '../repos/quarantine';
 import { ledgerKey } from '../repos/secrets';
+import { requestConfirmations } from './confirmations';
 import { parseFlags, parseStoredRecord } from '../repos/stored';
 import { summaryFacts } from '../db/migrations/0003_record_facts';
 
@@ -351,13 +352,16 @@ type UserRow = {
 /** Reference data read once per push, not once per record. */
 type Lookups = {
   users: (db: Db, ids: string[]) => Promise<UserRow[]>;
-  squad: (db: Db | Tx, id: string) => Promise<{ id: string; district: string } | null>;
+  squad: (
+    db: Db | Tx,
+    id: string,
+  ) => Promise<{ id: string; district: string; name: string } | null>;
   blocks: (tx: Tx, deviceId: string) => Promise<Set<string>>;
 };
 
 function newLookups(): Lookups {
   const users = new Map<string, UserRow | null>();
-  const squads = new Map<string, { id: string; district: string } | null>();
+  const squads = new Map<string, { id: string; district: string; name: string } | null>();
   const blocks = new Map<string, Set<string>>();
   return {
     users: async (db, ids) => {
@@ -379,7 +383,7 @@ function newLookups(): Lookups {
       if (!squads.has(id)) {
         const row = await db
           .selectFrom('squads')
-          .select(['id', 'district'])
+          .select(['id', 'district', 'name'])
           .where('id', '=', id)
           .executeTakeFirst();
         squads.set(id, row ?? null);
@@ -647,6 +651,9 @@ async function store(
     }
   }
   await flagLaterRecords(tx, record, catalog);
+  changes.push(
+    ...(await requestConfirmations(tx, record, options.pusher?.id ?? null, squad.name, receivedAt)),
+  );
 
   return {
     status: 'accepted',

@@ -8,6 +8,7 @@ import { HttpError } from '../http';
 import { audit } from '../repos/audit';
 import { appendChanges } from '../repos/changes';
 import { canReview, recordRow, versionFlags } from '../repos/records';
+import { confirmationStates } from '../repos/confirmations';
 
 export type ReviewInput = {
   recordId: string;
@@ -40,6 +41,7 @@ export async function reviewRecord(
     comment,
     checklist: input.checklist,
     flags: flags.map((f) => f.code),
+    confirmations: await confirmationStates(db, row.id),
   });
   const first = problems[0];
   if (first) {
@@ -72,6 +74,19 @@ export async function reviewRecord(
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) {
       throw new HttpError(409, 'alreadyReviewed', '该记录刚被其他人审核或已有新版本，请刷新');
+    }
+    // Read again under the row lock just taken: an officer's denial committed since the check
+    // above (it takes the same row first) is seen here and stops the approval.
+    if (input.action === 'approve') {
+      const late = reviewDecisionIssues({
+        state: row.review_state,
+        action: input.action,
+        comment,
+        checklist: input.checklist,
+        flags: flags.map((f) => f.code),
+        confirmations: await confirmationStates(tx, row.id),
+      })[0];
+      if (late) throw new HttpError(409, late.code, late.message, [late]);
     }
     await tx
       .insertInto('reviews')
