@@ -114,10 +114,11 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
     await expect
       .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
       .toBe('已同步');
-    const v2 = await supervisor.json<{ record: LockedRecord; versions: unknown[] }>(
-      'GET',
-      `/api/records/${id}`,
-    );
+    const v2 = await supervisor.json<{
+      record: LockedRecord;
+      versions: unknown[];
+      confirmations: { officerName: string; part: string; state: string }[];
+    }>('GET', `/api/records/${id}`);
     expect(v2.body.versions).toHaveLength(2);
     const record = v2.body.record;
     expect(record.followUp).toBe('corrected');
@@ -130,6 +131,17 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
     expect(record.documents.map((d) => d.docType)).toEqual(
       expect.arrayContaining(['reinspectionRecord', 'noPenaltyDecision']),
     );
+    // The re-inspection's second officer is asked too; the sender confirmed by sending. The
+    // sender's phone shows where the colleague stands.
+    expect(v2.body.confirmations.map((c) => [c.officerName, c.part, c.state])).toEqual([
+      ['张伟', 'inspection', 'confirmed'],
+      ['王喆', 'inspection', 'requested'],
+      ['张伟', 'reinspection', 'confirmed'],
+      ['王喆', 'reinspection', 'requested'],
+    ]);
+    const onPhone = page.getByTestId('record-confirmations');
+    await expect.poll(() => onPhone.locator('li[data-state="requested"]').count()).toBe(2);
+    expect(await onPhone.textContent()).toContain('复查');
     // The task is gone from the home screen.
     await app.open('/');
     await page.getByRole('heading', { name: '待复查（0）' }).waitFor();

@@ -150,6 +150,10 @@ describe.each(DATABASES)('walls on %s', (db) => {
     expect(ledger.length).toBeGreaterThanOrEqual(parties.length);
     for (const c of ledger)
       for (const k of c.entry?.partyKeys ?? []) expect(k).toMatch(/^k:[0-9a-f]{32}$/);
+    // officer2 is named on each: the requests to confirm are scanned too (ADR 0012).
+    expect(changes.filter((c) => c.kind === 'confirmation').length).toBeGreaterThanOrEqual(
+      parties.length,
+    );
     const pulled = JSON.stringify(changes);
     for (const secret of secrets) expect(pulled, secret).not.toContain(secret);
     // The online lookup answers with digests too.

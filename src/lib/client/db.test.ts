@@ -94,8 +94,11 @@ describe('phone database schema', () => {
       expect(await upgraded.outbox.count()).toBe(1);
       // Version 3: ledger rows with raw keys are gone, and the feed is pulled again from the start
       // (it now carries digests).
-      expect(await upgraded.ledger.count()).toBe(0);
-      expect(await upgraded.settings.get('pullCursor')).toBeUndefined();
+      // (From version 3 on, the rows are digests and stay, with the cursor.)
+      expect(await upgraded.ledger.count()).toBe(from < 3 ? 0 : 1);
+      expect((await upgraded.settings.get('pullCursor'))?.value).toBe(from < 3 ? undefined : 42);
+      // Version 4 adds the officers' confirmations, empty until the next pull.
+      expect(await upgraded.confirmations.count()).toBe(0);
       const evidence = await upgraded.evidence.get('a'.repeat(64));
       expect(new Uint8Array(evidence?.bytes ?? new ArrayBuffer(0))).toEqual(
         new Uint8Array([1, 2, 3]),

@@ -4,7 +4,8 @@ import type { LocalState, SyncStatus } from '$lib/domain/lifecycle';
 import type { NumberBlock } from '$lib/domain/numbering';
 import type { DocumentRef, LockedRecord } from '$lib/domain/record';
 import type { Draft } from '$lib/domain/record-builder';
-import type { Flag, Review, WireIssue } from '$lib/sync/contract';
+import type { ConfirmationDecision } from '$lib/domain/lifecycle';
+import type { Confirmation, Flag, Review, WireIssue } from '$lib/sync/contract';
 
 /**
  * The phone's database. Versions are only ever added (each with its upgrade), never edited: a
@@ -57,6 +58,16 @@ export type OutboxRow = {
   nextAttemptAt?: number;
 };
 
+/**
+ * Where an officer named on a record stands (ADR 0012), as the server last said, with this
+ * officer's own decision while it waits to be sent.
+ */
+export type LocalConfirmation = Confirmation & {
+  local: { decision: ConfirmationDecision; reason: string; at: string } | null;
+  /** The server's answer when it refused the decision sent (shown, never retried). */
+  error: string | null;
+};
+
 export type CatalogRow = { versionId: string; effectiveFrom: string; catalog: Catalog };
 export type LedgerRow = {
   recordId: string;
@@ -81,6 +92,7 @@ export class PatrolDb extends Dexie {
   ledger!: Table<LedgerRow, [string, string]>;
   numberBlocks!: Table<BlockRow, string>;
   settings!: Table<SettingRow, string>;
+  confirmations!: Table<LocalConfirmation, [string, string, string]>;
 
   constructor(name = 'patrolbook') {
     super(name);
@@ -134,6 +146,13 @@ export const SCHEMA_VERSIONS: { version: number; define: (db: Dexie) => void }[]
           await tx.table('ledger').clear();
           await tx.table('settings').bulkDelete(['pullCursor', 'ledgerDigests']);
         }),
+  },
+  {
+    // Officers' confirmations (ADR 0012): the requests the change feed brings arrive from the
+    // next pull on; no data to move.
+    version: 4,
+    define: (db) =>
+      db.version(4).stores({ confirmations: '[recordId+part+userId], recordId, userId' }),
   },
 ];
 

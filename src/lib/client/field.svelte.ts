@@ -250,6 +250,10 @@ class FieldApp {
     if ((this.waiting > 0 || this.held > 0) && !options.exported) {
       return i18n.t('logout.unsynced', { n: this.waiting + this.held });
     }
+    // An officer's word on a colleague's record is not in the export: it is sent, or kept.
+    const decisions = await this.database.confirmations.filter((c) => c.local !== null).count();
+    if (decisions > 0 && !options.exported)
+      return i18n.t('logout.decisionsUnsynced', { n: decisions });
     try {
       await request('/api/auth/logout', { method: 'POST' });
     } catch {

@@ -19,6 +19,7 @@ import {
 } from '$lib/sync/contract';
 import { ApiFailure, call, request } from '../api';
 import type { LocalRecord, PatrolDb } from '../db';
+import { applyConfirmation, sendDecisions } from '../confirmations';
 import { rebuildOwnLedger } from '../ledger';
 import { deviceId, getSetting, setSetting } from '../settings';
 import { i18n } from '$lib/i18n/locale.svelte';
@@ -29,7 +30,7 @@ import { i18n } from '$lib/i18n/locale.svelte';
  * and (id, version), and an outbox row is removed only after `accepted` or `duplicate`.
  */
 
-export type SyncPhase = 'idle' | 'uploading' | 'pushing' | 'pulling' | 'reserving';
+export type SyncPhase = 'idle' | 'uploading' | 'pushing' | 'confirming' | 'pulling' | 'reserving';
 export type SyncReport = {
   uploaded: number;
   accepted: number;
@@ -37,6 +38,8 @@ export type SyncReport = {
   held: number;
   /** Records the server failed on this time; each waits for its own next attempt. */
   failed: number;
+  /** The officer's confirmations of records naming them, sent (ADR 0012). */
+  confirmed: number;
   pulled: number;
 };
 
@@ -82,6 +85,7 @@ export class SyncEngine {
       duplicates: 0,
       held: 0,
       failed: 0,
+      confirmed: 0,
       pulled: 0,
     };
     // Each phase runs even when an earlier one failed (a record the server cannot store must not
@@ -103,6 +107,9 @@ export class SyncEngine {
         report.uploaded = await this.uploadEvidence(records.map((r) => r.record));
       });
       await phase('pushing', () => this.push(records, report));
+      await phase('confirming', async () => {
+        report.confirmed = await sendDecisions(this.db);
+      });
       await phase('pulling', async () => {
         report.pulled = await this.pull();
       });
@@ -316,7 +323,14 @@ export class SyncEngine {
       const res = await call(pullResponseSchema, `/api/sync/pull?cursor=${cursor}&limit=500`);
       await this.db.transaction(
         'rw',
-        [this.db.records, this.db.catalogs, this.db.ledger, this.db.numberBlocks, this.db.settings],
+        [
+          this.db.records,
+          this.db.catalogs,
+          this.db.ledger,
+          this.db.numberBlocks,
+          this.db.confirmations,
+          this.db.settings,
+        ],
         async () => {
           for (const change of res.changes) await this.applyChange(change);
           await setSetting(this.db, 'pullCursor', res.cursor);
@@ -381,6 +395,9 @@ export class SyncEngine {
         );
         break;
       }
+      case 'confirmation':
+        await applyConfirmation(this.db, change.confirmation);
+        break;
       case 'numberBlock': {
         const device = await deviceId(this.db);
         if (change.deviceId !== device) break;
@@ -448,11 +465,11 @@ function reviewed(r: LocalRecord, action: ReviewAction): LocalRecord['state'] {
   }
 }
 
-/** Exponential backoff with equal jitter (half fixed, half random): 5 s, 10 s, 20 s … capped at 10 minutes. */
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
+/** Exponential backoff with equal jitter (half fixed, half random): 5 s, 10 s, 20 s … capped at 10 minutes. */
 export function backoffMs(failures: number, random = Math.random): number {
   const cap = Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
   return Math.round(cap / 2 + random() * (cap / 2));

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -19,6 +19,8 @@ function alive(pid: number): boolean {
 }
 
 export function lockDataDir(dataDir: string): () => void {
+  // A fresh data folder is made here: the lock is the first thing written into it.
+  mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'server.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

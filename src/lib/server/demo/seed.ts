@@ -204,6 +204,13 @@ async function listAccounts(ctx: AppContext): Promise<DemoAccount[]> {
     .innerJoin('squads', 'squads.id', 'supervisor_squads.squad_id')
     .select(['supervisor_squads.user_id', 'squads.name'])
     .execute();
+  const waiting = await ctx.db
+    .selectFrom('officer_confirmations')
+    .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('state', '=', 'requested')
+    .groupBy('user_id')
+    .execute();
+  const asked = (id: string) => Number(waiting.find((w) => w.user_id === id)?.n ?? 0);
   return rows.map((r) => ({
     username: r.username,
     role: r.role,
@@ -216,7 +223,8 @@ async function listAccounts(ctx: AppContext): Promise<DemoAccount[]> {
               .filter((s) => s.user_id === r.id)
               .map((s) => s.name)
               .join('、')
-          : (r.squad ?? ''),
+          : (r.squad ?? '') +
+            (asked(r.id) > 0 ? `（${asked(r.id)} 条待本人确认 / awaiting confirmation）` : ''),
   }));
 }
 
@@ -816,10 +824,10 @@ async function seedRecords(
     if (result?.status !== 'accepted')
       throw new Error(`demo record not accepted: ${JSON.stringify(result)}`);
     stored++;
-    // The second officer confirms on their own phone within hours; the last two days' records
-    // are partly still waiting, so an officer's phone has requests to show.
+    // The second officer confirms on their own phone within hours; the last three days' records
+    // still wait, so officers' phones have requests to show.
     const ageDays = (options.now.getTime() - when.getTime()) / day;
-    if (ageDays > 2 || rng() < 0.5)
+    if (ageDays > 3)
       await confirmOthers(ctx, id, new Date(when.getTime() + 3 * 3600_000).toISOString());
     for (const k of [record]) {
       ledger.push({
