@@ -447,5 +447,9 @@ async function bulkCopies(server: TestServer, id: string, n: number) {
       `insert into record_versions (${[...vc, 'record_id'].join(',')}) values ${values(vc, 0)}`,
       chunk.flatMap((cid) => [...vc.map((c) => version[c]), cid]),
     );
+    // SQLite writes here are synchronous: give the event loop a turn, so the HTTP client sees a
+    // keep-alive socket the server closed meanwhile instead of sending the next request on it.
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }

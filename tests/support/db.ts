@@ -75,6 +75,9 @@ export async function execute(server: TestServer, sql: string, params: unknown[]
     } finally {
       db.close();
     }
+    // Synchronous work held the event loop: let socket events (a keep-alive connection the
+    // server closed meanwhile) be seen before the caller's next request.
+    await new Promise((resolve) => setImmediate(resolve));
     return;
   }
   const client = new pg.Client({ connectionString: server.databaseUrl ?? '' });
