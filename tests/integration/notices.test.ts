@@ -54,7 +54,13 @@ describe('on-site notices', () => {
 
   beforeAll(async () => {
     onTheSpot = await lockRecord(recordContent({ officers }));
-    const content = recordContent({ officers });
+    // A party who refuses to sign signs no commitment letter either: a mild item corrected on
+    // the spot, which needs none.
+    const content = recordContent({
+      officers,
+      itemCode: 'SR-11',
+      answers: { conditions: { noHarm: true, cooperates: true }, commitmentSigned: undefined },
+    });
     content.signatures = {
       ...content.signatures,
       party: {
@@ -70,6 +76,8 @@ describe('on-site notices', () => {
     refused = await lockRecord(content);
     const deadline = recordContent({
       officers,
+      // An item that allows a deadline of up to 3 days.
+      itemCode: 'SR-04',
       answers: {
         correction: {
           mode: 'deadline',

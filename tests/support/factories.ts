@@ -142,6 +142,7 @@ export function recordContent(options: RecordOptions = {}): RecordContent {
     answers: a,
     partyKeys: keys,
     history,
+    foundOn: shanghaiDate(now),
     now,
     recordId: id,
   });

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { Catalog, CatalogItem } from '$lib/domain/catalog';
 import { LIMITS, type LimitKey } from '$lib/domain/fields';
-import { residentIdCheckChar, usccCheckChar } from '$lib/domain/party';
+import { orgCodeCheckChar, residentIdCheckChar, usccCheckChar } from '$lib/domain/party';
 import { newDraft, type Draft } from '$lib/domain/record-builder';
 import type { OfficerRef } from '$lib/domain/record';
 import { addDays, shanghaiDate, shanghaiIso } from '$lib/domain/time';
@@ -113,14 +113,16 @@ export const mobile: fc.Arbitrary<string> = fc.oneof(
 const USCC = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 export const uscc: fc.Arbitrary<string> = fc
   .record({
-    body: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 15, maxLength: 15 }),
+    org: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 8, maxLength: 8 }),
     wrong: fc.oneof(
       { weight: 12, arbitrary: fc.constant(false) },
       { weight: 1, arbitrary: fc.constant(true) },
     ),
   })
-  .map(({ body, wrong }) => {
-    const first17 = `91${body.map((i) => USCC[i]).join('')}`;
+  .map(({ org, wrong }) => {
+    // A company (91) registered in Lu'an's Jin'an district, with its organisation code.
+    const code = org.map((i) => USCC[i]).join('');
+    const first17 = `91341502${code}${orgCodeCheckChar(code)}`;
     const check = usccCheckChar(first17);
     return first17 + (wrong ? (check === '0' ? '1' : '0') : check);
   });

@@ -18,6 +18,8 @@ afterEach(async () => {
 
 async function localRecord(overrides: Partial<LocalRecord> = {}): Promise<LocalRecord> {
   const record = await lockedRecord({
+    // An item that allows a deadline of up to 3 days.
+    itemCode: 'SR-04',
     answers: {
       correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' },
       commitmentSigned: true,

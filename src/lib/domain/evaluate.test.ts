@@ -48,6 +48,7 @@ function run(
     answers: answers(a),
     partyKeys: KEYS,
     history: [],
+    foundOn: '2026-11-27',
     now: NOW,
     ...options,
   });
@@ -61,6 +62,8 @@ describe('evaluate: first-offence item', () => {
     answers?: Partial<ChecklistAnswers>;
     history?: ReturnType<typeof prior>[];
     partyKeys?: string[];
+    /** The day of the finding; 2026-11-27 (the day of NOW) unless given. */
+    foundOn?: string;
     branch: Evaluation['branch'];
     noPenalty?: Evaluation['noPenalty'];
     reason?: string;
@@ -154,6 +157,7 @@ describe('evaluate: first-offence item', () => {
     },
     {
       name: 'deadline today, uncorrected: still pending',
+      foundOn: '2026-11-25',
       answers: {
         correction: { mode: 'deadline', setOn: '2026-11-25', deadline: '2026-11-27' },
         commitmentSigned: true,
@@ -162,6 +166,7 @@ describe('evaluate: first-offence item', () => {
     },
     {
       name: 'deadline yesterday, uncorrected: exemption lost',
+      foundOn: '2026-11-24',
       answers: {
         correction: { mode: 'deadline', setOn: '2026-11-24', deadline: '2026-11-26' },
         commitmentSigned: true,
@@ -171,6 +176,7 @@ describe('evaluate: first-offence item', () => {
     },
     {
       name: 'corrected on the deadline day per re-inspection',
+      foundOn: '2026-11-24',
       answers: {
         correction: {
           mode: 'deadline',
@@ -185,6 +191,7 @@ describe('evaluate: first-offence item', () => {
     },
     {
       name: 'corrected a day late',
+      foundOn: '2026-11-23',
       answers: {
         correction: {
           mode: 'deadline',
@@ -198,7 +205,9 @@ describe('evaluate: first-offence item', () => {
       reason: 'correctedAfterDeadline',
     },
     {
-      name: 're-inspection found it not corrected at the deadline',
+      // The party has the whole deadline day: an officer's input error, not the party's conduct.
+      name: 'not corrected recorded on the deadline day: nothing decided, the answer is wrong',
+      foundOn: '2026-11-24',
       answers: {
         correction: {
           mode: 'deadline',
@@ -208,17 +217,73 @@ describe('evaluate: first-offence item', () => {
         },
         commitmentSigned: true,
       },
+      branch: null,
+      reason: 'uncorrectedBeforeDeadlineEnd',
+      unanswered: ['correction:correction'],
+    },
+    {
+      name: 'not corrected found the day after the deadline: exemption lost',
+      foundOn: '2026-11-24',
+      answers: {
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-24',
+          deadline: '2026-11-26',
+          reinspection: { result: 'notCorrected', on: '2026-11-27' },
+        },
+        commitmentSigned: true,
+      },
       branch: 'ineligible',
       reason: 'deadlinePassedUncorrected',
     },
     {
-      name: 'deadline longer than the item allows',
+      name: 'deadline longer than the item allows: an input error, not ineligible',
       answers: {
         correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-12-01' },
         commitmentSigned: true,
       },
-      branch: 'ineligible',
+      branch: null,
       reason: 'deadlineTooLong',
+      unanswered: ['correction:correction'],
+    },
+    {
+      name: 'deadline before the finding: an input error',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-26' },
+        commitmentSigned: true,
+      },
+      branch: null,
+      reason: 'deadlineBeforeFinding',
+      unanswered: ['correction:correction'],
+    },
+    {
+      // Moving the order's date would lengthen the deadline: it is the day of the finding.
+      name: 'order to correct dated after the finding: an input error',
+      foundOn: '2026-11-25',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-28' },
+        commitmentSigned: true,
+      },
+      branch: null,
+      reason: 'orderNotOnFindingDay',
+      unanswered: ['correction:correction'],
+    },
+    {
+      name: 'first-offence window counted from the finding, not from the evaluation',
+      foundOn: '2026-11-01',
+      answers: { correction: { mode: 'onTheSpot', corrected: true } },
+      // 12 months before 2026-11-01; outside a window counted from 2026-11-27.
+      history: [prior({ date: '2025-11-15' })],
+      branch: 'ineligible',
+      reason: 'priorRecordFound',
+    },
+    {
+      name: 'a record after the finding is not a prior of it',
+      foundOn: '2026-11-20',
+      answers: { correction: { mode: 'onTheSpot', corrected: true } },
+      history: [prior({ date: '2026-11-25' })],
+      branch: 'firstOffence',
+      reason: 'noPriorRecord',
     },
     {
       name: 'deadline exactly the maximum',
@@ -297,6 +362,7 @@ describe('evaluate: first-offence item', () => {
 
   it.each(cases)('$name', (c) => {
     const e = run(c.answers ?? {}, {
+      ...(c.foundOn ? { foundOn: c.foundOn } : {}),
       ...(c.history ? { history: c.history } : {}),
       ...(c.partyKeys ? { partyKeys: c.partyKeys } : {}),
     });
@@ -348,9 +414,9 @@ describe('evaluate: first-offence item', () => {
     expect(e.firstOffence?.priors.map((p) => p.date)).toEqual(['2026-05-27']);
   });
 
-  it('uses the Shanghai date of now for the window', () => {
-    // 2026-11-26T16:30Z is already 2026-11-27 in Shanghai.
-    const e = run({}, { now: '2026-11-26T16:30:00Z', history: [prior({ date: '2025-11-27' })] });
+  it('counts the window from the day of the finding, whenever the evaluation runs', () => {
+    const e = run({}, { now: '2027-03-01T02:00:00Z', history: [prior({ date: '2025-11-27' })] });
+    expect(e.firstOffence?.windowStart).toBe('2025-11-27');
     expect(e.branch).toBe('ineligible');
   });
 
@@ -360,7 +426,7 @@ describe('evaluate: first-offence item', () => {
     expect(codes(e)).toEqual(['notInCatalog']);
   });
 
-  it('rejects a correction mode the item does not allow', () => {
+  it('does not decide on a correction mode the item does not allow (an input error)', () => {
     const noDeadline = testCatalog([
       catalogItem({ correction: { onTheSpot: true, deadline: null } }),
     ]);
@@ -371,8 +437,9 @@ describe('evaluate: first-offence item', () => {
       },
       { catalog: noDeadline },
     );
-    expect(e.branch).toBe('ineligible');
+    expect(e.branch).toBe(null);
     expect(codes(e)).toContain('correctionModeNotAllowed');
+    expect(e.unanswered.map((q) => q.kind)).toContain('correction');
   });
 });
 
@@ -384,6 +451,7 @@ describe('evaluate: mild item', () => {
       answers: answers({ conditions: { noHarm: true }, discretionReason: undefined, ...a }),
       partyKeys: KEYS,
       history,
+      foundOn: '2026-11-27',
       now: NOW,
     });
 
@@ -447,6 +515,7 @@ describe('evaluate: item allowing both branches', () => {
       }),
       partyKeys: KEYS,
       history,
+      foundOn: '2026-11-27',
       now: NOW,
     });
 
@@ -488,6 +557,7 @@ describe('evaluate: starter catalog', () => {
       itemCode: 'SR-03',
       partyKeys: KEYS,
       history: [],
+      foundOn: '2026-11-27',
       now: NOW,
     };
     const a = (area: number, duration: number) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findItem, type Catalog, type CatalogBranch, type CatalogItem } from './catalog';
 import { freeText, LIMITS, localDateSchema as localDate } from './fields';
+import { issue, type Issue } from './issues';
 import { addMonths, daysBetween, shanghaiDate, type LocalDate } from './time';
 
 /**
@@ -104,6 +105,9 @@ export type ReasonCode =
   | 'correctionModeNotAllowed'
   | 'deadlineTooLong'
   | 'deadlineBeforeFinding'
+  | 'orderNotOnFindingDay'
+  | 'reinspectionBeforeFinding'
+  | 'uncorrectedBeforeDeadlineEnd'
   | 'deadlinePending'
   | 'correctedByDeadline'
   | 'correctedAfterDeadline'
@@ -152,8 +156,63 @@ export type EvaluateInput = {
   history: readonly PriorRecord[];
   /** The record being evaluated, so its own earlier versions never count as priors. */
   recordId?: string;
+  /**
+   * The Shanghai date of the finding: the first-offence window looks back from it, and the order
+   * to correct is given on it. Not the time of evaluation (an amendment weeks later must not
+   * move the window or lengthen the deadline).
+   */
+  foundOn: LocalDate;
+  /** When the evaluation runs: whether a deadline has passed. */
   now: Date | string;
 };
+
+/**
+ * The officer's own input errors in the correction answer, against the item's rules: a mode the
+ * item does not allow, an order to correct not dated on the day of the finding, a deadline before
+ * it or beyond the item's maximum, an uncorrected finding recorded before the deadline has run
+ * out. These say nothing about the party's conduct: they are validation errors naming the field,
+ * they block locking, and they never decide the case against the party.
+ */
+export function correctionIssues(
+  item: Pick<CatalogItem, 'correction'>,
+  correction: CorrectionAnswer | undefined,
+  foundOn: LocalDate,
+): Issue[] {
+  if (!correction) return [];
+  const rule = item.correction;
+  const path = ['answers', 'correction'];
+  if (correction.mode === 'onTheSpot') {
+    return rule.onTheSpot
+      ? []
+      : [issue([...path, 'mode'], 'correctionModeNotAllowed', { mode: 'onTheSpot' })];
+  }
+  if (!rule.deadline)
+    return [issue([...path, 'mode'], 'correctionModeNotAllowed', { mode: 'deadline' })];
+  const out: Issue[] = [];
+  if (correction.setOn !== foundOn) {
+    out.push(issue([...path, 'setOn'], 'orderNotOnFindingDay', { foundOn }));
+  }
+  const days = daysBetween(foundOn, correction.deadline);
+  if (days < 0) {
+    out.push(issue([...path, 'deadline'], 'deadlineBeforeFinding', { foundOn }));
+  } else if (days > rule.deadline.maxDays) {
+    out.push(
+      issue([...path, 'deadline'], 'deadlineTooLong', { days, maxDays: rule.deadline.maxDays }),
+    );
+  }
+  const re = correction.reinspection;
+  if (re && re.on < foundOn) {
+    out.push(issue([...path, 'reinspection'], 'reinspectionBeforeFinding', { foundOn }));
+  } else if (re?.result === 'notCorrected' && re.on <= correction.deadline) {
+    // The party has until the end of the deadline day.
+    out.push(
+      issue([...path, 'reinspection'], 'uncorrectedBeforeDeadlineEnd', {
+        deadline: correction.deadline,
+      }),
+    );
+  }
+  return out;
+}
 
 const ART33 = (para: string): LegalBasis => ({
   kind: 'law',
@@ -195,6 +254,16 @@ export function evaluate(input: EvaluateInput): Evaluation {
   }
   return new Evaluator(item, catalog.versionId, input, today).run();
 }
+
+/** The reason an input error is explained by in the evaluation panel. */
+const CORRECTION_ERROR_REASONS: Partial<Record<Issue['code'], ReasonCode>> = {
+  correctionModeNotAllowed: 'correctionModeNotAllowed',
+  deadlineTooLong: 'deadlineTooLong',
+  deadlineBeforeFinding: 'deadlineBeforeFinding',
+  orderNotOnFindingDay: 'orderNotOnFindingDay',
+  reinspectionBeforeFinding: 'reinspectionBeforeFinding',
+  uncorrectedBeforeDeadlineEnd: 'uncorrectedBeforeDeadlineEnd',
+};
 
 type BranchState = { blocked: boolean; unanswered: Question[] };
 
@@ -280,35 +349,28 @@ class Evaluator {
 
   private checkCorrection(): 'corrected' | 'pending' | 'failed' | 'unanswered' {
     const answer = this.input.answers.correction;
-    const rule = this.item.correction;
     const all: CatalogBranch[] = [];
     if (!answer) {
       this.globalUnanswered.push({ kind: 'correction', id: 'correction' });
       return 'unanswered';
     }
-    if (answer.mode === 'onTheSpot') {
-      if (!rule.onTheSpot) {
-        this.reason('correctionModeNotAllowed', 'blocks', all, { mode: 'onTheSpot' });
-        return 'failed';
+    // The officer's input errors leave the correction unanswered (nothing is decided) and
+    // explain themselves; locking is refused by the same rule (catalogIssues).
+    const errors = correctionIssues(this.item, answer, this.input.foundOn);
+    if (errors.length > 0) {
+      for (const e of errors) {
+        const code = CORRECTION_ERROR_REASONS[e.code];
+        if (code) this.reason(code, 'pending', all, e.params ?? {});
       }
+      this.globalUnanswered.push({ kind: 'correction', id: 'correction' });
+      return 'unanswered';
+    }
+    if (answer.mode === 'onTheSpot') {
       if (answer.corrected) {
         this.reason('correctedOnTheSpot', 'supports', all);
         return 'corrected';
       }
       this.reason('notCorrectedOnTheSpot', 'blocks', all);
-      return 'failed';
-    }
-    if (!rule.deadline) {
-      this.reason('correctionModeNotAllowed', 'blocks', all, { mode: 'deadline' });
-      return 'failed';
-    }
-    const days = daysBetween(answer.setOn, answer.deadline);
-    if (days < 0) {
-      this.reason('deadlineBeforeFinding', 'blocks', all, { deadline: answer.deadline });
-      return 'failed';
-    }
-    if (days > rule.deadline.maxDays) {
-      this.reason('deadlineTooLong', 'blocks', all, { days, maxDays: rule.deadline.maxDays });
       return 'failed';
     }
     const re = answer.reinspection;
@@ -326,10 +388,7 @@ class Evaluator {
       });
       return 'failed';
     }
-    if (
-      this.today > answer.deadline ||
-      (re?.result === 'notCorrected' && re.on >= answer.deadline)
-    ) {
+    if (this.today > answer.deadline || re?.result === 'notCorrected') {
       this.reason('deadlinePassedUncorrected', 'blocks', all, { deadline: answer.deadline });
       return 'failed';
     }
@@ -407,13 +466,16 @@ class Evaluator {
   /** Runs for every item: first-offence items need it, and reviewers check repeats on all. */
   private lookupPriors() {
     const months = this.item.lookbackMonths;
-    const windowStart = addMonths(this.today, -months);
+    const foundOn = this.input.foundOn;
+    const windowStart = addMonths(foundOn, -months);
     const keys = new Set(this.input.partyKeys);
+    // Records up to the day of the finding; a later one is not a prior of this finding.
     const priors = this.input.history.filter(
       (h) =>
         h.recordId !== this.input.recordId &&
         h.itemCode === this.item.code &&
         h.date >= windowStart &&
+        h.date <= foundOn &&
         h.partyKeys.some((k) => keys.has(k)),
     );
     this.firstOffence = { windowStart, lookbackMonths: months, priors };
@@ -425,7 +487,7 @@ class Evaluator {
       lookbackMonths: months,
       priors,
     } = this.firstOffence ?? {
-      windowStart: this.today,
+      windowStart: this.input.foundOn,
       lookbackMonths: this.item.lookbackMonths,
       priors: [],
     };

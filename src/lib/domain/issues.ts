@@ -25,6 +25,8 @@ export const ISSUE_TEXT = {
   idCheckDigit: '{field}：校验位不正确，请核对',
   idBirthDate: '{field}：出生日期无效',
   idRegion: '{field}：地区码无效',
+  idRegistry: '{field}：登记管理部门码或机构类别码（前两位）无效',
+  idOrgCode: '{field}：其中的组织机构代码（第 9–17 位）校验不正确，请核对',
   idFormat: '{field}：格式不正确',
   idNotNormalised: '{field}：未按规范格式保存',
   // the record as a whole
@@ -43,6 +45,15 @@ export const ISSUE_TEXT = {
   followUpMismatch: '跟进状态与改正方式或复查结果不一致',
   reinspectionMismatch: '复查信息与改正方式不一致',
   notInCatalog: '清单版本 {catalogVersion} 中没有事项 {itemCode}',
+  // the officer's correction answer against the item's rules
+  correctionModeNotAllowed: '{field}：该事项不允许此改正方式',
+  orderNotOnFindingDay: '{field}：责令改正的日期应为发现当日（{foundOn}）',
+  deadlineBeforeFinding: '{field}：不能早于发现当日（{foundOn}）',
+  deadlineTooLong: '{field}：自发现之日起 {days} 日，超过该事项最长 {maxDays} 日的期限',
+  reinspectionBeforeFinding: '{field}：复查日期不能早于发现当日（{foundOn}）',
+  uncorrectedBeforeDeadlineEnd:
+    '{field}：改正期限至 {deadline} 当日结束，期限届满前不能认定逾期未改正，请期满后再复查',
+  commitmentSignedButRefused: '{field}：当事人拒绝签名的，不能记为已签署告知承诺书',
   // a version and the one before it
   signaturesStale: '{field}：第 {version} 版的事实、当事人或处理决定已修改，须重新签名',
   evidenceRemoved: '已锁定版本的原始证据不能删除',
@@ -119,6 +130,10 @@ export const FIELD_LABELS = {
   'answers.discretionReason': '不予处罚的裁量理由',
   'answers.correction': '改正方式',
   'answers.correction.deadline': '改正期限',
+  'answers.correction.mode': '改正方式',
+  'answers.correction.setOn': '责令改正日期',
+  'answers.correction.reinspection': '复查结果',
+  'answers.commitmentSigned': '告知承诺书',
   'answers.conditions': '核查条件',
   firstOffenceCheck: '首违核查',
   evaluation: '评估结果',

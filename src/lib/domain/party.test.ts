@@ -14,6 +14,7 @@ import {
   partyKeys,
   residentIdCheckChar,
   usccCheckChar,
+  orgCodeCheckChar,
   validateParty,
   type Party,
 } from './party';
@@ -71,6 +72,39 @@ describe('unified social credit code (GB 32100)', () => {
 
   it('maps a remainder of 31 to 0', () => {
     expect(usccCheckChar('91350100M000100Y4')).toBe('3');
+  });
+
+  // Codes whose final check character is right, so the structure itself is what is checked.
+  const code = (head: string, org: string, orgCheck = orgCodeCheckChar(org)) => {
+    const first17 = `${head}${org}${orgCheck}`;
+    return first17 + usccCheckChar(first17);
+  };
+  it.each([
+    ["an individual business in Lu'an", code('92341500', 'MA2TXY1P'), true, undefined],
+    ['a social organisation', code('51341500', '50712345'), true, undefined],
+    ['a nationally registered company', code('91100000', '10001234'), true, undefined],
+    ['market regulation has no category 4', code('94341500', 'MA2TXY1P'), false, 'registry'],
+    ['no registration authority B', code('B1341500', 'MA2TXY1P'), false, 'registry'],
+    ['no province 99', code('91990100', 'MA2TXY1P'), false, 'region'],
+    ['letters in the division code', code('913415A0', 'MA2TXY1P'), false, 'region'],
+    [
+      'an organisation code with a wrong check character',
+      code('92341500', 'MA2TXY1P', orgCodeCheckChar('MA2TXY1P') === '1' ? '2' : '1'),
+      false,
+      'orgCode',
+    ],
+  ])('%s (%s) ok=%s', (_name, input, ok, error) => {
+    const r = checkUscc(input);
+    expect(r.ok).toBe(ok);
+    if (!r.ok) expect(r.error).toBe(error);
+  });
+
+  it('computes the organisation code check character (GB 11714), X for 10 and 0 for 11', () => {
+    expect(orgCodeCheckChar('M000100Y')).toBe('4');
+    // Weighted sums 6*2 = 12 (remainder 1: 11-1 = 10 -> X) and 0 (11 -> 0).
+    expect(orgCodeCheckChar('00000006')).toBe('X');
+    expect(orgCodeCheckChar('00000000')).toBe('0');
+    expect(orgCodeCheckChar('00000005')).toBe('1');
   });
 });
 

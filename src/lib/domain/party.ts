@@ -12,7 +12,15 @@ export type IdentifierCheck =
   { ok: true; value: string } | { ok: false; error: IdentifierError; value: string };
 
 export type IdentifierError =
-  'empty' | 'length' | 'characters' | 'checkDigit' | 'birthDate' | 'region' | 'format';
+  | 'empty'
+  | 'length'
+  | 'characters'
+  | 'checkDigit'
+  | 'birthDate'
+  | 'region'
+  | 'format'
+  | 'registry'
+  | 'orgCode';
 
 /** NFKC folds full-width letters and digits to ASCII; then drop separators people type. */
 function fold(raw: string): string {
@@ -80,6 +88,45 @@ export function usccCheckChar(first17: string): string {
   return USCC_CHARS[c === 31 ? 0 : c] ?? '';
 }
 
+/**
+ * GB 32100 position 1 (registration authority) and the institution categories position 2 may
+ * take under it.
+ */
+const USCC_REGISTRY: Record<string, string> = {
+  '1': '1239', // 机构编制: 机关, 事业单位, 群众团体, 其他
+  '2': '19', // 外交
+  '3': '123459', // 司法行政: 律师事务所, 公证处, 基层法律服务所, 司法鉴定, 仲裁委员会, 其他
+  '4': '19', // 文化
+  '5': '1239', // 民政: 社会团体, 民办非企业单位, 基金会, 其他
+  '6': '129', // 旅游
+  '7': '129', // 宗教
+  '8': '19', // 工会
+  '9': '123', // 市场监管: 企业, 个体工商户, 农民专业合作社
+  A: '19', // 中央军委改革和编制办公室
+  N: '1239', // 农业农村: 集体经济组织
+  Y: '1', // 其他
+};
+
+const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
+
+/** GB 11714 check character of an organisation code's first 8 characters (digits, A=10…Z=35). */
+export function orgCodeCheckChar(first8: string): string {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const ch = first8[i] ?? '';
+    const v = /\d/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 55;
+    sum += v * (ORG_WEIGHTS[i] ?? 0);
+  }
+  const c = 11 - (sum % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
+
+/**
+ * The unified social credit code: 18 characters of its alphabet, a registration authority and
+ * an institution category that exist, a six-digit division code of a province, the embedded
+ * organisation code's own check character (GB 11714, positions 9-17) and the code's check
+ * character (position 18).
+ */
 export function checkUscc(raw: string): IdentifierCheck {
   const value = fold(raw);
   if (!value) return { ok: false, error: 'empty', value };
@@ -87,7 +134,20 @@ export function checkUscc(raw: string): IdentifierCheck {
   if (![...value].every((ch) => USCC_CHARS.includes(ch))) {
     return { ok: false, error: 'characters', value };
   }
+  if (!USCC_REGISTRY[value[0] ?? '']?.includes(value[1] ?? '')) {
+    return { ok: false, error: 'registry', value };
+  }
+  const division = value.slice(2, 8);
+  if (
+    !/^\d{6}$/.test(division) ||
+    !(PROVINCES.has(division.slice(0, 2)) || division === '100000')
+  ) {
+    return { ok: false, error: 'region', value };
+  }
   if (usccCheckChar(value) !== value[17]) return { ok: false, error: 'checkDigit', value };
+  if (orgCodeCheckChar(value.slice(8, 16)) !== value[16]) {
+    return { ok: false, error: 'orgCode', value };
+  }
   return { ok: true, value };
 }
 
@@ -231,7 +291,8 @@ export function validateParty(party: Party, today?: string): PartyIssue[] {
   return issues;
 }
 
-const IDENTIFIER_ISSUE: Record<IdentifierError, IssueCode> = {
+/** The issue an identifier's error is reported as (phone and server). */
+export const IDENTIFIER_ISSUE: Record<IdentifierError, IssueCode> = {
   empty: 'required',
   length: 'idLength',
   characters: 'idCharacters',
@@ -239,6 +300,8 @@ const IDENTIFIER_ISSUE: Record<IdentifierError, IssueCode> = {
   birthDate: 'idBirthDate',
   region: 'idRegion',
   format: 'idFormat',
+  registry: 'idRegistry',
+  orgCode: 'idOrgCode',
 };
 
 /**

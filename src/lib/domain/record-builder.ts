@@ -3,7 +3,14 @@ import { findItem } from './catalog';
 import { evaluate, type ChecklistAnswers, type Evaluation } from './evaluate';
 import { issue, issuesFromZod, type Issue } from './issues';
 import { followUpOf } from './lifecycle';
-import { normaliseParty, partyKeys, partySchema, validateParty, type Party } from './party';
+import {
+  IDENTIFIER_ISSUE,
+  normaliseParty,
+  partyKeys,
+  partySchema,
+  validateParty,
+  type Party,
+} from './party';
 import {
   attestedContent,
   checkContent,
@@ -155,26 +162,10 @@ export function partyOf(draft: Draft, today?: string): { party: Party | null; is
   if (wrong.length > 0) {
     return {
       party: null,
-      issues: wrong.map((w) =>
-        issue(['party', w.field], w.error === 'empty' ? 'required' : identifierCode(w.error)),
-      ),
+      issues: wrong.map((w) => issue(['party', w.field], IDENTIFIER_ISSUE[w.error])),
     };
   }
   return { party: normaliseParty(parsed.data), issues: [] };
-}
-
-function identifierCode(
-  error: Exclude<ReturnType<typeof validateParty>[number]['error'], 'empty'>,
-) {
-  const codes = {
-    length: 'idLength',
-    characters: 'idCharacters',
-    checkDigit: 'idCheckDigit',
-    birthDate: 'idBirthDate',
-    region: 'idRegion',
-    format: 'idFormat',
-  } as const;
-  return codes[error];
 }
 
 /**
@@ -215,6 +206,7 @@ export function evaluateDraft(
     partyKeys: party ? partyKeys(party) : [],
     history: draft.firstOffenceCheck?.priors ?? [],
     recordId: draft.id,
+    foundOn: shanghaiDate(draft.foundAt),
     now,
   });
 }

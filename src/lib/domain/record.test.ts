@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { lockedRecord, prior, recordContent } from '../../../tests/support/factories';
+import {
+  catalogItem,
+  lockedRecord,
+  prior,
+  recordContent,
+  testCatalog,
+} from '../../../tests/support/factories';
 import {
   amendmentIssues,
   amendmentOf,
   attestedContent,
+  catalogIssues,
+  checkContent,
   consistencyIssues,
   previousVersionOf,
   lockedRecordSchema,
@@ -176,6 +184,111 @@ describe('rules the phone and the server share', () => {
     const c = recordContent();
     change(c);
     expect(codes(c)).toContain(code);
+  });
+});
+
+describe("the officer's correction answer is checked against the item, from the day of the finding", () => {
+  // The test item allows on-the-spot correction and a deadline of at most 3 days; the factory's
+  // finding is on 2026-11-27 (Shanghai).
+  const catalog = testCatalog([catalogItem()]);
+  const TS01 = { conditions: { slightHarm: true, area: 3 }, exclusions: { safetyRisk: false } };
+  type Correction = NonNullable<RecordContent['answers']['correction']>;
+  it.each<[string, Correction, string | null, string | null]>([
+    ['on the spot', { mode: 'onTheSpot', corrected: true }, null, null],
+    [
+      'a deadline within the maximum',
+      { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-30' },
+      null,
+      null,
+    ],
+    [
+      'a deadline one day beyond the maximum',
+      { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-12-01' },
+      'answers.correction.deadline',
+      'deadlineTooLong',
+    ],
+    [
+      'a deadline before the finding',
+      { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-26' },
+      'answers.correction.deadline',
+      'deadlineBeforeFinding',
+    ],
+    [
+      'an order to correct dated two days later (the deadline would stretch)',
+      { mode: 'deadline', setOn: '2026-11-29', deadline: '2026-11-30' },
+      'answers.correction.setOn',
+      'orderNotOnFindingDay',
+    ],
+    [
+      'not corrected, recorded on the deadline day',
+      {
+        mode: 'deadline',
+        setOn: '2026-11-27',
+        deadline: '2026-11-29',
+        reinspection: { result: 'notCorrected', on: '2026-11-29' },
+      },
+      'answers.correction.reinspection',
+      'uncorrectedBeforeDeadlineEnd',
+    ],
+    [
+      'a re-inspection dated before the finding',
+      {
+        mode: 'deadline',
+        setOn: '2026-11-27',
+        deadline: '2026-11-29',
+        reinspection: { result: 'corrected', on: '2026-11-26' },
+      },
+      'answers.correction.reinspection',
+      'reinspectionBeforeFinding',
+    ],
+  ])('%s', (_name, correction, path, code) => {
+    const c = recordContent({ catalog, itemCode: 'TS-01', answers: { ...TS01, correction } });
+    const issues = catalogIssues(c, catalog);
+    expect(issues.map((i) => [i.path.join('.'), i.code])).toEqual(
+      path && code ? [[path, code]] : [],
+    );
+    // Never a legal result against the party: the case stays undecided and cannot be locked.
+    expect(c.evaluation.branch).toBe(
+      code ? null : correction.mode === 'onTheSpot' ? 'firstOffence' : 'pendingCorrection',
+    );
+    if (code) expect(checkContent(c, { catalog }).ok).toBe(false);
+  });
+
+  it('a mode the item does not allow is an input error too', () => {
+    const noDeadline = testCatalog([
+      catalogItem({ correction: { onTheSpot: true, deadline: null } }),
+    ]);
+    const c = recordContent({
+      catalog: noDeadline,
+      itemCode: 'TS-01',
+      answers: {
+        ...TS01,
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-28' },
+      },
+    });
+    expect(catalogIssues(c, noDeadline).map((i) => [i.path.join('.'), i.code])).toEqual([
+      ['answers.correction.mode', 'correctionModeNotAllowed'],
+    ]);
+    expect(c.evaluation.branch).toBe(null);
+  });
+
+  it('a party who refused to sign has not signed the commitment letter', () => {
+    const c = recordContent();
+    const o = c.signatures.officers[0];
+    c.signatures = {
+      ...c.signatures,
+      party: {
+        kind: 'refused',
+        reason: '当事人拒绝签名',
+        witness: { name: '李四', role: '社区网格员', signature: o },
+      },
+    };
+    expect(consistencyIssues(c).map((i) => [i.path.join('.'), i.code])).toContainEqual([
+      'answers.commitmentSigned',
+      'commitmentSignedButRefused',
+    ]);
+    c.answers = { ...c.answers, commitmentSigned: false };
+    expect(consistencyIssues(c).map((i) => i.code)).not.toContain('commitmentSignedButRefused');
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { catalogVersionIdSchema, findItem, itemCodeSchema, type Catalog } from './catalog';
-import { answersSchema, evaluationSchema, priorRecordSchema } from './evaluate';
+import { answersSchema, correctionIssues, evaluationSchema, priorRecordSchema } from './evaluate';
 import {
   accuracySchema,
   freeText,
@@ -267,6 +267,10 @@ export function consistencyIssues(r: RecordContent): Issue[] {
   if (noPenalty && r.signatures.party.kind === 'absent') {
     issues.push(issue(['signatures', 'party'], 'absentNoExemption'));
   }
+  // A party who refused to sign (or was not there) signed no commitment letter either.
+  if (r.answers.commitmentSigned === true && r.signatures.party.kind !== 'signed') {
+    issues.push(issue(['answers', 'commitmentSigned'], 'commitmentSignedButRefused'));
+  }
   if (!r.evidence.some((e) => e.kind === 'before' || e.kind === 'scene')) {
     issues.push(issue(['evidence'], 'evidenceBefore'));
   }
@@ -306,12 +310,16 @@ function reinspectionIssues(r: RecordContent): Issue[] {
   return [];
 }
 
-/** Rules between a record and the catalog version it names. */
+/**
+ * Rules between a record and the catalog version it names: the item is in it, and the officer's
+ * correction answer keeps to the item's rules, counted from the day of the finding.
+ */
 export function catalogIssues(
-  r: Pick<RecordContent, 'itemCode' | 'catalogVersion'>,
+  r: Pick<RecordContent, 'itemCode' | 'catalogVersion' | 'answers' | 'foundAt'>,
   catalog: Catalog,
 ): Issue[] {
-  if (catalog.versionId !== r.catalogVersion || !findItem(catalog, r.itemCode)) {
+  const item = catalog.versionId === r.catalogVersion ? findItem(catalog, r.itemCode) : undefined;
+  if (!item) {
     return [
       issue(['itemCode'], 'notInCatalog', {
         itemCode: r.itemCode,
@@ -319,7 +327,7 @@ export function catalogIssues(
       }),
     ];
   }
-  return [];
+  return correctionIssues(item, r.answers.correction, shanghaiDate(r.foundAt));
 }
 
 /**

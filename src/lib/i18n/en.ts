@@ -17,6 +17,10 @@ export const en: Record<MessageKey, string> = {
   'issue.idCheckDigit': '{field}: the check character is wrong; please check',
   'issue.idBirthDate': '{field}: invalid date of birth',
   'issue.idRegion': '{field}: invalid region code',
+  'issue.idRegistry':
+    '{field}: invalid registration authority or institution category (first two characters)',
+  'issue.idOrgCode':
+    '{field}: the organisation code in it (characters 9–17) has a wrong check character',
   'issue.idFormat': '{field}: wrong format',
   'issue.idNotNormalised': '{field}: not stored in the standard form',
   'issue.twoOfficers':
@@ -70,6 +74,18 @@ export const en: Record<MessageKey, string> = {
   'issue.reviewCommentRequired': 'A comment is required to return or escalate',
   'issue.reviewChecklistIncomplete':
     'Confirm every review item before approving ({n} not confirmed)',
+  'issue.correctionModeNotAllowed': '{field}: the item does not allow this way of correcting',
+  'issue.orderNotOnFindingDay':
+    '{field}: the order to correct is dated the day of the finding ({foundOn})',
+  'issue.deadlineBeforeFinding': '{field}: cannot be before the day of the finding ({foundOn})',
+  'issue.deadlineTooLong':
+    '{field}: {days} days from the finding, beyond the item maximum of {maxDays}',
+  'issue.reinspectionBeforeFinding':
+    '{field}: the re-inspection cannot be before the day of the finding ({foundOn})',
+  'issue.uncorrectedBeforeDeadlineEnd':
+    '{field}: the deadline runs to the end of {deadline}; re-inspect after it to record not corrected',
+  'issue.commitmentSignedButRefused':
+    '{field}: a party who refused to sign has not signed the commitment letter',
   'issue.reviewFlagsNeedComment':
     'This version has {n} system flag(s): say in the comment how each was handled before approving',
   'issue.officerUnconfirmed':
@@ -81,6 +97,10 @@ export const en: Record<MessageKey, string> = {
   'field.record': 'Record',
   'field.itemCode': 'List item',
   'field.catalogVersion': 'List version',
+  'field.answers.correction.mode': 'Way of correcting',
+  'field.answers.correction.setOn': 'Date of the order to correct',
+  'field.answers.correction.reinspection': 'Re-inspection result',
+  'field.answers.commitmentSigned': 'Commitment letter',
   'field.party': 'Party',
   'field.party.kind': 'Party type',
   'field.party.name': 'Name',
@@ -178,9 +198,17 @@ export const en: Record<MessageKey, string> = {
     '{count} earlier record(s) of this item for this party: reviewers will check',
   'reason.correctedOnTheSpot': 'Corrected on the spot',
   'reason.notCorrectedOnTheSpot': 'Refused to correct on the spot',
-  'reason.correctionModeNotAllowed': 'This correction mode is not allowed for the item',
-  'reason.deadlineTooLong': 'Deadline of {days} days exceeds the item maximum of {maxDays}',
-  'reason.deadlineBeforeFinding': 'Deadline {deadline} is before the finding',
+  'reason.correctionModeNotAllowed': 'This correction mode is not allowed for the item: correct it',
+  'reason.deadlineTooLong':
+    'Deadline of {days} days exceeds the item maximum of {maxDays}: correct it',
+  'reason.deadlineBeforeFinding':
+    'The deadline is before the day of the finding ({foundOn}): correct it',
+  'reason.orderNotOnFindingDay':
+    'The order to correct is given on the day of the finding ({foundOn}): correct it',
+  'reason.reinspectionBeforeFinding':
+    'The re-inspection is dated before the finding ({foundOn}): correct it',
+  'reason.uncorrectedBeforeDeadlineEnd':
+    'The deadline runs to the end of {deadline}: not corrected cannot be found before then',
   'reason.deadlinePending': 'To be corrected by {deadline}; re-inspection decides',
   'reason.correctedByDeadline': 'Re-inspection: corrected on {on} (deadline {deadline})',
   'reason.correctedAfterDeadline': 'Corrected on {on}, after the deadline {deadline}',
@@ -208,6 +236,8 @@ export const en: Record<MessageKey, string> = {
   'party.error.checkDigit': 'Check digit does not match',
   'party.error.birthDate': 'Invalid date of birth',
   'party.error.region': 'Invalid region code',
+  'party.error.registry': 'Invalid registration authority or category (first two characters)',
+  'party.error.orgCode': 'The organisation code in it (characters 9–17) does not check',
   'party.error.format': 'Invalid format',
 
   'doc.orderToCorrect': 'Order to correct',
@@ -386,6 +416,8 @@ export const en: Record<MessageKey, string> = {
   'reinspect.due': 'Deadline {date}',
   'reinspect.escalates': 'Not corrected: exemption lost, ordinary procedure follows',
   'reinspect.finish': 'Finish re-inspection',
+  'reinspect.notYetDue':
+    'The deadline runs to the end of {date}: not corrected can be recorded after it',
   'reinspect.notCorrected': 'Not corrected',
   'reinspect.note': 'Notes',
   'reinspect.result': 'Result',

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Catalog, CatalogItem } from '$lib/domain/catalog';
 import { evaluate, type ChecklistAnswers, type PriorRecord } from '$lib/domain/evaluate';
 import { takeNext, type NumberBlock } from '$lib/domain/numbering';
-import { partyKeys, residentIdCheckChar, usccCheckChar, type Party } from '$lib/domain/party';
+import {
+  orgCodeCheckChar,
+  partyKeys,
+  residentIdCheckChar,
+  usccCheckChar,
+  type Party,
+} from '$lib/domain/party';
 import { followUpOf } from '$lib/domain/lifecycle';
 import {
   amendmentOf,
@@ -339,10 +345,12 @@ function residentId(rng: Rng, squadId: string): string {
   return body + residentIdCheckChar(body);
 }
 
+/** An individual business (92) registered in Lu'an (341500), with a valid organisation code. */
 function uscc(rng: Rng): string {
   const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  let body = '92341500';
-  while (body.length < 17) body += chars[Math.floor(rng() * 31)];
+  let org = '';
+  while (org.length < 8) org += chars[Math.floor(rng() * 31)];
+  const body = `92341500${org}${orgCodeCheckChar(org)}`;
   return body + usccCheckChar(body);
 }
 
@@ -663,6 +671,9 @@ async function seedRecords(
     // A few devices miss a prior (no signal, stale ledger): the server flags those.
     const history =
       rng() < 0.05 ? [] : ledger.filter((l) => l.partyKeys.some((k) => keys.includes(k)));
+    // A party who refuses to sign signs no commitment letter either.
+    const refused = rng() < 0.08;
+    if (refused) answers.commitmentSigned = false;
     const evaluation = evaluate({
       catalog: options.catalog,
       itemCode: item.code,
@@ -670,11 +681,11 @@ async function seedRecords(
       partyKeys: keys,
       history,
       recordId: id,
+      foundOn: date,
       now: when,
     });
     const at = shanghaiIso(when);
     const deviceId = await deviceOf(lead);
-    const refused = rng() < 0.08;
     const correctedOnSpot =
       answers.correction?.mode === 'onTheSpot' && answers.correction.corrected;
     const evidence: Evidence[] = [
@@ -858,11 +869,16 @@ async function seedRecords(
                   )),
             ),
           )
-        : correction.deadline;
+        : // Not corrected can only be found once the deadline day is over.
+          addDays(correction.deadline, 1);
       const doneAt = new Date(
         Math.max(
           when.getTime() + 3600_000,
-          Date.parse(`${onDate}T10:00:00+08:00`) + Math.floor(rng() * 6 * 3600_000),
+          Date.parse(`${onDate}T00:00:00+08:00`),
+          Math.min(
+            options.now.getTime() - 60_000,
+            Date.parse(`${onDate}T10:00:00+08:00`) + Math.floor(rng() * 6 * 3600_000),
+          ),
         ),
       );
       const next = amendmentOf(
@@ -883,6 +899,7 @@ async function seedRecords(
         partyKeys: keys,
         history,
         recordId: id,
+        foundOn: date,
         now: doneAt,
       });
       next.evaluatedAt = shanghaiIso(doneAt);

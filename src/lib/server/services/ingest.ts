@@ -697,6 +697,7 @@ async function serverFlags(
     partyKeys: record.partyKeys,
     history: record.firstOffenceCheck.priors,
     recordId: record.id,
+    foundOn: shanghaiDate(record.foundAt),
     now: record.evaluatedAt,
   });
   if (evaluationSignature(own) !== evaluationSignature(record.evaluation as typeof own)) {
