@@ -236,6 +236,10 @@ function answers(item: CatalogItem, today: string): fc.Arbitrary<Draft['answers'
         { weight: 9, arbitrary: fc.constant(undefined) },
         { weight: 1, arbitrary: fc.boolean() },
       ),
+      discretion: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constantFrom('exempt' as const, 'decline' as const) },
+      ),
       discretionReason: optional(text('discretionReason')),
     },
     { requiredKeys: ['conditions', 'exclusions'] },

@@ -353,6 +353,36 @@ describe('evaluate: first-offence item', () => {
       unanswered: ['education:education'],
     },
     {
+      // Art. 33 para 1 says "may": the officer may decline, saying why.
+      name: 'the officer declines the first-offence exemption, with a reason',
+      answers: { discretion: 'decline', discretionReason: '当事人拒不配合，多次劝导无效' },
+      branch: 'ineligible',
+      noPenalty: 'none',
+      reason: 'discretionDeclined',
+    },
+    {
+      name: 'declining the exemption needs a reason too',
+      answers: { discretion: 'decline', discretionReason: ' ' },
+      branch: 'ineligible',
+      unanswered: ['discretionReason:discretionReason'],
+    },
+    {
+      name: 'corrected by the deadline, but the commitment broken (a repeat before the re-inspection)',
+      foundOn: '2026-11-24',
+      answers: {
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-24',
+          deadline: '2026-11-26',
+          reinspection: { result: 'corrected', on: '2026-11-26' },
+        },
+        commitmentSigned: true,
+        commitmentBroken: true,
+      },
+      branch: 'ineligible',
+      reason: 'commitmentBroken',
+    },
+    {
       name: 'discretion reason missing',
       answers: { discretionReason: '  ' },
       branch: 'firstOffence',
@@ -454,6 +484,12 @@ describe('evaluate: mild item', () => {
       foundOn: '2026-11-27',
       now: NOW,
     });
+
+  it('leaves the officer no discretion to decline (must not be penalised)', () => {
+    const e = mild({ discretion: 'decline' });
+    expect(e.branch).toBe('mild');
+    expect(e.discretionReasonRequired).toBe(false);
+  });
 
   it('is mandatory no penalty and needs no discretion reason', () => {
     const e = mild({});

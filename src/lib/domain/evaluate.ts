@@ -45,7 +45,12 @@ export const answersSchema = z
     /** The party broke the commitment or repeated the act before the case closed. */
     commitmentBroken: z.boolean().optional(),
     educationRecorded: z.boolean().optional(),
-    /** Required when the result is discretionary (first offence). */
+    /**
+     * First offence "may" go unpenalised (Art. 33 para 1): the officer exempts (the default) or
+     * declines with a reason, and the case takes the ordinary procedure.
+     */
+    discretion: z.enum(['exempt', 'decline']).optional(),
+    /** Required when the result is discretionary (first offence), either way. */
     discretionReason: freeText(LIMITS.discretionReason).optional(),
   })
   .strict();
@@ -118,6 +123,7 @@ export type ReasonCode =
   | 'resultMild'
   | 'resultFirstOffence'
   | 'resultNoFault'
+  | 'discretionDeclined'
   | 'educationRequired';
 
 export type QuestionKind =
@@ -331,6 +337,14 @@ class Evaluator {
     const best = viable[0] as CatalogBranch;
     const open = [...this.globalUnanswered, ...this.state[best].unanswered];
     if (open.length > 0) return this.result(null, null, dedupe(open));
+    if (best === 'firstOffence' && this.input.answers.discretion === 'decline') {
+      // The officer's recorded choice not to exempt a first offence: ordinary procedure.
+      this.reason('discretionDeclined', 'blocks', ['firstOffence'], {}, [
+        BASIS.firstOffence,
+        this.itemBasis,
+      ]);
+      return this.result('ineligible', null, [], true);
+    }
     if (correction === 'pending') return this.result('pendingCorrection', best);
     return this.result(best, null);
   }
@@ -514,11 +528,15 @@ class Evaluator {
     branch: BranchResult | null,
     prospective: CatalogBranch | null,
     open: Question[] = [],
+    declined = false,
   ): Evaluation {
     const effective = branch === 'pendingCorrection' ? prospective : branch;
     const noPenaltyResult =
       effective === 'mild' || effective === 'firstOffence' || effective === 'noFault';
     const unanswered = [...open];
+    if (declined && !this.input.answers.discretionReason?.trim()) {
+      unanswered.push({ kind: 'discretionReason', id: 'discretionReason' });
+    }
     if (effective === 'mild') {
       this.reason('resultMild', 'supports', ['mild'], {}, [BASIS.mild, this.itemBasis]);
       const priors = this.firstOffence?.priors.length ?? 0;
@@ -551,7 +569,7 @@ class Evaluator {
             : effective === 'firstOffence'
               ? 'discretionary'
               : 'none',
-      discretionReasonRequired: effective === 'firstOffence',
+      discretionReasonRequired: effective === 'firstOffence' || declined,
       reasons: mergeReasons(this.reasons),
       unanswered: dedupe(unanswered),
       complete: branch !== null && unanswered.length === 0,
