@@ -77,7 +77,15 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
     await page.getByRole('link', { name: '复查', exact: true }).click();
     await page.getByRole('heading', { name: '复查', exact: true }).waitFor();
 
+    // The deadline day is not over: "not corrected" cannot be recorded yet.
+    expect(await page.getByRole('button', { name: '未改正', exact: true }).isDisabled()).toBe(true);
+    await page.getByTestId('not-yet-due').waitFor();
     await page.getByRole('button', { name: '已改正', exact: true }).click();
+    // A broken commitment can be recorded; taken back here, it changes nothing.
+    await page.getByLabel('当事人违反承诺或再次违法').check();
+    await page.getByTestId('broken').waitFor();
+    await page.getByLabel('当事人违反承诺或再次违法').uncheck();
+    await expect.poll(() => page.getByTestId('broken').count()).toBe(0);
     await app.addPhoto('after', after);
     // The photo of the violation belongs to the locked version: it cannot be deleted here. A new
     // photo can, after a second tap; cancelling keeps it.
