@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { catalogItem, testCatalog } from '../../../tests/support/factories';
-import { catalogInForce, catalogSchema, findItem, unverifiedClauses } from './catalog';
+import {
+  catalogInForce,
+  catalogSchema,
+  findItem,
+  lookbackReach,
+  lookbackStart,
+  unverifiedClauses,
+} from './catalog';
 import data from './data/starter-catalog.json';
 import { starterCatalog } from './starter-catalog';
 
@@ -111,5 +118,19 @@ describe('catalogInForce', () => {
     ['2026-12-31', 'b'],
   ])('on %s: %s', (date, expected) => {
     expect(catalogInForce(versions, date)?.versionId).toBe(expected);
+  });
+});
+
+describe('first-offence windows', () => {
+  const months = { lookbackMonths: 12, lookbackKind: 'months' as const };
+  const year = { lookbackMonths: 12, lookbackKind: 'calendarYear' as const };
+  it.each([
+    ['12 months back from the finding', months, '2026-11-27', '2025-11-27', '2027-11-27'],
+    ['a month end', { ...months, lookbackMonths: 1 }, '2026-03-31', '2026-02-28', '2026-04-30'],
+    ['the calendar year of the finding', year, '2026-11-27', '2026-01-01', '2026-12-31'],
+    ['a finding on New Year', year, '2027-01-01', '2027-01-01', '2027-12-31'],
+  ] as const)('%s', (_name, item, date, start, reach) => {
+    expect(lookbackStart(item, date)).toBe(start);
+    expect(lookbackReach(item, date)).toBe(reach);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { localDateSchema as localDate } from './fields';
+import { addMonths, type LocalDate } from './time';
 
 /**
  * The no-penalty list (免罚清单) as data. Clause references a bureau has not verified carry
@@ -118,6 +119,11 @@ export const catalogItemSchema = z
     branches: z.array(branchSchema).min(1).max(2),
     conditions: z.array(conditionSchema).min(1).max(30),
     lookbackMonths: z.number().int().min(1).max(60).default(12),
+    /**
+     * How the first-offence window is counted: back `lookbackMonths` from the day of the finding
+     * (12 months in most published lists), or the calendar year of the finding (e.g. Lishui).
+     */
+    lookbackKind: z.enum(['months', 'calendarYear']).default('months'),
     correction: correctionRuleSchema,
     exclusions: z.array(exclusionSchema).max(20),
     /** Default education text the officer may edit. */
@@ -251,4 +257,20 @@ export function catalogInForce<T extends { effectiveFrom: string }>(
   return [...versions]
     .filter((v) => v.effectiveFrom <= date)
     .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
+}
+
+type Lookback = Pick<CatalogItem, 'lookbackMonths' | 'lookbackKind'>;
+
+/** The first day of the first-offence window for a finding on `foundOn` (REFERENCE §3). */
+export function lookbackStart(item: Lookback, foundOn: LocalDate): LocalDate {
+  return item.lookbackKind === 'calendarYear'
+    ? `${foundOn.slice(0, 4)}-01-01`
+    : addMonths(foundOn, -item.lookbackMonths);
+}
+
+/** The last day on which a later finding still counts one on `date` as its prior. */
+export function lookbackReach(item: Lookback, date: LocalDate): LocalDate {
+  return item.lookbackKind === 'calendarYear'
+    ? `${date.slice(0, 4)}-12-31`
+    : addMonths(date, item.lookbackMonths);
 }

@@ -433,6 +433,20 @@ describe('evaluate: first-offence item', () => {
     expect(run({ noFaultEvidence: true }).discretionReasonRequired).toBe(false);
   });
 
+  it.each([
+    ['the first day of the year counts', '2026-01-01', 'ineligible'],
+    ['the last day of the year before does not', '2025-12-31', 'firstOffence'],
+  ] as const)('a calendar-year window (Lishui): %s', (_name, date, branch) => {
+    const catalog = testCatalog([catalogItem({ lookbackKind: 'calendarYear' })]);
+    const e = run({}, { catalog, history: [prior({ date })] });
+    expect(e.branch).toBe(branch);
+    expect(e.firstOffence).toMatchObject({
+      windowStart: '2026-01-01',
+      lookbackKind: 'calendarYear',
+    });
+    expect(() => evaluationSchema.parse(e)).not.toThrow();
+  });
+
   it('never counts the record itself as its own prior', () => {
     const self = prior({ recordId: '0190a0b0-0000-7000-8000-00000000abcd' });
     expect(run({}, { history: [self], recordId: self.recordId }).branch).toBe('firstOffence');

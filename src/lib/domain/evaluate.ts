@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { findItem, type Catalog, type CatalogBranch, type CatalogItem } from './catalog';
+import {
+  findItem,
+  lookbackStart,
+  type Catalog,
+  type CatalogBranch,
+  type CatalogItem,
+} from './catalog';
 import { freeText, LIMITS, localDateSchema as localDate } from './fields';
 import { issue, type Issue } from './issues';
-import { addMonths, daysBetween, shanghaiDate, type LocalDate } from './time';
+import { daysBetween, shanghaiDate, type LocalDate } from './time';
 
 /**
  * Checklist evaluation: which branch of Administrative Penalty Law Art. 33 applies to a finding,
@@ -148,6 +154,8 @@ export type Evaluation = {
   firstOffence: {
     windowStart: LocalDate;
     lookbackMonths: number;
+    /** Present when the window is the calendar year of the finding. */
+    lookbackKind?: 'calendarYear';
     priors: PriorRecord[];
   } | null;
 };
@@ -481,7 +489,7 @@ class Evaluator {
   private lookupPriors() {
     const months = this.item.lookbackMonths;
     const foundOn = this.input.foundOn;
-    const windowStart = addMonths(foundOn, -months);
+    const windowStart = lookbackStart(this.item, foundOn);
     const keys = new Set(this.input.partyKeys);
     // Records up to the day of the finding; a later one is not a prior of this finding.
     const priors = this.input.history.filter(
@@ -492,7 +500,14 @@ class Evaluator {
         h.date <= foundOn &&
         h.partyKeys.some((k) => keys.has(k)),
     );
-    this.firstOffence = { windowStart, lookbackMonths: months, priors };
+    this.firstOffence = {
+      windowStart,
+      lookbackMonths: months,
+      ...(this.item.lookbackKind === 'calendarYear'
+        ? { lookbackKind: 'calendarYear' as const }
+        : {}),
+      priors,
+    };
   }
 
   private checkFirstOffence(branches: CatalogBranch[]) {
@@ -675,6 +690,7 @@ export const evaluationSchema = z
       .object({
         windowStart: localDate,
         lookbackMonths: z.number().int().min(1).max(60),
+        lookbackKind: z.literal('calendarYear').optional(),
         priors: z.array(priorRecordSchema).max(200),
       })
       .strict()

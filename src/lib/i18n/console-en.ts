@@ -215,6 +215,7 @@ export const consoleEn: Record<string, string> = {
   已确认参与: 'Confirmed taking part',
   否认参与: 'Denied taking part',
   执法人员确认: "Officers' confirmation",
+  '当年（自然年）': 'Calendar year',
   '尚有执法人员未确认参与或否认参与：可退回或转一般程序，暂不能审核通过。':
     'An officer has not confirmed taking part, or denied it: the record may be returned or escalated, not approved.',
   '记录中的其他执法人员须在本人账号上确认参与；发送记录的执法人员以发送视为确认。':

@@ -329,6 +329,9 @@ export const en: Record<MessageKey, string> = {
   'evidence.takeBefore': 'Take photo of violation',
   'fo.checked': 'Checked {at}',
   'fo.found': '{n} record(s) of this party and item since {start}: not a first offence',
+  'fo.introYear':
+    'Looks up this party and item within the calendar year of the finding (local ledger, and the server when online).',
+  'item.lookbackYear': 'Look-back: the calendar year of the finding',
   'fo.intro':
     'Looks up this party and item within {months} months (local ledger, and the server when online).',
   'fo.localOnly': 'Local ledger only (offline)',

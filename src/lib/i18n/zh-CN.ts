@@ -176,6 +176,9 @@ export const zhCN = {
   'evidence.takeBefore': '拍摄违法现场照片',
   'fo.checked': '核查时间 {at}',
   'fo.found': '自 {start} 以来已有 {n} 条同一当事人同一事项的记录，不属于首次违法',
+  'fo.introYear':
+    '按当事人证件号、车牌或店名地址，查询发现当年（自然年）内同一事项的记录（本机台账，联网时另查服务器）。',
+  'item.lookbackYear': '首违回溯期：发现当年（自然年）',
   'fo.intro':
     '按当事人证件号、车牌或店名地址，查询 {months} 个月内同一事项的记录（本机台账，联网时另查服务器）。',
   'fo.localOnly': '仅本机台账（离线）',

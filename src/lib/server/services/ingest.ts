@@ -19,9 +19,9 @@ import {
   type LockedRecord,
   type PreviousVersion,
 } from '$lib/domain/record';
-import { addMonths, shanghaiDate, shanghaiYear } from '$lib/domain/time';
+import { shanghaiDate, shanghaiYear } from '$lib/domain/time';
 import type { Flag, PushResult } from '$lib/sync/contract';
-import type { Catalog } from '$lib/domain/catalog';
+import { lookbackReach, lookbackStart, type Catalog } from '$lib/domain/catalog';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { nextCounter, type Db, type Tx } from '../db/db';
@@ -713,7 +713,7 @@ async function serverFlags(
     record.evaluation.prospectiveBranch === 'firstOffence';
   if (item && firstOffence && record.partyKeys.length > 0) {
     const date = shanghaiDate(record.foundAt);
-    const windowStart = addMonths(date, -item.lookbackMonths);
+    const windowStart = lookbackStart(item, date);
     const seen = record.firstOffenceCheck.priors.map((p) => p.recordId);
     // The latest few dates only, walked backwards along the ledger's party index: a party with
     // tens of thousands of earlier rows costs what one with three does.
@@ -768,7 +768,7 @@ async function flagLaterRecords(tx: Tx, record: LockedRecord, catalog: Catalog):
     .where('ledger.party_key', 'in', record.partyKeys)
     .where('ledger.item_code', '=', record.itemCode)
     .where('ledger.found_date', '>', date)
-    .where('ledger.found_date', '<=', addMonths(date, item.lookbackMonths))
+    .where('ledger.found_date', '<=', lookbackReach(item, date))
     .where('ledger.branch', 'in', ['firstOffence', 'pendingCorrection'])
     .where('records.id', '!=', record.id)
     // Already marked as a repeat: nothing more to say, and nothing to read.
