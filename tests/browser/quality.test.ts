@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { ApiClient, uploadedRecord } from '../support/api';
 import { launchProfile } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 import { FieldApp, makeJpeg } from './pages/field';
@@ -107,8 +108,14 @@ describe('installable, offline, accessible officer app', () => {
     expect((await audit(page, 'login (English)')).violations).toEqual([]);
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByLabel('用户名').waitFor();
+    // A colleague's record naming officer1: the home screen shows the request to confirm.
+    const colleague = new ApiClient(server.url);
+    await colleague.login('officer2');
+    const { record } = await uploadedRecord(colleague);
+    expect((await colleague.push([record])).body.results[0]?.status).toBe('accepted');
     await app.login('officer1');
     await app.waitSynced();
+    await page.getByTestId('confirmation-card').waitFor();
     await profile.context.setOffline(true);
     const offline = await page.goto(`${server.url}/`);
     expect(offline?.status()).toBe(200);
