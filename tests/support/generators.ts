@@ -241,6 +241,7 @@ function answers(item: CatalogItem, today: string): fc.Arbitrary<Draft['answers'
         { weight: 1, arbitrary: fc.constantFrom('exempt' as const, 'decline' as const) },
       ),
       discretionReason: optional(text('discretionReason')),
+      noFaultEvidenceNote: optional(text('noFaultEvidence')),
     },
     { requiredKeys: ['conditions', 'exclusions'] },
   );

@@ -324,11 +324,20 @@ describe('evaluate: first-offence item', () => {
       reason: 'commitmentBroken',
     },
     {
-      name: 'no-fault evidence',
-      answers: { noFaultEvidence: true },
+      name: 'no-fault evidence, named',
+      answers: {
+        noFaultEvidence: true,
+        noFaultEvidenceNote: '出示的占道许可证系他人伪造，当事人不知情',
+      },
       branch: 'noFault',
       noPenalty: 'mandatory',
       reason: 'resultNoFault',
+    },
+    {
+      name: 'no-fault ticked without naming the evidence: nothing decided yet',
+      answers: { noFaultEvidence: true, noFaultEvidenceNote: '  ' },
+      branch: null,
+      unanswered: ['noFaultEvidence:noFaultEvidenceNote'],
     },
     {
       name: 'exclusion beats no-fault',

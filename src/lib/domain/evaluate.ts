@@ -46,6 +46,8 @@ export const answersSchema = z
     exclusions: z.record(z.string().max(40), z.boolean()),
     /** Art. 33 para 2: the party has evidence sufficient to show no subjective fault. */
     noFaultEvidence: z.boolean().optional(),
+    /** What the party's evidence of no fault is (e.g. a forged permit shown in good faith). */
+    noFaultEvidenceNote: freeText(LIMITS.noFaultEvidence).optional(),
     correction: correctionAnswerSchema.optional(),
     commitmentSigned: z.boolean().optional(),
     /** The party broke the commitment or repeated the act before the case closed. */
@@ -133,7 +135,13 @@ export type ReasonCode =
   | 'educationRequired';
 
 export type QuestionKind =
-  'condition' | 'exclusion' | 'correction' | 'commitment' | 'education' | 'discretionReason';
+  | 'condition'
+  | 'exclusion'
+  | 'correction'
+  | 'commitment'
+  | 'education'
+  | 'discretionReason'
+  | 'noFaultEvidence';
 
 export type Question = { kind: QuestionKind; id: string; text?: string };
 
@@ -328,6 +336,13 @@ class Evaluator {
     const { answers } = this.input;
     this.checkExclusions();
     if (!this.globalBlock && answers.noFaultEvidence === true) {
+      // The evidence is named, not just ticked: the decision rests on it (Art. 33 para 2).
+      if (!answers.noFaultEvidenceNote?.trim()) {
+        return this.result(null, null, [
+          ...this.globalUnanswered,
+          { kind: 'noFaultEvidence', id: 'noFaultEvidenceNote' },
+        ]);
+      }
       this.reason('noFaultEvidence', 'supports', [], {}, [BASIS.noFault]);
       return this.result('noFault', null);
     }
@@ -678,6 +693,7 @@ export const evaluationSchema = z
               'commitment',
               'education',
               'discretionReason',
+              'noFaultEvidence',
             ]),
             id: z.string().max(40),
             text: z.string().max(300).optional(),

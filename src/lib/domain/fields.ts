@@ -14,6 +14,7 @@ export const LIMITS = {
   address: 200,
   amendmentNote: 1000,
   discretionReason: 1000,
+  noFaultEvidence: 1000,
   educationContent: 2000,
   lawExplained: 1000,
   partyStatement: 2000,

@@ -128,6 +128,7 @@ export const FIELD_LABELS = {
   'officers.certificateNo': '执法证号',
   answers: '核查清单',
   'answers.discretionReason': '不予处罚的裁量理由',
+  'answers.noFaultEvidenceNote': '无主观过错的证据',
   'answers.correction': '改正方式',
   'answers.correction.deadline': '改正期限',
   'answers.correction.mode': '改正方式',

@@ -125,6 +125,7 @@ export const en: Record<MessageKey, string> = {
   'field.officers.certificateNo': 'Certificate number',
   'field.answers': 'Checklist',
   'field.answers.discretionReason': 'Reason for no penalty',
+  'field.answers.noFaultEvidenceNote': 'Evidence of no fault',
   'field.answers.correction': 'Correction',
   'field.answers.correction.deadline': 'Deadline',
   'field.answers.conditions': 'Conditions',
@@ -225,6 +226,7 @@ export const en: Record<MessageKey, string> = {
   'question.correction': 'Corrected? On the spot or by a deadline',
   'question.education': 'Record the education given (method, content, law explained)',
   'question.discretionReason': 'Give the reason for leaving it unpenalised',
+  'question.noFaultEvidence': "Describe the party's evidence of no subjective fault",
 
   'party.kind.person': 'Person',
   'party.kind.business': 'Business',
@@ -291,6 +293,9 @@ export const en: Record<MessageKey, string> = {
   'cond.discretionHint': 'e.g. first offence, slight harm, corrected on the spot',
   'cond.limit': 'limit {limit} {unit}',
   'cond.noFault': 'The party has evidence of no subjective fault (Art. 33 para 2)',
+  'cond.noFaultEvidence': 'The evidence, named and described (required)',
+  'cond.noFaultEvidenceHint':
+    'e.g. the road-use permit the party showed (no. …) was forged by someone else without their knowledge',
   'cond.noItem': 'Choose an item first',
   'cond.seeCorrection': 'answered in the Correction step',
   'cond.seeFirstOffence': 'see the First-offence step',

@@ -74,6 +74,7 @@ export const zhCN = {
   'question.correction': '是否已改正？当场改正或限期改正',
   'question.education': '记录对当事人的教育（方式、内容、讲解的法律）',
   'question.discretionReason': '填写不予处罚的裁量理由',
+  'question.noFaultEvidence': '写明当事人证明没有主观过错的证据',
 
   'party.kind.person': '个人',
   'party.kind.business': '商户 / 单位',
@@ -139,6 +140,9 @@ export const zhCN = {
   'cond.discretionHint': '例如：初次违法，危害后果轻微，已当场改正，态度良好',
   'cond.limit': '上限 {limit} {unit}',
   'cond.noFault': '当事人有证据足以证明没有主观过错（第三十三条第二款）',
+  'cond.noFaultEvidence': '证据名称和内容（必填）',
+  'cond.noFaultEvidenceHint':
+    '例如：当事人出示的占道许可证（编号…），经核实系他人伪造，当事人不知情',
   'cond.noItem': '请先选择清单事项',
   'cond.seeCorrection': '在“改正”一步填写',
   'cond.seeFirstOffence': '见“首违核查”一步的结果',
