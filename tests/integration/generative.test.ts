@@ -168,7 +168,7 @@ describe.each(DATABASES)('generated records on %s', (db) => {
             refused.forEach((res, i) => {
               const phoneSaid = raw[i]?.issues ?? [];
               expect(res.status, JSON.stringify({ res, phoneSaid })).toBe('rejected');
-              if (res.status !== 'rejected') return;
+              if (res.status !== 'rejected') throw new Error(`not refused: ${res.status}`);
               expect(res.code).toBe('recordInvalid');
               expect(named(res.issues)).toEqual(named(phoneSaid));
             });

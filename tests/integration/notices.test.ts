@@ -193,15 +193,24 @@ describe('on-site notices', () => {
   };
 
   it.each(Object.keys(required) as DocType[])(
-    '%s: every field, with Chinese text extracted exactly',
+    '%s: every character drawable, small, the same bytes every time',
     async (docType) => {
       const record = docType === 'reinspectionRecord' ? reinspected : onTheSpot;
-      const { bytes, content, short } = await render(record, docType);
+      const { bytes, content } = await render(record, docType);
       expect(uncoveredCharacters(documentText(content), coverage)).toEqual([]);
       expect(bytes.length).toBeLessThanOrEqual(150 * 1024);
       const again = await render(record, docType);
       expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(true);
-      if (!POPPLER) return;
+    },
+  );
+
+  // Reading the PDFs back needs poppler-utils; `npm test` provisions it or names this skip, and
+  // CI (REQUIRE_ALL_SUITES=1) fails instead of skipping.
+  it.skipIf(!POPPLER).each(Object.keys(required) as DocType[])(
+    '%s: every field, with Chinese text extracted exactly (pdftotext)',
+    async (docType) => {
+      const record = docType === 'reinspectionRecord' ? reinspected : onTheSpot;
+      const { bytes, short } = await render(record, docType);
       const text = pdftotext(bytes, docType).replace(/\s+/g, '');
       const number = record.documents.find((d) => d.docType === docType)?.number ?? '';
       const cites = ['orderToCorrect', 'commitmentLetter', 'noPenaltyDecision'].includes(docType)
@@ -216,36 +225,44 @@ describe('on-site notices', () => {
     },
   );
 
-  it('proof of service records a refusal with its witness (留置送达)', async () => {
-    const { bytes } = await render(refused, 'proofOfService');
-    if (!POPPLER) return;
-    const text = pdftotext(bytes, 'refusal').replace(/\s+/g, '');
-    for (const s of [
-      '留置送达',
-      '拒收理由',
-      '“不识字”',
-      '见证人周敏',
-      '社区居委会工作人员',
-      '视为送达',
-    ])
-      expect(text).toContain(s);
-  });
+  it.skipIf(!POPPLER)(
+    'proof of service records a refusal with its witness (留置送达)',
+    async () => {
+      const { bytes } = await render(refused, 'proofOfService');
+      const text = pdftotext(bytes, 'refusal').replace(/\s+/g, '');
+      for (const s of [
+        '留置送达',
+        '拒收理由',
+        '“不识字”',
+        '见证人周敏',
+        '社区居委会工作人员',
+        '视为送达',
+      ])
+        expect(text).toContain(s);
+    },
+  );
 
-  it.each(['80mm', '58mm'] as const)('renders on %s roll paper', async (layout) => {
+  it.each(['80mm', '58mm'] as const)('renders small on %s roll paper', async (layout) => {
     const { bytes } = await render(onTheSpot, 'noPenaltyDecision', layout);
     expect(bytes.length).toBeLessThanOrEqual(150 * 1024);
-    if (!POPPLER) return;
-    const info = execFileSync(
-      'pdfinfo',
-      [join(dir, 'x.pdf')].slice(0, 0).concat([writeTmp(bytes, layout)]),
-      { encoding: 'utf8' },
-    );
-    const width = (Number(/Page size:\s+([\d.]+) x/.exec(info)?.[1] ?? 0) / 72) * 25.4;
-    expect(Math.round(width)).toBe(layout === '80mm' ? 80 : 58);
-    const text = pdftotext(bytes, `roll-${layout}`).replace(/\s+/g, '');
-    expect(text).toContain('不予行政处罚决定书');
-    expect(text).toContain('欧阳娜娜');
   });
+
+  it.skipIf(!POPPLER).each(['80mm', '58mm'] as const)(
+    '%s roll paper: width and text (pdfinfo)',
+    async (layout) => {
+      const { bytes } = await render(onTheSpot, 'noPenaltyDecision', layout);
+      const info = execFileSync(
+        'pdfinfo',
+        [join(dir, 'x.pdf')].slice(0, 0).concat([writeTmp(bytes, layout)]),
+        { encoding: 'utf8' },
+      );
+      const width = (Number(/Page size:\s+([\d.]+) x/.exec(info)?.[1] ?? 0) / 72) * 25.4;
+      expect(Math.round(width)).toBe(layout === '80mm' ? 80 : 58);
+      const text = pdftotext(bytes, `roll-${layout}`).replace(/\s+/g, '');
+      expect(text).toContain('不予行政处罚决定书');
+      expect(text).toContain('欧阳娜娜');
+    },
+  );
 
   it('a changed record gives a different document hash', async () => {
     const a = await render(onTheSpot, 'noPenaltyDecision');

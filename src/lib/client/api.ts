@@ -15,6 +15,10 @@ export class ApiFailure extends Error {
   get offline(): boolean {
     return this.status === 0;
   }
+  /** No network, or no session: nothing else in a sync run can succeed. */
+  get endsSync(): boolean {
+    return this.offline || this.status === 401;
+  }
 }
 
 async function failureOf(res: Response): Promise<ApiFailure> {

@@ -79,7 +79,7 @@ export async function sendDecisions(db: PatrolDb): Promise<number> {
       sent++;
     } catch (e) {
       if (!(e instanceof ApiFailure)) throw e;
-      if (e.offline || e.status === 401) throw e;
+      if (e.endsSync) throw e;
       if (e.status === 404) {
         await db.confirmations.delete(key);
       } else if (e.status === 409 || e.status === 400 || e.status === 403) {

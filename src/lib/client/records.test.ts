@@ -126,7 +126,7 @@ describe('finishing a draft', () => {
     await db.drafts.put(draft);
     const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
     expect(result.ok).toBe(true);
-    if (!result.ok) return;
+    if (!result.ok) throw new Error(result.issues.map((i) => i.message).join());
     expect(await verifyRecordHash(result.record)).toBe(true);
     expect(result.record.documents.map((d) => d.number)).toEqual(
       Array(5).fill('六城管测〔2026〕第0011号'),
@@ -183,7 +183,7 @@ describe('finishing a draft', () => {
     await db.drafts.put(amend);
     const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(v2.ok && v2.record.version).toBe(2);
-    if (!v2.ok) return;
+    if (!v2.ok) throw new Error(v2.issues.map((i) => i.message).join());
     expect(v2.record.previousVersionHash).toBe(v1.record.contentHash);
     expect(v2.record.signatures).toEqual(v1.record.signatures);
     expect(v2.record.documents.map((d) => d.number)).toEqual(
@@ -205,7 +205,7 @@ describe('finishing a draft', () => {
     await db.drafts.put(amend);
     const refused = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(refused.ok).toBe(false);
-    if (refused.ok) return;
+    if (refused.ok) throw new Error('the amendment was locked');
     expect(refused.issues.map((i) => [i.path.join('.'), i.code])).toEqual([
       ['signatures.party', 'signaturesStale'],
       ['signatures.officers', 'signaturesStale'],
@@ -247,7 +247,7 @@ describe('finishing a draft', () => {
     await db.drafts.put(draft);
     const r = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
     expect(r.ok).toBe(false);
-    if (r.ok) return;
+    if (r.ok) throw new Error('the record was locked');
     expect(r.issues).toEqual([
       expect.objectContaining({
         path: ['education', 'partyStatement'],

@@ -43,9 +43,8 @@ export type SyncReport = {
   pulled: number;
 };
 
-/** No network, or no session: nothing else in this run can succeed. */
 function stopsTheRun(e: unknown): boolean {
-  return e instanceof ApiFailure && (e.offline || e.status === 401);
+  return e instanceof ApiFailure && e.endsSync;
 }
 
 /** What is kept on the outbox row about a failed attempt: a code, worded when shown. */

@@ -1046,31 +1046,14 @@ async function seedRecords(
 async function confirmOthers(ctx: AppContext, recordId: string, at: string): Promise<void> {
   const waiting = await ctx.db
     .selectFrom('officer_confirmations')
-    .innerJoin('users', 'users.id', 'officer_confirmations.user_id')
-    .select([
-      'officer_confirmations.part',
-      'users.id',
-      'users.username',
-      'users.real_name',
-      'users.certificate_no',
-      'users.squad_id',
-    ])
-    .where('officer_confirmations.record_id', '=', recordId)
-    .where('officer_confirmations.state', '=', 'requested')
+    .select(['part', 'user_id'])
+    .where('record_id', '=', recordId)
+    .where('state', '=', 'requested')
     .execute();
   for (const w of waiting) {
-    const user: SessionUser = {
-      id: w.id,
-      username: w.username,
-      role: 'officer',
-      realName: w.real_name,
-      certificateNo: w.certificate_no,
-      squadId: w.squad_id,
-      supervisedSquadIds: [],
-    };
     await decideConfirmation(
       ctx.db,
-      user,
+      { id: w.user_id },
       recordId,
       { part: w.part, decision: 'confirm', reason: '' },
       { now: at },

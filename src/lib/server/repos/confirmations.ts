@@ -27,7 +27,19 @@ export type Row = {
   state: ConfirmationState;
   reason: string;
   decided_at: string | null;
+  /** Who sent the version that asked; null for a console import. */
+  requested_by: string | null;
 };
+
+export const ROW_COLUMNS = [
+  'record_id',
+  'part',
+  'user_id',
+  'state',
+  'reason',
+  'decided_at',
+  'requested_by',
+] as const;
 
 /** What the officers' phones are told about one row. */
 export async function payload(
@@ -40,14 +52,9 @@ export async function payload(
   const named = namedOfficers(record).find(
     (n) => n.part === row.part && n.officer.userId === row.user_id,
   );
-  const sender = await db
-    .selectFrom('officer_confirmations')
-    .innerJoin('users', 'users.id', 'officer_confirmations.requested_by')
-    .select('users.real_name')
-    .where('officer_confirmations.record_id', '=', row.record_id)
-    .where('officer_confirmations.part', '=', row.part)
-    .where('officer_confirmations.user_id', '=', row.user_id)
-    .executeTakeFirst();
+  // The sender is on the record (ingest refuses a version its sender is not named on), under
+  // the roster's name: no need to read it again.
+  const sender = namedOfficers(record).find((n) => n.officer.userId === row.requested_by);
   return {
     recordId: row.record_id,
     part: row.part,
@@ -64,7 +71,7 @@ export async function payload(
     itemName: catalog?.items.find((i) => i.code === record.itemCode)?.name ?? record.itemCode,
     partyHint: partyHint(record.party),
     squadName,
-    sentBy: sender?.real_name ?? '后台导入',
+    sentBy: row.requested_by === null ? '后台导入' : (sender?.officer.name ?? ''),
   };
 }
 
@@ -75,7 +82,7 @@ export async function recordConfirmations(
 ): Promise<Confirmation[]> {
   const rows = await db
     .selectFrom('officer_confirmations')
-    .select(['record_id', 'part', 'user_id', 'state', 'reason', 'decided_at'])
+    .select(ROW_COLUMNS)
     .where('record_id', '=', record.id)
     .execute();
   const squad = await db

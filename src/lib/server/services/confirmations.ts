@@ -6,7 +6,7 @@ import type { Db, Tx } from '../db/db';
 import { HttpError } from '../http';
 import { audit } from '../repos/audit';
 import { appendChanges, type ChangeInput } from '../repos/changes';
-import { namedOfficers, payload, type Row } from '../repos/confirmations';
+import { namedOfficers, payload, ROW_COLUMNS, type Row } from '../repos/confirmations';
 import { parseStoredRecord } from '../repos/stored';
 
 /**
@@ -44,7 +44,7 @@ export async function requestConfirmations(
 ): Promise<ChangeInput[]> {
   const existing = await tx
     .selectFrom('officer_confirmations')
-    .select(['record_id', 'part', 'user_id', 'state', 'reason', 'decided_at'])
+    .select(ROW_COLUMNS)
     .where('record_id', '=', record.id)
     .execute();
   const changes: ChangeInput[] = [];
@@ -73,6 +73,7 @@ export async function requestConfirmations(
       state,
       reason: row?.reason ?? '',
       decided_at: event === 'sent' ? at : (row?.decided_at ?? null),
+      requested_by: row ? row.requested_by : senderId,
     };
     if (row) {
       await tx
@@ -88,7 +89,6 @@ export async function requestConfirmations(
         .values({
           ...next,
           requested_at: at,
-          requested_by: senderId,
           decided_device: event === 'sent' ? record.deviceId : null,
         })
         .execute();
@@ -108,7 +108,7 @@ export async function requestConfirmations(
  */
 export async function decideConfirmation(
   db: Db,
-  user: SessionUser,
+  user: Pick<SessionUser, 'id'>,
   recordId: string,
   input: ConfirmationRequest,
   options: { deviceId?: string | null; ip?: string | null; now?: string } = {},
@@ -125,7 +125,7 @@ export async function decideConfirmation(
       .execute();
     const row = await tx
       .selectFrom('officer_confirmations')
-      .select(['record_id', 'part', 'user_id', 'state', 'reason', 'decided_at'])
+      .select(ROW_COLUMNS)
       .where('record_id', '=', recordId)
       .where('part', '=', input.part)
       .where('user_id', '=', user.id)

@@ -3,7 +3,7 @@ import { nextFollowUp, nextReviewState, reviewDecisionIssues } from '$lib/domain
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Review } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
-import type { Db } from '../db/db';
+import type { Db, Tx } from '../db/db';
 import { HttpError } from '../http';
 import { audit } from '../repos/audit';
 import { appendChanges } from '../repos/changes';
@@ -35,14 +35,17 @@ export async function reviewRecord(
     throw new HttpError(400, 'controlChars', '审核意见含有不可见的控制字符');
   }
   const flags = await versionFlags(db, row.id, row.latest_version);
-  const problems = reviewDecisionIssues({
-    state: row.review_state,
-    action: input.action,
-    comment,
-    checklist: input.checklist,
-    flags: flags.map((f) => f.code),
-    confirmations: await confirmationStates(db, row.id),
-  });
+  /** The domain's rule, given where the record's officers stand as read through `from`. */
+  const issuesWith = async (from: Db | Tx) =>
+    reviewDecisionIssues({
+      state: row.review_state,
+      action: input.action,
+      comment,
+      checklist: input.checklist,
+      flags: flags.map((f) => f.code),
+      confirmations: await confirmationStates(from, row.id),
+    });
+  const problems = await issuesWith(db);
   const first = problems[0];
   if (first) {
     throw first.code === 'reviewNotPending'
@@ -78,14 +81,7 @@ export async function reviewRecord(
     // Read again under the row lock just taken: an officer's denial committed since the check
     // above (it takes the same row first) is seen here and stops the approval.
     if (input.action === 'approve') {
-      const late = reviewDecisionIssues({
-        state: row.review_state,
-        action: input.action,
-        comment,
-        checklist: input.checklist,
-        flags: flags.map((f) => f.code),
-        confirmations: await confirmationStates(tx, row.id),
-      })[0];
+      const [late] = await issuesWith(tx);
       if (late) throw new HttpError(409, late.code, late.message, [late]);
     }
     await tx
