@@ -22,6 +22,7 @@ import {
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { shanghaiDate, shanghaiIso } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
+import { TEMPLATE_VERSION } from '$lib/notices/content';
 
 export function catalogItem(overrides: Partial<CatalogItemInput> = {}): CatalogItemInput {
   return {
@@ -107,6 +108,8 @@ export type RecordOptions = {
   evidenceHashes?: string[];
   catalog?: Catalog;
   facts?: string;
+  /** '1' builds a record issued before the on-site procedure was recorded. */
+  templateVersion?: string;
 };
 
 /** A complete, locked record of a starter-catalog item (SR-02 by default), evaluated for real. */
@@ -123,8 +126,10 @@ export function recordContent(options: RecordOptions = {}): RecordContent {
     name: '欧阳娜娜',
     idNumber: '340102199003071232',
     mobile: '13800138000',
+    address: '六安市金安区佛子岭路18号',
   };
   const itemCode = options.itemCode ?? 'SR-02';
+  const templateVersion = options.templateVersion ?? TEMPLATE_VERSION;
   const keys = partyKeys(party);
   const a: ChecklistAnswers = {
     conditions: { slightHarm: true, cooperates: true, notFixedSpot: true },
@@ -188,6 +193,9 @@ export function recordContent(options: RecordOptions = {}): RecordContent {
       lawExplained: '《城市道路管理条例》第二十七条、第四十二条',
       partyStatement: '我知道错了，马上收摊。',
     },
+    ...(templateVersion === '1'
+      ? {}
+      : { procedure: { certificatesShown: true, recusalNotified: true, recorder: 0 as const } }),
     evidence: [
       {
         sha256: h1 ?? '',
@@ -236,7 +244,7 @@ export function recordContent(options: RecordOptions = {}): RecordContent {
     docType,
     number: `六城管测〔${shanghaiDate(now).slice(0, 4)}〕第${String(i + 1).padStart(4, '0')}号`,
     provisional: false,
-    templateVersion: '1',
+    templateVersion,
   }));
   return content;
 }

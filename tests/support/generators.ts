@@ -342,6 +342,32 @@ export function draft(
           { weight: 19, arbitrary: fc.constant(false) },
           { weight: 1, arbitrary: fc.constant(true) },
         ),
+        procedure: fc.oneof(
+          {
+            weight: 17,
+            arbitrary: fc.record({
+              certificatesShown: fc.constant(true),
+              recusalNotified: fc.constant(true),
+              recorder: fc.constantFrom<0 | 1>(0, 1),
+              leftAt: fc.record({
+                kind: fc.constantFrom<'residence' | 'premises'>('residence', 'premises'),
+                address: fc.oneof(
+                  { weight: 9, arbitrary: text('address') },
+                  { weight: 1, arbitrary: fc.constant('') },
+                ),
+              }),
+            }),
+          },
+          {
+            weight: 2,
+            arbitrary: fc.record({
+              certificatesShown: fc.boolean(),
+              recusalNotified: fc.boolean(),
+              recorder: fc.constantFrom<0 | 1>(0, 1),
+            }),
+          },
+          { weight: 1, arbitrary: fc.constant(undefined) },
+        ),
       }),
     )
     .map((g) => {
@@ -374,6 +400,7 @@ export function draft(
         ...(g.after && g.after !== g.before ? [photo(g.after, 'after')] : []),
       ];
       d.secondOfficer = g.second;
+      if (g.procedure) d.procedure = g.procedure;
       d.signatures = {
         party: g.partySig,
         officers: g.unsigned ? [g.officerSigs[0], null] : [g.officerSigs[0], g.officerSigs[1]],

@@ -31,7 +31,13 @@ const at = '2026-11-27T10:00:00+08:00';
 function completeDraft(): Draft {
   const d = newDraft(starterCatalog, NOW);
   d.itemCode = 'SR-02';
-  d.party = { kind: 'person', name: '李堃', idNumber: '340102199003071232', mobile: '13800138000' };
+  d.party = {
+    kind: 'person',
+    name: '李堃',
+    idNumber: '340102199003071232',
+    mobile: '13800138000',
+    address: '六安市金安区佛子岭路18号',
+  };
   d.place = { address: '六安市金安区梅山南路', source: 'manual' };
   d.facts = '流动摊点占道经营。';
   d.answers = {
@@ -72,6 +78,7 @@ function completeDraft(): Draft {
     },
   ];
   d.secondOfficer = { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' };
+  d.procedure = { certificatesShown: true, recusalNotified: true, recorder: 1 };
   d.signatures = {
     party: {
       kind: 'signed',

@@ -93,6 +93,9 @@ export async function finishDraft(
   );
   const provisional: DocType[] = [];
   const year = shanghaiYear(now);
+  // A case keeps the template version it started with: a re-inspection of a case begun under
+  // version 1 adds version 1 documents (they print only what that case recorded).
+  const templateVersion = content.documents[0]?.templateVersion ?? TEMPLATE_VERSION;
   const assigned = await database.transaction(
     'rw',
     [database.drafts, database.numberBlocks, database.settings],
@@ -123,7 +126,7 @@ export async function finishDraft(
           docType,
           number,
           provisional: !taken.ok,
-          templateVersion: TEMPLATE_VERSION,
+          templateVersion,
         });
       }
       if (stored) await database.drafts.put({ ...stored, issuedDocuments: out });

@@ -194,6 +194,19 @@ export const catalogSchema = z
         name: z.string().min(1).max(100),
         /** Short name used on documents and numbers, e.g. 六安市城市管理局. */
         shortName: z.string().min(1).max(40),
+        /**
+         * Named in every decision's notice of remedies (REFERENCE §7): for a city department the
+         * reconsideration body is normally the city people's government (Administrative
+         * Reconsideration Law Art. 24); the court depends on the city's designated jurisdiction.
+         * A bureau setting, edited in the console; documents of template 2 need it.
+         */
+        remedies: z
+          .object({
+            reconsiderationBody: z.string().trim().min(2).max(60),
+            court: z.string().trim().min(2).max(60),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     title: z.string().min(1).max(200),

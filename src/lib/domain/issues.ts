@@ -54,6 +54,14 @@ export const ISSUE_TEXT = {
   uncorrectedBeforeDeadlineEnd:
     '{field}：改正期限至 {deadline} 当日结束，期限届满前不能认定逾期未改正，请期满后再复查',
   commitmentSignedButRefused: '{field}：当事人拒绝签名的，不能记为已签署告知承诺书',
+  // the on-site procedure the documents print
+  procedureRequired: '请记录现场程序：出示执法证件、告知申请回避权利、记录人',
+  certificatesNotShown: '{field}：执法人员应当先出示执法证件（行政处罚法第五十五条）',
+  recusalNotNotified: '{field}：应当告知当事人有权申请执法人员回避（行政处罚法第四十三条）',
+  serviceAddressRequired:
+    '{field}：当事人拒绝签收的，留置送达只能在其住所或经营场所进行，请填写留置地点',
+  serviceAddressOnlyForRefusal: '{field}：当事人已签收，不应记录留置送达地点',
+  addressRequiredForDecision: '{field}：不予行政处罚决定书须写明当事人住址',
   // a version and the one before it
   signaturesStale: '{field}：第 {version} 版的事实、当事人或处理决定已修改，须重新签名',
   evidenceRemoved: '已锁定版本的原始证据不能删除',
@@ -109,6 +117,7 @@ export const FIELD_LABELS = {
   'party.name': '姓名或名称',
   'party.idNumber': '身份证号',
   'party.uscc': '统一社会信用代码',
+  'party.legalRepresentative': '法定代表人（负责人）',
   'party.operatorName': '经营者姓名',
   'party.operatorIdNumber': '经营者身份证号',
   'party.plate': '车牌号',
@@ -117,6 +126,12 @@ export const FIELD_LABELS = {
   'party.mobile': '手机号',
   'party.address': '当事人地址',
   'party.description': '体貌特征描述',
+  procedure: '现场程序',
+  'procedure.certificatesShown': '出示执法证件',
+  'procedure.recusalNotified': '告知申请回避权利',
+  'procedure.recorder': '记录人',
+  'procedure.leftAt': '留置送达地点',
+  'procedure.leftAt.address': '留置送达地址',
   partyKeys: '当事人匹配键',
   place: '违法地点',
   'place.address': '违法地点',

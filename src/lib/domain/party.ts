@@ -234,6 +234,9 @@ export const partySchema = z.discriminatedUnion('kind', [
       /** Shop sign or registered name. */
       name: line(LIMITS.businessName),
       uscc: optionalLine(LIMITS.identifier),
+      /** 法定代表人 or 负责人 of the organisation, as registered. */
+      legalRepresentative: optionalLine(LIMITS.personName),
+      /** The person met on site (经营者 of a sole trader, or staff). */
       operatorName: optionalLine(LIMITS.personName),
       operatorIdNumber: optionalLine(LIMITS.identifier),
       mobile: optionalLine(LIMITS.identifier),

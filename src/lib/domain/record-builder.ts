@@ -24,6 +24,7 @@ import {
   type OfficerRef,
   type PartySignature,
   type Place,
+  type Procedure,
   type RecordContent,
   type Signature,
 } from './record';
@@ -70,6 +71,13 @@ export type Draft = {
     result: 'corrected' | 'notCorrected' | null;
     note: string;
     signatures: [Signature | null, Signature | null];
+  };
+  /** The on-site procedure (certificates, recusal, recorder, where documents were left). */
+  procedure?: {
+    certificatesShown?: boolean;
+    recusalNotified?: boolean;
+    recorder?: 0 | 1;
+    leftAt?: { kind?: 'residence' | 'premises'; address?: string };
   };
   /** Numbers taken when finishing started; reused if finishing is retried after a crash. */
   issuedDocuments?: DocumentRef[];
@@ -145,6 +153,7 @@ export function draftFrom(
     secondOfficer: record.officers[1],
     secondOfficerForReinspection: null,
     signatures: { party: record.signatures.party, officers: [...record.signatures.officers] },
+    ...(record.procedure ? { procedure: structuredClone(record.procedure) } : {}),
     ...(kind === 'reinspect'
       ? { reinspection: { result: null, note: '', signatures: [null, null] } }
       : {}),
@@ -317,6 +326,8 @@ export function buildContent(
   if (!partySig) issues.push(issue(['signatures', 'party'], 'partySignatureMissing'));
   const evaluation = evaluateDraft(draft, catalog, now);
   if (!evaluation) issues.push(issue(['answers'], 'checklistMissing'));
+  const procedure = procedureOf(draft, partySig?.kind === 'refused');
+  if (!procedure && printsProcedure(draft)) issues.push(issue(['procedure'], 'procedureRequired'));
   if (
     issues.length > 0 ||
     !item ||
@@ -395,6 +406,7 @@ export function buildContent(
     evaluation,
     evaluatedAt: at,
     education,
+    ...(procedure ? { procedure } : {}),
     evidence: draft.evidence,
     signatures: { party: partySig, officers: [s1, s2] },
     documents: base ? [...base.documents] : [],
@@ -410,6 +422,27 @@ export function buildContent(
   return checked.ok
     ? { content: checked.content, issues: [] }
     : { content, issues: checked.issues };
+}
+
+/**
+ * A record prints the on-site procedure unless all its documents were issued under template 1
+ * (before the procedure was recorded): a case keeps the template version it started with.
+ */
+export function printsProcedure(draft: Pick<Draft, 'base'>): boolean {
+  return !draft.base || draft.base.documents.some((d) => d.templateVersion !== '1');
+}
+
+/** The draft's procedure once both questions are answered; the rules check the answers. */
+function procedureOf(draft: Draft, refused: boolean): Procedure | null {
+  const p = draft.procedure;
+  if (!p || p.certificatesShown === undefined || p.recusalNotified === undefined) return null;
+  const address = p.leftAt?.address?.trim() ?? '';
+  return {
+    certificatesShown: p.certificatesShown,
+    recusalNotified: p.recusalNotified,
+    recorder: p.recorder ?? 0,
+    ...(refused && address ? { leftAt: { kind: p.leftAt?.kind ?? 'residence', address } } : {}),
+  };
 }
 
 /** Recorded in Chinese whatever the interface language: it is part of the case file. */

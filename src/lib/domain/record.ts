@@ -170,6 +170,27 @@ export const reinspectionSchema = z
   .strict();
 export type Reinspection = z.infer<typeof reinspectionSchema>;
 
+/**
+ * How the on-site procedure was conducted, recorded by the officers (documents of template 2 on
+ * print it): certificates shown first (Administrative Penalty Law Art. 55), the party told of the
+ * right to ask for recusal (Art. 43), which officer wrote the inspection record, and, when the
+ * party refused to sign, where the documents were left (留置送达 is valid only at the party's
+ * residence or, for an organisation, its premises: Civil Procedure Law Art. 89).
+ */
+export const procedureSchema = z
+  .object({
+    certificatesShown: z.boolean(),
+    recusalNotified: z.boolean(),
+    /** Index into `officers` of the recorder (记录人). */
+    recorder: z.union([z.literal(0), z.literal(1)]),
+    leftAt: z
+      .object({ kind: z.enum(['residence', 'premises']), address: line(LIMITS.address) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Procedure = z.infer<typeof procedureSchema>;
+
 export const SOURCES = ['patrol', 'complaint', 'hotline12319', 'camera'] as const;
 
 const recordShape = {
@@ -195,6 +216,8 @@ const recordShape = {
   /** The instant the evaluation was computed at (its `now`), so the server can reproduce it. */
   evaluatedAt: instantSchema,
   education: educationSchema.nullable(),
+  /** Absent on records whose documents are all of template 1 (issued before it existed). */
+  procedure: procedureSchema.optional(),
   evidence: z.array(evidenceSchema).max(30),
   signatures: z
     .object({
@@ -287,6 +310,7 @@ export function consistencyIssues(r: RecordContent): Issue[] {
   if (keys.length !== r.partyKeys.length || keys.some((k, i) => r.partyKeys[i] !== k)) {
     issues.push(issue(['partyKeys'], 'partyKeys'));
   }
+  issues.push(...procedureIssues(r));
   const types = r.documents.map((d) => d.docType);
   if (new Set(types).size !== types.length) {
     issues.push(issue(['documents'], 'duplicateDocType'));
@@ -294,6 +318,30 @@ export function consistencyIssues(r: RecordContent): Issue[] {
   issues.push(...reinspectionIssues(r));
   if (r.followUp !== followUpOf(r)) {
     issues.push(issue(['followUp'], 'followUpMismatch'));
+  }
+  return issues;
+}
+
+/** Documents of template 2 on print the procedure, so it must be there and lawful. */
+function procedureIssues(r: RecordContent): Issue[] {
+  const p = r.procedure;
+  const printsProcedure = r.documents.some((d) => d.templateVersion !== '1');
+  if (!p) return printsProcedure ? [issue(['procedure'], 'procedureRequired')] : [];
+  const issues: Issue[] = [];
+  if (!p.certificatesShown)
+    issues.push(issue(['procedure', 'certificatesShown'], 'certificatesNotShown'));
+  if (!p.recusalNotified)
+    issues.push(issue(['procedure', 'recusalNotified'], 'recusalNotNotified'));
+  const refused = r.signatures.party.kind === 'refused';
+  if (refused && !p.leftAt) issues.push(issue(['procedure', 'leftAt'], 'serviceAddressRequired'));
+  if (!refused && p.leftAt)
+    issues.push(issue(['procedure', 'leftAt'], 'serviceAddressOnlyForRefusal'));
+  if (
+    r.party.kind === 'person' &&
+    !r.party.address &&
+    requiredDocuments(r).includes('noPenaltyDecision')
+  ) {
+    issues.push(issue(['party', 'address'], 'addressRequiredForDecision'));
   }
   return issues;
 }

@@ -86,6 +86,16 @@ export const en: Record<MessageKey, string> = {
     '{field}: the deadline runs to the end of {deadline}; re-inspect after it to record not corrected',
   'issue.commitmentSignedButRefused':
     '{field}: a party who refused to sign has not signed the commitment letter',
+  'issue.procedureRequired':
+    'Record the on-site procedure: certificates shown, right to ask for recusal told, recorder',
+  'issue.certificatesNotShown': '{field}: officers must first show their certificates (Art. 55)',
+  'issue.recusalNotNotified':
+    '{field}: the party must be told of the right to ask for recusal (Art. 43)',
+  'issue.serviceAddressRequired':
+    "{field}: after a refusal, documents may be left only at the party's residence or premises; enter where",
+  'issue.serviceAddressOnlyForRefusal': '{field}: the party signed; no place of leaving applies',
+  'issue.addressRequiredForDecision':
+    "{field}: the decision of no penalty must state the party's address",
   'issue.reviewFlagsNeedComment':
     'This version has {n} system flag(s): say in the comment how each was handled before approving',
   'issue.officerUnconfirmed':
@@ -106,6 +116,7 @@ export const en: Record<MessageKey, string> = {
   'field.party.name': 'Name',
   'field.party.idNumber': 'ID number',
   'field.party.uscc': 'Unified social credit code',
+  'field.party.legalRepresentative': 'Legal representative',
   'field.party.operatorName': "Operator's name",
   'field.party.operatorIdNumber': "Operator's ID number",
   'field.party.plate': 'Plate number',
@@ -114,6 +125,12 @@ export const en: Record<MessageKey, string> = {
   'field.party.mobile': 'Mobile number',
   'field.party.address': "Party's address",
   'field.party.description': 'Description',
+  'field.procedure': 'On-site procedure',
+  'field.procedure.certificatesShown': 'Certificates shown',
+  'field.procedure.recusalNotified': 'Right to ask for recusal told',
+  'field.procedure.recorder': 'Recorder',
+  'field.procedure.leftAt': 'Place documents were left',
+  'field.procedure.leftAt.address': 'Address documents were left at',
   'field.partyKeys': "Party's matching keys",
   'field.place': 'Place of the violation',
   'field.place.address': 'Place of the violation',
@@ -397,6 +414,7 @@ export const en: Record<MessageKey, string> = {
   'party.kind': 'Party',
   'party.mobile': 'Mobile',
   'party.name': 'Name',
+  'party.legalRepresentative': 'Legal representative',
   'party.operator': 'Operator',
   'party.operatorId': 'Operator ID',
   'party.plate': 'Plate',
@@ -486,6 +504,17 @@ export const en: Record<MessageKey, string> = {
   'sign.officerDone': '{name} has signed',
   'sign.officerPad': 'Officer: {name} (cert. {cert})',
   'sign.officers': 'Officers',
+  'proc.title': 'On-site procedure',
+  'proc.certificates': 'Officers showed their certificates to the party (Art. 55)',
+  'proc.recusal': 'The party was told of the right to ask for recusal (Art. 43)',
+  'proc.recorder': 'Recorder',
+  'proc.leftAt': 'Where the documents were left',
+  'proc.leftHint':
+    "After a refusal, documents may be left only at the party's residence or premises (not where the violation was found), before the witness.",
+  'proc.leftKind': 'Left at',
+  'proc.residence': "The party's residence",
+  'proc.premises': "The party's premises",
+  'proc.leftAddress': 'Address',
   'sign.party': 'Party',
   'sign.partyAbsent': 'Absent',
   'sign.partyDone': 'Party has signed',

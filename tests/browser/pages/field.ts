@@ -108,11 +108,14 @@ export class FieldApp {
     mobile: string;
     address: string;
     facts: string;
+    home?: string;
   }) {
     await this.page.getByRole('button', { name: '个人', exact: true }).click();
     await this.page.getByLabel('姓名').fill(p.name);
     await this.page.getByLabel('身份证号').fill(p.id);
     await this.page.getByLabel('手机号').fill(p.mobile);
+    // The decision of no penalty states the party's address (REFERENCE §5).
+    await this.page.getByLabel('住址', { exact: true }).fill(p.home ?? '六安市金安区佛子岭路 18 号');
     await this.page.getByLabel('违法地点').fill(p.address);
     await this.page.getByLabel('违法事实').fill(p.facts);
   }
@@ -177,6 +180,7 @@ export class FieldApp {
       secondOfficer,
     );
     await select.selectOption(value);
+    await this.procedure();
     await this.draw('sig-party-pad');
     await this.page.getByRole('button', { name: '确认签名' }).first().click();
     await this.page.getByTestId('party-signature-status').waitFor();
@@ -186,6 +190,12 @@ export class FieldApp {
     await this.draw('sig-officer2-pad');
     await this.page.getByRole('button', { name: '确认签名' }).nth(2).click();
     await this.page.getByTestId('officer2-signature-status').waitFor();
+  }
+
+  /** Certificates shown and the right to ask for recusal told, before anyone signs. */
+  async procedure() {
+    await this.page.getByLabel(/出示执法证件/).check();
+    await this.page.getByLabel(/申请执法人员回避/).check();
   }
 
   /** An amendment whose facts changed: the party and both officers sign again. */

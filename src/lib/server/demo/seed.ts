@@ -24,6 +24,7 @@ import {
   type Signature,
 } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
+import { TEMPLATE_VERSION } from '$lib/notices/content';
 import { addDays, shanghaiDate, shanghaiIso, shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { AppContext } from '../app';
@@ -672,7 +673,9 @@ async function seedRecords(
     const history =
       rng() < 0.05 ? [] : ledger.filter((l) => l.partyKeys.some((k) => keys.includes(k)));
     // A party who refuses to sign signs no commitment letter either.
-    const refused = rng() < 0.08;
+    // Documents can be left after a refusal only at a known residence or premises.
+    const refused =
+      rng() < 0.08 && (party.kind === 'business' || (party.kind === 'person' && !!party.address));
     if (refused) answers.commitmentSigned = false;
     const evaluation = evaluate({
       catalog: options.catalog,
@@ -787,6 +790,19 @@ async function seedRecords(
           '不知道有这个规定，现在清楚了。',
           '',
         ]),
+      },
+      procedure: {
+        certificatesShown: true,
+        recusalNotified: true,
+        recorder: Number.parseInt(id.slice(-1), 16) % 2 === 0 ? 0 : 1,
+        ...(refused && (party.kind === 'business' || party.kind === 'person') && party.address
+          ? {
+              leftAt: {
+                kind: party.kind === 'business' ? ('premises' as const) : ('residence' as const),
+                address: party.address,
+              },
+            }
+          : {}),
       },
       evidence,
       signatures: {
@@ -1115,7 +1131,7 @@ async function documentsFor(
       docType,
       number: await numberFor(officer, deviceId, docType, when),
       provisional: false,
-      templateVersion: '1',
+      templateVersion: TEMPLATE_VERSION,
     });
   }
   return out;

@@ -1,0 +1,46 @@
+import type { Catalog } from '$lib/domain/catalog';
+import type { DocType, DocumentRef, LockedRecord } from '$lib/domain/record';
+
+/** The shapes every template version produces; a change here is a change of every version. */
+
+export const DOC_TITLES: Record<DocType, string> = {
+  orderToCorrect: '责令（限期）改正通知书',
+  commitmentLetter: '轻微违法行为免予处罚告知承诺书',
+  noPenaltyDecision: '不予行政处罚决定书',
+  inspectionRecord: '现场检查笔录',
+  proofOfService: '送达回证',
+  reinspectionRecord: '复查记录',
+};
+
+export type SignatureSlot = {
+  label: string;
+  name: string;
+  /** PNG of the strokes, by hash; null where the person did not sign (refusal, or to sign by hand). */
+  sha256: string | null;
+  date: string;
+  note?: string;
+};
+
+export type DocBlock =
+  | { kind: 'field'; label: string; value: string }
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'signatures'; slots: SignatureSlot[] }
+  | { kind: 'photos'; items: { sha256: string; caption: string }[] };
+
+export type DocContent = {
+  docId: string;
+  recordId: string;
+  docType: DocType;
+  templateVersion: string;
+  issuer: string;
+  title: string;
+  number: string;
+  date: string;
+  blocks: DocBlock[];
+};
+
+export type ContentInput = {
+  record: LockedRecord;
+  doc: DocumentRef;
+  catalog: Catalog;
+};
