@@ -47,11 +47,12 @@ export function catalogItem(overrides: Partial<CatalogItemInput> = {}): CatalogI
   };
 }
 
-export function testCatalog(
+/** The input of a test catalog, before validation. */
+export function testCatalogInput(
   items: CatalogItemInput[],
   overrides: Partial<CatalogInput> = {},
-): Catalog {
-  return parseCatalog({
+): CatalogInput {
+  return {
     versionId: 'test-1',
     bureau: { name: '测试市城市管理局', shortName: '测试城管局' },
     title: '测试清单',
@@ -59,7 +60,14 @@ export function testCatalog(
     categories: [{ id: 'test', name: '测试', tenDisorders: false }],
     items,
     ...overrides,
-  });
+  };
+}
+
+export function testCatalog(
+  items: CatalogItemInput[],
+  overrides: Partial<CatalogInput> = {},
+): Catalog {
+  return parseCatalog(testCatalogInput(items, overrides));
 }
 
 export function answers(overrides: Partial<ChecklistAnswers> = {}): ChecklistAnswers {

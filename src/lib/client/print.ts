@@ -1,4 +1,4 @@
-import type { Catalog } from '$lib/domain/catalog';
+import { findItem, unconfirmedCitations, type Catalog } from '$lib/domain/catalog';
 import type { DocumentRef, LockedRecord } from '$lib/domain/record';
 import { documentText, printJob, type DocContent } from '$lib/notices/content';
 import {
@@ -33,12 +33,25 @@ export function loadFont(): Promise<{ base64: string; coverage: Coverage }> {
 
 export type Prepared = Awaited<ReturnType<typeof printJob>> & { uncovered: string[] };
 
+/** A document citing a clause the legal section has not confirmed is not printed. */
+export class UnconfirmedCitationError extends Error {}
+
 export async function prepare(
   record: LockedRecord,
   doc: DocumentRef,
   catalog: Catalog,
   baseUrl: string,
 ): Promise<Prepared> {
+  const item = findItem(catalog, record.itemCode);
+  const unconfirmed = item ? unconfirmedCitations(item, doc.docType) : [];
+  if (unconfirmed.length > 0) {
+    throw new UnconfirmedCitationError(
+      i18n.t('docs.unconfirmedCitation', {
+        clauses: unconfirmed.map((c) => `${c.law}${c.article}`).join(', '),
+        version: catalog.versionId,
+      }),
+    );
+  }
   const job = await printJob({ record, doc, catalog, baseUrl });
   const { coverage } = await loadFont();
   return { ...job, uncovered: uncoveredCharacters(documentText(job.content), coverage) };

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { catalogItem, testCatalog } from '../../../tests/support/factories';
+import { catalogItem, testCatalog, testCatalogInput } from '../../../tests/support/factories';
 import {
   catalogInForce,
   catalogSchema,
   findItem,
   lookbackReach,
   lookbackStart,
+  unconfirmedCitations,
   unverifiedClauses,
 } from './catalog';
 import data from './data/starter-catalog.json';
@@ -132,5 +133,41 @@ describe('first-offence windows', () => {
   ] as const)('%s', (_name, item, date, start, reach) => {
     expect(lookbackStart(item, date)).toBe(start);
     expect(lookbackReach(item, date)).toBe(reach);
+  });
+});
+
+describe('unconfirmed citations', () => {
+  it('a clause still marked 待核 or 待确认 cannot be published as confirmed', () => {
+    for (const [law, article, ok] of [
+      ['《城市道路管理条例》', '第二十七条', true],
+      ['地方性法规（待法制科确认）', '待确认', false],
+      ['《城市市容和环境卫生管理条例》', '第三十六条（待核）', false],
+      ['local regulation (to confirm)', '—', false],
+    ] as const) {
+      const item = catalogItem({ prohibitingClause: { law, article, verified: true } });
+      const parsed = catalogSchema.safeParse(testCatalogInput([item]));
+      expect(parsed.success, `${law}${article}`).toBe(ok);
+      if (!parsed.success) {
+        expect(parsed.error.issues[0]?.path).toEqual(['items', 0, 'prohibitingClause', 'verified']);
+      }
+    }
+  });
+
+  it('names what each document would cite unconfirmed, and nothing for the others', () => {
+    const sr04 = findItem(starterCatalog, 'SR-04');
+    const sr02 = findItem(starterCatalog, 'SR-02');
+    if (!sr04 || !sr02) throw new Error('starter items missing');
+    const table: [string, number][] = [
+      ['orderToCorrect', 1],
+      ['commitmentLetter', 1],
+      ['noPenaltyDecision', 0],
+      ['inspectionRecord', 0],
+      ['proofOfService', 0],
+      ['reinspectionRecord', 0],
+    ];
+    for (const [docType, n] of table) {
+      expect(unconfirmedCitations(sr04, docType).length, docType).toBe(n);
+      expect(unconfirmedCitations(sr02, docType)).toEqual([]);
+    }
   });
 });

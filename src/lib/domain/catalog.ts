@@ -11,6 +11,9 @@ export const BRANCHES = ['mild', 'firstOffence'] as const;
 export const branchSchema = z.enum(BRANCHES);
 export type CatalogBranch = z.infer<typeof branchSchema>;
 
+/** How the legal section marks a citation it has not confirmed yet, in the text itself. */
+export const UNCONFIRMED_MARK = /待核|待确认|待法制科确认|to confirm/i;
+
 export const clauseSchema = z
   .object({
     /** Name of the law or regulation, e.g. 《城市道路管理条例》. */
@@ -22,7 +25,11 @@ export const clauseSchema = z
     /** false while the bureau's legal section has not confirmed this reference. */
     verified: z.boolean(),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.verified || !UNCONFIRMED_MARK.test(`${c.law}${c.article}${c.summary ?? ''}`), {
+    message: '条款文字仍标注“待核/待确认”，不能标记为已确认',
+    path: ['verified'],
+  });
 export type Clause = z.infer<typeof clauseSchema>;
 
 const conditionBase = {
@@ -260,6 +267,22 @@ export function unverifiedClauses(
       ? []
       : [{ code: item.code, which: 'penalty' as const, clause: item.penaltyClause }]),
   ]);
+}
+
+/** Which clauses each document cites (REFERENCE §5); the others cite none of the item's. */
+const CITES: Record<string, readonly ('prohibitingClause' | 'penaltyClause')[]> = {
+  orderToCorrect: ['prohibitingClause', 'penaltyClause'],
+  commitmentLetter: ['prohibitingClause', 'penaltyClause'],
+  noPenaltyDecision: ['prohibitingClause'],
+};
+
+/**
+ * The citations a document would print that the legal section has not confirmed: such a
+ * document is not printed (phone) or rendered (server), so no party is served a legal basis
+ * nobody checked.
+ */
+export function unconfirmedCitations(item: CatalogItem, docType: string): Clause[] {
+  return (CITES[docType] ?? []).map((k) => item[k]).filter((c) => !c.verified);
 }
 
 /** The catalog version in force on a date: the latest effective on or before it. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { findItem, unconfirmedCitations } from '$lib/domain/catalog';
 import type { LockedRecord } from '$lib/domain/record';
 import { documentContent, printJob, type DocContent } from '$lib/notices/content';
 import { base64Of, fontCoverage, markUncovered, type Coverage } from '$lib/notices/font';
@@ -51,10 +52,14 @@ export async function renderDocument(
   record: LockedRecord,
   docId: string,
   options: { layout: Layout; origin: string; photos?: boolean },
-): Promise<{ bytes: Uint8Array; content: DocContent } | null> {
+): Promise<{ bytes: Uint8Array; content: DocContent } | { unconfirmed: string[] } | null> {
   const doc = record.documents.find((d) => d.id === docId);
   const catalog = await catalogVersion(ctx.db, record.catalogVersion);
   if (!doc || !catalog) return null;
+  const item = findItem(catalog, record.itemCode);
+  const unconfirmed = item ? unconfirmedCitations(item, doc.docType) : [];
+  if (unconfirmed.length > 0)
+    return { unconfirmed: unconfirmed.map((c) => `${c.law}${c.article}`) };
   const job = await printJob({ record, doc, catalog, baseUrl: baseUrl(ctx, options.origin) });
   const { renderPdf } = await import('$lib/notices/render');
   const f = loadFont();

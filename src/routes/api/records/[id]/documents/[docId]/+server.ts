@@ -18,6 +18,13 @@ export const GET = api(async (event) => {
     photos: q.photos === '1',
   });
   if (!rendered) throw new HttpError(404, 'notFound', '该记录没有这份文书');
+  if ('unconfirmed' in rendered) {
+    throw new HttpError(
+      409,
+      'citationUnconfirmed',
+      `文书引用的条款尚未经法制科确认（${rendered.unconfirmed.join('；')}），不能出具。请法制科在免罚清单中确认后再打印。`,
+    );
+  }
   if (user.role !== 'officer') {
     await audit(ctx.db, {
       userId: user.id,
