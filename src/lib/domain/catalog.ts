@@ -101,7 +101,8 @@ export const correctionRuleSchema = z
   })
   .strict()
   .refine((c) => c.onTheSpot || c.deadline !== null, {
-    message: 'an item must allow at least one correction mode',
+    message: '至少允许一种改正方式（当场改正或限期改正）',
+    path: ['onTheSpot'],
   });
 export type CorrectionRule = z.infer<typeof correctionRuleSchema>;
 
@@ -139,37 +140,49 @@ export const catalogItemSchema = z
   .strict()
   .superRefine((item, ctx) => {
     const ids = new Set<string>();
-    for (const c of item.conditions) {
+    item.conditions.forEach((c, i) => {
       if (ids.has(c.id)) {
-        ctx.addIssue({ code: 'custom', message: `duplicate condition id ${c.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i, 'id'],
+          message: `条件标识 ${c.id} 重复`,
+        });
       }
       ids.add(c.id);
       for (const b of c.branches ?? []) {
         if (!item.branches.includes(b)) {
           ctx.addIssue({
             code: 'custom',
-            message: `condition ${c.id} names branch ${b} that item ${item.code} does not allow`,
+            path: ['conditions', i, 'branches'],
+            message: `条件 ${c.id} 适用的类型（${b}）不是本事项的免罚类型`,
           });
         }
       }
-    }
-    for (const e of item.exclusions) {
-      if (ids.has(e.id)) ctx.addIssue({ code: 'custom', message: `duplicate id ${e.id}` });
+    });
+    item.exclusions.forEach((e, i) => {
+      if (ids.has(e.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exclusions', i, 'id'],
+          message: `标识 ${e.id} 重复`,
+        });
+      }
       ids.add(e.id);
-    }
+    });
     if (new Set(item.branches).size !== item.branches.length) {
-      ctx.addIssue({ code: 'custom', message: `item ${item.code} repeats a branch` });
+      ctx.addIssue({ code: 'custom', path: ['branches'], message: '免罚类型重复' });
     }
     if (item.branches.includes('firstOffence')) {
       if (!item.conditions.some((c) => c.kind === 'firstOffence')) {
         ctx.addIssue({
           code: 'custom',
-          message: `item ${item.code} allows first offence but has no first-offence condition`,
+          path: ['conditions'],
+          message: '首违不罚事项须有“初次违法”条件',
         });
       }
     }
     if (!item.conditions.some((c) => c.kind === 'correction')) {
-      ctx.addIssue({ code: 'custom', message: `item ${item.code} has no correction condition` });
+      ctx.addIssue({ code: 'custom', path: ['conditions'], message: '须有“及时改正”条件' });
     }
   });
 export type CatalogItem = z.infer<typeof catalogItemSchema>;
@@ -230,7 +243,7 @@ export const catalogSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['items', index, 'code'],
-          message: `duplicate item code ${item.code}`,
+          message: `事项编码 ${item.code} 重复`,
         });
       }
       codes.add(item.code);
@@ -238,7 +251,7 @@ export const catalogSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['items', index, 'category'],
-          message: `unknown category ${item.category}`,
+          message: `没有分类 ${item.category}`,
         });
       }
     });
@@ -309,4 +322,89 @@ export function lookbackReach(item: Lookback, date: LocalDate): LocalDate {
   return item.lookbackKind === 'calendarYear'
     ? `${date.slice(0, 4)}-12-31`
     : addMonths(date, item.lookbackMonths);
+}
+
+/**
+ * Zod's findings on a catalog draft as Chinese messages by dotted path
+ * (`items.3.prohibitingClause.article`), for the editor to show next to each field.
+ */
+export function catalogFieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of error.issues) {
+    const path = i.path.map(String).join('.');
+    let message: string;
+    switch (i.code) {
+      case 'too_small':
+        message =
+          i.origin === 'string'
+            ? '请填写'
+            : i.origin === 'array'
+              ? `至少需要 ${String(i.minimum)} 项`
+              : `不能小于 ${String(i.minimum)}`;
+        break;
+      case 'too_big':
+        message =
+          i.origin === 'string'
+            ? `不能超过 ${String(i.maximum)} 字`
+            : i.origin === 'array'
+              ? `最多 ${String(i.maximum)} 项`
+              : `不能大于 ${String(i.maximum)}`;
+        break;
+      case 'invalid_type':
+        message = i.input === undefined ? '请填写' : '格式不正确';
+        break;
+      case 'invalid_format':
+        message = /[\u4e00-\u9fff]/.test(i.message) ? i.message : '格式不正确';
+        break;
+      case 'invalid_value':
+        message = '请从列表中选择';
+        break;
+      default:
+        message = /[\u4e00-\u9fff]/.test(i.message) ? i.message : '内容无效';
+    }
+    out[path] ??= message;
+  }
+  return out;
+}
+
+/** A new item for the editor: first offence, corrected on the spot, nothing confirmed yet. */
+export function blankItem(n: number, category: string): CatalogItemInput {
+  return {
+    code: `SR-${String(n).padStart(2, '0')}`,
+    name: '',
+    category,
+    keywords: [],
+    prohibitingClause: { law: '', article: '', verified: false },
+    penaltyClause: { law: '', article: '', verified: false },
+    branches: ['firstOffence'],
+    conditions: [
+      { id: 'firstOffence', kind: 'firstOffence', text: '当事人首次实施该违法行为' },
+      { id: 'corrected', kind: 'correction', text: '及时改正' },
+    ],
+    lookbackMonths: 12,
+    lookbackKind: 'months',
+    correction: { onTheSpot: true, deadline: null },
+    exclusions: [],
+    educationTemplate: '',
+  };
+}
+
+type ConditionInput = CatalogItemInput['conditions'][number];
+
+/** A condition changed to another kind in the editor, keeping its id, text and branches. */
+export function conditionOfKind(
+  kind: ConditionInput['kind'],
+  base: { id: string; text: string; branches?: CatalogBranch[] },
+): ConditionInput {
+  switch (kind) {
+    case 'fact':
+      return { ...base, kind, expected: true };
+    case 'threshold':
+      return { ...base, kind, unit: '平方米', limit: 1 };
+    case 'commitment':
+      return { ...base, kind, required: 'deadlineOnly' };
+    case 'firstOffence':
+    case 'correction':
+      return { ...base, kind };
+  }
 }

@@ -1,16 +1,10 @@
 import { fail } from '@sveltejs/kit';
-import { catalogSchema, unverifiedClauses } from '$lib/domain/catalog';
+import { unverifiedClauses } from '$lib/domain/catalog';
 import { app } from '$lib/server/app';
-import { findBureau } from '$lib/server/repos/users';
 import { requireAdmin } from '$lib/server/console';
 import { clientIp } from '$lib/server/http';
-import { audit } from '$lib/server/repos/audit';
-import {
-  CatalogExistsError,
-  latestCatalog,
-  listCatalogVersions,
-  publishCatalog,
-} from '$lib/server/repos/catalogs';
+import { latestCatalog, listCatalogVersions } from '$lib/server/repos/catalogs';
+import { publishCatalogDraft } from '$lib/server/services/catalogs';
 import type { Actions, PageServerLoad } from './$types';
 import { field } from '$lib/server/forms';
 
@@ -27,6 +21,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
+  /** Bulk import of a whole version as JSON (another bureau's list); the form editor is the rule. */
   publish: async (event) => {
     const admin = requireAdmin(event.locals);
     const f = await event.request.formData();
@@ -42,42 +37,23 @@ export const actions: Actions = {
         text,
       });
     }
-    const parsed = catalogSchema.safeParse(data);
-    if (!parsed.success) {
-      return fail(400, {
+    const outcome = await publishCatalogDraft(await app(), {
+      data,
+      userId: admin.id,
+      ip: clientIp(event),
+      at: new Date().toISOString(),
+    });
+    if (!outcome.ok) {
+      const issues = Object.entries(outcome.fieldErrors)
+        .slice(0, 20)
+        .map(([path, message]) => `${path || '—'}: ${message}`)
+        .join('\n');
+      return fail(outcome.status, {
         error: '清单不符合格式：\n{issues}',
-        params: {
-          issues: parsed.error.issues
-            .slice(0, 20)
-            .map((i) => `${i.path.join('.') || '—'}: ${i.message}`)
-            .join('\n'),
-        },
+        params: { issues: issues || outcome.error },
         text,
       });
     }
-    const ctx = await app();
-    const bureau = await findBureau(ctx.db);
-    if (!bureau) return fail(400, { error: '尚未设置执法机关', text });
-    try {
-      await ctx.db.transaction().execute(async (tx) => {
-        await publishCatalog(tx, {
-          catalog: parsed.data,
-          bureauId: bureau.id,
-          userId: admin.id,
-          at: new Date().toISOString(),
-        });
-        await audit(tx, {
-          userId: admin.id,
-          action: 'catalog.publish',
-          target: parsed.data.versionId,
-          detail: { effectiveFrom: parsed.data.effectiveFrom, items: parsed.data.items.length },
-          ip: clientIp(event),
-        });
-      });
-    } catch (e) {
-      if (e instanceof CatalogExistsError) return fail(409, { error: e.message, text });
-      throw e;
-    }
-    return { published: parsed.data.versionId };
+    return { published: outcome.versionId };
   },
 };
