@@ -115,7 +115,9 @@ export class FieldApp {
     await this.page.getByLabel('身份证号').fill(p.id);
     await this.page.getByLabel('手机号').fill(p.mobile);
     // The decision of no penalty states the party's address (REFERENCE §5).
-    await this.page.getByLabel('住址', { exact: true }).fill(p.home ?? '六安市金安区佛子岭路 18 号');
+    await this.page
+      .getByLabel('住址', { exact: true })
+      .fill(p.home ?? '六安市金安区佛子岭路 18 号');
     await this.page.getByLabel('违法地点').fill(p.address);
     await this.page.getByLabel('违法事实').fill(p.facts);
   }
@@ -222,10 +224,18 @@ export class FieldApp {
 /** Everything of one eligible first-offence record, from the home screen to the finished record. */
 export async function createRecord(
   app: FieldApp,
-  options: { before: string; after: string; name?: string; id?: string; partner?: string },
+  options: {
+    before: string;
+    after: string;
+    name?: string;
+    id?: string;
+    partner?: string;
+    /** Search text and name of the catalog item; the mobile stall (SR-02) by default. */
+    item?: [string, string];
+  },
 ): Promise<string> {
   await app.startPatrol();
-  await app.chooseItem('摆摊', '流动摊点占道经营');
+  await app.chooseItem(...(options.item ?? ['摆摊', '流动摊点占道经营']));
   await app.next();
   await app.fillPerson({
     name: options.name ?? '李堃',
