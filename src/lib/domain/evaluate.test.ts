@@ -340,9 +340,14 @@ describe('evaluate: first-offence item', () => {
       unanswered: ['noFaultEvidence:noFaultEvidenceNote'],
     },
     {
-      name: 'exclusion beats no-fault',
-      answers: { noFaultEvidence: true, exclusions: { safetyRisk: true } },
-      branch: 'ineligible',
+      name: "the list's exclusions do not take away no-fault (Art. 33 para 2)",
+      answers: {
+        noFaultEvidence: true,
+        noFaultEvidenceNote: '占道许可证系他人伪造，当事人不知情',
+        exclusions: { safetyRisk: true },
+      },
+      branch: 'noFault',
+      noPenalty: 'mandatory',
     },
     {
       name: 'nothing answered yet',

@@ -335,7 +335,9 @@ class Evaluator {
   run(): Evaluation {
     const { answers } = this.input;
     this.checkExclusions();
-    if (!this.globalBlock && answers.noFaultEvidence === true) {
+    // Art. 33 para 2 stands on its own: a party with evidence of no fault is not penalised, and
+    // the list's exclusions (conditions of the para 1 exemptions) do not take that away.
+    if (answers.noFaultEvidence === true) {
       // The evidence is named, not just ticked: the decision rests on it (Art. 33 para 2).
       if (!answers.noFaultEvidenceNote?.trim()) {
         return this.result(null, null, [
