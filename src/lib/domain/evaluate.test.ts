@@ -67,6 +67,8 @@ describe('evaluate: first-offence item', () => {
     branch: Evaluation['branch'];
     noPenalty?: Evaluation['noPenalty'];
     reason?: string;
+    /** A reason the result must not give. */
+    notReason?: string;
     unanswered?: string[];
   };
   const cases: Case[] = [
@@ -81,6 +83,25 @@ describe('evaluate: first-offence item', () => {
       history: [prior({ date: '2026-05-27' })],
       branch: 'ineligible',
       reason: 'priorRecordFound',
+    },
+    {
+      name: 'an ineligible case does not claim a commitment letter (none is issued)',
+      history: [prior({ date: '2026-05-27' })],
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' },
+        commitmentSigned: true,
+      },
+      branch: 'ineligible',
+      notReason: 'commitmentSigned',
+    },
+    {
+      name: 'a case waiting for its deadline states the commitment letter it issues',
+      answers: {
+        correction: { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' },
+        commitmentSigned: true,
+      },
+      branch: 'pendingCorrection',
+      reason: 'commitmentSigned',
     },
     {
       name: 'prior exactly at the window edge (12 months to the day) counts',
@@ -413,6 +434,7 @@ describe('evaluate: first-offence item', () => {
     expect(e.branch).toBe(c.branch);
     if (c.noPenalty) expect(e.noPenalty).toBe(c.noPenalty);
     if (c.reason) expect(codes(e)).toContain(c.reason);
+    if (c.notReason) expect(codes(e)).not.toContain(c.notReason);
     if (c.unanswered) expect(e.unanswered.map((q) => `${q.kind}:${q.id}`)).toEqual(c.unanswered);
     else if (c.branch !== null) expect(e.unanswered).toEqual([]);
     expect(e.complete).toBe(c.branch !== null && (c.unanswered ?? []).length === 0);

@@ -602,7 +602,13 @@ class Evaluator {
               ? 'discretionary'
               : 'none',
       discretionReasonRequired: effective === 'firstOffence' || declined,
-      reasons: mergeReasons(this.reasons),
+      // No commitment letter is issued for a case that goes to the ordinary procedure
+      // (requiredDocuments), so the result does not claim one was signed.
+      reasons: mergeReasons(
+        branch === 'ineligible'
+          ? this.reasons.filter((r) => r.code !== 'commitmentSigned')
+          : this.reasons,
+      ),
       unanswered: dedupe(unanswered),
       complete: branch !== null && unanswered.length === 0,
       firstOffence: this.firstOffence,
