@@ -1,6 +1,6 @@
-import { findItem, unconfirmedCitations, type Catalog } from '$lib/domain/catalog';
+import type { Catalog } from '$lib/domain/catalog';
 import type { DocumentRef, LockedRecord } from '$lib/domain/record';
-import { documentText, printJob, type DocContent } from '$lib/notices/content';
+import { documentText, printBlockers, printJob, type DocContent } from '$lib/notices/content';
 import {
   base64Of,
   fontCoverage,
@@ -33,8 +33,8 @@ export function loadFont(): Promise<{ base64: string; coverage: Coverage }> {
 
 export type Prepared = Awaited<ReturnType<typeof printJob>> & { uncovered: string[] };
 
-/** A document citing a clause the legal section has not confirmed is not printed. */
-export class UnconfirmedCitationError extends Error {}
+/** A document that would carry something unconfirmed is not printed (printBlockers). */
+export class PrintRefusedError extends Error {}
 
 export async function prepare(
   record: LockedRecord,
@@ -42,14 +42,15 @@ export async function prepare(
   catalog: Catalog,
   baseUrl: string,
 ): Promise<Prepared> {
-  const item = findItem(catalog, record.itemCode);
-  const unconfirmed = item ? unconfirmedCitations(item, doc.docType) : [];
-  if (unconfirmed.length > 0) {
-    throw new UnconfirmedCitationError(
-      i18n.t('docs.unconfirmedCitation', {
-        clauses: unconfirmed.map((c) => `${c.law}${c.article}`).join(', '),
-        version: catalog.versionId,
-      }),
+  const [blocker] = printBlockers({ record, doc, catalog });
+  if (blocker) {
+    throw new PrintRefusedError(
+      blocker.code === 'unconfirmedCitation'
+        ? i18n.t('docs.unconfirmedCitation', {
+            clauses: blocker.clauses.join(', '),
+            version: catalog.versionId,
+          })
+        : i18n.t('docs.noRemedies', { version: catalog.versionId }),
     );
   }
   const job = await printJob({ record, doc, catalog, baseUrl });

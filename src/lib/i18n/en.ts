@@ -600,6 +600,8 @@ export const en: Record<MessageKey, string> = {
   'docs.making': 'Generating…',
   'docs.unconfirmedCitation':
     'Cannot print: this document cites a clause the legal section has not confirmed ({clauses}, list version {version}). Ask the legal section or an administrator to confirm it in the list; print after the phone syncs the new version.',
+  'docs.noRemedies':
+    'Cannot print the decision: list version {version} names no reconsideration body or court. Ask an administrator to set them in the list; print after the phone syncs.',
   'docs.noCatalog': 'The list version of this record is missing: sync first',
   'docs.missingChars':
     'The print font lacks: {chars}. They will print as □; complete them by hand.',

@@ -423,6 +423,8 @@ export const zhCN = {
   'docs.making': '正在生成…',
   'docs.unconfirmedCitation':
     '不能打印：本文书引用的条款尚未经法制科确认（{clauses}，清单版本 {version}）。为免向当事人送达未经核实的法律依据，请联系法制科或系统管理员在免罚清单中核实并确认该条款，手机同步新版本后再打印。',
+  'docs.noRemedies':
+    '不能打印决定书：清单版本 {version} 未设置行政复议机关和管辖法院。请联系系统管理员在免罚清单中填写，手机同步后再打印。',
   'docs.noCatalog': '缺少该记录的清单版本，请联网同步后再打印',
   'docs.missingChars': '打印字体缺少以下字符：{chars}。打印件中这些字符将显示为 □，请手写补全。',
   'docs.acceptMissing': '我知道，打印后手写补全',

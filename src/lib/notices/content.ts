@@ -1,3 +1,4 @@
+import { findItem, unconfirmedCitations } from '$lib/domain/catalog';
 import { canonicalJson, sha256Hex, shortHash } from '$lib/domain/integrity';
 import { chineseDateTime } from '$lib/domain/time';
 import { contentV1 } from './templates/v1';
@@ -41,6 +42,34 @@ export function documentContent(input: ContentInput): DocContent {
 }
 
 export { partyName } from './templates/v2';
+
+/** Why a document may not be printed now; the phone and the server refuse alike. */
+export type PrintBlocker =
+  { code: 'unconfirmedCitation'; clauses: string[] } | { code: 'noRemedies' };
+
+/**
+ * Paper served on a citizen carries nothing unconfirmed: no citation the legal section has not
+ * confirmed, and a decision always names where to appeal (the bureau's remedies setting).
+ */
+export function printBlockers({ record, doc, catalog }: ContentInput): PrintBlocker[] {
+  const out: PrintBlocker[] = [];
+  const item = findItem(catalog, record.itemCode);
+  const unconfirmed = item ? unconfirmedCitations(item, doc.docType) : [];
+  if (unconfirmed.length > 0) {
+    out.push({
+      code: 'unconfirmedCitation',
+      clauses: unconfirmed.map((c) => `${c.law}${c.article}`),
+    });
+  }
+  if (
+    doc.docType === 'noPenaltyDecision' &&
+    doc.templateVersion !== '1' &&
+    !catalog.bureau.remedies
+  ) {
+    out.push({ code: 'noRemedies' });
+  }
+  return out;
+}
 
 /** The hash printed on the paper (short form) and checked by the verification page. */
 export async function documentHash(content: DocContent): Promise<string> {

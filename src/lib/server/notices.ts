@@ -1,8 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findItem, unconfirmedCitations } from '$lib/domain/catalog';
 import type { LockedRecord } from '$lib/domain/record';
-import { documentContent, printJob, type DocContent } from '$lib/notices/content';
+import {
+  documentContent,
+  printBlockers,
+  printJob,
+  type DocContent,
+  type PrintBlocker,
+} from '$lib/notices/content';
 import { base64Of, fontCoverage, markUncovered, type Coverage } from '$lib/notices/font';
 import type { Layout } from '$lib/notices/render';
 import type { AppContext } from './app';
@@ -52,14 +57,12 @@ export async function renderDocument(
   record: LockedRecord,
   docId: string,
   options: { layout: Layout; origin: string; photos?: boolean },
-): Promise<{ bytes: Uint8Array; content: DocContent } | { unconfirmed: string[] } | null> {
+): Promise<{ bytes: Uint8Array; content: DocContent } | { blockers: PrintBlocker[] } | null> {
   const doc = record.documents.find((d) => d.id === docId);
   const catalog = await catalogVersion(ctx.db, record.catalogVersion);
   if (!doc || !catalog) return null;
-  const item = findItem(catalog, record.itemCode);
-  const unconfirmed = item ? unconfirmedCitations(item, doc.docType) : [];
-  if (unconfirmed.length > 0)
-    return { unconfirmed: unconfirmed.map((c) => `${c.law}${c.article}`) };
+  const blockers = printBlockers({ record, doc, catalog });
+  if (blockers.length > 0) return { blockers };
   const job = await printJob({ record, doc, catalog, baseUrl: baseUrl(ctx, options.origin) });
   const { renderPdf } = await import('$lib/notices/render');
   const f = loadFont();

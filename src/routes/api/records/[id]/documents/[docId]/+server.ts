@@ -18,11 +18,14 @@ export const GET = api(async (event) => {
     photos: q.photos === '1',
   });
   if (!rendered) throw new HttpError(404, 'notFound', '该记录没有这份文书');
-  if ('unconfirmed' in rendered) {
+  if ('blockers' in rendered) {
+    const [b] = rendered.blockers;
     throw new HttpError(
       409,
-      'citationUnconfirmed',
-      `文书引用的条款尚未经法制科确认（${rendered.unconfirmed.join('；')}），不能出具。请法制科在免罚清单中确认后再打印。`,
+      b?.code === 'noRemedies' ? 'remediesMissing' : 'citationUnconfirmed',
+      b?.code === 'unconfirmedCitation'
+        ? `文书引用的条款尚未经法制科确认（${b.clauses.join('；')}），不能出具。请法制科在免罚清单中确认后再打印。`
+        : '免罚清单未设置行政复议机关和管辖法院，不能出具不予行政处罚决定书。请管理员在“编辑清单”中填写后发布。',
     );
   }
   if (user.role !== 'officer') {
