@@ -530,4 +530,7 @@ export const consoleEn: Record<string, string> = {
   限期改正时需要: 'Needed for a deadline correction',
   首违回溯方式: 'First-offence window',
   '高级：以 JSON 导入整个版本': 'Advanced: import a whole version as JSON',
+  '引用条款待法制科确认，暂不能打印': 'A cited clause awaits the legal section: cannot print yet',
+  '清单未设置复议机关和法院，暂不能打印':
+    'The list names no reconsideration body or court: cannot print yet',
 };

@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { UUID } from '$lib/domain/uuid';
-import { documentShortHash } from '$lib/notices/content';
+import { documentShortHash, printBlockers } from '$lib/notices/content';
 import { app } from '$lib/server/app';
 import { consoleUser } from '$lib/server/console';
 import { clientIp, HttpError } from '$lib/server/http';
@@ -44,6 +44,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
       title: content?.title ?? d.docType,
       short: content ? await documentShortHash(content) : null,
       assigned: assigned.find((a) => a.document_id === d.id)?.assigned ?? null,
+      /** Why it cannot be printed now (nothing unconfirmed goes on paper); null if it can. */
+      blocked: catalog ? (printBlockers({ record: r, doc: d, catalog })[0]?.code ?? null) : null,
     });
   }
   const latest = detail.versions.at(-1);
