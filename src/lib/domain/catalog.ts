@@ -124,7 +124,12 @@ export const catalogItemSchema = z
       .optional(),
     prohibitingClause: clauseSchema,
     penaltyClause: clauseSchema,
-    branches: z.array(branchSchema).min(1).max(2),
+    /**
+     * The Art. 33 para 1 exemptions the list grants for this item. Empty for a violation the
+     * bureau records but does not exempt (not on its list): only no fault (para 2) can then
+     * spare the party a penalty, and otherwise the case takes the ordinary procedure.
+     */
+    branches: z.array(branchSchema).max(2),
     conditions: z.array(conditionSchema).min(1).max(30),
     lookbackMonths: z.number().int().min(1).max(60).default(12),
     /**

@@ -657,3 +657,45 @@ describe('evaluate: starter catalog', () => {
     expect(evaluate({ ...base, answers: a(5, 3) }).branch).toBe('ineligible');
   });
 });
+
+describe('a violation the bureau records but does not list for exemption', () => {
+  const offList = testCatalog([
+    catalogItem({
+      code: 'TS-90',
+      name: '超限车辆擅自在城市道路上行驶',
+      branches: [],
+      conditions: [{ id: 'corrected', kind: 'correction', text: '及时改正' }],
+      exclusions: [],
+    }),
+  ]);
+  const runOffList = (a: Partial<ChecklistAnswers>) =>
+    run(a, { catalog: offList, itemCode: 'TS-90' });
+
+  it.each<[string, Partial<ChecklistAnswers>, Evaluation['branch'], string | null]>([
+    [
+      'no fault, with its evidence: not penalised (Art. 33 para 2)',
+      {
+        noFaultEvidence: true,
+        noFaultEvidenceNote: '车辆系被盗后由他人驾驶，当事人已报案',
+      },
+      'noFault',
+      'resultNoFault',
+    ],
+    ['otherwise the ordinary procedure, saying why', {}, 'ineligible', 'notOnExemptionList'],
+    [
+      'a first offence corrected on the spot is still not exempt',
+      {
+        conditions: {},
+        correction: { mode: 'onTheSpot', corrected: true },
+      },
+      'ineligible',
+      'notOnExemptionList',
+    ],
+    ['nothing decided while the correction is unanswered', { correction: undefined }, null, null],
+  ])('%s', (_name, a, branch, reason) => {
+    const e = runOffList(a);
+    expect(e.branch).toBe(branch);
+    if (reason) expect(codes(e)).toContain(reason);
+    expect(() => evaluationSchema.parse(e)).not.toThrow();
+  });
+});

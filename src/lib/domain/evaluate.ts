@@ -103,6 +103,7 @@ export type Reason = {
 
 export type ReasonCode =
   | 'notInCatalog'
+  | 'notOnExemptionList'
   | 'exclusionPresent'
   | 'noFaultEvidence'
   | 'factHolds'
@@ -356,6 +357,13 @@ class Evaluator {
 
     const order: CatalogBranch[] = ['mild', 'firstOffence'];
     const viable = order.filter((b) => !this.state[b].blocked);
+    if (this.item.branches.length === 0) {
+      // Recorded, not exempted: no fault (above) was the only way out of a penalty; the other
+      // questions still stand so the record shows what was found.
+      if (this.globalUnanswered.length > 0) return this.result(null, null, this.globalUnanswered);
+      this.reason('notOnExemptionList', 'blocks', []);
+      return this.result('ineligible', null);
+    }
     if (viable.length === 0) return this.result('ineligible', null);
 
     // The most favourable viable branch decides; while its questions are open, nothing is decided.

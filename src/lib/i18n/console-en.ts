@@ -533,4 +533,7 @@ export const consoleEn: Record<string, string> = {
   '引用条款待法制科确认，暂不能打印': 'A cited clause awaits the legal section: cannot print yet',
   '清单未设置复议机关和法院，暂不能打印':
     'The list names no reconsideration body or court: cannot print yet',
+  '不在免罚清单（仅无过错不罚）': 'Not on the list (no penalty only without fault)',
+  '不勾选任何类型：事项记录在案但不免罚，仅当事人有证据证明没有主观过错时不予处罚（第三十三条第二款）。':
+    'With no type ticked the item is recorded but not exempted: only a party who shows no fault is not penalised (Art. 33 para 2).',
 };

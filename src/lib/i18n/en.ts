@@ -201,6 +201,8 @@ export const en: Record<MessageKey, string> = {
   'noPenalty.none': 'Ordinary procedure',
 
   'reason.notInCatalog': 'Item {itemCode} is not on the no-penalty list',
+  'reason.notOnExemptionList':
+    'Not on the no-penalty list: ordinary procedure unless the party shows no fault',
   'reason.exclusionPresent': 'Excluded: {text}',
   'reason.noFaultEvidence': 'The party has sufficient evidence of no subjective fault',
   'reason.factHolds': 'Condition met: {text}',
@@ -399,6 +401,7 @@ export const en: Record<MessageKey, string> = {
   'item.results': 'List items',
   'item.search': 'Search items',
   'item.searchHint': 'Name, keyword or code',
+  'item.notOnList': 'Not on the list: no penalty only without fault',
   'item.unverified': 'to confirm',
   'login.busy': 'Signing in…',
   'login.intro':

@@ -40,6 +40,7 @@ export const zhCN = {
   'noPenalty.none': '按一般程序处理',
 
   'reason.notInCatalog': '事项 {itemCode} 不在免罚清单内',
+  'reason.notOnExemptionList': '本事项不在免罚清单内：除当事人有证据证明没有主观过错外，转一般程序',
   'reason.exclusionPresent': '存在排除情形：{text}',
   'reason.noFaultEvidence': '当事人有证据足以证明没有主观过错',
   'reason.factHolds': '符合条件：{text}',
@@ -228,6 +229,7 @@ export const zhCN = {
   'item.results': '清单事项',
   'item.search': '搜索事项',
   'item.searchHint': '输入名称、关键词或编码，如：出店、摆摊、SR-02',
+  'item.notOnList': '不在免罚清单：仅无主观过错可不罚',
   'item.unverified': '待法制科确认',
   'login.busy': '正在登录…',
   'login.intro': '执法队员登录。首次登录需要联网，之后可离线使用。',

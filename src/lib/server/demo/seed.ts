@@ -555,9 +555,10 @@ async function seedRecords(
     .values(options.officers.flatMap((o) => files.map((sha256) => ({ sha256, user_id: o.userId }))))
     .onConflict((oc) => oc.columns(['sha256', 'user_id']).doNothing())
     .execute();
-  const weighted = options.catalog.items.flatMap((item) =>
-    Array<CatalogItem>(ITEM_WEIGHTS[item.code] ?? 1).fill(item),
-  );
+  // Items the list does not exempt (no branch) are not part of the demo's lenient cases.
+  const weighted = options.catalog.items
+    .filter((item) => item.branches.length > 0)
+    .flatMap((item) => Array<CatalogItem>(ITEM_WEIGHTS[item.code] ?? 1).fill(item));
   const ledger: PriorRecord[] = [];
   const parties: { party: Party; squadId: string; itemCode: string }[] = [];
   const blocks = new Map<string, NumberBlock[]>();
