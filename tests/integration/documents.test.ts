@@ -87,6 +87,28 @@ describe.each(DATABASES)('documents and verification on %s', (db) => {
     ).toBe(200);
   });
 
+  it('refuses to serve a document citing a clause the legal section has not confirmed', async () => {
+    // SR-04's penalty clause is still 待核 in the starter catalog: the order to correct cites it.
+    const { record: unconfirmed } = await uploadedRecord(officer, { itemCode: 'SR-04' });
+    expect((await officer.push([unconfirmed])).body.results[0]?.status).toBe('accepted');
+    const order = unconfirmed.documents.find((d) => d.docType === 'orderToCorrect');
+    const inspection = unconfirmed.documents.find((d) => d.docType === 'inspectionRecord');
+    if (!order || !inspection) throw new Error('documents missing');
+    const refused = await officer.json<{ code: string; message: string }>(
+      'GET',
+      `/api/records/${unconfirmed.id}/documents/${order.id}`,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('citationUnconfirmed');
+    expect(refused.body.message).toContain('尚未经法制科确认');
+    // A document that cites nothing of the item still prints.
+    const ok = await officer.request(
+      'GET',
+      `/api/records/${unconfirmed.id}/documents/${inspection.id}`,
+    );
+    expect(ok.status).toBe(200);
+  });
+
   it('/v/[id] confirms a genuine notice, shows nothing personal, and flags a tampered hash', async () => {
     const job = await printJob({
       record,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { lockedRecord } from '../../../tests/support/factories';
+import { lockedRecord, recordContent } from '../../../tests/support/factories';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Catalog } from '$lib/domain/catalog';
-import { documentContent, printBlockers, UnknownTemplateError } from './content';
+import { lockRecord } from '$lib/domain/record';
+import { documentContent, documentText, printBlockers, UnknownTemplateError } from './content';
 
 describe('what may be printed', () => {
   const withoutRemedies: Catalog = {
@@ -48,5 +49,56 @@ describe('what may be printed', () => {
     expect(() => documentContent({ record, doc, catalog: starterCatalog })).toThrow(
       UnknownTemplateError,
     );
+  });
+});
+
+describe('wording follows the record', () => {
+  const text = async (options: Parameters<typeof lockedRecord>[0]) => {
+    const record = await lockedRecord(options);
+    const doc = record.documents.find((d) => d.docType === 'noPenaltyDecision');
+    if (!doc) throw new Error('no decision');
+    return documentText(documentContent({ record, doc, catalog: starterCatalog }));
+  };
+
+  it('a no-fault decision states the evidence of no fault', async () => {
+    const t = await text({
+      answers: {
+        noFaultEvidence: true,
+        noFaultEvidenceNote: '出示的占道许可证系他人伪造，当事人不知情',
+      },
+    });
+    expect(t).toContain('第三十三条第二款');
+    expect(t).toContain('出示的占道许可证系他人伪造，当事人不知情');
+  });
+
+  it('names the party statement as evidence only when there is one', async () => {
+    const withStatement = await text({});
+    expect(withStatement).toContain('、当事人陈述等证据证实');
+    const content = recordContent({});
+    const silent = await lockRecord({
+      ...content,
+      education: { ...content.education!, partyStatement: '' },
+    });
+    const doc = silent.documents.find((d) => d.docType === 'noPenaltyDecision');
+    if (!doc) throw new Error('no decision');
+    const t = documentText(documentContent({ record: silent, doc, catalog: starterCatalog }));
+    expect(t).not.toContain('当事人陈述');
+  });
+
+  it('addresses a person as 你 and an organisation as 你单位, never 你（单位）', async () => {
+    const person = await text({});
+    expect(person).toContain('对你不予行政处罚');
+    const shop = await text({
+      party: {
+        kind: 'business',
+        name: '皖西土菜馆',
+        uscc: '91350100M000100Y43',
+        legalRepresentative: '陈建国',
+        address: '六安市金安区梅山南路12号',
+      },
+    });
+    expect(shop).toContain('对你单位不予行政处罚');
+    expect(shop).toContain('法定代表人（负责人）：陈建国');
+    for (const t of [person, shop]) expect(t).not.toContain('你（单位）');
   });
 });
