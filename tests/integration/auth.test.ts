@@ -82,8 +82,17 @@ describe.each(DATABASES)('accounts and sessions on %s', (db) => {
       run(`select password_hash from users where username = 'officer1'`),
     );
     expect(String(rows[0]?.password_hash)).toMatch(/^scrypt\$32768\$8\$1\$/);
-    expect(server.output()).not.toContain('wrong-password');
-    expect(server.output()).not.toContain('bad-3');
+    // Passwords sent by this test alone, refused and accepted: neither appears in the output.
+    const wrong = `wrong-${Math.random().toString(36).slice(2)}`;
+    await expect(new ApiClient(server.url).login('officer2', wrong)).rejects.toThrow(/: 401 /);
+    const c = new ApiClient(server.url);
+    await c.login('officer2');
+    await c.request('POST', '/api/auth/logout');
+    expect(server.output()).not.toContain(wrong);
+    // The demo banner prints the shared demo password once at start; nothing after it does.
+    const banner = server.output().indexOf('password / 密码: demo1234');
+    expect(banner).toBeGreaterThanOrEqual(0);
+    expect(server.output().slice(banner + 30)).not.toContain('demo1234');
   });
 
   it('keeps sessions in the database, hashed', async () => {

@@ -4,7 +4,7 @@ import { uuidv7 } from '$lib/domain/uuid';
 import type { PullResponse } from '$lib/sync/contract';
 import type { Stats } from '$lib/server/services/stats';
 import { ApiClient, consoleSession, sha256, uploadedRecord } from '../support/api';
-import { query } from '../support/db';
+import { execute, query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
 describe.each(DATABASES)('console on %s', (db) => {
@@ -201,7 +201,17 @@ describe.each(DATABASES)('console on %s', (db) => {
       headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ catalog: JSON.stringify({ ...catalog, items: [] }) }),
     });
-    expect(await again.text()).toContain('items');
+    expect(again.status).toBe(400);
+    const answer = await again.text();
+    // The field that is wrong, with the schema's message: an empty list of items.
+    expect(answer).toContain('items: 至少需要 1 项');
+    const twice = await fetch(`${server.url}/console/admin/catalog?/publish`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ catalog: JSON.stringify(catalog) }),
+    });
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toContain(`清单版本 ${catalog.versionId} 已存在`);
   });
 
   it('imports a phone export once; importing it again changes nothing', async () => {
@@ -412,9 +422,21 @@ describe.each(DATABASES)('console on %s', (db) => {
   });
 
   it('nobody can edit or delete the audit log', async () => {
-    await expect(
-      query(server, (run) => run(`update audit_log set action = 'x'`)),
-    ).rejects.toThrow();
-    await expect(query(server, (run) => run(`delete from audit_log`))).rejects.toThrow();
+    // Written through a read-write connection, so only the triggers can refuse it.
+    const count = async () =>
+      Number((await query(server, (run) => run('select count(*) as n from audit_log')))[0]?.n);
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    await expect(execute(server, `update audit_log set action = 'x'`)).rejects.toThrow(
+      /audit_log is append-only/,
+    );
+    await expect(execute(server, `delete from audit_log`)).rejects.toThrow(
+      /audit_log is append-only/,
+    );
+    expect(await count()).toBe(before);
+    const edited = await query(server, (run) =>
+      run(`select count(*) as n from audit_log where action = 'x'`),
+    );
+    expect(Number(edited[0]?.n)).toBe(0);
   });
 });

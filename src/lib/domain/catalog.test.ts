@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogItem, testCatalog, testCatalogInput } from '../../../tests/support/factories';
 import {
+  catalogFieldErrors,
   catalogInForce,
   catalogSchema,
   findItem,
@@ -8,6 +9,8 @@ import {
   lookbackStart,
   unconfirmedCitations,
   unverifiedClauses,
+  type CatalogInput,
+  type CatalogItemInput,
 } from './catalog';
 import data from './data/starter-catalog.json';
 import { starterCatalog } from './starter-catalog';
@@ -54,12 +57,23 @@ describe('starter catalog', () => {
 });
 
 describe('catalog schema', () => {
-  const bad: [string, () => unknown][] = [
-    ['duplicate item codes', () => ({ items: [catalogItem(), catalogItem()] })],
-    ['unknown category', () => ({ items: [catalogItem({ category: 'nope' })] })],
+  /** Each bad catalog with the field the schema names and its Chinese message. */
+  const bad: [string, Partial<CatalogInput>, string, string][] = [
+    [
+      'duplicate item codes',
+      { items: [catalogItem(), catalogItem()] },
+      'items.1.code',
+      '事项编码 TS-01 重复',
+    ],
+    [
+      'unknown category',
+      { items: [catalogItem({ category: 'nope' })] },
+      'items.0.category',
+      '没有分类 nope',
+    ],
     [
       'condition for a branch the item lacks',
-      () => ({
+      {
         items: [
           catalogItem({
             conditions: [
@@ -69,34 +83,64 @@ describe('catalog schema', () => {
             ],
           }),
         ],
-      }),
+      },
+      'items.0.conditions.0.branches',
+      '条件 a 适用的类型（mild）不是本事项的免罚类型',
     ],
     [
       'first-offence item without a first-offence check',
-      () => ({
+      {
         items: [catalogItem({ conditions: [{ id: 'corrected', kind: 'correction', text: 'c' }] })],
-      }),
+      },
+      'items.0.conditions',
+      '首违不罚事项须有“初次违法”条件',
     ],
     [
       'no correction mode at all',
-      () => ({ items: [catalogItem({ correction: { onTheSpot: false, deadline: null } })] }),
+      { items: [catalogItem({ correction: { onTheSpot: false, deadline: null } })] },
+      'items.0.correction.onTheSpot',
+      '至少允许一种改正方式（当场改正或限期改正）',
     ],
     [
       'negative threshold',
-      () => ({
+      {
         items: [
           catalogItem({
-            conditions: [{ id: 'a', kind: 'threshold', text: 'x', unit: 'm²', limit: -1 }],
+            conditions: [
+              { id: 'a', kind: 'threshold', text: 'x', unit: 'm²', limit: -1 },
+              { id: 'corrected', kind: 'correction', text: 'c' },
+              { id: 'firstOffence', kind: 'firstOffence', text: 'f' },
+            ],
           }),
         ],
-      }),
+      },
+      'items.0.conditions.0.limit',
+      '不能小于 0',
     ],
-    ['bad item code', () => ({ items: [catalogItem({ code: 'sr1' })] })],
-    ['bad effective date', () => ({ effectiveFrom: '2026-02-30' })],
-    ['unknown field', () => ({ items: [{ ...catalogItem(), extra: 1 }] })],
+    [
+      'bad item code',
+      { items: [catalogItem({ code: 'sr1' })] },
+      'items.0.code',
+      '事项编码格式应如 SR-01',
+    ],
+    [
+      'bad effective date',
+      { effectiveFrom: '2026-02-30' },
+      'effectiveFrom',
+      '日期无效（应为 YYYY-MM-DD 的真实日期）',
+    ],
+    [
+      'unknown field',
+      { items: [{ ...catalogItem(), extra: 1 } as CatalogItemInput] },
+      'items.0',
+      '含有无法识别的字段：extra',
+    ],
   ];
-  it.each(bad)('rejects %s', (_name, overrides) => {
-    expect(() => testCatalog([catalogItem()], overrides() as never)).toThrow();
+  it.each(bad)('rejects %s, naming the field', (_name, overrides, path, message) => {
+    const parsed = catalogSchema.safeParse(testCatalogInput([catalogItem()], overrides));
+    expect(parsed.success).toBe(false);
+    if (parsed.success) throw new Error('accepted');
+    expect(catalogFieldErrors(parsed.error)).toMatchObject({ [path]: message });
   });
 
   it('defaults the lookback window to 12 months', () => {

@@ -364,6 +364,9 @@ export function catalogFieldErrors(error: z.ZodError): Record<string, string> {
       case 'invalid_value':
         message = '请从列表中选择';
         break;
+      case 'unrecognized_keys':
+        message = `含有无法识别的字段：${i.keys.join('、')}`;
+        break;
       default:
         message = /[\u4e00-\u9fff]/.test(i.message) ? i.message : '内容无效';
     }

@@ -43,6 +43,9 @@ export const actions: Actions = {
       ip: clientIp(event),
       at: new Date().toISOString(),
     });
+    if (!outcome.ok && outcome.status === 409) {
+      return fail(409, { error: outcome.error, text });
+    }
     if (!outcome.ok) {
       const issues = Object.entries(outcome.fieldErrors)
         .slice(0, 20)
