@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
 import type { Change, PullResponse } from '$lib/sync/contract';
-import { ApiClient, resigned, sha256, tinyPng, uploadedRecord } from '../support/api';
+import {
+  ApiClient,
+  DEMO_OFFICERS,
+  resigned,
+  sha256,
+  tinyPng,
+  uploadedRecord,
+} from '../support/api';
 import { query, rowCounts } from '../support/db';
 import { prior } from '../support/factories';
 import { DATABASES, startServer, type TestServer } from '../support/server';
@@ -242,6 +249,80 @@ describe.each(DATABASES)('sync API on %s', (db) => {
       ),
     );
     expect(seqs).toEqual(rows.map((r) => Number(r.seq)));
+  });
+
+  it("an officer never receives another district's records, nor another officer's own changes", async () => {
+    // Two phones of the Jin'an squad, one of Yu'an; each starts from its current cursor.
+    const yuan = new ApiClient(server.url);
+    await yuan.login('officer3');
+    const colleague = new ApiClient(server.url);
+    await colleague.login('officer2');
+    const start = async (c: ApiClient) =>
+      (await c.json<PullResponse>('GET', '/api/sync/pull')).body.cursor;
+    const drain = async (c: ApiClient, from: number) => {
+      const out: Change[] = [];
+      let cursor = from;
+      for (;;) {
+        const r = await c.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}&limit=50`);
+        expect(r.status).toBe(200);
+        out.push(...r.body.changes);
+        cursor = r.body.cursor;
+        if (!r.body.more) return out;
+      }
+    };
+    const [fromJinan, fromColleague, fromYuan] = await Promise.all([
+      start(officer),
+      start(colleague),
+      start(yuan),
+    ]);
+    const { record: yuanRecord } = await uploadedRecord(yuan, {
+      officers: [DEMO_OFFICERS.officer3, DEMO_OFFICERS.officer4],
+      squadId: 'sq-yuan',
+      party: {
+        kind: 'person',
+        name: '裕安当事人',
+        idNumber: '11010519491231002X',
+        address: '六安市裕安区',
+      },
+    });
+    expect((await yuan.push([yuanRecord])).body.results[0]?.status).toBe('accepted');
+    const { record: jinanRecord } = await uploadedRecord(officer);
+    expect((await officer.push([jinanRecord])).body.results[0]?.status).toBe('accepted');
+
+    const mentions = (changes: Change[], r: { id: string }) =>
+      changes.filter((c) => JSON.stringify(c).includes(r.id)).length;
+    const jinan = await drain(officer, fromJinan);
+    const yuanSaw = await drain(yuan, fromYuan);
+    const colleagueSaw = await drain(colleague, fromColleague);
+    // Each district's ledger sees its own record and nothing of the other's.
+    expect(mentions(jinan, jinanRecord)).toBeGreaterThan(0);
+    expect(mentions(jinan, yuanRecord)).toBe(0);
+    expect(JSON.stringify(jinan)).not.toContain('11010519491231002X');
+    expect(mentions(yuanSaw, yuanRecord)).toBeGreaterThan(0);
+    expect(mentions(yuanSaw, jinanRecord)).toBe(0);
+    // The district's ledger reaches the colleague too.
+    expect(
+      mentions(
+        colleagueSaw.filter((c) => c.kind === 'ledger'),
+        jinanRecord,
+      ),
+    ).toBeGreaterThan(0);
+    // A change addressed to one officer (a number block for their phone) reaches only them.
+    const reserved = await officer.json('POST', '/api/numbers/reserve', {
+      deviceId: officer.deviceId,
+      docType: 'orderToCorrect',
+      count: 3,
+    });
+    expect(reserved.status).toBe(201);
+    const blocks = (changes: Change[]) =>
+      changes.filter((c) => c.kind === 'numberBlock' && c.deviceId === officer.deviceId).length;
+    const cursors = {
+      officer: jinan.at(-1)?.seq ?? fromJinan,
+      colleague: colleagueSaw.at(-1)?.seq ?? fromColleague,
+    };
+    expect(blocks(await drain(officer, cursors.officer))).toBe(1);
+    expect(blocks(await drain(colleague, cursors.colleague))).toBe(0);
+    expect(blocks(await drain(yuan, fromYuan))).toBe(0);
   });
 
   it('reserves number blocks that never overlap, also when requested concurrently', async () => {
