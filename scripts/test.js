@@ -61,6 +61,11 @@ if (strict && skipped.length > 0) {
 }
 
 const projects = suites.filter((s) => !(s === 'browser' && !env.CHROMIUM_PATH));
+if (projects.length === 0) {
+  // Vitest with no --project would run every project, benchmarks included: run nothing instead.
+  console.log('\nNothing to run: every requested suite was skipped (see above).');
+  process.exit(0);
+}
 if (projects.some((p) => p !== 'unit')) {
   log('building the app (vite build)');
   // Building must not open a database: point DATA_DIR at a path that must still not exist after.
