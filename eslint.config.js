@@ -89,6 +89,14 @@ export default ts.config(
   },
   {
     files: ['src/lib/server/**/*'],
+    rules: boundary(
+      'Server code must not import browser-only modules, nor a migration (migrations are frozen; live code keeps its own copy).',
+      ['\\$lib/client', '/client/', '^dexie$', '/migrations/'],
+    ),
+  },
+  {
+    // The migration runner lists the migrations; they import nothing live.
+    files: ['src/lib/server/db/db.ts', 'src/lib/server/db/migrations/**'],
     rules: boundary('Server code must not import browser-only modules.', [
       '\\$lib/client',
       '/client/',

@@ -37,7 +37,7 @@ import {
 import { ledgerKey } from '../repos/secrets';
 import { requestConfirmations } from './confirmations';
 import { parseFlags, parseStoredRecord } from '../repos/stored';
-import { summaryFacts } from '../db/migrations/0003_record_facts';
+import { summaryFacts } from './summary';
 
 /**
  * Ingests pushed records. Each record is judged on its own (one bad record never blocks the

@@ -42,8 +42,11 @@ type RecordLike = {
   evaluation: { firstOffence: { priors: unknown[] } | null };
 };
 
-/** Derived summary columns of a record version (also used by ingest). */
-export function summaryFacts(r: RecordLike) {
+/**
+ * The summary columns as this migration computed them, frozen with it: live code derives them in
+ * services/summary.ts, and a later change there must not change what this migration did.
+ */
+function summaryFacts(r: RecordLike) {
   const c = r.answers.correction;
   return {
     correction_mode: c?.mode ?? null,
