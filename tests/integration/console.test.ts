@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedRecordSchema } from '$lib/domain/record';
+import { shanghaiDate } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { PullResponse } from '$lib/sync/contract';
 import type { Stats } from '$lib/server/services/stats';
@@ -20,92 +22,64 @@ describe.each(DATABASES)('console on %s', (db) => {
     await server?.stop();
   });
 
-  it('statistics equal counts taken straight from the database, for every month of the demo', async () => {
-    const months = await query(server, (run) =>
-      run('select distinct substr(found_date, 1, 7) as m from records order by m'),
+  it('statistics equal counts taken from the stored records themselves, for every month of the demo', async () => {
+    // The oracle reads each record's latest locked version (its JSON body and the server's flags),
+    // never the summary columns the statistics query: a wrong derived column fails here.
+    const rows = await query(server, (run) =>
+      run(`select v.body, v.flags from records r
+           join record_versions v on v.record_id = r.id and v.version = r.latest_version`),
     );
+    const records = rows.map((row) => ({
+      r: storedRecordSchema.parse(JSON.parse(String(row.body))),
+      flags: JSON.parse(typeof row.flags === 'string' ? row.flags : '[]') as { code: string }[],
+    }));
+    const months = [...new Set(records.map(({ r }) => shanghaiDate(r.foundAt).slice(0, 7)))].sort();
     expect(months.length).toBeGreaterThanOrEqual(6);
-    for (const { m } of months) {
-      const month = String(m);
+    const count = (list: string[]) => {
+      const out: Record<string, number> = {};
+      for (const k of list) out[k] = (out[k] ?? 0) + 1;
+      return out;
+    };
+    const statMap = (list: { key: string; count: number }[]) =>
+      Object.fromEntries(list.map((x) => [x.key, x.count]));
+    const exempt = ['mild', 'firstOffence', 'noFault'];
+    for (const month of months) {
       const stats = (await admin.json<Stats>('GET', `/api/stats?month=${month}`)).body;
-      const direct = await query(server, async (run) => ({
-        total: Number(
-          (
-            await run(`select count(*) as n from records where found_date like $1`, [`${month}-%`])
-          )[0]?.n,
-        ),
-        noPenalty: Number(
-          (
-            await run(
-              `select count(*) as n from records where found_date like $1 and branch in ('mild','firstOffence','noFault')`,
-              [`${month}-%`],
-            )
-          )[0]?.n,
-        ),
-        branches: await run(
-          `select coalesce(branch, 'undetermined') as k, count(*) as n from records where found_date like $1 group by branch`,
-          [`${month}-%`],
-        ),
-        items: await run(
-          `select item_code as k, count(*) as n from records where found_date like $1 group by item_code`,
-          [`${month}-%`],
-        ),
-        squads: await run(
-          `select squad_id as k, count(*) as n from records where found_date like $1 group by squad_id`,
-          [`${month}-%`],
-        ),
-        corrections: await run(
-          `select coalesce(correction_mode, 'none') as k, count(*) as n from records where found_date like $1 group by correction_mode`,
-          [`${month}-%`],
-        ),
-        due: Number(
-          (await run(`select count(*) as n from records where deadline like $1`, [`${month}-%`]))[0]
-            ?.n,
-        ),
-        done: Number(
-          (
-            await run(
-              `select count(*) as n from records where deadline like $1 and reinspected_at is not null`,
-              [`${month}-%`],
-            )
-          )[0]?.n,
-        ),
-        repeat: Number(
-          (
-            await run(
-              `select count(*) as n from records where found_date like $1 and repeat_offence = 1`,
-              [`${month}-%`],
-            )
-          )[0]?.n,
-        ),
-        broken: Number(
-          (
-            await run(
-              `select count(*) as n from records where found_date like $1 and broken_commitment = 1`,
-              [`${month}-%`],
-            )
-          )[0]?.n,
-        ),
-      }));
-      const asMap = (rows: Record<string, unknown>[]) =>
-        Object.fromEntries(rows.map((r) => [String(r.k), Number(r.n)]));
-      const statMap = (rows: { key: string; count: number }[]) =>
-        Object.fromEntries(rows.map((r) => [r.key, r.count]));
-      expect(stats.total, month).toBe(direct.total);
-      expect(stats.noPenalty, month).toBe(direct.noPenalty);
-      expect(statMap(stats.byBranch)).toEqual(asMap(direct.branches));
-      expect(statMap(stats.byItem)).toEqual(asMap(direct.items));
-      expect(statMap(stats.bySquad)).toEqual(asMap(direct.squads));
-      expect(statMap(stats.byCorrection)).toEqual(asMap(direct.corrections));
-      expect(stats.reinspection.due).toBe(direct.due);
-      expect(stats.reinspection.done).toBe(direct.done);
-      expect(stats.repeatOffences).toBe(direct.repeat);
-      expect(stats.brokenCommitments).toBe(direct.broken);
-      expect(stats.trend.at(-1)).toEqual({
-        month,
-        total: direct.total,
-        noPenalty: direct.noPenalty,
+      const found = records.filter(({ r }) => shanghaiDate(r.foundAt).startsWith(month));
+      const deadlineIn = records.filter(({ r }) => {
+        const c = r.answers.correction;
+        return c?.mode === 'deadline' && c.deadline.startsWith(month);
       });
+      const noPenalty = found.filter(({ r }) => exempt.includes(r.evaluation.branch ?? '')).length;
+      expect(stats.total, month).toBe(found.length);
+      expect(stats.noPenalty, month).toBe(noPenalty);
+      expect(statMap(stats.byBranch), month).toEqual(
+        count(found.map(({ r }) => r.evaluation.branch ?? 'undetermined')),
+      );
+      expect(statMap(stats.byItem), month).toEqual(count(found.map(({ r }) => r.itemCode)));
+      expect(statMap(stats.bySquad), month).toEqual(count(found.map(({ r }) => r.squadId)));
+      expect(statMap(stats.byCorrection), month).toEqual(
+        count(found.map(({ r }) => r.answers.correction?.mode ?? 'none')),
+      );
+      expect(stats.reinspection.due, month).toBe(deadlineIn.length);
+      expect(stats.reinspection.done, month).toBe(
+        deadlineIn.filter(({ r }) => r.reinspection?.doneAt !== undefined).length,
+      );
+      expect(stats.repeatOffences, month).toBe(
+        found.filter(
+          ({ r, flags }) =>
+            (r.evaluation.firstOffence?.priors.length ?? 0) > 0 ||
+            flags.some((f) => f.code === 'priorMissed'),
+        ).length,
+      );
+      expect(stats.brokenCommitments, month).toBe(
+        found.filter(
+          ({ r }) =>
+            r.answers.commitmentBroken === true ||
+            (r.answers.correction?.mode === 'deadline' && r.followUp === 'escalated'),
+        ).length,
+      );
+      expect(stats.trend.at(-1)).toEqual({ month, total: found.length, noPenalty });
     }
   });
 
