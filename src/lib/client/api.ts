@@ -21,6 +21,15 @@ export class ApiFailure extends Error {
   }
 }
 
+/**
+ * How requests reach the server: `fetch` in the app; an in-memory server in the sync engine's
+ * unit tests. Everything the phone sends goes through one of these.
+ */
+export type Transport = (path: string, init: RequestInit) => Promise<Response>;
+
+export const httpTransport: Transport = (path, init) =>
+  fetch(path, { credentials: 'same-origin', ...init });
+
 async function failureOf(res: Response): Promise<ApiFailure> {
   try {
     const body = apiErrorSchema.safeParse(await res.json());
@@ -35,15 +44,12 @@ export async function request(
   path: string,
   init: RequestInit = {},
   timeoutMs = 30_000,
+  transport: Transport = httpTransport,
 ): Promise<Response> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const res = await fetch(path, {
-      credentials: 'same-origin',
-      ...init,
-      signal: controller.signal,
-    });
+    const res = await transport(path, { ...init, signal: controller.signal });
     if (!res.ok && res.status !== 404) throw await failureOf(res);
     return res;
   } catch (e) {
@@ -58,7 +64,7 @@ export async function request(
 export async function call<T extends z.ZodType>(
   schema: T,
   path: string,
-  options: { method?: string; json?: unknown; timeoutMs?: number } = {},
+  options: { method?: string; json?: unknown; timeoutMs?: number; transport?: Transport } = {},
 ): Promise<z.infer<T>> {
   const res = await request(
     path,
@@ -69,6 +75,7 @@ export async function call<T extends z.ZodType>(
         : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.json) }),
     },
     options.timeoutMs,
+    options.transport,
   );
   if (res.status === 404) throw await failureOf(res);
   const parsed = schema.safeParse(await res.json());

@@ -5,7 +5,7 @@ import {
 } from '$lib/domain/lifecycle';
 import type { Issue } from '$lib/domain/issues';
 import { confirmationSchema, type Confirmation } from '$lib/sync/contract';
-import { ApiFailure, call } from './api';
+import { ApiFailure, call, httpTransport, type Transport } from './api';
 import type { LocalConfirmation, PatrolDb } from './db';
 
 /**
@@ -64,7 +64,10 @@ export function unsent(db: PatrolDb): Promise<LocalConfirmation[]> {
  * never sent again. A lost network or session stops here and leaves the rest for next time;
  * another failure leaves that one decision for the next sync and goes on.
  */
-export async function sendDecisions(db: PatrolDb): Promise<number> {
+export async function sendDecisions(
+  db: PatrolDb,
+  transport: Transport = httpTransport,
+): Promise<number> {
   let sent = 0;
   let failure: ApiFailure | null = null;
   for (const row of await unsent(db)) {
@@ -74,6 +77,7 @@ export async function sendDecisions(db: PatrolDb): Promise<number> {
     try {
       const answer = await call(confirmationSchema, `/api/records/${row.recordId}/confirmations`, {
         json: { part: row.part, decision: local.decision, reason: local.reason },
+        transport,
       });
       await db.confirmations.put({ ...answer, local: null, error: null });
       sent++;

@@ -17,7 +17,7 @@ import {
   type Change,
   type PushResult,
 } from '$lib/sync/contract';
-import { ApiFailure, call, request } from '../api';
+import { ApiFailure, call, httpTransport, request, type Transport } from '../api';
 import type { LocalRecord, PatrolDb } from '../db';
 import { applyConfirmation, sendDecisions } from '../confirmations';
 import { rebuildOwnLedger } from '../ledger';
@@ -61,6 +61,7 @@ export class SyncEngine {
   constructor(
     private db: PatrolDb,
     private onPhase: (phase: SyncPhase) => void = () => undefined,
+    private transport: Transport = httpTransport,
   ) {}
 
   /** One full sync; concurrent calls share the run in progress. */
@@ -107,7 +108,7 @@ export class SyncEngine {
       });
       await phase('pushing', () => this.push(records, report));
       await phase('confirming', async () => {
-        report.confirmed = await sendDecisions(this.db);
+        report.confirmed = await sendDecisions(this.db, this.transport);
       });
       await phase('pulling', async () => {
         report.pulled = await this.pull();
@@ -151,12 +152,18 @@ export class SyncEngine {
       const blob = await this.db.evidence.get(sha256);
       if (!blob || blob.uploaded === 1) continue;
       try {
-        const head = await request(`/api/blobs/${sha256}`, { method: 'HEAD' });
+        const head = await request(
+          `/api/blobs/${sha256}`,
+          { method: 'HEAD' },
+          undefined,
+          this.transport,
+        );
         if (head.status === 404) {
           await request(
             `/api/blobs/${sha256}`,
             { method: 'PUT', headers: { 'content-type': blob.mime }, body: blob.bytes },
             120_000,
+            this.transport,
           );
           uploaded++;
         }
@@ -184,6 +191,7 @@ export class SyncEngine {
         const res = await call(pushResponseSchema, '/api/sync/push', {
           json: { deviceId: device, records: sent.map((r) => r.record) },
           timeoutMs: 60_000,
+          transport: this.transport,
         });
         for (const result of res.results) await this.apply(result, report);
       } catch (e) {
@@ -319,7 +327,9 @@ export class SyncEngine {
     let cursor = (await getSetting(this.db, 'pullCursor')) ?? 0;
     let total = 0;
     for (let page = 0; page < 200; page++) {
-      const res = await call(pullResponseSchema, `/api/sync/pull?cursor=${cursor}&limit=500`);
+      const res = await call(pullResponseSchema, `/api/sync/pull?cursor=${cursor}&limit=500`, {
+        transport: this.transport,
+      });
       await this.db.transaction(
         'rw',
         [
@@ -433,6 +443,7 @@ export class SyncEngine {
       if (remainingFor(blocks, docType, year) >= LOW_WATER_MARK) continue;
       const res = await call(reserveResponseSchema, '/api/numbers/reserve', {
         json: { deviceId: device, docType, count: RESERVE_COUNT },
+        transport: this.transport,
       });
       await this.db.numberBlocks.put({ ...res.block, deviceId: device });
     }
@@ -440,7 +451,7 @@ export class SyncEngine {
 
   private async refreshMe(): Promise<void> {
     try {
-      const me = await call(meSchema, '/api/auth/me');
+      const me = await call(meSchema, '/api/auth/me', { transport: this.transport });
       await setSetting(this.db, 'me', me);
       if (me.ledgerKey) await rebuildOwnLedger(this.db, me.ledgerKey);
     } catch (e) {

@@ -1,0 +1,371 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
+import { starterCatalog } from '$lib/domain/starter-catalog';
+import type { Me, PushResult } from '$lib/sync/contract';
+import { fakeHash } from '../../../../tests/support/factories';
+import { MemoryServer } from '../../../../tests/support/memory-server';
+import { PatrolDb } from '../db';
+import { finishDraft, newDraft } from '../records';
+import { getSetting, setSetting } from '../settings';
+import { backoffMs, SyncEngine } from './engine';
+
+/**
+ * Every branch of the sync protocol, on the phone's real engine and IndexedDB (fake-indexeddb),
+ * against the server side in memory: what is uploaded, what each push result does to the record
+ * and its outbox row, how failures wait and stop, what a pull applies.
+ */
+
+const DEVICE = '0190a0b0-0000-7000-8000-0000000000aa';
+const me: Me = {
+  id: 'u-officer1',
+  username: 'officer1',
+  role: 'officer',
+  realName: '张伟',
+  certificateNo: '34151001',
+  squad: { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
+  supervisedSquads: [],
+  bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
+  roster: [],
+  deviceId: DEVICE,
+  publicUrl: 'http://localhost:3000',
+  ledgerKey: null,
+  failedSignIns: null,
+};
+const NOW = new Date('2026-11-27T02:00:00Z');
+const at = '2026-11-27T10:00:00+08:00';
+
+const dbs: PatrolDb[] = [];
+afterEach(async () => {
+  for (const db of dbs.splice(0)) {
+    db.close();
+    await Dexie.delete(db.name);
+  }
+});
+
+async function phone() {
+  const db = new PatrolDb(`e-${Math.random().toString(36).slice(2)}`);
+  dbs.push(db);
+  await setSetting(db, 'deviceId', DEVICE);
+  await setSetting(db, 'me', me);
+  await db.catalogs.put({
+    versionId: starterCatalog.versionId,
+    effectiveFrom: starterCatalog.effectiveFrom,
+    catalog: starterCatalog,
+  });
+  const server = new MemoryServer(me);
+  return { db, server, engine: new SyncEngine(db, () => undefined, server.transport) };
+}
+
+/** A finished record in the outbox, with its files on the phone (not yet uploaded). */
+async function record(db: PatrolDb, name: string): Promise<LockedRecord> {
+  const d = newDraft(starterCatalog, NOW);
+  d.itemCode = 'SR-02';
+  d.party = {
+    kind: 'person',
+    name,
+    idNumber: '340102199003071232',
+    mobile: '13800138000',
+    address: '六安市金安区佛子岭路18号',
+  };
+  d.place = { address: '六安市金安区梅山南路', source: 'manual' };
+  d.facts = '流动摊点占道经营。';
+  d.answers = {
+    conditions: { slightHarm: true, cooperates: true, notFixedSpot: true },
+    exclusions: { safetyRisk: false, personalInjury: false, propertyDamage: false },
+    correction: { mode: 'onTheSpot', corrected: true },
+    commitmentSigned: true,
+    discretionReason: '首次违法，当场改正',
+  };
+  d.firstOffenceCheck = { checkedAt: at, sources: ['local'], partyKeys: [], priors: [] };
+  d.education = {
+    methods: ['persuasion'],
+    content: '已教育',
+    lawExplained: '第二十七条',
+    partyStatement: '',
+  };
+  const file = (tag: string) => fakeHash(`${name}-${tag}`);
+  d.evidence = [
+    {
+      sha256: file('b'),
+      kind: 'before',
+      mime: 'image/jpeg',
+      bytes: 10,
+      takenAt: at,
+      capturedBy: me.id,
+    },
+    {
+      sha256: file('a'),
+      kind: 'after',
+      mime: 'image/jpeg',
+      bytes: 10,
+      takenAt: at,
+      capturedBy: me.id,
+    },
+  ];
+  d.secondOfficer = { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' };
+  d.procedure = { certificatesShown: true, recusalNotified: true, recorder: 0 };
+  d.signatures = {
+    party: { kind: 'signed', signature: { sha256: file('p'), signerName: name, signedAt: at } },
+    officers: [
+      { sha256: file('o1'), signerName: '张伟', signedAt: at },
+      { sha256: file('o2'), signerName: '王喆', signedAt: at },
+    ],
+  };
+  const done = await finishDraft(db, d, { catalog: starterCatalog, me, now: NOW });
+  if (!done.ok) throw new Error(done.issues.map((i) => i.message).join('; '));
+  for (const sha256 of referencedBlobs(done.record)) {
+    await db.evidence.put({
+      sha256,
+      bytes: new Uint8Array([1, 2, 3]).buffer,
+      mime: 'image/jpeg',
+      size: 3,
+      createdAt: at,
+      uploaded: 0,
+    });
+  }
+  return done.record;
+}
+
+const local = (db: PatrolDb, r: LockedRecord) => db.records.get([r.id, r.version]);
+const outbox = (db: PatrolDb, r: LockedRecord) =>
+  db.outbox.where({ recordId: r.id, version: r.version }).first();
+
+describe('sync engine over the protocol', () => {
+  it('uploads only the files the server lacks, then pushes; a second run sends nothing again', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '甲');
+    const files = referencedBlobs(r);
+    server.blobs.add(files[0] ?? '');
+    const report = await engine.run();
+    expect(report.uploaded).toBe(files.length - 1);
+    expect(report.accepted).toBe(1);
+    expect(server.calls.filter((c) => c.startsWith('PUT'))).toHaveLength(files.length - 1);
+    expect((await local(db, r))?.syncStatus).toBe('synced');
+    expect(await outbox(db, r)).toBeUndefined();
+    server.calls.length = 0;
+    const again = await engine.run();
+    expect(again.uploaded + again.accepted).toBe(0);
+    expect(
+      server.calls.some((c) => c.startsWith('HEAD') || c.startsWith('POST /api/sync/push')),
+    ).toBe(false);
+  });
+
+  it('a record the server already has is done too (duplicate)', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '乙');
+    for (const h of referencedBlobs(r)) server.blobs.add(h);
+    server.records.set(`${r.id}:${r.version}`, r);
+    const report = await engine.run();
+    expect(report.duplicates).toBe(1);
+    expect((await local(db, r))?.syncStatus).toBe('synced');
+    expect(await outbox(db, r)).toBeUndefined();
+  });
+
+  it.each<[string, (r: LockedRecord) => PushResult]>([
+    [
+      'rejected',
+      (r) => ({
+        status: 'rejected',
+        id: r.id,
+        version: r.version,
+        message: '记录内容不符合要求',
+        code: 'recordInvalid',
+        issues: [{ path: ['facts'], message: '违法事实：请填写', code: 'required' }],
+      }),
+    ],
+    [
+      'conflict',
+      (r) => ({
+        status: 'conflict',
+        id: r.id,
+        version: r.version,
+        message: '版本冲突',
+        code: 'chain',
+      }),
+    ],
+  ])('a %s record is held with the reason and not sent again by itself', async (status, answer) => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '丙');
+    server.script = (x) => (x.id === r.id ? answer(x) : null);
+    const report = await engine.run();
+    expect(report.held).toBe(1);
+    const row = await local(db, r);
+    expect(row?.syncStatus).toBe(status);
+    expect(row?.syncMessage).toBeTruthy();
+    expect((await outbox(db, r))?.status).toBe('held');
+    server.calls.length = 0;
+    await engine.run();
+    expect(server.calls).not.toContain('POST /api/sync/push');
+  });
+
+  it("the server's error on one record: it waits with a growing pause, the others go through", async () => {
+    const { db, server, engine } = await phone();
+    const bad = await record(db, '丁');
+    const good = await record(db, '戊');
+    server.script = (x) =>
+      x.id === bad.id
+        ? {
+            status: 'error',
+            id: x.id,
+            version: x.version,
+            message: '存储失败',
+            code: 'storeFailed',
+          }
+        : null;
+    const report = await engine.run();
+    expect(report.accepted).toBe(1);
+    expect(report.failed).toBe(1);
+    expect((await local(db, good))?.syncStatus).toBe('synced');
+    const row = await outbox(db, bad);
+    expect(row?.status).toBe('pending');
+    expect(row?.attempts).toBe(1);
+    expect(row?.nextAttemptAt ?? 0).toBeGreaterThan(Date.now());
+    // Not due yet: the next run leaves it alone.
+    server.calls.length = 0;
+    await engine.run();
+    expect(server.calls).not.toContain('POST /api/sync/push');
+  });
+
+  it('a batch the server fails on is split down to the record that fails; the rest is stored', async () => {
+    const { db, server, engine } = await phone();
+    const records = [];
+    for (const n of ['一', '二', '三', '四', '五']) records.push(await record(db, n));
+    const poison = records[3];
+    if (!poison) throw new Error('no records');
+    server.script = (x) => (x.id === poison.id ? 'crash' : null);
+    const report = await engine.run();
+    expect(report.accepted).toBe(4);
+    expect(report.failed).toBe(1);
+    expect(server.records.size).toBe(4);
+    expect((await outbox(db, poison))?.lastError).toBe('serverError:500');
+    expect(server.calls.filter((c) => c === 'POST /api/sync/push').length).toBeGreaterThan(2);
+  });
+
+  it('files the server lost are uploaded again on the next run (missingBlobs)', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '己');
+    const lost = referencedBlobs(r)[0] ?? '';
+    let first = true;
+    server.script = (x) => {
+      if (!first) return null;
+      first = false;
+      server.blobs.delete(lost);
+      return { status: 'missingBlobs', id: x.id, version: x.version, missing: [lost] };
+    };
+    await engine.run();
+    expect((await db.evidence.get(lost))?.uploaded).toBe(0);
+    expect((await outbox(db, r))?.lastError).toBe('missingBlobs');
+    const report = await engine.run();
+    expect(report.uploaded).toBe(1);
+    expect(report.accepted).toBe(1);
+    expect(server.blobs.has(lost)).toBe(true);
+  });
+
+  it('no network: the run stops at once, says why, and keeps everything for the next', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '庚');
+    server.offline = true;
+    await expect(engine.run()).rejects.toMatchObject({ status: 0, code: 'network' });
+    expect(server.calls).toHaveLength(1);
+    expect(await getSetting(db, 'lastSyncError')).toBeTruthy();
+    expect((await outbox(db, r))?.attempts).toBe(0);
+    server.offline = false;
+    expect((await engine.run()).accepted).toBe(1);
+    expect(await getSetting(db, 'lastSyncError')).toBeNull();
+  });
+
+  it('an expired session stops the run without touching the outbox', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '辛');
+    server.signedOut = true;
+    await expect(engine.run()).rejects.toMatchObject({ status: 401 });
+    expect(server.calls).toHaveLength(1);
+    expect((await outbox(db, r))?.attempts).toBe(0);
+  });
+
+  it('pulls every page, applies a returned review once, keeps its own number blocks only', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '壬');
+    await engine.run();
+    server.publish({
+      kind: 'review',
+      at,
+      review: {
+        id: 'rv-1',
+        recordId: r.id,
+        version: r.version,
+        action: 'return',
+        comment: '请补充当事人陈述',
+        reviewerName: '孙建国',
+        reviewState: 'returned',
+      },
+    });
+    const block = (deviceId: string, id: string) => ({
+      kind: 'numberBlock' as const,
+      at,
+      deviceId,
+      block: {
+        id,
+        docType: 'orderToCorrect' as const,
+        year: 2026,
+        first: 1,
+        last: 10,
+        next: 1,
+        format: {
+          template: '{prefix}{word}〔{year}〕第{serial}号',
+          prefix: '六城管',
+          word: '责改',
+          width: 4,
+        },
+      },
+    });
+    server.publish(block(DEVICE, 'mine'));
+    server.publish(block('0190a0b0-0000-7000-8000-0000000000bb', 'theirs'));
+    // Longer than one page of 500, to see the engine follow `more`.
+    for (let i = 0; i < 600; i++) server.publish(block(DEVICE, 'mine'));
+    server.calls.length = 0;
+    await engine.pull();
+    expect(server.calls.filter((c) => c.startsWith('GET /api/sync/pull')).length).toBe(2);
+    expect(await getSetting(db, 'pullCursor')).toBe(server.changes.length);
+    const after = await local(db, r);
+    expect(after?.reviews.map((x) => x.comment)).toEqual(['请补充当事人陈述']);
+    expect(after?.state).toBe('returned');
+    expect(await db.numberBlocks.get('mine')).toBeDefined();
+    expect(await db.numberBlocks.get('theirs')).toBeUndefined();
+    // The same page again (a cursor lost in a crash) changes nothing.
+    await setSetting(db, 'pullCursor', 0);
+    await engine.pull();
+    expect((await local(db, r))?.reviews).toHaveLength(1);
+  });
+
+  it('tops up every document type that runs low, once', async () => {
+    const { db, server, engine } = await phone();
+    await engine.topUpNumbers(NOW);
+    const reserved = server.calls.filter((c) => c === 'POST /api/numbers/reserve').length;
+    expect(reserved).toBe(6);
+    server.calls.length = 0;
+    await engine.topUpNumbers(NOW);
+    expect(server.calls).toEqual([]);
+    expect(await db.numberBlocks.count()).toBe(6);
+  });
+
+  it('concurrent runs share one run', async () => {
+    const { db, server, engine } = await phone();
+    await record(db, '癸');
+    const [a, b] = await Promise.all([engine.run(), engine.run()]);
+    expect(a).toBe(b);
+    expect(server.calls.filter((c) => c === 'POST /api/sync/push')).toHaveLength(1);
+  });
+});
+
+describe('backoff', () => {
+  it('equal jitter: half the cap fixed, half random, capped at ten minutes', () => {
+    expect(backoffMs(1, () => 0)).toBe(2_500);
+    expect(backoffMs(1, () => 1)).toBe(5_000);
+    expect(backoffMs(3, () => 0.5)).toBe(15_000);
+    expect(backoffMs(30, () => 1)).toBe(600_000);
+    expect(backoffMs(30, () => 0)).toBe(300_000);
+  });
+});
