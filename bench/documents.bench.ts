@@ -1,45 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { jsPDF } from 'jspdf';
 import { describe, it } from 'vitest';
-import { lockRecord, type DocType, type LockedRecord } from '$lib/domain/record';
+import type { DocType, LockedRecord } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
-import { printJob } from '$lib/notices/content';
+import { printJob, TEMPLATE_VERSION } from '$lib/notices/content';
 import { base64Of, fontCoverage } from '$lib/notices/font';
 import { renderPdf } from '$lib/notices/render';
 import { tinyPng } from '../tests/support/api';
-import { recordContent } from '../tests/support/factories';
+import { fixture } from '../tests/support/documents';
 import { percentile, record, save, wants } from './support/report';
 
 const FONT = 'static/fonts/wqy-microhei-subset.ttf';
 
 describe.skipIf(!wants('documents'))('notice PDFs', () => {
   it('renders each notice warm and cold, against a one-line PDF with the same font', async () => {
-    const content = recordContent({
-      answers: {
-        correction: {
-          mode: 'deadline',
-          setOn: '2026-11-27',
-          deadline: '2026-11-29',
-          reinspection: { result: 'corrected', on: '2026-11-28' },
-        },
-        commitmentSigned: true,
-      },
-    });
-    content.reinspection = {
-      dueDate: '2026-11-29',
-      doneAt: '2026-11-28T10:00:00+08:00',
-      result: 'corrected',
-    };
-    content.documents.push({
-      id: '01a21c25-0000-7000-8000-00000000f0f0',
-      docType: 'reinspectionRecord',
-      number: '六城管复查〔2026〕第0001号',
-      provisional: false,
-      templateVersion: '1',
-    });
-    const reinspected: LockedRecord = await lockRecord(content);
-    // The other five notices from an on-the-spot record (the decision needs a settled case).
-    const onTheSpot: LockedRecord = await lockRecord(recordContent());
+    // The fixed records of the document tests: a deadline case decided at its re-inspection
+    // (all six notices) and a case corrected on the spot.
+    const reinspected: LockedRecord = await fixture('reinspected', TEMPLATE_VERSION);
+    const onTheSpot: LockedRecord = await fixture('person', TEMPLATE_VERSION);
     const png = tinyPng('sig');
     const render = async (docType: DocType, fontBase64: string) => {
       const locked = docType === 'reinspectionRecord' ? reinspected : onTheSpot;

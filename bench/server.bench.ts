@@ -123,6 +123,7 @@ async function makeRecords(
         name: '王喆',
         idNumber: uniqueId(officer * 1_000_000 + i),
         mobile: `139${String(10_000_000 + i).slice(-8)}`,
+        address: '六安市金安区佛子岭路18号',
       },
       facts: `当事人在人行道上摆摊销售水果，占用面积约${(i % 5) + 1}平方米，经教育后当场撤离。编号${i}。`,
     });

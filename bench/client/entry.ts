@@ -139,7 +139,13 @@ async function completeDraft(db: PatrolDb, photos: ArrayBuffer[]): Promise<Draft
   const sig = await sha256Hex('sig');
   Object.assign(d, {
     itemCode: 'SR-02',
-    party: { kind: 'person', name: '李堃', idNumber: '340102199003071232', mobile: '13800138000' },
+    party: {
+      kind: 'person',
+      name: '李堃',
+      idNumber: '340102199003071232',
+      mobile: '13800138000',
+      address: '六安市金安区佛子岭路18号',
+    },
     place: { address: '六安市金安区梅山南路', source: 'manual' },
     facts: '流动摊点占道经营。',
     answers: {
@@ -163,6 +169,7 @@ async function completeDraft(db: PatrolDb, photos: ArrayBuffer[]): Promise<Draft
     },
     evidence,
     secondOfficer: { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' },
+    procedure: { certificatesShown: true, recusalNotified: true, recorder: 0 },
     signatures: {
       party: { kind: 'signed', signature: { sha256: sig, signerName: '李堃', signedAt: at } },
       officers: [

@@ -11,7 +11,19 @@ async function consoleLogin(page: Page, base: string, username: string) {
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('demo1234');
   await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${base}/console`);
+  // The URL is enough: the dashboard's own loading is checked by the tests that need it.
+  await page
+    .waitForURL(`${base}/console`, { waitUntil: 'commit', timeout: 60_000 })
+    .catch(async (e: unknown) => {
+      const text =
+        (await page
+          .locator('body')
+          .textContent()
+          .catch(() => '')) ?? '';
+      throw new Error(`login as ${username} stayed at ${page.url()}: ${text.slice(0, 300)}`, {
+        cause: e,
+      });
+    });
 }
 
 /** Collects whatever the Content-Security-Policy blocks on a page; it must stay empty. */

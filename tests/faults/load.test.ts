@@ -90,6 +90,7 @@ describe.each(DATABASES)('mixed load on %s', (db) => {
                 kind: 'person',
                 name: '负载测试',
                 mobile: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+                address: '六安市金安区佛子岭路18号',
               },
             }),
           );
@@ -144,7 +145,12 @@ describe.each(DATABASES)('mixed load on %s', (db) => {
     );
     const hashes: string[] = [];
     for (const f of files) hashes.push(await c.upload(f));
-    const party = { kind: 'person' as const, name: '老客户', mobile: '13955550000' };
+    const party = {
+      kind: 'person' as const,
+      name: '老客户',
+      mobile: '13955550000',
+      address: '六安市金安区佛子岭路18号',
+    };
     const records = [];
     for (let i = 0; i < 100; i++) {
       records.push(

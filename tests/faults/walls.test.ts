@@ -64,7 +64,12 @@ describe.each(DATABASES)('walls on %s', (db) => {
     const good1 = (await uploadedRecord(officer1)).record;
     const poison = (
       await uploadedRecord(officer1, {
-        party: { kind: 'person', name: '毒丸', mobile: '13900000099' },
+        party: {
+          kind: 'person',
+          name: '毒丸',
+          mobile: '13900000099',
+          address: '六安市金安区佛子岭路18号',
+        },
       })
     ).record;
     const good2 = (await uploadedRecord(officer1)).record;
@@ -111,7 +116,13 @@ describe.each(DATABASES)('walls on %s', (db) => {
 
   it('an officer pulls no identifier, mobile number or name of any party, only digests', async () => {
     const parties = [
-      { kind: 'person', name: '欧阳娜娜', idNumber: '340102199003071232', mobile: '13800138000' },
+      {
+        kind: 'person',
+        name: '欧阳娜娜',
+        idNumber: '340102199003071232',
+        mobile: '13800138000',
+        address: '六安市金安区佛子岭路18号',
+      },
       {
         kind: 'business',
         name: '皖西土菜馆',
