@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wrap } from './render';
+import { pdfDate, wrap } from './render';
 
 const width = (s: string) => [...s].length;
 
@@ -18,5 +18,12 @@ describe('wrap', () => {
 
   it('splits a token longer than a line', () => {
     expect(wrap('ABCDEFGHIJ', 4, width)).toEqual(['ABCD', 'EFGH', 'IJ']);
+  });
+});
+
+describe('pdfDate', () => {
+  it('writes Shanghai time whatever the time zone of the runtime', () => {
+    expect(pdfDate('2026-11-30T18:14:35Z')).toBe("D:20261201021435+08'00'");
+    expect(pdfDate('2026-11-30T10:00:00+08:00')).toBe("D:20261130100000+08'00'");
   });
 });

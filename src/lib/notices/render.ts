@@ -78,6 +78,20 @@ const METRICS: Record<Layout, Metrics> = {
 };
 
 const PT = 0.3528; // mm per point
+
+/**
+ * A PDF date of an instant in Shanghai time, whatever the time zone of the device: jsPDF would
+ * write a Date in the runtime's zone, so the phone (Asia/Shanghai) and a server in UTC would
+ * produce different bytes for the same document.
+ */
+export function pdfDate(iso: string): string {
+  const t = new Date(Date.parse(iso) + 8 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return (
+    `D:${t.getUTCFullYear()}${p(t.getUTCMonth() + 1)}${p(t.getUTCDate())}` +
+    `${p(t.getUTCHours())}${p(t.getUTCMinutes())}${p(t.getUTCSeconds())}+08'00'`
+  );
+}
 const NO_LINE_START = '，。、；：？！）》」』〕】”’…—·,.;:?!)]}%';
 
 /**
@@ -171,7 +185,7 @@ function newDoc(input: RenderInput, format: [number, number]): jsPDF {
   doc.addFileToVFS('wqy-microhei.ttf', input.fontBase64);
   doc.addFont('wqy-microhei.ttf', 'wqy', 'normal');
   doc.setFont('wqy', 'normal');
-  doc.setCreationDate(new Date(input.createdAt));
+  doc.setCreationDate(pdfDate(input.createdAt));
   doc.setFileId(input.fileId.slice(0, 32).toUpperCase().padEnd(32, '0'));
   doc.setDocumentProperties({
     title: `${input.content.title} ${input.content.number}`,
