@@ -102,3 +102,69 @@ describe('wording follows the record', () => {
     for (const t of [person, shop]) expect(t).not.toContain('你（单位）');
   });
 });
+
+describe('the re-inspection record says what the re-inspection found', () => {
+  async function reinspectedOn(on: string, result: 'corrected' | 'notCorrected') {
+    const content = recordContent({
+      itemCode: 'SR-07',
+      answers: {
+        conditions: { slightHarm: true, cooperates: true },
+        correction: {
+          mode: 'deadline',
+          setOn: '2026-11-27',
+          deadline: '2026-11-28',
+          reinspection: { result, on },
+        },
+        commitmentSigned: true,
+      },
+    });
+    const doneAt = `${on}T10:00:00+08:00`;
+    const [o1, o2] = content.officers;
+    content.reinspection = {
+      dueDate: '2026-11-28',
+      doneAt,
+      officers: [o1, o2],
+      signatures: [
+        { sha256: 'd'.repeat(64), signerName: o1.name, signedAt: doneAt },
+        { sha256: 'e'.repeat(64), signerName: o2.name, signedAt: doneAt },
+      ],
+      result,
+    };
+    content.followUp = result === 'corrected' ? 'corrected' : 'escalated';
+    content.documents.push({
+      id: '019ac3e0-0000-7000-8000-00000000ffff',
+      docType: 'reinspectionRecord',
+      number: '六城管复查〔2026〕第0009号',
+      provisional: false,
+      templateVersion: content.documents[0]?.templateVersion ?? '2',
+    });
+    const record = await lockRecord(content);
+    const doc = record.documents.find((d) => d.docType === 'reinspectionRecord');
+    if (!doc) throw new Error('no re-inspection record');
+    return {
+      record,
+      text: documentText(documentContent({ record, doc, catalog: starterCatalog })),
+    };
+  }
+
+  it('corrected by the deadline: closed without penalty', async () => {
+    const { record, text } = await reinspectedOn('2026-11-28', 'corrected');
+    expect(record.evaluation.branch).toBe('firstOffence');
+    expect(text).toContain('当事人已按期改正');
+    expect(text).toContain('本案结案');
+  });
+
+  it('corrected only after the deadline: never "已按期改正", and the ordinary procedure', async () => {
+    const { record, text } = await reinspectedOn('2026-11-30', 'corrected');
+    expect(record.evaluation.branch).toBe('ineligible');
+    expect(text).toContain('当事人已改正，但未在期限内改正');
+    expect(text).not.toContain('已按期改正');
+    expect(text).toContain('转一般程序办理');
+  });
+
+  it('not corrected after the deadline: the ordinary procedure', async () => {
+    const { text } = await reinspectedOn('2026-11-30', 'notCorrected');
+    expect(text).toContain('当事人逾期未改正');
+    expect(text).toContain('转一般程序办理');
+  });
+});
