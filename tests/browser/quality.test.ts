@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { ApiClient, uploadedRecord } from '../support/api';
+import { audit } from '../support/axe';
 import { launchProfile } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 import { FieldApp, makeJpeg } from './pages/field';
@@ -15,42 +13,6 @@ import { FieldApp, makeJpeg } from './pages/field';
  * an offline start URL, and axe-core (WCAG 2.2 A/AA, including colour contrast, labels and
  * target sizes) on every screen of the officer app.
  */
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
-type AxeResult = {
-  violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-  passes: { id: string }[];
-};
-
-async function audit(page: Page, screen: string): Promise<AxeResult> {
-  // Evaluated through the DevTools protocol: the app's Content-Security-Policy stays on.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<AxeResult> } }
-    ).axe;
-    return axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-      rules: { region: { enabled: false } },
-    });
-  });
-  const summary = result.violations.map(
-    (v) =>
-      `${screen}: ${v.id} (${v.impact}) ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-  );
-  if (summary.length) console.log(summary.join('\n'));
-  return result;
-}
-
 describe('installable, offline, accessible officer app', () => {
   let server: TestServer;
   let profile: Awaited<ReturnType<typeof launchProfile>>;

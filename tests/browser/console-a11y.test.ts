@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { audit, type AxeResult } from '../support/axe';
+import { launchBrowser } from '../support/browser';
+import { startServer, type TestServer } from '../support/server';
+
+/**
+ * The console is used all day by supervisors and the legal section: axe (WCAG 2.2 A/AA and best
+ * practice) on each of its screens, with demo data, in Chinese and in English.
+ */
+
+async function consoleLogin(page: Page, base: string, username: string) {
+  await page.goto(`${base}/console/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${base}/console`, { waitUntil: 'commit', timeout: 60_000 });
+}
+
+describe('accessible console', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '40' } });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('passes axe on every console screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const violations: AxeResult['violations'] = [];
+    const check = async (screen: string) => {
+      await page.waitForLoadState('networkidle');
+      violations.push(...(await audit(page, screen)).violations);
+    };
+    await page.goto(`${server.url}/console/login`);
+    await check('login');
+    await consoleLogin(page, server.url, 'admin');
+    await check('dashboard');
+    const screens = [
+      '/console/records',
+      '/console/reinspections',
+      '/console/ledger',
+      '/console/audit',
+      '/console/import',
+      '/console/quarantine',
+      '/console/reports',
+      '/console/admin/users',
+      '/console/admin/numbers',
+      '/console/admin/catalog',
+      '/console/admin/catalog/edit',
+    ];
+    for (const path of screens) {
+      await page.goto(`${server.url}${path}`);
+      await check(path);
+    }
+    await page.goto(`${server.url}/console/records`);
+    const first = page.locator('a[href^="/console/records/"]').first();
+    await page.goto(`${server.url}${await first.getAttribute('href')}`);
+    await check('record');
+    // English, from the language toggle.
+    await page.goto(`${server.url}/console/admin/catalog/edit`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Edit the no-penalty list' }).waitFor();
+    await check('catalog editor (English)');
+    expect(
+      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+  });
+});
