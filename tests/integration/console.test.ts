@@ -371,6 +371,22 @@ describe.each(DATABASES)('console on %s', (db) => {
     }
     expect(await snapshot()).toEqual(before);
 
+    // Two administrators creating the same account at once: one account, one clear refusal.
+    const twin = {
+      username: 'twin',
+      realName: '双胞',
+      role: 'officer',
+      certificateNo: '34158888',
+      squadId: 'sq-jinan',
+    };
+    const both = await Promise.all([act('create', twin), act('create', twin)]);
+    expect(both.map((r) => r.type).sort()).toEqual(['failure', 'success']);
+    expect(both.find((r) => r.type === 'failure')?.data).toContain('已被使用');
+    const twins = await query(server, (run) =>
+      run(`select count(*) as n from users where username = 'twin'`),
+    );
+    expect(Number(twins[0]?.n)).toBe(1);
+
     // Deactivating an officer with records keeps the account and its records, and ends their sessions.
     const officer = new ApiClient(server.url);
     await officer.login('officer8');

@@ -2,7 +2,7 @@ import type { Me } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 import { failedSincePreviousSignIn } from '../auth/ratelimit';
 import { ledgerKey } from './secrets';
-import type { Db } from '../db/db';
+import type { Db, Tx } from '../db/db';
 
 export async function findUserByUsername(db: Db, username: string) {
   return db
@@ -23,7 +23,7 @@ export async function squadRefs(db: Db, ids: string[]) {
 }
 
 /** The installation's bureau (the first one created), if it has been set up yet. */
-export function findBureau(db: Db) {
+export function findBureau(db: Db | Tx) {
   return db.selectFrom('bureaus').selectAll().orderBy('created_at').limit(1).executeTakeFirst();
 }
 
