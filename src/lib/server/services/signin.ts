@@ -1,4 +1,6 @@
+import type { Cookies } from '@sveltejs/kit';
 import type { Db } from '../db/db';
+import { createSession, setSessionCookie } from '../auth/sessions';
 import { dummyHash, verifyPassword } from '../auth/password';
 import { loginThrottle, recordLoginAttempt, type LoginSource } from '../auth/ratelimit';
 import { audit } from '../repos/audit';
@@ -39,4 +41,35 @@ export async function checkCredentials(
     return { kind: 'badCredentials' };
   }
   return { kind: 'ok', user };
+}
+
+/**
+ * Opens a session for a user whose credentials were accepted: the row, the cookie and the audit
+ * entry, the same for the phone (with its device) and the console (`target` says which).
+ */
+export async function startSession(
+  db: Db,
+  options: {
+    userId: string;
+    deviceId: string | null;
+    hours: number;
+    cookies: Cookies;
+    secure: boolean;
+    ip: string | null;
+    target: string | null;
+  },
+): Promise<string> {
+  const { token, expiresAt } = await createSession(db, {
+    userId: options.userId,
+    deviceId: options.deviceId,
+    hours: options.hours,
+  });
+  setSessionCookie(options.cookies, token, expiresAt, options.secure);
+  await audit(db, {
+    userId: options.userId,
+    action: 'login',
+    target: options.target,
+    ip: options.ip,
+  });
+  return token;
 }

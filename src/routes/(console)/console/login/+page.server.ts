@@ -1,15 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
 import { failedSincePreviousSignIn } from '$lib/server/auth/ratelimit';
-import {
-  createSession,
-  revokeSession,
-  SESSION_COOKIE,
-  setSessionCookie,
-} from '$lib/server/auth/sessions';
+import { revokeSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { clientIp } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
-import { checkCredentials } from '$lib/server/services/signin';
+import { checkCredentials, startSession } from '$lib/server/services/signin';
 import type { Actions, PageServerLoad } from './$types';
 import { field } from '$lib/server/forms';
 
@@ -51,13 +46,15 @@ export const actions: Actions = {
         error: '执法队员请使用手机端应用，后台仅供中队长、法制科和管理员使用',
       });
     }
-    const { token, expiresAt } = await createSession(ctx.db, {
+    await startSession(ctx.db, {
       userId: user.id,
       deviceId: null,
       hours: ctx.config.sessionHours,
+      cookies: event.cookies,
+      secure: event.url.protocol === 'https:',
+      ip,
+      target: 'console',
     });
-    setSessionCookie(event.cookies, token, expiresAt, event.url.protocol === 'https:');
-    await audit(ctx.db, { userId: user.id, action: 'login', target: 'console', ip });
     // Failed attempts on this account since its previous sign-in are shown on arrival.
     const failed = await failedSincePreviousSignIn(ctx.db, user.username);
     redirect(303, failed ? `${next}${next.includes('?') ? '&' : '?'}failed=${failed.count}` : next);

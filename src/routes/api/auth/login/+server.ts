@@ -1,11 +1,9 @@
 import { json } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
-import { createSession, setSessionCookie } from '$lib/server/auth/sessions';
 import { userForToken } from '$lib/server/auth/sessions';
 import { api, clientIp, HttpError, parseOr400, readJson } from '$lib/server/http';
-import { audit } from '$lib/server/repos/audit';
 import { meOf, registerDevice } from '$lib/server/repos/users';
-import { checkCredentials } from '$lib/server/services/signin';
+import { checkCredentials, startSession } from '$lib/server/services/signin';
 import { loginRequestSchema } from '$lib/sync/contract';
 
 export const POST = api(async (event) => {
@@ -40,13 +38,15 @@ export const POST = api(async (event) => {
       '这部手机登记在另一名执法队员名下。请原使用人先同步并退出登录（退出后手机会换用新的设备编号），再由您登录。',
     );
   }
-  const { token, expiresAt } = await createSession(ctx.db, {
+  const token = await startSession(ctx.db, {
     userId: user.id,
     deviceId: body.deviceId ?? null,
     hours: ctx.config.sessionHours,
+    cookies: event.cookies,
+    secure: event.url.protocol === 'https:',
+    ip,
+    target: body.deviceId ?? null,
   });
-  setSessionCookie(event.cookies, token, expiresAt, event.url.protocol === 'https:');
-  await audit(ctx.db, { userId: user.id, action: 'login', target: body.deviceId ?? null, ip });
   const session = await userForToken(ctx.db, token);
   if (!session) throw new HttpError(500, 'internal', '会话创建失败');
   return json(
