@@ -36,6 +36,7 @@ import { reserveBlock } from '../services/numbers';
 import { reviewRecord } from '../services/review';
 import { decideConfirmation } from '../services/confirmations';
 import { versionFlags } from '../repos/records';
+import { recordBlob } from '../repos/blobs';
 import { Raster } from './png';
 
 /**
@@ -476,17 +477,7 @@ async function storeBlob(ctx: AppContext, bytes: Uint8Array, userId: string): Pr
     accept: () => true,
   });
   if (!r.ok) throw new Error(`demo blob not stored: ${r.reason}`);
-  await ctx.db
-    .insertInto('blobs')
-    .values({
-      sha256,
-      size: bytes.length,
-      mime: 'image/png',
-      created_at: new Date().toISOString(),
-      uploaded_by: userId,
-    })
-    .onConflict((oc) => oc.column('sha256').doNothing())
-    .execute();
+  await recordBlob(ctx.db, { sha256, size: bytes.length, mime: 'image/png', userId });
   return sha256;
 }
 

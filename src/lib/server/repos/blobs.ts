@@ -8,3 +8,31 @@ export function blobMeta(db: Db, sha256: string) {
     .where('sha256', '=', sha256)
     .executeTakeFirst();
 }
+
+/**
+ * Records a file stored in the content-addressed store: its metadata once (the first upload
+ * wins), and that this user holds it (an uploader may reference it in records). True when the
+ * metadata row is new. The one place blob rows are written: upload, import and demo seed.
+ */
+export async function recordBlob(
+  db: Db,
+  blob: { sha256: string; size: number; mime: string; userId: string },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('blobs')
+    .values({
+      sha256: blob.sha256,
+      size: blob.size,
+      mime: blob.mime,
+      created_at: new Date().toISOString(),
+      uploaded_by: blob.userId,
+    })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .executeTakeFirst();
+  await db
+    .insertInto('blob_uploads')
+    .values({ sha256: blob.sha256, user_id: blob.userId })
+    .onConflict((oc) => oc.columns(['sha256', 'user_id']).doNothing())
+    .execute();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+}

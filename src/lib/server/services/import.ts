@@ -5,6 +5,7 @@ import type { AppContext } from '../app';
 import type { SessionUser } from '../auth/types';
 import { ALLOWED_BLOB_MIME, sniffMime } from '../blobs/store';
 import { audit } from '../repos/audit';
+import { recordBlob } from '../repos/blobs';
 import { ingestRecords } from './ingest';
 
 /**
@@ -49,24 +50,14 @@ export async function importExport(
       },
     });
     if (!put.ok) continue;
-    const inserted = await ctx.db
-      .insertInto('blobs')
-      .values({
-        sha256: b.sha256,
-        size: put.size,
-        mime: mime ?? b.mime,
-        created_at: new Date().toISOString(),
-        uploaded_by: user.id,
-      })
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) blobsStored++;
     // The file came with the import: the importer has the bytes, as an uploader does.
-    await ctx.db
-      .insertInto('blob_uploads')
-      .values({ sha256: b.sha256, user_id: user.id })
-      .onConflict((oc) => oc.columns(['sha256', 'user_id']).doNothing())
-      .execute();
+    const added = await recordBlob(ctx.db, {
+      sha256: b.sha256,
+      size: put.size,
+      mime: mime ?? b.mime,
+      userId: user.id,
+    });
+    if (added) blobsStored++;
   }
 
   const allowed: unknown[] = [];

@@ -8,7 +8,7 @@ import {
   parseOr400,
   requireUser,
 } from '$lib/server/http';
-import { blobMeta } from '$lib/server/repos/blobs';
+import { blobMeta, recordBlob } from '$lib/server/repos/blobs';
 import { canReadBlob } from '$lib/server/repos/records';
 import { blobParamsSchema } from '$lib/sync/contract';
 
@@ -65,23 +65,12 @@ export const PUT = api(async (event) => {
         throw new HttpError(415, 'unsupportedType', '只接受 JPEG、PNG、WebP 图片或 PDF 文件');
     }
   }
-  const now = new Date().toISOString();
-  await ctx.db
-    .insertInto('blobs')
-    .values({
-      sha256,
-      size: result.size,
-      mime: mime ?? 'application/octet-stream',
-      created_at: now,
-      uploaded_by: user.id,
-    })
-    .onConflict((oc) => oc.column('sha256').doNothing())
-    .execute();
-  await ctx.db
-    .insertInto('blob_uploads')
-    .values({ sha256, user_id: user.id })
-    .onConflict((oc) => oc.columns(['sha256', 'user_id']).doNothing())
-    .execute();
+  await recordBlob(ctx.db, {
+    sha256,
+    size: result.size,
+    mime: mime ?? 'application/octet-stream',
+    userId: user.id,
+  });
   return new Response(JSON.stringify({ sha256, size: result.size, existed: result.existed }), {
     status: result.existed ? 200 : 201,
     headers: { 'content-type': 'application/json' },
