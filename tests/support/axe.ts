@@ -38,4 +38,3 @@ export async function audit(page: Page, screen: string): Promise<AxeResult> {
   if (summary.length) console.log(summary.join('\n'));
   return result;
 }
-
