@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+
+import { consoleLogin, launchBrowser } from '../support/browser';
 import { createRecord, FieldApp, officerRig } from './pages/field';
 
 /**
@@ -8,14 +8,6 @@ import { createRecord, FieldApp, officerRig } from './pages/field';
  * version on its next sync; a document that would still cite an unconfirmed clause is not
  * printed, and the officer is told whom to ask.
  */
-
-async function consoleLogin(page: Page, base: string, username: string) {
-  await page.goto(`${base}/console/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${base}/console`);
-}
 
 describe('catalog editor', () => {
   let rig: Awaited<ReturnType<typeof officerRig>>;

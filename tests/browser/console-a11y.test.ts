@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { audit, type AxeResult } from '../support/axe';
-import { launchBrowser } from '../support/browser';
+import { consoleLogin, launchBrowser } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 
 /**
  * The console is used all day by supervisors and the legal section: axe (WCAG 2.2 A/AA and best
  * practice) on each of its screens, with demo data, in Chinese and in English.
  */
-
-async function consoleLogin(page: Page, base: string, username: string) {
-  await page.goto(`${base}/console/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${base}/console`, { waitUntil: 'commit', timeout: 60_000 });
-}
 
 describe('accessible console', () => {
   let server: TestServer;

@@ -3,28 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
 import type { PullResponse } from '$lib/sync/contract';
 import { ApiClient, confirmTakingPart, resigned, sha256, uploadedRecord } from '../support/api';
-import { launchBrowser } from '../support/browser';
+import { consoleLogin, launchBrowser } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
-
-async function consoleLogin(page: Page, base: string, username: string) {
-  await page.goto(`${base}/console/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  // The URL is enough: the dashboard's own loading is checked by the tests that need it.
-  await page
-    .waitForURL(`${base}/console`, { waitUntil: 'commit', timeout: 60_000 })
-    .catch(async (e: unknown) => {
-      const text =
-        (await page
-          .locator('body')
-          .textContent()
-          .catch(() => '')) ?? '';
-      throw new Error(`login as ${username} stayed at ${page.url()}: ${text.slice(0, 300)}`, {
-        cause: e,
-      });
-    });
-}
 
 /** Collects whatever the Content-Security-Policy blocks on a page; it must stay empty. */
 function watchCsp(page: Page): string[] {

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,4 +42,25 @@ export async function launchProfile(options: { dir?: string } = {}): Promise<{
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in to the console with the demo password; says where it stayed if it did not get in. */
+export async function consoleLogin(page: Page, base: string, username: string) {
+  await page.goto(`${base}/console/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  // The URL is enough: the dashboard's own loading is checked by the tests that need it.
+  await page
+    .waitForURL(`${base}/console`, { waitUntil: 'commit', timeout: 60_000 })
+    .catch(async (e: unknown) => {
+      const text =
+        (await page
+          .locator('body')
+          .textContent()
+          .catch(() => '')) ?? '';
+      throw new Error(`login as ${username} stayed at ${page.url()}: ${text.slice(0, 300)}`, {
+        cause: e,
+      });
+    });
 }

@@ -23,6 +23,7 @@ import { starterCatalog } from '$lib/domain/starter-catalog';
 import { shanghaiDate, shanghaiIso } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
+import type { Me } from '$lib/sync/contract';
 
 export function catalogItem(overrides: Partial<CatalogItemInput> = {}): CatalogItemInput {
   return {
@@ -255,4 +256,24 @@ export function recordContent(options: RecordOptions = {}): RecordContent {
     templateVersion,
   }));
   return content;
+}
+
+/** The demo's officer1 as the phone knows them after signing in. */
+export function officerMe(overrides: Partial<Me> = {}): Me {
+  return {
+    id: 'u-officer1',
+    username: 'officer1',
+    role: 'officer',
+    realName: '张伟',
+    certificateNo: '34151001',
+    squad: { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
+    supervisedSquads: [],
+    bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
+    roster: [],
+    deviceId: null,
+    publicUrl: 'http://localhost:3000',
+    ledgerKey: null,
+    failedSignIns: null,
+    ...overrides,
+  };
 }

@@ -5,26 +5,12 @@ import { DEFAULT_TEMPLATE } from '$lib/domain/numbering';
 import { verifyRecordHash } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me } from '$lib/sync/contract';
-import { fakeHash } from '../../../tests/support/factories';
+import { officerMe, fakeHash } from '../../../tests/support/factories';
 import { PatrolDb, type Draft } from './db';
 import { draftFrom, finishDraft, newDraft } from './records';
 import { setSetting } from './settings';
 
-const me: Me = {
-  id: 'u-officer1',
-  username: 'officer1',
-  role: 'officer',
-  realName: '张伟',
-  certificateNo: '34151001',
-  squad: { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
-  supervisedSquads: [],
-  bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
-  roster: [],
-  deviceId: null,
-  publicUrl: 'http://localhost:3000',
-  ledgerKey: 'ab'.repeat(32),
-  failedSignIns: null,
-};
+const me: Me = officerMe({ ledgerKey: 'ab'.repeat(32) });
 const NOW = new Date('2026-11-27T02:00:00Z');
 const at = '2026-11-27T10:00:00+08:00';
 

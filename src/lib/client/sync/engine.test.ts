@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me, PushResult } from '$lib/sync/contract';
-import { fakeHash } from '../../../../tests/support/factories';
+import { officerMe, fakeHash } from '../../../../tests/support/factories';
 import { MemoryServer } from '../../../../tests/support/memory-server';
 import { PatrolDb } from '../db';
 import { finishDraft, newDraft } from '../records';
@@ -18,21 +18,7 @@ import { backoffMs, SyncEngine } from './engine';
  */
 
 const DEVICE = '0190a0b0-0000-7000-8000-0000000000aa';
-const me: Me = {
-  id: 'u-officer1',
-  username: 'officer1',
-  role: 'officer',
-  realName: '张伟',
-  certificateNo: '34151001',
-  squad: { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
-  supervisedSquads: [],
-  bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
-  roster: [],
-  deviceId: DEVICE,
-  publicUrl: 'http://localhost:3000',
-  ledgerKey: null,
-  failedSignIns: null,
-};
+const me: Me = officerMe({ deviceId: DEVICE });
 const NOW = new Date('2026-11-27T02:00:00Z');
 const at = '2026-11-27T10:00:00+08:00';
 
