@@ -265,6 +265,16 @@ describe.each(DATABASES)('console on %s', (db) => {
     expect(all.header).toEqual(
       expect.arrayContaining(['日期', '证件及联系方式', '复查日期及结果']),
     );
+    // The XLSX export (streamed) holds the same table.
+    const xlsx = await fetch(`${server.url}/console/ledger/export?format=xlsx`, {
+      headers: { cookie: admin },
+    });
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = book.getWorksheet('首违不罚台账');
+    expect(sheet?.rowCount).toBe(all.rows.length + 1);
+    expect(sheet?.getRow(1).values).toEqual([undefined, ...all.header]);
 
     // A person with more than one record, searched by their ID number typed with a lowercase x or
     // in full-width digits: found, marked as a repeat, and masked on screen.

@@ -4,7 +4,7 @@ import type { DocType, LockedRecord } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
 import type { Layout } from '$lib/notices/render';
-import { fixture, pdftotext, renderDoc, type Fixture } from '../support/documents';
+import { fixture, pdftotext, qrOf, renderDoc, type Fixture } from '../support/documents';
 
 /**
  * REFERENCE §5, field by field, in the text poppler extracts from each document as printed
@@ -253,4 +253,19 @@ describe.skipIf(!POPPLER)('REFERENCE §5 fields in the printed text', () => {
         expect(text, `${docType}: ${label}: not ${s}`).not.toContain(strip(s));
     }
   });
+});
+
+/** Each document type on each paper once: the code is drawn by one function for all. */
+const qrCases = [...new Map(cases.map((c) => [`${c[0]}-${c[2]}`, c])).values()];
+
+describe.skipIf(!POPPLER)('the verification QR code', () => {
+  it.each(qrCases)(
+    '%s of the %s case on %s paper reads as its address',
+    async (docType, name, l) => {
+      const record = records.get(name);
+      if (!record) throw new Error(name);
+      const { bytes, url } = await renderDoc(record, docType, l);
+      expect(qrOf(bytes, `qr-${name}-${docType}-${l}`)).toBe(url);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import jsQR from 'jsqr';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,16 +189,17 @@ export async function renderDoc(
   if (!doc) throw new Error(`no ${docType} in ${record.id}`);
   const content = documentContent({ record, doc, catalog });
   const short = await documentShortHash(content);
+  const url = verifyUrl('https://zfzs.example.gov.cn', doc.id, short);
   const bytes = await renderPdf({
     content,
     layout,
     fontBase64,
     image: () => Promise.resolve({ bytes: signature, format: 'PNG' }),
-    verify: { url: verifyUrl('https://zfzs.example.gov.cn', doc.id, short), short },
+    verify: { url, short },
     createdAt: record.completedAt,
     fileId: record.contentHash,
   });
-  return { bytes, content, short, number: doc.number };
+  return { bytes, content, short, url, number: doc.number };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'pb-docs-'));
@@ -209,4 +211,39 @@ export function pdftotext(bytes: Uint8Array, name: string): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], {
     encoding: 'utf8',
   }).replace(/\s+/g, '');
+}
+
+/**
+ * What a phone's camera reads from the QR code on the first page: poppler rasterises it (PPM,
+ * 100 dpi) and jsQR decodes it. Null when no code is found.
+ */
+export function qrOf(bytes: Uint8Array, name: string): string | null {
+  const file = join(dir, `${name}.pdf`);
+  writeFileSync(file, bytes);
+  execFileSync('pdftoppm', [
+    '-r',
+    '100',
+    '-f',
+    '1',
+    '-l',
+    '1',
+    '-singlefile',
+    file,
+    join(dir, name),
+  ]);
+  const ppm = readFileSync(join(dir, `${name}.ppm`));
+  // P6 header: magic, width, height, maxval, then RGB bytes.
+  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 64).toString('latin1'));
+  if (!header) throw new Error(`${name}: not a PPM image`);
+  const w = Number(header[1]);
+  const h = Number(header[2]);
+  const rgb = ppm.subarray(header[0].length);
+  const rgba = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    rgba[i * 4] = rgb[i * 3] ?? 0;
+    rgba[i * 4 + 1] = rgb[i * 3 + 1] ?? 0;
+    rgba[i * 4 + 2] = rgb[i * 3 + 2] ?? 0;
+    rgba[i * 4 + 3] = 255;
+  }
+  return jsQR(rgba, w, h)?.data ?? null;
 }

@@ -1,5 +1,5 @@
 import { jsPDF } from 'jspdf';
-import QRCode from 'qrcode';
+import { encode as encodeQr } from 'uqr';
 import type { DocContent } from './content';
 
 /**
@@ -232,14 +232,15 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
   };
   const gap = (h: number) => items.push({ height: h, draw: () => undefined });
 
-  const qr = QRCode.create(input.verify.url, { errorCorrectionLevel: 'M' });
+  // The quiet zone is the margin around the drawing, so the matrix is encoded without a border.
+  const qr = encodeQr(input.verify.url, { ecc: 'M', border: 0 });
   const drawQr = (doc: jsPDF, x: number, y: number, size: number) => {
-    const n = qr.modules.size;
+    const n = qr.size;
     const cell = size / n;
     doc.setFillColor(0, 0, 0);
     for (let r = 0; r < n; r++) {
       for (let col = 0; col < n; col++) {
-        if (qr.modules.get(r, col)) doc.rect(x + col * cell, y + r * cell, cell, cell, 'F');
+        if (qr.data[r]?.[col]) doc.rect(x + col * cell, y + r * cell, cell, cell, 'F');
       }
     }
   };

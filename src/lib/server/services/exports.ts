@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import { LEDGER_COLUMNS, ledgerCell, type LedgerRow } from './ledger';
 import type { Stats } from './stats';
+import { xlsxBytes, xlsxStream } from '../xlsx';
 
 /**
  * Report and ledger exports. CSV is UTF-8 with a BOM so Excel shows Chinese; XLSX has one sheet
@@ -76,25 +76,8 @@ export function statsCsv(s: Stats): Uint8Array {
   return toCsv(rows);
 }
 
-async function workbook(
-  sheets: { name: string; header: string[]; rows: unknown[][] }[],
-): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Patrolbook 柔性执法助手';
-  // Fixed dates keep the file stable for the same data.
-  wb.created = new Date(0);
-  wb.modified = new Date(0);
-  for (const sheet of sheets) {
-    const ws = wb.addWorksheet(sheet.name);
-    ws.addRow(sheet.header).font = { bold: true };
-    for (const r of sheet.rows) ws.addRow(r);
-    ws.columns.forEach((c) => (c.width = 18));
-  }
-  return new Uint8Array(await wb.xlsx.writeBuffer());
-}
-
 export function statsXlsx(s: Stats): Promise<Uint8Array> {
-  return workbook(statsTables(s));
+  return xlsxBytes(statsTables(s));
 }
 
 export function ledgerTable(rows: LedgerRow[]): { header: string[]; rows: string[][] } {
@@ -114,7 +97,10 @@ export function ledgerCsv(rows: LedgerRow[], part?: { header: boolean }): Uint8A
   return part.header ? toCsv([t.header]) : toCsv(t.rows, { bom: false });
 }
 
-export function ledgerXlsx(rows: LedgerRow[]): Promise<Uint8Array> {
-  const t = ledgerTable(rows);
-  return workbook([{ name: '首违不罚台账', header: t.header, rows: t.rows }]);
+/** The ledger as XLSX, streamed: one chunk of ledger rows at a time becomes sheet rows. */
+export function ledgerXlsx(chunks: AsyncIterable<LedgerRow[]>): ReadableStream<Uint8Array> {
+  async function* rows() {
+    for await (const chunk of chunks) yield ledgerTable(chunk).rows;
+  }
+  return xlsxStream([{ name: '首违不罚台账', header: ledgerTable([]).header, rows: rows() }]);
 }

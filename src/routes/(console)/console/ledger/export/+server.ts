@@ -6,8 +6,8 @@ import { consoleUser } from '$lib/server/console';
 import { clientIp } from '$lib/server/http';
 import { audit } from '$lib/server/repos/audit';
 import { ledgerCsv, ledgerXlsx } from '$lib/server/services/exports';
-import { ledgerChunks, ledgerCount, type LedgerRow } from '$lib/server/services/ledger';
-import { fileResponse, XLSX_TYPE } from '$lib/server/services/report';
+import { ledgerChunks, ledgerCount } from '$lib/server/services/ledger';
+import { XLSX_TYPE } from '$lib/server/services/report';
 import type { RequestHandler } from './$types';
 
 /** Real calendar dates only (the domain's one definition); anything else is no filter. */
@@ -38,28 +38,26 @@ export const GET: RequestHandler = async (event) => {
   });
   const name = `首违不罚台账-${shanghaiDate(new Date())}.${format}`;
   const chunks = ledgerChunks(ctx.db, user, filter);
-  if (format === 'xlsx') {
-    const rows: LedgerRow[] = [];
-    for await (const chunk of chunks) rows.push(...chunk);
-    return fileResponse({ bytes: await ledgerXlsx(rows), type: XLSX_TYPE, name });
-  }
-  // CSV is streamed a chunk at a time: any number of rows, one chunk in memory.
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(ledgerCsv([], { header: true }));
-    },
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(ledgerCsv(next.value, { header: false }));
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
+  // Both formats are streamed a chunk at a time: any number of rows, one chunk in memory.
+  const body =
+    format === 'xlsx'
+      ? ledgerXlsx(chunks)
+      : new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(ledgerCsv([], { header: true }));
+          },
+          async pull(controller) {
+            const next = await chunks.next();
+            if (next.done) controller.close();
+            else controller.enqueue(ledgerCsv(next.value, { header: false }));
+          },
+          async cancel() {
+            await chunks.return(undefined);
+          },
+        });
   return new Response(body, {
     headers: {
-      'content-type': 'text/csv; charset=utf-8',
+      'content-type': format === 'xlsx' ? XLSX_TYPE : 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
       'cache-control': 'private, no-store',
     },
