@@ -9,6 +9,19 @@ import { LIFECYCLE_EXEMPT, NO_HAND_WRITTEN_TRANSITIONS } from './scripts/lib/lif
 /** No enums anywhere (STYLE.md). */
 const NO_ENUM = { selector: 'TSEnumDeclaration', message: 'Use a union of literals, not enum.' };
 
+/** No database access written in a route (STYLE.md: services and repositories own the queries). */
+const NO_QUERY_IN_ROUTES = [
+  {
+    selector:
+      'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|transaction|executeQuery)$/]',
+    message: 'No queries in routes: put them in src/lib/server/repos or services.',
+  },
+  {
+    selector: 'TaggedTemplateExpression[tag.name="sql"]',
+    message: 'No SQL in routes: put it in src/lib/server/repos or services.',
+  },
+];
+
 /** Import boundaries (STYLE.md): domain <- sync <- client | server <- routes. */
 const boundary = (message, patterns) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((regex) => ({ regex, message })) }],
@@ -64,6 +77,19 @@ export default ts.config(
     files: ['src/**/*.ts', 'src/**/*.svelte'],
     ignores: LIFECYCLE_EXEMPT,
     rules: { 'no-restricted-syntax': ['error', NO_ENUM, ...NO_HAND_WRITTEN_TRANSITIONS] },
+  },
+  {
+    // Routes read requests and call services and repositories; queries live in src/lib/server.
+    files: ['src/routes/**/*.ts'],
+    ignores: LIFECYCLE_EXEMPT,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        NO_ENUM,
+        ...NO_HAND_WRITTEN_TRANSITIONS,
+        ...NO_QUERY_IN_ROUTES,
+      ],
+    },
   },
   {
     files: ['src/lib/domain/**/*.ts'],

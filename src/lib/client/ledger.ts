@@ -1,4 +1,5 @@
 import type { PriorRecord } from '$lib/domain/evaluate';
+import { groupByRecord } from '$lib/domain/ledger';
 import { partyKeyDigest } from '$lib/domain/party';
 import type { LockedRecord } from '$lib/domain/record';
 import { shanghaiDate } from '$lib/domain/time';
@@ -35,25 +36,18 @@ export async function localPriors(
     .where('partyKey')
     .anyOf([...digests.keys()])
     .toArray();
-  const byRecord = new Map<string, PriorRecord>();
-  for (const r of rows) {
+  const mine = rows.flatMap((r) => {
     const raw = digests.get(r.partyKey);
-    if (!raw) continue;
-    const p = byRecord.get(r.recordId);
-    if (p) p.partyKeys.push(raw);
-    else {
-      byRecord.set(r.recordId, {
-        recordId: r.recordId,
-        itemCode: r.itemCode,
-        partyKeys: [raw],
-        date: r.date,
-        ...(r.squadId ? { squadId: r.squadId } : {}),
-        branch: r.branch,
-        source: r.source,
-      });
-    }
-  }
-  return [...byRecord.values()];
+    return raw ? [{ ...r, partyKey: raw }] : [];
+  });
+  return groupByRecord(mine, (r) => ({
+    recordId: r.recordId,
+    itemCode: r.itemCode,
+    date: r.date,
+    ...(r.squadId ? { squadId: r.squadId } : {}),
+    branch: r.branch,
+    source: r.source,
+  }));
 }
 
 /** Entries from the server as priors of this party (only those sharing one of its keys). */

@@ -30,3 +30,22 @@ export async function squadOptions(
     qb = qb.where('id', 'in', user.supervisedSquadIds.length ? user.supervisedSquadIds : ['-']);
   return qb.execute();
 }
+
+/** Field officers a console user may filter by: all for an administrator, else their squads'. */
+export async function officerOptions(
+  db: Db,
+  user: SessionUser,
+): Promise<{ id: string; real_name: string; squad_id: string | null }[]> {
+  let qb = db
+    .selectFrom('users')
+    .select(['id', 'real_name', 'squad_id'])
+    .where('role', '=', 'officer')
+    .orderBy('real_name');
+  if (user.role !== 'admin')
+    qb = qb.where(
+      'squad_id',
+      'in',
+      user.supervisedSquadIds.length ? user.supervisedSquadIds : ['-'],
+    );
+  return qb.execute();
+}

@@ -5,7 +5,7 @@ import { columnName, xlsxBytes, xlsxStream, type Cell } from './xlsx';
 /** Read back with an independent implementation (ExcelJS, a development dependency only). */
 async function read(bytes: Uint8Array) {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  await wb.xlsx.load(new Uint8Array(bytes).buffer);
   return wb;
 }
 

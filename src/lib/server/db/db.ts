@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import {
   Kysely,
   Migrator,
+  sql,
   PostgresDialect,
   type Migration,
   type MigrationProvider,
@@ -136,4 +137,14 @@ export async function nextCounter(tx: Tx, name: string, count = 1): Promise<numb
     .returning('value')
     .executeTakeFirstOrThrow();
   return Number(row.value) - count + 1;
+}
+
+/** True when the database answers a trivial query. */
+export async function databaseAnswers(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
 }

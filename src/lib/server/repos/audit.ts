@@ -46,3 +46,25 @@ export async function audit(
     })
     .execute();
 }
+
+/** A page of the audit log, newest first: 100 entries before an id, by action prefix. */
+export async function auditPage(db: Db, options: { action: string; before: number | null }) {
+  let qb = db
+    .selectFrom('audit_log')
+    .leftJoin('users', 'users.id', 'audit_log.user_id')
+    .select([
+      'audit_log.id',
+      'audit_log.at',
+      'audit_log.action',
+      'audit_log.target',
+      'audit_log.detail',
+      'audit_log.ip',
+      'users.real_name',
+      'users.username',
+    ]);
+  if (options.action)
+    qb = qb.where('audit_log.action', 'like', `${options.action.replace(/[\\%_]/g, '')}%`);
+  if (options.before) qb = qb.where('audit_log.id', '<', options.before);
+  const rows = await qb.orderBy('audit_log.id', 'desc').limit(101).execute();
+  return { rows: rows.slice(0, 100), next: rows.length > 100 ? (rows[99]?.id ?? null) : null };
+}

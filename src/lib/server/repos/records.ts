@@ -365,3 +365,13 @@ export async function versionFlags(db: Db, id: string, version: number): Promise
     .executeTakeFirst();
   return row ? parseFlags(row.flags) : [];
 }
+
+/** The newest stored version of a record, or null if none is stored. */
+export async function latestVersion(db: Db, id: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('records')
+    .select('latest_version')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.latest_version ?? null;
+}

@@ -128,3 +128,11 @@ export async function deviceBelongsTo(db: Db, deviceId: string, userId: string):
     .executeTakeFirst();
   return row !== undefined;
 }
+
+export function squadById(db: Db | Tx, id: string) {
+  return db
+    .selectFrom('squads')
+    .select(['id', 'name', 'district'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

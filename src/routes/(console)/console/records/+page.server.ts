@@ -1,5 +1,5 @@
 import { app } from '$lib/server/app';
-import { consoleUser, squadOptions } from '$lib/server/console';
+import { consoleUser, officerOptions, squadOptions } from '$lib/server/console';
 import { decodeCursor, listRecords } from '$lib/server/repos/records';
 import { latestCatalog } from '$lib/server/repos/catalogs';
 import { recordsQuerySchema } from '$lib/sync/contract';
@@ -13,12 +13,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const query = parsed.success ? parsed.data : recordsQuerySchema.parse({});
   const cursor = query.cursor && decodeCursor(query.cursor) ? query.cursor : undefined;
   const list = await listRecords(ctx.db, user, { ...query, cursor });
-  const officers = await ctx.db
-    .selectFrom('users')
-    .select(['id', 'real_name', 'squad_id'])
-    .where('role', '=', 'officer')
-    .orderBy('real_name')
-    .execute();
+  const officers = await officerOptions(ctx.db, user);
   const squads = await squadOptions(ctx.db, user);
   const catalog = await latestCatalog(ctx.db);
   return {
@@ -28,9 +23,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
       ? null
       : parsed.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；'),
     squads,
-    officers: officers.filter(
-      (o) => user.role === 'admin' || squads.some((s) => s.id === o.squad_id),
-    ),
+    officers,
     items: catalog?.items.map((i) => ({ code: i.code, name: i.name })) ?? [],
   };
 };

@@ -7,6 +7,8 @@ import { clientIp, HttpError } from '$lib/server/http';
 import { catalogVersion } from '$lib/server/repos/catalogs';
 import { canRead, canReview, recordDetail, recordRow } from '$lib/server/repos/records';
 import { contentFor } from '$lib/server/notices';
+import { squadById } from '$lib/server/repos/users';
+import { assignedNumbersOf } from '$lib/server/services/numbers';
 import { reviewRecord } from '$lib/server/services/review';
 import { prefillChecklist } from '$lib/server/services/review-checklist';
 import { REVIEW_ACTIONS, REVIEW_CHECKS } from '$lib/sync/contract';
@@ -26,16 +28,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const r = detail.record;
   const catalog = await catalogVersion(ctx.db, r.catalogVersion);
   const item = catalog?.items.find((i) => i.code === r.itemCode) ?? null;
-  const squad = await ctx.db
-    .selectFrom('squads')
-    .select(['name', 'district'])
-    .where('id', '=', r.squadId)
-    .executeTakeFirst();
-  const assigned = await ctx.db
-    .selectFrom('provisional_numbers')
-    .select(['document_id', 'assigned'])
-    .where('record_id', '=', r.id)
-    .execute();
+  const squad = await squadById(ctx.db, r.squadId);
+  const assigned = await assignedNumbersOf(ctx.db, r.id);
   const documents = [];
   for (const d of r.documents) {
     const content = await contentFor(ctx, r, d.id);
@@ -43,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
       ...d,
       title: content?.title ?? d.docType,
       short: content ? await documentShortHash(content) : null,
-      assigned: assigned.find((a) => a.document_id === d.id)?.assigned ?? null,
+      assigned: assigned.get(d.id) ?? null,
       /** Why it cannot be printed now (nothing unconfirmed goes on paper); null if it can. */
       blocked: catalog ? (printBlockers({ record: r, doc: d, catalog })[0]?.code ?? null) : null,
     });

@@ -1,0 +1,150 @@
+import { evaluate, evaluationSignature } from '$lib/domain/evaluate';
+import { lookbackReach, lookbackStart, type Catalog } from '$lib/domain/catalog';
+import { isProvisionalNumber } from '$lib/domain/numbering';
+import type { LockedRecord } from '$lib/domain/record';
+import { shanghaiDate } from '$lib/domain/time';
+import type { Flag } from '$lib/sync/contract';
+import type { Tx } from '../../db/db';
+import { parseFlags, parseStoredRecord } from '../../repos/stored';
+import type { Lookups } from './lookups';
+
+/** How many dates of priors the phone missed a flag names (the latest ones). */
+const MISSED_DATES_LISTED = 10;
+
+/** What a supervisor should look at: the server's own evaluation and first-offence lookup. */
+export async function serverFlags(
+  tx: Tx,
+  record: LockedRecord,
+  catalog: Catalog,
+  lookups: Lookups,
+): Promise<Flag[]> {
+  const flags: Flag[] = [];
+  const own = evaluate({
+    catalog,
+    itemCode: record.itemCode,
+    answers: record.answers,
+    partyKeys: record.partyKeys,
+    history: record.firstOffenceCheck.priors,
+    recordId: record.id,
+    foundOn: shanghaiDate(record.foundAt),
+    now: record.evaluatedAt,
+  });
+  if (evaluationSignature(own) !== evaluationSignature(record.evaluation as typeof own)) {
+    flags.push({
+      code: 'evaluationMismatch',
+      message: `服务器按相同答案评估为「${own.branch ?? '未确定'}」，记录中为「${record.evaluation.branch ?? '未确定'}」`,
+    });
+  }
+
+  const item = catalog.items.find((i) => i.code === record.itemCode);
+  const firstOffence =
+    record.evaluation.branch === 'firstOffence' ||
+    record.evaluation.prospectiveBranch === 'firstOffence';
+  if (item && firstOffence && record.partyKeys.length > 0) {
+    const date = shanghaiDate(record.foundAt);
+    const windowStart = lookbackStart(item, date);
+    const seen = record.firstOffenceCheck.priors.map((p) => p.recordId);
+    // The latest few dates only, walked backwards along the ledger's party index: a party with
+    // tens of thousands of earlier rows costs what one with three does.
+    const missed = await tx
+      .selectFrom('ledger')
+      .select('found_date')
+      .distinct()
+      .where('party_key', 'in', record.partyKeys)
+      .where('item_code', '=', record.itemCode)
+      .where('found_date', '>=', windowStart)
+      .where('found_date', '<=', date)
+      .where('record_id', 'not in', [record.id, ...seen])
+      .orderBy('found_date', 'desc')
+      .limit(MISSED_DATES_LISTED + 1)
+      .execute();
+    if (missed.length > 0) {
+      const dates = missed
+        .slice(0, MISSED_DATES_LISTED)
+        .map((m) => m.found_date)
+        .reverse()
+        .join('、');
+      const more = missed.length > MISSED_DATES_LISTED ? '等' : '';
+      flags.push({
+        code: 'priorMissed',
+        message: `服务器台账中该当事人同一事项在回溯期内已有记录（${dates}${more}），现场核查未发现`,
+      });
+    }
+  }
+
+  const unreserved = await unreservedNumbers(tx, record, lookups);
+  if (unreserved.length > 0) {
+    flags.push({
+      code: 'numberNotReserved',
+      message: `文书编号不在本设备预留的号段内：${unreserved.join('、')}`,
+    });
+  }
+  return flags;
+}
+
+/**
+ * A record found earlier but synced later may be the prior that an already stored first-offence
+ * record should have seen; flag those so the supervisor looks again.
+ */
+export async function flagLaterRecords(
+  tx: Tx,
+  record: LockedRecord,
+  catalog: Catalog,
+): Promise<void> {
+  const item = catalog.items.find((i) => i.code === record.itemCode);
+  if (!item || record.partyKeys.length === 0 || record.version > 1) return;
+  const date = shanghaiDate(record.foundAt);
+  const later = await tx
+    .selectFrom('ledger')
+    .innerJoin('records', 'records.id', 'ledger.record_id')
+    .select(['records.id', 'records.latest_version'])
+    .where('ledger.party_key', 'in', record.partyKeys)
+    .where('ledger.item_code', '=', record.itemCode)
+    .where('ledger.found_date', '>', date)
+    .where('ledger.found_date', '<=', lookbackReach(item, date))
+    .where('ledger.branch', 'in', ['firstOffence', 'pendingCorrection'])
+    .where('records.id', '!=', record.id)
+    // Already marked as a repeat: nothing more to say, and nothing to read.
+    .where('records.repeat_offence', '=', 0)
+    .distinct()
+    .execute();
+  for (const r of later) {
+    const v = await tx
+      .selectFrom('record_versions')
+      .select(['flags', 'body'])
+      .where('record_id', '=', r.id)
+      .where('version', '=', r.latest_version)
+      .executeTakeFirstOrThrow();
+    const body = parseStoredRecord(v.body);
+    if (body.firstOffenceCheck.priors.some((p) => p.recordId === record.id)) continue;
+    const flags = parseFlags(v.flags);
+    if (flags.some((f) => f.code === 'priorMissed')) continue;
+    flags.push({
+      code: 'priorMissed',
+      message: `后同步的记录显示该当事人在 ${date} 已有同一事项记录`,
+    });
+    await tx
+      .updateTable('record_versions')
+      .set({ flags: JSON.stringify(flags) })
+      .where('record_id', '=', r.id)
+      .where('version', '=', r.latest_version)
+      .execute();
+    await tx
+      .updateTable('records')
+      .set({ flagged: 1, repeat_offence: 1 })
+      .where('id', '=', r.id)
+      .execute();
+  }
+}
+
+/** Non-provisional numbers that are not in any block reserved for the record's device. */
+async function unreservedNumbers(
+  tx: Tx,
+  record: LockedRecord,
+  lookups: Lookups,
+): Promise<string[]> {
+  const numbers = record.documents.filter((d) => !d.provisional && !isProvisionalNumber(d.number));
+  if (numbers.length === 0) return [];
+  const valid = await lookups.blocks(tx, record.deviceId);
+  return numbers.filter((d) => !valid.has(`${d.docType}|${d.number}`)).map((d) => d.number);
+}

@@ -1,0 +1,81 @@
+import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
+import { shanghaiDate } from '$lib/domain/time';
+import type { Tx } from '../../db/db';
+import type { ChangeInput } from '../../repos/changes';
+
+/**
+ * The rows derived from a record's latest version: its documents (numbers are unique), the
+ * evidence it names, and its first-offence ledger rows; returns the ledger change for the
+ * district's phones (digests of the party keys, never the identifiers themselves).
+ */
+export async function writeDerivedRows(
+  tx: Tx,
+  record: LockedRecord,
+  district: string,
+  digests: string[],
+  receivedAt: string,
+): Promise<ChangeInput[]> {
+  const changes: ChangeInput[] = [];
+  if (record.documents.length > 0) {
+    await tx
+      .insertInto('documents')
+      .values(
+        record.documents.map((d) => ({
+          doc_id: d.id,
+          record_id: record.id,
+          doc_type: d.docType,
+          number: d.number,
+          first_version: record.version,
+          provisional: d.provisional ? (1 as const) : (0 as const),
+        })),
+      )
+      .onConflict((oc) => oc.column('doc_id').doNothing())
+      .execute();
+  }
+
+  const refs = referencedBlobs(record);
+  await tx
+    .insertInto('blob_refs')
+    .values(refs.map((sha256) => ({ sha256, record_id: record.id })))
+    .onConflict((oc) => oc.columns(['sha256', 'record_id']).doNothing())
+    .execute();
+
+  // The first-offence ledger holds one row per party key of the record's latest version.
+  await tx.deleteFrom('ledger').where('record_id', '=', record.id).execute();
+  const date = shanghaiDate(record.foundAt);
+  if (record.partyKeys.length > 0) {
+    await tx
+      .insertInto('ledger')
+      .values(
+        record.partyKeys.map((party_key) => ({
+          record_id: record.id,
+          party_key,
+          item_code: record.itemCode,
+          found_date: date,
+          squad_id: record.squadId,
+          district: district,
+          branch: record.evaluation.branch,
+        })),
+      )
+      .execute();
+    // Phones of the district receive digests of the keys, never the identifiers themselves.
+    changes.push({
+      kind: 'ledger',
+      district: district,
+      at: receivedAt,
+      payload: {
+        entry: {
+          recordId: record.id,
+          itemCode: record.itemCode,
+          partyKeys: digests,
+          date,
+          squadId: record.squadId,
+          branch: record.evaluation.branch,
+          source: 'server',
+          district: district,
+        },
+      },
+    });
+  }
+  return changes;
+}

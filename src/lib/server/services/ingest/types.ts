@@ -1,0 +1,26 @@
+import type { Catalog } from '$lib/domain/catalog';
+import type { LockedRecord } from '$lib/domain/record';
+import type { PushResult } from '$lib/sync/contract';
+
+export type IngestOptions = {
+  deviceId: string;
+  /** The pushing user; null only for the console's import of an exported file. */
+  pusher: { id: string; role: string } | null;
+  /** Who sent it (the pusher, or the administrator importing a file), kept with refusals. */
+  sender?: string | null;
+  now?: string;
+};
+
+/** A pushed item after validation: an answer already, or a record to store. */
+export type Prepared =
+  | { kind: 'result'; result: PushResult; item: unknown }
+  | {
+      kind: 'record';
+      record: LockedRecord;
+      catalog: Catalog;
+      item: unknown;
+      /** Digests of the party keys for the change feed, made before the write transaction. */
+      digests: string[];
+    };
+
+export type PreparedRecord = Extract<Prepared, { kind: 'record' }>;

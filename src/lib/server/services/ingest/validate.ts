@@ -1,0 +1,150 @@
+import { partyKeyDigest } from '$lib/domain/party';
+import { issue, issuesFromZod } from '$lib/domain/issues';
+import {
+  catalogIssues,
+  lockedRecordSchema,
+  recordContentHash,
+  referencedBlobs,
+} from '$lib/domain/record';
+import type { Db } from '../../db/db';
+import { catalogVersion } from '../../repos/catalogs';
+import { ledgerKey } from '../../repos/secrets';
+import type { Lookups } from './lookups';
+import { rejected } from './refusals';
+import type { IngestOptions, Prepared } from './types';
+
+/**
+ * Everything judged before the write transaction opens: the record's own content (the domain's
+ * rules, the very ones the phone applies before it locks a record), its officers against the
+ * roster, its catalog, and the evidence the sender proved they hold.
+ */
+
+export async function prepare(
+  db: Db,
+  item: unknown,
+  options: IngestOptions,
+  lookups: Lookups,
+): Promise<Prepared> {
+  const parsed = lockedRecordSchema.safeParse(item);
+  if (!parsed.success) return rejected(item, 'recordInvalid', issuesFromZod(parsed.error, item));
+  const record = parsed.data;
+
+  const hash = await recordContentHash(record);
+  if (hash !== record.contentHash) {
+    return rejected(item, 'hashMismatch', [issue(['contentHash'], 'hashMismatch')]);
+  }
+  if (record.deviceId !== options.deviceId && options.pusher !== null) {
+    return rejected(item, 'deviceMismatch', [issue(['deviceId'], 'deviceMismatch')]);
+  }
+  if (options.pusher && !record.officers.some((o) => o.userId === options.pusher?.id)) {
+    return rejected(item, 'notOnRecord', [issue(['officers'], 'notOnRecord')]);
+  }
+
+  // Officers come from the roster, not from what a phone typed (Art. 42, Art. 55): each named
+  // officer exists as a field officer with that name and certificate number. A first version is
+  // made by two active officers of the record's squad; later versions keep the officers of the
+  // one they replace (amendmentIssues), and a re-inspection names two active officers of it too.
+  const reinspectors = record.reinspection?.officers ?? [];
+  const named = [
+    ...record.officers.map((o, i) => ({ o, path: ['officers', i], fresh: record.version === 1 })),
+    ...reinspectors.map((o, i) => ({ o, path: ['reinspection', 'officers', i], fresh: true })),
+  ];
+  const roster = await lookups.users(
+    db,
+    named.map((n) => n.o.userId),
+  );
+  for (const [i, { o, path, fresh }] of named.entries()) {
+    const u = roster.find((x) => x.id === o.userId);
+    const known =
+      u !== undefined &&
+      u.role === 'officer' &&
+      u.certificate_no === o.certificateNo &&
+      u.real_name === o.name;
+    const current = known && (!fresh || (u.active === 1 && u.squad_id === record.squadId));
+    if (!current) {
+      const n = (i % 2) + 1;
+      return rejected(item, 'officerUnknown', [issue(path, 'officerUnknown', { n })], { n });
+    }
+  }
+  const squad = await lookups.squad(db, record.squadId);
+  if (!squad) return rejected(item, 'squadInvalid', [issue(['squadId'], 'squadInvalid')]);
+
+  const catalog = await catalogVersion(db, record.catalogVersion);
+  if (!catalog) {
+    const params = { catalogVersion: record.catalogVersion };
+    return rejected(
+      item,
+      'catalogUnknown',
+      [issue(['catalogVersion'], 'catalogUnknown', params)],
+      params,
+    );
+  }
+  const wrong = catalogIssues(record, catalog);
+  if (wrong.length > 0) return rejected(item, 'recordInvalid', wrong);
+
+  // WebCrypto answers on another thread: done here, not while the write transaction is open
+  // (every await of it would let other work run while the writer is held).
+  const key = await ledgerKey(db);
+  const digests = await Promise.all(record.partyKeys.map((k) => partyKeyDigest(key, k)));
+  return { kind: 'record', record, catalog, item, digests };
+}
+
+/**
+ * The evidence of the whole push, in few queries. A record may name a file only if the server
+ * holds it and the sender proved they have it: they uploaded those bytes themselves (an upload of
+ * a file the server already holds still counts), or an earlier version of the same record named
+ * it. Knowing a hash is not enough. Files missing either way are answered `missingBlobs`, which
+ * makes a phone upload them (again).
+ */
+export async function checkBlobs(
+  db: Db,
+  prepared: Prepared[],
+  sender: string | null,
+): Promise<void> {
+  const wanted = [
+    ...new Set(prepared.flatMap((p) => (p.kind === 'record' ? referencedBlobs(p.record) : []))),
+  ];
+  const ids = [...new Set(prepared.flatMap((p) => (p.kind === 'record' ? [p.record.id] : [])))];
+  const have = new Set<string>();
+  const uploaded = new Set<string>();
+  const named = new Set<string>();
+  for (let i = 0; i < wanted.length; i += 500) {
+    const chunk = wanted.slice(i, i + 500);
+    for (const r of await db
+      .selectFrom('blobs')
+      .select('sha256')
+      .where('sha256', 'in', chunk)
+      .execute())
+      have.add(r.sha256);
+    if (sender) {
+      const rows = await db
+        .selectFrom('blob_uploads')
+        .select('sha256')
+        .where('user_id', '=', sender)
+        .where('sha256', 'in', chunk)
+        .execute();
+      for (const r of rows) uploaded.add(r.sha256);
+    }
+  }
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('blob_refs')
+      .select(['sha256', 'record_id'])
+      .where('record_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) named.add(`${r.record_id}|${r.sha256}`);
+  }
+  prepared.forEach((p, i) => {
+    if (p.kind !== 'record') return;
+    const missing = referencedBlobs(p.record).filter(
+      (h) => !have.has(h) || (!uploaded.has(h) && !named.has(`${p.record.id}|${h}`)),
+    );
+    if (missing.length > 0) {
+      prepared[i] = {
+        kind: 'result',
+        result: { status: 'missingBlobs', id: p.record.id, version: p.record.version, missing },
+        item: p.item,
+      };
+    }
+  });
+}
