@@ -1,11 +1,5 @@
-import { catalogSchema } from '$lib/domain/catalog';
 import { RESERVE_COUNT, LOW_WATER_MARK, remainingFor } from '$lib/domain/numbering';
-import {
-  IllegalTransitionError,
-  nextLocalState,
-  nextSyncStatus,
-  type ReviewAction,
-} from '$lib/domain/lifecycle';
+import { nextLocalState, nextSyncStatus } from '$lib/domain/lifecycle';
 import { DOC_TYPES, referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { shanghaiYear } from '$lib/domain/time';
 import {
@@ -14,13 +8,13 @@ import {
   pullResponseSchema,
   pushResponseSchema,
   reserveResponseSchema,
-  type Change,
   type PushResult,
 } from '$lib/sync/contract';
 import { ApiFailure, call, httpTransport, request, type Transport } from '../api';
 import type { LocalRecord, PatrolDb } from '../db';
-import { applyConfirmation, sendDecisions } from '../confirmations';
+import { sendDecisions } from '../confirmations';
 import { rebuildOwnLedger } from '../ledger';
+import { applyChange } from './apply-change';
 import { deviceId, getSetting, setSetting } from '../settings';
 import { i18n } from '$lib/i18n/locale.svelte';
 
@@ -341,7 +335,7 @@ export class SyncEngine {
           this.db.settings,
         ],
         async () => {
-          for (const change of res.changes) await this.applyChange(change);
+          for (const change of res.changes) await applyChange(this.db, change);
           await setSetting(this.db, 'pullCursor', res.cursor);
         },
       );
@@ -350,86 +344,6 @@ export class SyncEngine {
       if (!res.more) break;
     }
     return total;
-  }
-
-  private async applyChange(change: Change): Promise<void> {
-    switch (change.kind) {
-      case 'review': {
-        // Applied once per review (a page may be pulled again), to the version it is about.
-        const rows = await this.db.records.where('id').equals(change.review.recordId).toArray();
-        for (const r of rows) {
-          if (r.reviews.some((x) => x.id === change.review.id)) continue;
-          const review = {
-            id: change.review.id,
-            version: change.review.version,
-            action: change.review.action,
-            comment: change.review.comment,
-            reviewerId: '',
-            reviewerName: change.review.reviewerName,
-            checklist: {},
-            createdAt: change.at,
-          };
-          await this.db.records.put({
-            ...r,
-            reviews: [...r.reviews, review],
-            state:
-              r.version === change.review.version ? reviewed(r, change.review.action) : r.state,
-          });
-        }
-        break;
-      }
-      case 'catalog': {
-        const catalog = catalogSchema.parse(change.catalog);
-        await this.db.catalogs.put({
-          versionId: catalog.versionId,
-          effectiveFrom: catalog.effectiveFrom,
-          catalog,
-        });
-        break;
-      }
-      case 'ledger': {
-        // Digests of the party's keys only (the contract refuses anything else).
-        const e = change.entry;
-        await this.db.ledger.where('recordId').equals(e.recordId).delete();
-        await this.db.ledger.bulkPut(
-          e.partyKeys.map((partyKey) => ({
-            recordId: e.recordId,
-            partyKey,
-            itemCode: e.itemCode,
-            date: e.date,
-            squadId: e.squadId ?? null,
-            branch: e.branch ?? null,
-            source: 'server' as const,
-          })),
-        );
-        break;
-      }
-      case 'confirmation':
-        await applyConfirmation(this.db, change.confirmation);
-        break;
-      case 'numberBlock': {
-        const device = await deviceId(this.db);
-        if (change.deviceId !== device) break;
-        // Keep the local `next`: this phone may already have used numbers of the block.
-        const existing = await this.db.numberBlocks.get(change.block.id);
-        if (!existing) await this.db.numberBlocks.put({ ...change.block, deviceId: device });
-        break;
-      }
-      case 'numberAssigned': {
-        const rows = await this.db.records.where('id').equals(change.recordId).toArray();
-        for (const r of rows) {
-          if (r.assignedNumbers.some((a) => a.documentId === change.number.documentId)) continue;
-          await this.db.records.put({
-            ...r,
-            assignedNumbers: [
-              ...r.assignedNumbers,
-              { documentId: change.number.documentId, assigned: change.number.assigned },
-            ],
-          });
-        }
-        break;
-      }
-    }
   }
 
   /** Keeps enough numbers of every type for a few days of work. */
@@ -458,20 +372,6 @@ export class SyncEngine {
       if (e instanceof ApiFailure && e.status === 401)
         throw new ApiFailure(401, 'unauthenticated', i18n.t('err.sessionExpired'));
     }
-  }
-}
-
-/**
- * The local state after a review. The server reviews a version once, so an illegal step can only
- * come from a feed replayed out of order: the review is kept and the state left as it is, never
- * an error that would stop every later pull.
- */
-function reviewed(r: LocalRecord, action: ReviewAction): LocalRecord['state'] {
-  try {
-    return nextLocalState(r.state, action);
-  } catch (e) {
-    if (e instanceof IllegalTransitionError) return r.state;
-    throw e;
   }
 }
 
