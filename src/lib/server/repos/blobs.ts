@@ -36,3 +36,14 @@ export async function recordBlob(
     .execute();
   return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
+
+/** Stored sizes of files by hash (those the store holds). */
+export async function blobSizes(db: Db, hashes: string[]): Promise<Map<string, number>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('blobs')
+    .select(['sha256', 'size'])
+    .where('sha256', 'in', hashes)
+    .execute();
+  return new Map(rows.map((r) => [r.sha256, r.size]));
+}
