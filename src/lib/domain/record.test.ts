@@ -7,13 +7,10 @@ import {
   testCatalog,
 } from '../../../tests/support/factories';
 import {
-  amendmentIssues,
   amendmentOf,
-  attestedContent,
   catalogIssues,
   checkContent,
   consistencyIssues,
-  previousVersionOf,
   lockedRecordSchema,
   lockRecord,
   RecordIncompleteError,
@@ -289,149 +286,5 @@ describe("the officer's correction answer is checked against the item, from the 
     ]);
     c.answers = { ...c.answers, commitmentSigned: false };
     expect(consistencyIssues(c).map((i) => i.code)).not.toContain('commitmentSignedButRefused');
-  });
-});
-
-describe('a version and the one it replaces', () => {
-  it('keeps signatures while what they attest is unchanged, and asks for new ones otherwise', async () => {
-    const v1 = await lockedRecord();
-    const prev = previousVersionOf(v1);
-    const photo = amendmentOf(v1, '补充照片');
-    photo.evidence = [
-      ...photo.evidence,
-      { ...photo.evidence[0]!, sha256: 'c'.repeat(64), kind: 'scene' },
-    ];
-    expect(amendmentIssues(prev, photo)).toEqual([]);
-
-    const facts = { ...amendmentOf(v1, '改事实'), facts: `${v1.facts}补充。` };
-    expect(amendmentIssues(prev, facts).map((i) => [i.path.join('.'), i.code])).toEqual([
-      ['signatures.party', 'signaturesStale'],
-      ['signatures.officers', 'signaturesStale'],
-    ]);
-    const at = '2026-11-28T10:00:00+08:00';
-    facts.signatures = {
-      party: {
-        kind: 'signed',
-        signature: { sha256: 'd'.repeat(64), signerName: '欧阳娜娜', signedAt: at },
-      },
-      officers: [
-        { ...facts.signatures.officers[0], sha256: 'e'.repeat(64), signedAt: at },
-        { ...facts.signatures.officers[1], sha256: 'f'.repeat(64), signedAt: at },
-      ],
-    };
-    expect(amendmentIssues(prev, facts)).toEqual([]);
-
-    const dropped = amendmentOf(v1, '删照片');
-    dropped.evidence = dropped.evidence.slice(1);
-    dropped.documents = dropped.documents.slice(1);
-    expect(amendmentIssues(prev, dropped).map((i) => i.code)).toEqual([
-      'evidenceRemoved',
-      'documentsDropped',
-    ]);
-  });
-
-  it('a re-inspection leaves the on-site signatures valid', async () => {
-    const deadline = { mode: 'deadline' as const, setOn: '2026-11-27', deadline: '2026-11-28' };
-    const v1 = await lockedRecord({
-      itemCode: 'SR-03',
-      answers: {
-        conditions: { slightHarm: true, cooperates: true, area: 3, duration: 1 },
-        correction: deadline,
-      },
-    });
-    const v2 = amendmentOf(v1, '复查：已改正');
-    v2.answers = {
-      ...v2.answers,
-      correction: { ...deadline, reinspection: { result: 'corrected', on: '2026-11-28' } },
-    };
-    expect(attestedContent(v2)).toBe(attestedContent(v1));
-    expect(amendmentIssues(previousVersionOf(v1), v2)).toEqual([]);
-  });
-});
-
-describe('the on-site procedure documents of template 2 print', () => {
-  const refusal = (c: RecordContent): RecordContent => ({
-    ...c,
-    answers: { ...c.answers, commitmentSigned: false },
-    signatures: {
-      ...c.signatures,
-      party: {
-        kind: 'refused',
-        reason: '当事人拒绝签名',
-        witness: { name: '李四', role: '社区网格员', signature: c.signatures.officers[0] },
-      },
-    },
-  });
-  const cases: [string, (c: RecordContent) => RecordContent, string | null, string | null][] = [
-    ['a complete procedure', (c) => c, null, null],
-    [
-      'no procedure on a template 2 record',
-      (c) => ({ ...c, procedure: undefined }),
-      'procedure',
-      'procedureRequired',
-    ],
-    [
-      'no procedure on a record issued under template 1',
-      (c) => ({
-        ...c,
-        procedure: undefined,
-        documents: c.documents.map((d) => ({ ...d, templateVersion: '1' })),
-      }),
-      null,
-      null,
-    ],
-    [
-      'certificates not shown',
-      (c) => ({ ...c, procedure: { ...c.procedure!, certificatesShown: false } }),
-      'procedure.certificatesShown',
-      'certificatesNotShown',
-    ],
-    [
-      'recusal not told',
-      (c) => ({ ...c, procedure: { ...c.procedure!, recusalNotified: false } }),
-      'procedure.recusalNotified',
-      'recusalNotNotified',
-    ],
-    [
-      'a refusal without the place the documents were left',
-      refusal,
-      'procedure.leftAt',
-      'serviceAddressRequired',
-    ],
-    [
-      'a refusal with documents left at the residence',
-      (c) => ({
-        ...refusal(c),
-        procedure: {
-          ...c.procedure!,
-          leftAt: { kind: 'residence', address: '六安市金安区佛子岭路18号' },
-        },
-      }),
-      null,
-      null,
-    ],
-    [
-      'a place of leaving when the party signed',
-      (c) => ({
-        ...c,
-        procedure: { ...c.procedure!, leftAt: { kind: 'premises', address: '梅山南路12号' } },
-      }),
-      'procedure.leftAt',
-      'serviceAddressOnlyForRefusal',
-    ],
-    [
-      'a decision for a person whose address is not known',
-      (c) => ({ ...c, party: { ...c.party, address: undefined } as RecordContent['party'] }),
-      'party.address',
-      'addressRequiredForDecision',
-    ],
-  ];
-  it.each(cases)('%s', (_name, change, path, code) => {
-    const found = consistencyIssues(change(recordContent())).filter(
-      (i) => i.path[0] === 'procedure' || i.code === 'addressRequiredForDecision',
-    );
-    expect(found.map((i) => [i.path.join('.'), i.code])).toEqual(
-      code === null ? [] : [[path, code]],
-    );
   });
 });
