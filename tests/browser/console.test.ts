@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
 import type { PullResponse } from '$lib/sync/contract';
 import { ApiClient, confirmTakingPart, resigned, sha256, uploadedRecord } from '../support/api';
-import { consoleLogin, launchBrowser } from '../support/browser';
+import { consoleLogin, launchBrowser, watchPage } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
-
-/** Collects whatever the Content-Security-Policy blocks on a page; it must stay empty. */
-function watchCsp(page: Page): string[] {
-  const blocked: string[] = [];
-  page.on('console', (m) => {
-    if (m.text().includes('Content Security Policy')) blocked.push(m.text());
-  });
-  return blocked;
-}
 
 describe('supervisor console', () => {
   let server: TestServer;
@@ -43,7 +34,7 @@ describe('supervisor console', () => {
     const cursor = (await officer.json<PullResponse>('GET', '/api/sync/pull')).body.cursor;
 
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    const blocked = watchCsp(page);
+    const blocked = watchPage(page);
     await consoleLogin(page, server.url, 'supervisor1');
     // The dashboard draws its charts under the Content-Security-Policy.
     await expect.poll(() => page.locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedRecord } from '$lib/domain/record';
 import { ApiClient, sha256 } from '../support/api';
 import { FieldApp, officerRig } from './pages/field';
+import { watchPage } from '../support/browser';
 
 describe('officer app: a whole record offline, then sync', () => {
   let rig: Awaited<ReturnType<typeof officerRig>>;
@@ -16,8 +17,7 @@ describe('officer app: a whole record offline, then sync', () => {
   it('opens offline, keeps the draft through a reload, finishes, and syncs byte-identical evidence', async () => {
     const { server, profile, before, after } = rig;
     const page = await profile.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = watchPage(page);
     const app = new FieldApp(page, server.url);
     await app.open();
     await app.login('officer1');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockedRecord } from '$lib/domain/record';
 import { ApiClient } from '../support/api';
 import { FieldApp, officerRig } from './pages/field';
+import { watchPage } from '../support/browser';
 
 describe('officer app: correction by a deadline, then the re-inspection', () => {
   let rig: Awaited<ReturnType<typeof officerRig>>;
@@ -16,8 +17,7 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
   it('a deadline record waits as pending, is re-inspected offline as corrected, and syncs as version 2', async () => {
     const { server, profile, before, after } = rig;
     const page = await profile.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = watchPage(page);
     const app = new FieldApp(page, server.url);
     await app.open();
     await app.login('officer1');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, watchPage } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 import type { Browser } from 'playwright-core';
 
@@ -18,8 +18,7 @@ describe('app shell in Chromium', () => {
 
   it('loads the officer app with its Chinese title and manifest', async () => {
     const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = watchPage(page);
     await page.goto(server.url + '/');
     await expect.poll(() => page.title()).toBe('柔性执法助手');
     const manifest = await page.evaluate(async () => {

@@ -64,3 +64,16 @@ export async function consoleLogin(page: Page, base: string, username: string) {
       });
     });
 }
+
+/**
+ * What went wrong on a page, as it happens: uncaught errors and whatever the Content-Security-
+ * Policy blocked (Chromium reports those on the console). A test asserts it stays empty.
+ */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) problems.push(`csp: ${m.text()}`);
+  });
+  return problems;
+}
