@@ -50,15 +50,33 @@ function crossOrigin(request: Request, url: URL): boolean {
   return site === 'cross-site' || site === 'same-site';
 }
 
+const FORM_TYPES = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+]);
+
+/** SvelteKit's own rule: a form post must come from a page of this origin (Origin present). */
+function crossSiteForm(request: Request, url: URL): boolean {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  return FORM_TYPES.has(type ?? '') && request.headers.get('origin') !== url.origin;
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
+  const { request, url } = event;
+  const api = url.pathname.startsWith('/api/');
   if (
-    event.url.pathname.startsWith('/api/') &&
-    STATE_CHANGING.has(event.request.method) &&
-    crossOrigin(event.request, event.url)
+    STATE_CHANGING.has(request.method) &&
+    (crossSiteForm(request, url) || (api && crossOrigin(request, url)))
   ) {
     return unreadBody(
-      event.request,
-      errorResponse(new HttpError(403, 'crossOrigin', '拒绝来自其他网站的请求')),
+      request,
+      api
+        ? errorResponse(new HttpError(403, 'crossOrigin', '拒绝来自其他网站的请求'))
+        : new Response('Cross-site POST form submissions are forbidden', {
+            status: 403,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          }),
     );
   }
   event.locals.user = null;

@@ -424,6 +424,40 @@ describe.each(DATABASES)('console on %s', (db) => {
     );
   });
 
+  it('refuses a console form posted from another site (or with no Origin), and changes nothing', async () => {
+    const cookie = await consoleSession(server.url, 'admin');
+    const formats = () =>
+      query(server, (run) =>
+        run('select doc_type, template, prefix, word, width from number_formats'),
+      );
+    const before = await formats();
+    const save = (origin: string | null) =>
+      fetch(`${server.url}/console/admin/numbers?/save`, {
+        method: 'POST',
+        headers: {
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(origin ? { origin } : {}),
+        },
+        body: new URLSearchParams({
+          docType: 'orderToCorrect',
+          prefix: '跨站',
+          word: '改',
+          template: '{prefix}{word}〔{year}〕{serial}号',
+          width: '4',
+        }),
+      });
+    for (const origin of ['https://evil.example', null]) {
+      const res = await save(origin);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toBe('Cross-site POST form submissions are forbidden');
+    }
+    expect(await formats()).toEqual(before);
+    // The same form from the console itself is taken.
+    expect((await save(server.url)).status).toBe(200);
+    expect(await formats()).not.toEqual(before);
+  });
+
   it('nobody can edit or delete the audit log', async () => {
     // Written through a read-write connection, so only the triggers can refuse it.
     const count = async () =>

@@ -30,7 +30,11 @@ function routeMethods(): { path: string; method: string }[] {
 
 describe('OpenAPI document', () => {
   let server: TestServer;
-  let doc: { openapi: string; paths: Record<string, Record<string, unknown>> };
+  let doc: {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+    components: { schemas: Record<string, unknown> };
+  };
   beforeAll(async () => {
     server = await startServer();
     doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as typeof doc;
@@ -56,14 +60,27 @@ describe('OpenAPI document', () => {
     expect(missing).toEqual([]);
   });
 
-  it('documents request bodies from the zod schemas', () => {
+  it('documents request bodies from the zod schemas, as named schemas', () => {
     const login = doc.paths['/api/auth/login']?.post as {
-      requestBody: {
-        content: Record<string, { schema: { required: string[]; additionalProperties: boolean } }>;
-      };
+      requestBody: { content: Record<string, { schema: { $ref: string } }> };
     };
-    const schema = login.requestBody.content['application/json']?.schema;
-    expect(schema?.required).toEqual(['username', 'password']);
-    expect(schema?.additionalProperties).toBe(false);
+    const ref = login.requestBody.content['application/json']?.schema.$ref;
+    expect(ref).toBe('#/components/schemas/LoginRequest');
+    const schema = doc.components.schemas.LoginRequest as {
+      required: string[];
+      additionalProperties: boolean;
+    };
+    expect(schema.required).toEqual(['username', 'password']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('gives every operation a tag, and the two officers as an array of exactly two', () => {
+    const untagged = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => !(op as { tags?: string[] }).tags?.length)
+        .map(([m]) => `${m} ${path}`),
+    );
+    expect(untagged).toEqual([]);
+    expect(JSON.stringify(doc)).not.toContain('prefixItems');
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { LockedRecord, RecordContent } from '$lib/domain/record';
 import { uuidv7 } from '$lib/domain/uuid';
+import { nonConformance } from './conformance';
 import { lockedRecord, type RecordOptions } from './factories';
 
 /** A small HTTP client with a cookie jar, so each test user has their own session. */
@@ -33,6 +34,8 @@ export class ApiClient {
       body = JSON.stringify(options.json);
     }
     const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
+    const wrong = await nonConformance(this.base, method, path, res.clone());
+    if (wrong) throw new Error(`The answer differs from /api/openapi.json: ${wrong}`);
     const set = res.headers.getSetCookie();
     for (const c of set) {
       const [pair] = c.split(';');

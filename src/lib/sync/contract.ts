@@ -42,6 +42,15 @@ export const healthSchema = z.object({
   db: z.enum(['sqlite', 'postgres']),
 });
 
+/** What an evidence upload answers: 201 when stored now, 200 when the server already had it. */
+export const blobUploadSchema = z.object({
+  sha256: sha256Schema,
+  size: z.number().int().min(0),
+  existed: z.boolean(),
+});
+
+export const logoutResponseSchema = z.object({ ok: z.literal(true) });
+
 // ---------------------------------------------------------------- auth
 
 export const ROLE_VALUES = ['officer', 'supervisor', 'admin'] as const;

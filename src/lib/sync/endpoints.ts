@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import {
   apiErrorSchema,
+  blobUploadSchema,
+  logoutResponseSchema,
   confirmationRequestSchema,
   confirmationSchema,
   blobParamsSchema,
@@ -35,15 +37,28 @@ import {
 export type EndpointSpec = {
   method: 'get' | 'post' | 'put' | 'head';
   path: string;
+  /** Groups operations in the document: 认证, 同步, 证据, 记录, 文书, 统计, 系统. */
+  tag: string;
   summary: string;
+  /** Longer explanation for integrators, when the summary is not enough. */
+  description?: string;
   auth: 'public' | 'user' | 'officer';
   params?: z.ZodObject;
   query?: z.ZodObject;
-  body?: z.ZodType | 'binary';
-  response: z.ZodType | 'binary' | 'empty';
+  /** A JSON body (named in components.schemas), or raw bytes of these media types. */
+  body?: { json: z.ZodType; name: string } | { media: readonly string[] };
+  /** A JSON answer (named), bytes of these media types, or no body. */
+  response: { json: z.ZodType; name: string } | { media: readonly string[] } | 'empty';
+  /** The success status (200 unless given) and any other success status with the same body. */
   status?: number;
+  alsoOk?: { status: number; description: string }[];
+  /** Other media types the success answer can take (e.g. a report as CSV or XLSX). */
+  alternates?: { media: string; description: string }[];
   errors: number[];
 };
+
+/** Media types of evidence files (what the blob store accepts). */
+export const EVIDENCE_MEDIA = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
 
 export { apiErrorSchema };
 
@@ -51,48 +66,55 @@ export const ENDPOINTS: EndpointSpec[] = [
   {
     method: 'get',
     path: '/api/health',
+    tag: '系统',
     summary: '服务与数据库状态',
     auth: 'public',
-    response: healthSchema,
+    response: { json: healthSchema, name: 'Health' },
     errors: [503],
   },
   {
     method: 'post',
     path: '/api/auth/login',
+    tag: '认证',
     summary: '用户名密码登录，并登记设备',
     auth: 'public',
-    body: loginRequestSchema,
-    response: meSchema,
+    body: { json: loginRequestSchema, name: 'LoginRequest' },
+    response: { json: meSchema, name: 'Me' },
     errors: [400, 401, 413, 415, 429],
   },
   {
     method: 'post',
     path: '/api/auth/logout',
+    tag: '认证',
     summary: '退出登录（撤销会话）',
     auth: 'public',
-    response: 'empty',
+    response: { json: logoutResponseSchema, name: 'LogoutResponse' },
     errors: [],
   },
   {
     method: 'get',
     path: '/api/auth/me',
+    tag: '认证',
     summary: '当前用户、中队、花名册',
     auth: 'user',
-    response: meSchema,
+    response: { json: meSchema, name: 'Me' },
     errors: [401],
   },
   {
     method: 'get',
     path: '/api/openapi.json',
+    tag: '系统',
     summary: '本接口文档（OpenAPI 3.1）',
     auth: 'public',
-    response: 'empty',
+    response: { media: ['application/json'] },
     errors: [],
   },
   {
     method: 'head',
     path: '/api/blobs/{sha256}',
+    tag: '证据',
     summary: '证据文件是否已存在',
+    description: '200：服务器已有该文件（无响应体，content-type 为文件类型）；404：没有，需上传。',
     auth: 'user',
     params: blobParamsSchema,
     response: 'empty',
@@ -101,125 +123,148 @@ export const ENDPOINTS: EndpointSpec[] = [
   {
     method: 'put',
     path: '/api/blobs/{sha256}',
+    tag: '证据',
     summary: '上传证据文件（请求体为文件字节，服务器校验哈希与类型）',
     auth: 'user',
     params: blobParamsSchema,
-    body: 'binary',
-    response: 'empty',
+    description:
+      '请求体为文件字节（JPEG、PNG、WebP 或 PDF；也可用 application/octet-stream，由服务器按内容判断类型）。服务器校验 SHA-256 与路径一致。重复上传同一文件答 200，existed 为 true。',
+    body: { media: [...EVIDENCE_MEDIA, 'application/octet-stream'] },
+    response: { json: blobUploadSchema, name: 'BlobUpload' },
     status: 201,
+    alsoOk: [{ status: 200, description: '服务器已有该文件（重复上传），未改变任何内容' }],
     errors: [400, 401, 413, 415, 422],
   },
   {
     method: 'get',
     path: '/api/blobs/{sha256}',
+    tag: '证据',
     summary: '下载证据文件（仅限可查看引用它的记录的用户）',
     auth: 'user',
     params: blobParamsSchema,
-    response: 'binary',
+    response: { media: EVIDENCE_MEDIA },
     errors: [400, 401, 403, 404],
   },
   {
     method: 'post',
     path: '/api/sync/push',
+    tag: '同步',
     summary: '推送已完成的记录（每条单独判定结果）',
     auth: 'officer',
-    body: pushRequestSchema,
-    response: pushResponseSchema,
+    body: { json: pushRequestSchema, name: 'PushRequest' },
+    response: { json: pushResponseSchema, name: 'PushResponse' },
     errors: [400, 401, 403, 413, 415],
   },
   {
     method: 'get',
     path: '/api/sync/pull',
+    tag: '同步',
     summary: '拉取自游标以来的变更',
     auth: 'user',
     query: pullQuerySchema,
-    response: pullResponseSchema,
+    response: { json: pullResponseSchema, name: 'PullResponse' },
     errors: [400, 401],
   },
   {
     method: 'post',
     path: '/api/numbers/reserve',
+    tag: '同步',
     summary: '为设备预留一段文书编号',
     auth: 'officer',
-    body: reserveRequestSchema,
-    response: reserveResponseSchema,
+    body: { json: reserveRequestSchema, name: 'ReserveRequest' },
+    response: { json: reserveResponseSchema, name: 'ReserveResponse' },
     status: 201,
     errors: [400, 401, 403, 413, 415],
   },
   {
     method: 'get',
     path: '/api/ledger',
+    tag: '同步',
     summary: '按当事人匹配键查询首违台账',
     auth: 'user',
     query: ledgerQuerySchema,
-    response: ledgerResponseSchema,
+    response: { json: ledgerResponseSchema, name: 'LedgerResponse' },
     errors: [400, 401],
   },
   {
     method: 'get',
     path: '/api/records',
+    tag: '记录',
     summary: '可查看的记录，新到旧，键集分页',
     auth: 'user',
     query: recordsQuerySchema,
-    response: recordsResponseSchema,
+    response: { json: recordsResponseSchema, name: 'RecordsResponse' },
     errors: [400, 401],
   },
   {
     method: 'get',
     path: '/api/records/{id}/documents',
+    tag: '文书',
     summary: '记录的文书清单（编号、下载地址）',
     auth: 'user',
     params: recordParamsSchema,
-    response: documentListSchema,
+    response: { json: documentListSchema, name: 'DocumentList' },
     errors: [400, 401, 403, 404],
   },
   {
     method: 'get',
     path: '/api/records/{id}/documents/{docId}',
+    tag: '文书',
     summary: '文书 PDF（服务器用与手机相同的代码生成；layout=a4|80mm|58mm）',
     auth: 'user',
     params: documentParamsSchema,
     query: documentQuerySchema,
-    response: 'binary',
-    errors: [400, 401, 403, 404],
+    response: { media: ['application/pdf'] },
+    errors: [400, 401, 403, 404, 409],
   },
   {
     method: 'post',
     path: '/api/records/{id}/reviews',
+    tag: '记录',
     summary: '审核：通过、退回（附意见）或转一般程序',
     auth: 'user',
     params: recordParamsSchema,
-    body: reviewRequestSchema,
-    response: reviewSchema,
+    body: { json: reviewRequestSchema, name: 'ReviewRequest' },
+    response: { json: reviewSchema, name: 'Review' },
     status: 201,
     errors: [400, 401, 403, 404, 409],
   },
   {
     method: 'post',
     path: '/api/records/{id}/confirmations',
+    tag: '记录',
     summary: '执法人员确认或否认参与本记录（被记录列为执法人员、但未提交该记录的本人）',
     auth: 'officer',
     params: recordParamsSchema,
-    body: confirmationRequestSchema,
-    response: confirmationSchema,
+    body: { json: confirmationRequestSchema, name: 'ConfirmationRequest' },
+    response: { json: confirmationSchema, name: 'Confirmation' },
     errors: [400, 401, 403, 404, 409],
   },
   {
     method: 'get',
     path: '/api/records/{id}',
+    tag: '记录',
     summary: '一条记录及其版本和审核历史',
     auth: 'user',
     params: recordParamsSchema,
-    response: recordDetailSchema,
+    response: { json: recordDetailSchema, name: 'RecordDetail' },
     errors: [400, 401, 403, 404],
   },
   {
     method: 'get',
     path: '/api/stats',
+    tag: '统计',
     summary: '月度统计（JSON），或 format=csv|xlsx 导出月报',
     auth: 'user',
     query: statsQuerySchema,
-    response: statsSchema,
+    response: { json: statsSchema, name: 'Stats' },
+    alternates: [
+      { media: 'text/csv', description: 'format=csv：UTF-8（带 BOM）月报' },
+      {
+        media: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        description: 'format=xlsx：Excel 月报，每个表一页',
+      },
+    ],
     errors: [400, 401, 403],
   },
 ];
