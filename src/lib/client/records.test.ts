@@ -5,78 +5,16 @@ import { DEFAULT_TEMPLATE } from '$lib/domain/numbering';
 import { verifyRecordHash } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me } from '$lib/sync/contract';
+import { completeDraft as draftForTests, signaturesOf } from '../../../tests/support/drafts';
 import { officerMe, fakeHash } from '../../../tests/support/factories';
 import { PatrolDb, type Draft } from './db';
-import { draftFrom, finishDraft, newDraft } from './records';
+import { draftFrom, finishDraft } from './records';
 import { setSetting } from './settings';
 
 const me: Me = officerMe({ ledgerKey: 'ab'.repeat(32) });
 const NOW = new Date('2026-11-27T02:00:00Z');
-const at = '2026-11-27T10:00:00+08:00';
 
-function completeDraft(): Draft {
-  const d = newDraft(starterCatalog, NOW);
-  d.itemCode = 'SR-02';
-  d.party = {
-    kind: 'person',
-    name: '李堃',
-    idNumber: '340102199003071232',
-    mobile: '13800138000',
-    address: '六安市金安区佛子岭路18号',
-  };
-  d.place = { address: '六安市金安区梅山南路', source: 'manual' };
-  d.facts = '流动摊点占道经营。';
-  d.answers = {
-    conditions: { slightHarm: true, cooperates: true, notFixedSpot: true },
-    exclusions: { safetyRisk: false, personalInjury: false, propertyDamage: false },
-    correction: { mode: 'onTheSpot', corrected: true },
-    commitmentSigned: true,
-    discretionReason: '首次违法，当场改正',
-  };
-  d.firstOffenceCheck = {
-    checkedAt: at,
-    sources: ['local'],
-    partyKeys: ['id:340102199003071232'],
-    priors: [],
-  };
-  d.education = {
-    methods: ['persuasion'],
-    content: '已教育',
-    lawExplained: '《城市道路管理条例》第二十七条',
-    partyStatement: '',
-  };
-  d.evidence = [
-    {
-      sha256: fakeHash('b'),
-      kind: 'before',
-      mime: 'image/jpeg',
-      bytes: 10,
-      takenAt: at,
-      capturedBy: me.id,
-    },
-    {
-      sha256: fakeHash('a'),
-      kind: 'after',
-      mime: 'image/jpeg',
-      bytes: 10,
-      takenAt: at,
-      capturedBy: me.id,
-    },
-  ];
-  d.secondOfficer = { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' };
-  d.procedure = { certificatesShown: true, recusalNotified: true, recorder: 1 };
-  d.signatures = {
-    party: {
-      kind: 'signed',
-      signature: { sha256: fakeHash('p'), signerName: '李堃', signedAt: at },
-    },
-    officers: [
-      { sha256: fakeHash('o1'), signerName: '张伟', signedAt: at },
-      { sha256: fakeHash('o2'), signerName: '王喆', signedAt: at },
-    ],
-  };
-  return d;
-}
+const completeDraft = (): Draft => draftForTests(NOW, me.id);
 
 const dbs: PatrolDb[] = [];
 async function freshDb() {
@@ -206,16 +144,7 @@ describe('finishing a draft', () => {
     expect(await db.records.count()).toBe(1);
 
     const signedNow = '2026-11-28T09:00:00+08:00';
-    amend.signatures = {
-      party: {
-        kind: 'signed',
-        signature: { sha256: fakeHash('p2'), signerName: '李堃', signedAt: signedNow },
-      },
-      officers: [
-        { sha256: fakeHash('o1b'), signerName: '张伟', signedAt: signedNow },
-        { sha256: fakeHash('o2b'), signerName: '王喆', signedAt: signedNow },
-      ],
-    };
+    amend.signatures = signaturesOf('李堃', signedNow, fakeHash, ['p2', 'o1b', 'o2b']);
     const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(v2.ok && v2.record.signatures.party).toEqual(amend.signatures.party);
   });

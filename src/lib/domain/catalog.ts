@@ -108,6 +108,11 @@ export type CorrectionRule = z.infer<typeof correctionRuleSchema>;
 
 export const itemCodeSchema = z.string().regex(/^[A-Z]{2,4}-\d{2,3}$/, '事项编码格式应如 SR-01');
 
+/** A custom issue at a path, with its message (the form editor shows it beside the field). */
+function flag(ctx: z.RefinementCtx, path: (string | number)[], message: string): void {
+  ctx.addIssue({ code: 'custom', path, message });
+}
+
 export const catalogItemSchema = z
   .object({
     code: itemCodeSchema,
@@ -147,47 +152,35 @@ export const catalogItemSchema = z
     const ids = new Set<string>();
     item.conditions.forEach((c, i) => {
       if (ids.has(c.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['conditions', i, 'id'],
-          message: `条件标识 ${c.id} 重复`,
-        });
+        flag(ctx, ['conditions', i, 'id'], `条件标识 ${c.id} 重复`);
       }
       ids.add(c.id);
       for (const b of c.branches ?? []) {
         if (!item.branches.includes(b)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['conditions', i, 'branches'],
-            message: `条件 ${c.id} 适用的类型（${b}）不是本事项的免罚类型`,
-          });
+          flag(
+            ctx,
+            ['conditions', i, 'branches'],
+            `条件 ${c.id} 适用的类型（${b}）不是本事项的免罚类型`,
+          );
         }
       }
     });
     item.exclusions.forEach((e, i) => {
       if (ids.has(e.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['exclusions', i, 'id'],
-          message: `标识 ${e.id} 重复`,
-        });
+        flag(ctx, ['exclusions', i, 'id'], `标识 ${e.id} 重复`);
       }
       ids.add(e.id);
     });
     if (new Set(item.branches).size !== item.branches.length) {
-      ctx.addIssue({ code: 'custom', path: ['branches'], message: '免罚类型重复' });
+      flag(ctx, ['branches'], '免罚类型重复');
     }
     if (item.branches.includes('firstOffence')) {
       if (!item.conditions.some((c) => c.kind === 'firstOffence')) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['conditions'],
-          message: '首违不罚事项须有“初次违法”条件',
-        });
+        flag(ctx, ['conditions'], '首违不罚事项须有“初次违法”条件');
       }
     }
     if (!item.conditions.some((c) => c.kind === 'correction')) {
-      ctx.addIssue({ code: 'custom', path: ['conditions'], message: '须有“及时改正”条件' });
+      flag(ctx, ['conditions'], '须有“及时改正”条件');
     }
   });
 export type CatalogItem = z.infer<typeof catalogItemSchema>;
@@ -245,19 +238,11 @@ export const catalogSchema = z
     const codes = new Set<string>();
     catalog.items.forEach((item, index) => {
       if (codes.has(item.code)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['items', index, 'code'],
-          message: `事项编码 ${item.code} 重复`,
-        });
+        flag(ctx, ['items', index, 'code'], `事项编码 ${item.code} 重复`);
       }
       codes.add(item.code);
       if (!categories.has(item.category)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['items', index, 'category'],
-          message: `没有分类 ${item.category}`,
-        });
+        flag(ctx, ['items', index, 'category'], `没有分类 ${item.category}`);
       }
     });
   });

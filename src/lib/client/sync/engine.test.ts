@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me, PushResult } from '$lib/sync/contract';
+import { completeDraft, DRAFT_AT as at } from '../../../../tests/support/drafts';
 import { officerMe, fakeHash } from '../../../../tests/support/factories';
 import { MemoryServer } from '../../../../tests/support/memory-server';
 import { PatrolDb } from '../db';
-import { finishDraft, newDraft } from '../records';
+import { finishDraft } from '../records';
 import { getSetting, setSetting } from '../settings';
 import { backoffMs, SyncEngine } from './engine';
 
@@ -20,7 +21,6 @@ import { backoffMs, SyncEngine } from './engine';
 const DEVICE = '0190a0b0-0000-7000-8000-0000000000aa';
 const me: Me = officerMe({ deviceId: DEVICE });
 const NOW = new Date('2026-11-27T02:00:00Z');
-const at = '2026-11-27T10:00:00+08:00';
 
 const dbs: PatrolDb[] = [];
 afterEach(async () => {
@@ -46,59 +46,8 @@ async function phone() {
 
 /** A finished record in the outbox, with its files on the phone (not yet uploaded). */
 async function record(db: PatrolDb, name: string): Promise<LockedRecord> {
-  const d = newDraft(starterCatalog, NOW);
-  d.itemCode = 'SR-02';
-  d.party = {
-    kind: 'person',
-    name,
-    idNumber: '340102199003071232',
-    mobile: '13800138000',
-    address: '六安市金安区佛子岭路18号',
-  };
-  d.place = { address: '六安市金安区梅山南路', source: 'manual' };
-  d.facts = '流动摊点占道经营。';
-  d.answers = {
-    conditions: { slightHarm: true, cooperates: true, notFixedSpot: true },
-    exclusions: { safetyRisk: false, personalInjury: false, propertyDamage: false },
-    correction: { mode: 'onTheSpot', corrected: true },
-    commitmentSigned: true,
-    discretionReason: '首次违法，当场改正',
-  };
-  d.firstOffenceCheck = { checkedAt: at, sources: ['local'], partyKeys: [], priors: [] };
-  d.education = {
-    methods: ['persuasion'],
-    content: '已教育',
-    lawExplained: '第二十七条',
-    partyStatement: '',
-  };
   const file = (tag: string) => fakeHash(`${name}-${tag}`);
-  d.evidence = [
-    {
-      sha256: file('b'),
-      kind: 'before',
-      mime: 'image/jpeg',
-      bytes: 10,
-      takenAt: at,
-      capturedBy: me.id,
-    },
-    {
-      sha256: file('a'),
-      kind: 'after',
-      mime: 'image/jpeg',
-      bytes: 10,
-      takenAt: at,
-      capturedBy: me.id,
-    },
-  ];
-  d.secondOfficer = { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' };
-  d.procedure = { certificatesShown: true, recusalNotified: true, recorder: 0 };
-  d.signatures = {
-    party: { kind: 'signed', signature: { sha256: file('p'), signerName: name, signedAt: at } },
-    officers: [
-      { sha256: file('o1'), signerName: '张伟', signedAt: at },
-      { sha256: file('o2'), signerName: '王喆', signedAt: at },
-    ],
-  };
+  const d = completeDraft(NOW, me.id, { name, file, partyKeys: [], recorder: 0 });
   const done = await finishDraft(db, d, { catalog: starterCatalog, me, now: NOW });
   if (!done.ok) throw new Error(done.issues.map((i) => i.message).join('; '));
   for (const sha256 of referencedBlobs(done.record)) {

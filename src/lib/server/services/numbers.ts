@@ -181,11 +181,15 @@ export const numberFormatFormSchema = z.object({
       (t) => t.includes('{serial}') && t.includes('{year}'),
       '编号格式必须包含 {year} 和 {serial}',
     ),
-  width: z.coerce
-    .number()
-    .int('序号位数应为 1 到 8')
-    .min(1, '序号位数应为 1 到 8')
-    .max(8, '序号位数应为 1 到 8'),
+  // An empty field keeps the usual four digits.
+  width: z.preprocess(
+    (v) => (v === '' ? 4 : v),
+    z.coerce
+      .number()
+      .int('序号位数应为 1 到 8')
+      .min(1, '序号位数应为 1 到 8')
+      .max(8, '序号位数应为 1 到 8'),
+  ),
 });
 export type NumberFormatForm = z.infer<typeof numberFormatFormSchema>;
 

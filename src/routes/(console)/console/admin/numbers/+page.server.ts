@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { DOC_TITLES } from '$lib/notices/content';
 import { app } from '$lib/server/app';
 import { requireAdmin } from '$lib/server/console';
-import { field } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { clientIp } from '$lib/server/http';
 import { formError } from '$lib/server/services/users';
 import {
@@ -22,14 +22,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
   save: async (event) => {
     const admin = requireAdmin(event.locals);
-    const f = await event.request.formData();
-    const parsed = numberFormatFormSchema.safeParse({
-      docType: field(f, 'docType'),
-      prefix: field(f, 'prefix'),
-      word: field(f, 'word'),
-      template: field(f, 'template'),
-      width: field(f, 'width') || 4,
-    });
+    const parsed = parseForm(numberFormatFormSchema, await event.request.formData());
     if (!parsed.success) return fail(400, { error: formError(parsed.error) });
     const saved = await saveNumberFormat((await app()).db, parsed.data, {
       adminId: admin.id,

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
 import { requireAdmin } from '$lib/server/console';
-import { field, fields } from '$lib/server/forms';
+import { field, parseForm } from '$lib/server/forms';
 import { clientIp } from '$lib/server/http';
 import {
   createSquad,
@@ -34,28 +34,14 @@ const refused = (r: Refusal) => fail(r.status, { error: r.error });
 export const actions: Actions = {
   create: async (event) => {
     const by = actor(event);
-    const f = await event.request.formData();
-    const parsed = newUserSchema.safeParse({
-      username: field(f, 'username'),
-      realName: field(f, 'realName'),
-      role: field(f, 'role'),
-      certificateNo: field(f, 'certificateNo'),
-      squadId: field(f, 'squadId'),
-      supervised: fields(f, 'supervised'),
-    });
+    const parsed = parseForm(newUserSchema, await event.request.formData(), ['supervised']);
     if (!parsed.success) return fail(400, { error: formError(parsed.error) });
     const r = await createUser((await app()).db, parsed.data, by);
     return r.ok ? { created: { username: r.username, password: r.password } } : refused(r);
   },
   update: async (event) => {
     const by = actor(event);
-    const f = await event.request.formData();
-    const parsed = userChangeSchema.safeParse({
-      id: field(f, 'id'),
-      role: field(f, 'role'),
-      squadId: field(f, 'squadId'),
-      supervised: fields(f, 'supervised'),
-    });
+    const parsed = parseForm(userChangeSchema, await event.request.formData(), ['supervised']);
     if (!parsed.success) return fail(400, { error: formError(parsed.error) });
     const r = await updateUser((await app()).db, parsed.data, by);
     return r.ok ? { updated: r.username } : refused(r);
