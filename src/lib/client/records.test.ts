@@ -41,6 +41,16 @@ const block = (docType: string, first: number, last: number) => ({
   deviceId: '0190a0b0-0000-7000-8000-0000000000aa',
 });
 
+/** A fresh phone with version 1 of the complete draft locked, and a draft amending it. */
+async function lockedThenAmend() {
+  const db = await freshDb();
+  const draft = completeDraft();
+  await db.drafts.put(draft);
+  const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+  if (!v1.ok) throw new Error('v1');
+  return { db, draft, v1: v1.record, amend: draftFrom(v1.record, 'amend', NOW) };
+}
+
 describe('finishing a draft', () => {
   it('takes numbers from the device blocks, locks the record and writes its outbox row together', async () => {
     const db = await freshDb();
@@ -103,35 +113,23 @@ describe('finishing a draft', () => {
   });
 
   it('an amendment is a new version and supersedes the earlier one locally', async () => {
-    const db = await freshDb();
-    const draft = completeDraft();
-    await db.drafts.put(draft);
-    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
-    if (!v1.ok) throw new Error('v1');
-    const amend = draftFrom(v1.record, 'amend', NOW);
+    const { db, v1, amend, draft } = await lockedThenAmend();
     // A photo more changes nothing the signatures attest: they carry over.
-    amend.evidence.push({ ...v1.record.evidence[0]!, sha256: fakeHash('scene'), kind: 'scene' });
+    amend.evidence.push({ ...v1.evidence[0]!, sha256: fakeHash('scene'), kind: 'scene' });
     await db.drafts.put(amend);
     const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(v2.ok && v2.record.version).toBe(2);
     if (!v2.ok) throw new Error(v2.issues.map((i) => i.message).join());
-    expect(v2.record.previousVersionHash).toBe(v1.record.contentHash);
-    expect(v2.record.signatures).toEqual(v1.record.signatures);
-    expect(v2.record.documents.map((d) => d.number)).toEqual(
-      v1.record.documents.map((d) => d.number),
-    );
+    expect(v2.record.previousVersionHash).toBe(v1.contentHash);
+    expect(v2.record.signatures).toEqual(v1.signatures);
+    expect(v2.record.documents.map((d) => d.number)).toEqual(v1.documents.map((d) => d.number));
     expect((await db.records.get([draft.id, 1]))?.latest).toBe(0);
     expect(await db.outbox.count()).toBe(1);
     expect((await db.outbox.toArray())[0]?.version).toBe(2);
   });
 
   it('an amendment that changes the facts needs every signature again', async () => {
-    const db = await freshDb();
-    const draft = completeDraft();
-    await db.drafts.put(draft);
-    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
-    if (!v1.ok) throw new Error('v1');
-    const amend = draftFrom(v1.record, 'amend', NOW);
+    const { db, amend } = await lockedThenAmend();
     amend.facts = '流动摊点占道经营，补充说明。';
     await db.drafts.put(amend);
     const refused = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
@@ -150,14 +148,9 @@ describe('finishing a draft', () => {
   });
 
   it('original evidence of a locked version cannot be removed by an amendment', async () => {
-    const db = await freshDb();
-    const draft = completeDraft();
-    await db.drafts.put(draft);
-    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
-    if (!v1.ok) throw new Error('v1');
-    const amend = draftFrom(v1.record, 'amend', NOW);
+    const { db, v1, amend } = await lockedThenAmend();
     amend.evidence = amend.evidence.filter((e) => e.kind !== 'after');
-    amend.evidence.push({ ...v1.record.evidence[1]!, sha256: fakeHash('after2') });
+    amend.evidence.push({ ...v1.evidence[1]!, sha256: fakeHash('after2') });
     const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(!v2.ok && v2.issues.map((i) => i.code)).toEqual(['evidenceRemoved']);
   });

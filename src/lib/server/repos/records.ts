@@ -346,23 +346,23 @@ export async function readableRecord(
   const row = await recordRow(db, id);
   if (!row) throw new HttpError(404, 'notFound', '记录不存在');
   if (!canRead(user, row)) throw new HttpError(403, 'forbidden', '无权查看此记录');
-  const version = await db
-    .selectFrom('record_versions')
+  const version = await storedVersion(db, id, row.latest_version)
     .select('body')
-    .where('record_id', '=', id)
-    .where('version', '=', row.latest_version)
     .executeTakeFirstOrThrow();
   return { row, record: parseStoredRecord(version.body) };
 }
 
+/** One stored version of a record, to select columns from. */
+function storedVersion(db: Db, id: string, version: number) {
+  return db
+    .selectFrom('record_versions')
+    .where('record_id', '=', id)
+    .where('version', '=', version);
+}
+
 /** The system's flags on one version of a record. */
 export async function versionFlags(db: Db, id: string, version: number): Promise<Flag[]> {
-  const row = await db
-    .selectFrom('record_versions')
-    .select('flags')
-    .where('record_id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
+  const row = await storedVersion(db, id, version).select('flags').executeTakeFirst();
   return row ? parseFlags(row.flags) : [];
 }
 
