@@ -80,7 +80,7 @@ export const ENDPOINTS: EndpointSpec[] = [
     auth: 'public',
     body: { json: loginRequestSchema, name: 'LoginRequest' },
     response: { json: meSchema, name: 'Me' },
-    errors: [400, 401, 413, 415, 429],
+    errors: [400, 401, 409, 413, 415, 429],
   },
   {
     method: 'post',

@@ -1,0 +1,71 @@
+import type { Evidence } from '$lib/domain/record';
+import { chineseDateTime, shanghaiIso } from '$lib/domain/time';
+import { translate, type MessageKey } from '$lib/i18n';
+import type { PatrolDb } from '../db';
+import { currentPosition, processPhoto, type ProcessedPhoto } from './photos';
+
+export type Position = { lat: number; lng: number; accuracyM: number };
+export type Photographer = { id: string; realName: string; certificateNo: string | null };
+
+/**
+ * The stamp burned into an evidence photo: time and kind, place (address and position fix),
+ * officer and certificate. In Chinese whatever the interface language: the photo goes into the
+ * bureau's case file.
+ */
+export function evidenceStamp(
+  kind: Evidence['kind'],
+  takenAt: Date,
+  address: string,
+  pos: Position | null,
+  officer: Photographer | null,
+): string[] {
+  const zh = (key: MessageKey) => translate('zh-CN', key);
+  const label =
+    kind === 'after' ? zh('evidence.after') : kind === 'before' ? zh('evidence.before') : '';
+  return [
+    `${chineseDateTime(takenAt)}  ${label}`,
+    `${address}${pos ? `  ${pos.lat},${pos.lng} ±${pos.accuracyM}m` : ''}`,
+    `${officer?.realName ?? ''} ${zh('home.cert')}${officer?.certificateNo ?? ''}`,
+  ];
+}
+
+/**
+ * A photo taken for a record: stamped, scaled and hashed (off the main thread), stored on the
+ * phone until it is uploaded, and described as the record's evidence (time, place, officer).
+ * The file is kept before the description is returned, so a record never names a photo the phone
+ * does not hold.
+ */
+export async function captureEvidence(options: {
+  database: PatrolDb;
+  file: Blob;
+  kind: Evidence['kind'];
+  address: string;
+  officer: Photographer | null;
+  now?: Date;
+  position?: () => Promise<Position | null>;
+  process?: (file: Blob, stamp: string[]) => Promise<ProcessedPhoto>;
+}): Promise<Evidence> {
+  const takenAt = options.now ?? new Date();
+  const pos = await (options.position ?? (() => currentPosition(5000)))();
+  const stamp = evidenceStamp(options.kind, takenAt, options.address, pos, options.officer);
+  const photo = await (options.process ?? processPhoto)(options.file, stamp);
+  await options.database.evidence.put({
+    sha256: photo.sha256,
+    bytes: photo.bytes,
+    mime: 'image/jpeg',
+    size: photo.bytes.byteLength,
+    createdAt: takenAt.toISOString(),
+    uploaded: 0,
+  });
+  return {
+    sha256: photo.sha256,
+    kind: options.kind,
+    mime: 'image/jpeg',
+    bytes: photo.bytes.byteLength,
+    width: photo.width,
+    height: photo.height,
+    takenAt: shanghaiIso(takenAt),
+    capturedBy: options.officer?.id ?? '',
+    ...(pos ? { lat: pos.lat, lng: pos.lng, accuracyM: pos.accuracyM } : {}),
+  };
+}
