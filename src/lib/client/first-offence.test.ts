@@ -1,10 +1,8 @@
-import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { phoneDb } from '../../../tests/support/phone-db';
 import { partyKeyDigest } from '$lib/domain/party';
 import type { LedgerEntry } from '$lib/sync/contract';
 import type { Transport } from './api';
-import { PatrolDb } from './db';
 import { lookUpPriors } from './first-offence';
 
 const KEY = 'cd'.repeat(32);
@@ -13,18 +11,9 @@ const MOBILE = 'mobile:13800138000';
 const OWN = '0190a0b0-0000-7000-8000-00000000ffff';
 const NOW = new Date('2026-11-27T02:00:00Z');
 
-const dbs: PatrolDb[] = [];
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await Dexie.delete(db.name);
-  }
-});
-
 /** A phone whose ledger holds one earlier record of the party (found by the ID number). */
 async function phone() {
-  const db = new PatrolDb(`fo-${Math.random().toString(36).slice(2)}`);
-  dbs.push(db);
+  const db = phoneDb('fo');
   await db.ledger.put({
     recordId: 'local-1',
     partyKey: await partyKeyDigest(KEY, ID),
@@ -70,19 +59,29 @@ function server(answer: { entries?: LedgerEntry[]; status?: number }) {
   return { calls, transport };
 }
 
+/** The lookup as the wizard runs it for this test's record, at NOW. */
+function look(
+  db: Awaited<ReturnType<typeof phone>>,
+  s: ReturnType<typeof server>,
+  keys: string[],
+  options: { online?: boolean; ledgerKey?: string | null } = {},
+) {
+  return lookUpPriors({
+    database: db,
+    keys,
+    ledgerKey: options.ledgerKey === undefined ? KEY : options.ledgerKey,
+    online: options.online ?? true,
+    recordId: OWN,
+    now: NOW,
+    transport: s.transport,
+  });
+}
+
 describe('the first-offence lookup', () => {
   it('offline: the phone’s own ledger only, and the check says so', async () => {
     const db = await phone();
     const s = server({});
-    const r = await lookUpPriors({
-      database: db,
-      keys: [ID],
-      ledgerKey: KEY,
-      online: false,
-      recordId: OWN,
-      now: NOW,
-      transport: s.transport,
-    });
+    const r = await look(db, s, [ID], { online: false });
     expect(s.calls).toEqual([]);
     expect(r.serverError).toBeNull();
     expect(r.check).toEqual({
@@ -113,15 +112,7 @@ describe('the first-offence lookup', () => {
         await entry('someone-else', ['id:110101199001010011']),
       ],
     });
-    const r = await lookUpPriors({
-      database: db,
-      keys: [ID, MOBILE],
-      ledgerKey: KEY,
-      online: true,
-      recordId: OWN,
-      now: NOW,
-      transport: s.transport,
-    });
+    const r = await look(db, s, [ID, MOBILE]);
     expect(s.calls).toHaveLength(1);
     // Only the keys leave the phone as the query; the answer carries digests.
     expect(s.calls[0]).toBe(
@@ -137,15 +128,7 @@ describe('the first-offence lookup', () => {
   it('the server failing leaves the local check, with the reason for the officer', async () => {
     const db = await phone();
     const s = server({ status: 500 });
-    const r = await lookUpPriors({
-      database: db,
-      keys: [ID],
-      ledgerKey: KEY,
-      online: true,
-      recordId: OWN,
-      now: NOW,
-      transport: s.transport,
-    });
+    const r = await look(db, s, [ID]);
     expect(s.calls).toHaveLength(1);
     expect(r.check.sources).toEqual(['local']);
     expect(r.check.priors.map((p) => p.recordId)).toEqual(['local-1']);
@@ -155,15 +138,7 @@ describe('the first-offence lookup', () => {
   it('without the installation’s ledger key nothing is looked up', async () => {
     const db = await phone();
     const s = server({ entries: [await entry('server-1', [ID])] });
-    const r = await lookUpPriors({
-      database: db,
-      keys: [ID],
-      ledgerKey: null,
-      online: true,
-      recordId: OWN,
-      now: NOW,
-      transport: s.transport,
-    });
+    const r = await look(db, s, [ID], { ledgerKey: null });
     expect(s.calls).toEqual([]);
     expect(r.check.priors).toEqual([]);
     expect(r.check.sources).toEqual(['local']);

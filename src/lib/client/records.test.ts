@@ -1,13 +1,12 @@
-import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { phoneDb } from '../../../tests/support/phone-db';
 import { DEFAULT_TEMPLATE } from '$lib/domain/numbering';
 import { verifyRecordHash } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me } from '$lib/sync/contract';
 import { completeDraft as draftForTests, signaturesOf } from '../../../tests/support/drafts';
 import { officerMe, fakeHash } from '../../../tests/support/factories';
-import { PatrolDb, type Draft } from './db';
+import type { Draft } from './db';
 import { draftFrom, finishDraft } from './records';
 import { setSetting } from './settings';
 
@@ -16,20 +15,11 @@ const NOW = new Date('2026-11-27T02:00:00Z');
 
 const completeDraft = (): Draft => draftForTests(NOW, me.id);
 
-const dbs: PatrolDb[] = [];
 async function freshDb() {
-  const db = new PatrolDb(`t-${Math.random().toString(36).slice(2)}`);
-  dbs.push(db);
+  const db = phoneDb('t');
   await setSetting(db, 'deviceId', '0190a0b0-0000-7000-8000-0000000000aa');
   return db;
 }
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await Dexie.delete(db.name);
-  }
-});
-
 const block = (docType: string, first: number, last: number) => ({
   id: `b-${docType}`,
   docType: docType as never,

@@ -1,21 +1,11 @@
-import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { phoneDb } from '../../../../tests/support/phone-db';
 import { evidenceSchema } from '$lib/domain/record';
-import { PatrolDb } from '../db';
 import { captureEvidence, evidenceStamp } from './evidence';
 
 const NOW = new Date('2026-11-27T02:05:00Z'); // 10:05 in Shanghai
 const OFFICER = { id: 'u-officer1', realName: '张伟', certificateNo: '34151001' };
 const POS = { lat: 31.7349, lng: 116.5078, accuracyM: 12 };
-
-const dbs: PatrolDb[] = [];
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await Dexie.delete(db.name);
-  }
-});
 
 describe('evidenceStamp', () => {
   it.each([
@@ -34,8 +24,7 @@ describe('evidenceStamp', () => {
 
 describe('captureEvidence', () => {
   it('keeps the file on the phone and describes it as the record will name it', async () => {
-    const db = new PatrolDb(`ev-${Math.random().toString(36).slice(2)}`);
-    dbs.push(db);
+    const db = phoneDb('ev');
     const stamps: string[][] = [];
     const bytes = new Uint8Array([0xff, 0xd8, 1, 2, 3]).buffer;
     const ref = await captureEvidence({
@@ -70,8 +59,7 @@ describe('captureEvidence', () => {
   });
 
   it('without a position fix the photo has no coordinates, and nothing is stored if processing fails', async () => {
-    const db = new PatrolDb(`ev-${Math.random().toString(36).slice(2)}`);
-    dbs.push(db);
+    const db = phoneDb('ev');
     await expect(
       captureEvidence({
         database: db,

@@ -1,6 +1,5 @@
-import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { phoneDb } from '../../../../tests/support/phone-db';
 import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me, PushResult } from '$lib/sync/contract';
@@ -22,17 +21,8 @@ const DEVICE = '0190a0b0-0000-7000-8000-0000000000aa';
 const me: Me = officerMe({ deviceId: DEVICE });
 const NOW = new Date('2026-11-27T02:00:00Z');
 
-const dbs: PatrolDb[] = [];
-afterEach(async () => {
-  for (const db of dbs.splice(0)) {
-    db.close();
-    await Dexie.delete(db.name);
-  }
-});
-
 async function phone() {
-  const db = new PatrolDb(`e-${Math.random().toString(36).slice(2)}`);
-  dbs.push(db);
+  const db = phoneDb('e');
   await setSetting(db, 'deviceId', DEVICE);
   await setSetting(db, 'me', me);
   await db.catalogs.put({

@@ -1,0 +1,22 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach } from 'vitest';
+import { PatrolDb } from '$lib/client/db';
+
+/**
+ * A phone's database for a client unit test (fake-indexeddb), closed and deleted after each
+ * test of the file that imports this module.
+ */
+const open: PatrolDb[] = [];
+afterEach(async () => {
+  for (const db of open.splice(0)) {
+    db.close();
+    await Dexie.delete(db.name);
+  }
+});
+
+export function phoneDb(prefix = 't'): PatrolDb {
+  const db = new PatrolDb(`${prefix}-${Math.random().toString(36).slice(2)}`);
+  open.push(db);
+  return db;
+}
