@@ -458,6 +458,21 @@ describe.each(DATABASES)('console on %s', (db) => {
     expect(await formats()).not.toEqual(before);
   });
 
+  it('an id that is not a UUID is no page (404), for records, refusals and verification', async () => {
+    const cookie = await consoleSession(server.url, 'admin');
+    for (const path of [
+      '/console/records/abc',
+      "/console/records/1'%20or%20'1'='1",
+      '/console/records/0190A0B0-0000-7000-8000-0000000000AA',
+      '/console/quarantine/abc',
+      '/console/quarantine/abc/export',
+      '/v/abc',
+    ]) {
+      const res = await fetch(server.url + path, { headers: { cookie } });
+      expect(res.status, path).toBe(404);
+    }
+  });
+
   it('nobody can edit or delete the audit log', async () => {
     // Written through a read-write connection, so only the triggers can refuse it.
     const count = async () =>
