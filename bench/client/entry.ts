@@ -12,25 +12,12 @@ import { processPhoto } from '$lib/client/media/photos';
 import { finishDraft, newDraft } from '$lib/client/records';
 import { setSetting } from '$lib/client/settings';
 import type { Me } from '$lib/sync/contract';
+import { officerMe } from '../../tests/support/factories';
 
 /** The ledger holds digests of matching keys, as phones receive them. */
 const KEY = 'ab'.repeat(32);
 
-const me: Me = {
-  id: 'u-officer1',
-  username: 'officer1',
-  role: 'officer',
-  realName: '张伟',
-  certificateNo: '34151001',
-  squad: { id: 'sq-jinan', name: '金安区中队', district: '金安区' },
-  supervisedSquads: [],
-  bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
-  roster: [],
-  deviceId: null,
-  publicUrl: location.origin,
-  ledgerKey: KEY,
-  failedSignIns: null,
-};
+const me: Me = officerMe({ publicUrl: location.origin, ledgerKey: KEY });
 
 function pct(v: number[], p: number) {
   const s = [...v].sort((a, b) => a - b);

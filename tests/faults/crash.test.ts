@@ -6,6 +6,7 @@ import type { LockedRecord } from '$lib/domain/record';
 import { ApiClient, sha256, tinyPng, uploadedRecord } from '../support/api';
 import { query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
+import { mulberry32 } from '$lib/server/demo/random';
 
 /**
  * Faults on real servers: kill -9 at random moments during pushes and uploads, sockets cut in
@@ -17,17 +18,6 @@ import { DATABASES, startServer, type TestServer } from '../support/server';
  */
 const ROUNDS = Number(process.env.PB_FAULT_ROUNDS ?? 4);
 const SEED = Number(process.env.PB_FAULT_SEED ?? 20261130);
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Prepared = { record: LockedRecord; files: Uint8Array[] };
 

@@ -4,6 +4,7 @@ import type { LockedRecord, RecordContent } from '$lib/domain/record';
 import { uuidv7 } from '$lib/domain/uuid';
 import { nonConformance } from './conformance';
 import { lockedRecord, type RecordOptions } from './factories';
+import { REVIEW_CHECKS } from '$lib/domain/lifecycle';
 
 /** A small HTTP client with a cookie jar, so each test user has their own session. */
 export class ApiClient {
@@ -227,15 +228,7 @@ export async function consoleForm(
 }
 
 /** The review items all confirmed, as an approval needs them. */
-export const ALL_CHECKED = {
-  twoOfficers: true,
-  factsAndEvidence: true,
-  lawApplied: true,
-  procedure: true,
-  educationRecorded: true,
-  commitmentSigned: true,
-  reinspectionOnTime: true,
-};
+export const ALL_CHECKED = Object.fromEntries(REVIEW_CHECKS.map((c) => [c, true]));
 
 /**
  * An officer named on a record (officer2 by default) confirms on their own account that they

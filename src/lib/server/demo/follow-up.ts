@@ -1,5 +1,5 @@
 import { evaluate } from '$lib/domain/evaluate';
-import { followUpOf } from '$lib/domain/lifecycle';
+import { followUpOf, REVIEW_CHECKS } from '$lib/domain/lifecycle';
 import { amendmentOf, lockRecord, type LockedRecord } from '$lib/domain/record';
 import { addDays, shanghaiDate, shanghaiIso } from '$lib/domain/time';
 import { blobSizes } from '../repos/blobs';
@@ -147,15 +147,7 @@ export async function review(run: SeedRun, c: DemoCase, latest: LockedRecord): P
     const reviewer = supervisorOf(squadId);
     const roll = rng();
     const reviewAt = new Date(when.getTime() + (1 + rng() * 3) * day).toISOString();
-    const checklist = {
-      twoOfficers: true,
-      factsAndEvidence: true,
-      lawApplied: true,
-      procedure: true,
-      educationRecorded: true,
-      commitmentSigned: true,
-      reinspectionOnTime: true,
-    };
+    const checklist = Object.fromEntries(REVIEW_CHECKS.map((c) => [c, true]));
     if (roll < 0.1) {
       await reviewRecord(
         ctx.db,
