@@ -3,10 +3,12 @@ import { shanghaiDate } from '$lib/domain/time';
 import { meSchema, type Me } from '$lib/sync/contract';
 import { i18n } from '$lib/i18n/locale.svelte';
 import { ApiFailure, call, request } from './api';
-import { db, type PatrolDb } from './db';
+import { db, type Draft, type PatrolDb } from './db';
+import type { DraftEditor } from './draft-editor.svelte';
 import { hashPin, pinLockout, validPin, verifyPin } from './pin';
 import { FONT_URL } from './print';
 import { pwa } from './pwa.svelte';
+import { finishDraft } from './records';
 import { deviceId, getSetting, setSetting } from './settings';
 import { requestPersistence, storageInfo, type StorageInfo } from './storage';
 import { backoffMs, SyncEngine, type SyncPhase } from './sync/engine';
@@ -206,6 +208,33 @@ class FieldApp {
 
   async catalogVersion(versionId: string): Promise<Catalog | null> {
     return (await this.database.catalogs.get(versionId))?.catalog ?? null;
+  }
+
+  /**
+   * Locks the draft open in `editor` as a record version (saved first, so nothing typed is lost),
+   * then updates the counts and starts a sync. What stops it comes back as a message to show, in
+   * the language of the moment (it is not stored).
+   */
+  async finish(
+    editor: DraftEditor,
+    me: Me,
+  ): Promise<{ ok: true; recordId: string } | { ok: false; error: string }> {
+    try {
+      await editor.save();
+      const result = await finishDraft(this.database, $state.snapshot<Draft>(editor.draft), {
+        catalog: editor.catalog,
+        me,
+      });
+      if (!result.ok) {
+        return { ok: false, error: i18n.clauses(result.issues.map((i) => i18n.issue(i))) };
+      }
+      this.dirtyDraft = false;
+      await this.refresh();
+      void this.sync();
+      return { ok: true, recordId: result.record.id };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   async refresh(): Promise<void> {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import type { Db, Tx } from '../db/db';
 import type { SessionUser } from './types';
+import { USER_COLUMNS } from '../repos/users';
 
 export const SESSION_COOKIE = 'pb_session';
 
@@ -73,23 +74,18 @@ export async function userForToken(
   const id = tokenId(token);
   const now = new Date().toISOString();
   const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
-      's.id as sessionId',
-      's.device_id as deviceId',
-      's.last_seen_at as lastSeen',
-      'u.id',
-      'u.username',
-      'u.role',
-      'u.real_name',
-      'u.certificate_no',
-      'u.squad_id',
+      'sessions.id as sessionId',
+      'sessions.device_id as deviceId',
+      'sessions.last_seen_at as lastSeen',
+      ...USER_COLUMNS,
     ])
-    .where('s.id', '=', id)
-    .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', now)
-    .where('u.active', '=', 1)
+    .where('sessions.id', '=', id)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where('users.active', '=', 1)
     .executeTakeFirst();
   if (!row) return null;
   const supervised =

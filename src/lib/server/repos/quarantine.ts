@@ -332,20 +332,9 @@ export async function resolveQuarantine(
 
 /** Where a verification id was printed from versions the server did not accept. */
 export async function quarantinedDocument(db: Db, docId: string) {
-  return db
-    .selectFrom('quarantine_documents')
-    .innerJoin('quarantine', 'quarantine.id', 'quarantine_documents.quarantine_id')
-    .select([
-      'quarantine.id',
-      'quarantine.record_id',
-      'quarantine.version',
-      'quarantine.payload',
-      'quarantine.resolution',
-      'quarantine.superseded_by_version',
-      'quarantine.received_at',
-      'quarantine_documents.doc_type',
-      'quarantine_documents.number',
-    ])
+  return base(db)
+    .innerJoin('quarantine_documents', 'quarantine_documents.quarantine_id', 'quarantine.id')
+    .select(['quarantine.payload', 'quarantine_documents.doc_type', 'quarantine_documents.number'])
     .where('quarantine_documents.doc_id', '=', docId)
     .orderBy('quarantine.received_at', 'desc')
     .execute();

@@ -270,16 +270,8 @@ export async function recordDetail(db: Db, id: string): Promise<RecordDetail | n
   const reviews = await db
     .selectFrom('reviews')
     .innerJoin('users', 'users.id', 'reviews.reviewer_id')
-    .select([
-      'reviews.id',
-      'reviews.version',
-      'reviews.action',
-      'reviews.comment',
-      'reviews.reviewer_id',
-      'users.real_name',
-      'reviews.checklist',
-      'reviews.created_at',
-    ])
+    .selectAll('reviews')
+    .select('users.real_name')
     .where('reviews.record_id', '=', id)
     .orderBy('reviews.created_at')
     .execute();

@@ -4,6 +4,16 @@ import { failedSincePreviousSignIn } from '../auth/ratelimit';
 import { ledgerKey } from './secrets';
 import type { Db, Tx } from '../db/db';
 
+/** What identifies a user to the rest of the app (never the password hash). */
+export const USER_COLUMNS = [
+  'users.id',
+  'users.username',
+  'users.role',
+  'users.real_name',
+  'users.certificate_no',
+  'users.squad_id',
+] as const;
+
 export async function findUserByUsername(db: Db, username: string) {
   return db
     .selectFrom('users')

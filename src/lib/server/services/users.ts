@@ -7,7 +7,7 @@ import { hashPassword } from '../auth/password';
 import { revokeUserSessions } from '../auth/sessions';
 import type { Db, Tx } from '../db/db';
 import { audit } from '../repos/audit';
-import { findBureau } from '../repos/users';
+import { findBureau, USER_COLUMNS } from '../repos/users';
 
 /**
  * Accounts and squads, as the administrator manages them: every change and its audit entry in
@@ -64,16 +64,7 @@ export async function listUsers(db: Db) {
   const users = await db
     .selectFrom('users')
     .leftJoin('squads', 'squads.id', 'users.squad_id')
-    .select([
-      'users.id',
-      'users.username',
-      'users.role',
-      'users.real_name',
-      'users.certificate_no',
-      'users.squad_id',
-      'users.active',
-      'squads.name as squad',
-    ])
+    .select([...USER_COLUMNS, 'users.active', 'squads.name as squad'])
     .orderBy('users.role')
     .orderBy('users.username')
     .execute();
