@@ -106,7 +106,7 @@ export default ts.config(
     ]),
   },
   {
-    files: ['src/lib/client/**/*', 'src/lib/components/**/*', 'src/routes/(field)/**/*'],
+    files: ['src/lib/client/**/*', 'src/routes/(field)/**/*'],
     rules: boundary('Browser code must not import server-only modules.', [
       '\\$lib/server',
       '/server/',
@@ -114,19 +114,57 @@ export default ts.config(
     ]),
   },
   {
+    // The phone's core keeps what it says as keys (i18n Message) and never words it in the
+    // language of the moment; only the app state that owns the language switch may.
+    files: ['src/lib/client/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/lib/client/field.svelte.ts'],
+    rules: boundary(
+      'Client core code must not import server-only modules, routes, or the UI language (keep a Message; the component words it).',
+      ['\\$lib/server', '/server/', '^node:', '/routes/', 'i18n/locale\\.svelte'],
+    ),
+  },
+  {
+    // Notices are rendered alike on the phone and the server: the domain, jsPDF and the QR
+    // encoder, nothing from either side, and no UI language (a served document is in Chinese).
+    files: ['src/lib/notices/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: boundary('Notices import only the domain, jspdf, uqr, zod and their own modules.', [
+      '^(?!jspdf$|uqr$|zod$|\\$lib/domain/|\\.{1,2}/)',
+      '/(server|client|i18n|routes|components|sync)/',
+    ]),
+  },
+  {
+    // Catalogs of messages: words and how to fill them, over the domain's own wording.
+    files: ['src/lib/i18n/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: boundary('i18n imports only zod, the domain and its own modules.', [
+      '^(?!zod$|\\$lib/domain/|\\./)',
+    ]),
+  },
+  {
+    files: ['src/lib/components/**/*'],
+    rules: boundary('Browser code must not import server-only modules, nor a route.', [
+      '\\$lib/server',
+      '/server/',
+      '^node:',
+      '/routes/',
+    ]),
+  },
+  {
     files: ['src/lib/server/**/*'],
     rules: boundary(
-      'Server code must not import browser-only modules, nor a migration (migrations are frozen; live code keeps its own copy).',
-      ['\\$lib/client', '/client/', '^dexie$', '/migrations/'],
+      'Server code must not import browser-only modules, a route, nor a migration (migrations are frozen; live code keeps its own copy).',
+      ['\\$lib/client', '/client/', '^dexie$', '/migrations/', '/routes/'],
     ),
   },
   {
     // The migration runner lists the migrations; they import nothing live.
     files: ['src/lib/server/db/db.ts', 'src/lib/server/db/migrations/**'],
-    rules: boundary('Server code must not import browser-only modules.', [
+    rules: boundary('Server code must not import browser-only modules, nor a route.', [
       '\\$lib/client',
       '/client/',
       '^dexie$',
+      '/routes/',
     ]),
   },
   {

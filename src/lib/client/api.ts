@@ -1,15 +1,18 @@
 import type { z } from 'zod';
 import { apiErrorSchema } from '$lib/sync/contract';
-import { i18n } from '$lib/i18n/locale.svelte';
+import { MessageError, type Message } from '$lib/i18n';
 
-/** An API failure with the server's Chinese message, or a network failure (status 0). */
-export class ApiFailure extends Error {
+/**
+ * An API failure with the server's Chinese message, or a network failure (status 0). What it says
+ * is kept as a `Message`, worded when shown.
+ */
+export class ApiFailure extends MessageError {
   constructor(
     public readonly status: number,
     public readonly code: string,
-    message: string,
+    said: Message,
   ) {
-    super(message);
+    super(said);
     this.name = 'ApiFailure';
   }
   get offline(): boolean {
@@ -33,11 +36,18 @@ export const httpTransport: Transport = (path, init) =>
 async function failureOf(res: Response): Promise<ApiFailure> {
   try {
     const body = apiErrorSchema.safeParse(await res.json());
-    if (body.success) return new ApiFailure(res.status, body.data.code, body.data.message);
+    if (body.success)
+      return new ApiFailure(res.status, body.data.code, {
+        code: body.data.code,
+        text: body.data.message,
+      });
   } catch {
     // not JSON
   }
-  return new ApiFailure(res.status, 'http', i18n.t('err.http', { status: res.status }));
+  return new ApiFailure(res.status, 'http', {
+    key: 'err.http',
+    params: { status: res.status },
+  });
 }
 
 export async function request(
@@ -54,7 +64,7 @@ export async function request(
     return res;
   } catch (e) {
     if (e instanceof ApiFailure) throw e;
-    throw new ApiFailure(0, 'network', i18n.t('err.network'));
+    throw new ApiFailure(0, 'network', { key: 'err.network' });
   } finally {
     clearTimeout(timer);
   }
@@ -79,6 +89,6 @@ export async function call<T extends z.ZodType>(
   );
   if (res.status === 404) throw await failureOf(res);
   const parsed = schema.safeParse(await res.json());
-  if (!parsed.success) throw new ApiFailure(res.status, 'badResponse', i18n.t('err.badResponse'));
+  if (!parsed.success) throw new ApiFailure(res.status, 'badResponse', { key: 'err.badResponse' });
   return parsed.data;
 }

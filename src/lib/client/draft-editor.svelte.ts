@@ -4,7 +4,7 @@ import { findItem } from '$lib/domain/catalog';
 import { nowIso } from '$lib/domain/time';
 import type { Draft, PatrolDb } from './db';
 import { evaluateDraft } from './records';
-import { i18n } from '$lib/i18n/locale.svelte';
+import type { Message } from '$lib/i18n';
 
 /**
  * One draft being edited. Every change is written to IndexedDB shortly after it is made (and at
@@ -15,7 +15,7 @@ export class DraftEditor {
   draft = $state<Draft>() as Draft;
   dirty = $state(false);
   savedAt = $state<string | null>(null);
-  saveError = $state<string | null>(null);
+  saveError = $state<Message | null>(null);
   readonly evaluation: Evaluation | null = $derived.by(() =>
     evaluateDraft(this.draft, this.catalog),
   );
@@ -68,9 +68,10 @@ export class DraftEditor {
       this.saveError = null;
       this.markDirty(false);
     } catch (e) {
-      this.saveError = i18n.t('err.draftSave', {
-        detail: e instanceof Error ? e.message : String(e),
-      });
+      this.saveError = {
+        key: 'err.draftSave',
+        params: { detail: e instanceof Error ? e.message : String(e) },
+      };
     }
   }
 }

@@ -2,6 +2,7 @@ import { catalogInForce, type Catalog } from '$lib/domain/catalog';
 import { shanghaiDate } from '$lib/domain/time';
 import { meSchema, type Me } from '$lib/sync/contract';
 import { i18n } from '$lib/i18n/locale.svelte';
+import { MessageError, type Message } from '$lib/i18n';
 import { ApiFailure, call, request } from './api';
 import { db, type Draft, type PatrolDb } from './db';
 import type { DraftEditor } from './draft-editor.svelte';
@@ -12,6 +13,13 @@ import { finishDraft } from './records';
 import { deviceId, getSetting, setSetting } from './settings';
 import { requestPersistence, storageInfo, type StorageInfo } from './storage';
 import { backoffMs, SyncEngine, type SyncPhase } from './sync/engine';
+
+/** What a failed sign-in says: no network, the server's words, or the error's own text. */
+function failureMessage(e: unknown): Message {
+  if (e instanceof ApiFailure && e.offline) return { key: 'login.needNetwork' };
+  if (e instanceof MessageError) return e.said;
+  return { code: 'error', text: e instanceof Error ? e.message : String(e) };
+}
 
 export type Gate = 'loading' | 'login' | 'setPin' | 'locked' | 'ready';
 
@@ -29,7 +37,7 @@ class FieldApp {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   syncPhase = $state<SyncPhase>('idle');
   lastSyncAt = $state<string | null>(null);
-  lastSyncError = $state<string | null>(null);
+  lastSyncError = $state<Message | null>(null);
   waiting = $state(0);
   held = $state(0);
   storage = $state<StorageInfo>({ persisted: null, usage: null, quota: null });
@@ -89,19 +97,19 @@ class FieldApp {
     if (this.gate === 'ready') sessionStorage.setItem(UNLOCK_KEY, String(Date.now()));
   }
 
-  async login(username: string, password: string): Promise<string | null> {
+  async login(username: string, password: string): Promise<Message | null> {
     try {
       const device = await deviceId(this.database);
       const me = await call(meSchema, '/api/auth/login', {
         json: { username, password, deviceId: device },
       });
       if (me.role !== 'officer') {
-        return i18n.t('login.notOfficer');
+        return { key: 'login.notOfficer' };
       }
       const previous = await getSetting(this.database, 'me');
       if (previous && previous.id !== me.id) {
         // Another officer's data on a shared phone is never mixed with this one's.
-        return i18n.t('login.otherOfficer');
+        return { key: 'login.otherOfficer' };
       }
       await setSetting(this.database, 'me', me);
       this.me = me;
@@ -113,14 +121,13 @@ class FieldApp {
       if (this.gate === 'ready') this.afterUnlock();
       return null;
     } catch (e) {
-      if (e instanceof ApiFailure) return e.offline ? i18n.t('login.needNetwork') : e.message;
-      return e instanceof Error ? e.message : String(e);
+      return failureMessage(e);
     }
   }
 
-  async setPin(pin: string, confirm: string): Promise<string | null> {
-    if (pin !== confirm) return i18n.t('pin.mismatch');
-    if (!validPin(pin)) return i18n.t('pin.invalid');
+  async setPin(pin: string, confirm: string): Promise<Message | null> {
+    if (pin !== confirm) return { key: 'pin.mismatch' };
+    if (!validPin(pin)) return { key: 'pin.invalid' };
     await setSetting(this.database, 'pin', await hashPin(pin));
     await setSetting(this.database, 'pinFailures', 0);
     this.gate = 'ready';
@@ -135,22 +142,22 @@ class FieldApp {
     return pinLockout(failures, at, now);
   }
 
-  async unlock(pin: string): Promise<string | null> {
+  async unlock(pin: string): Promise<Message | null> {
     const stored = await getSetting(this.database, 'pin');
     if (!stored) {
       this.gate = 'setPin';
       return null;
     }
     const { waitMs } = await this.pinState();
-    if (waitMs > 0) return i18n.t('pin.wait', { s: Math.ceil(waitMs / 1000) });
+    if (waitMs > 0) return { key: 'pin.wait', params: { s: Math.ceil(waitMs / 1000) } };
     if (!(await verifyPin(pin, stored))) {
       const failures = ((await getSetting(this.database, 'pinFailures')) ?? 0) + 1;
       await setSetting(this.database, 'pinFailures', failures);
       await setSetting(this.database, 'pinFailedAt', Date.now());
       const next = await this.pinState();
       return next.waitMs > 0
-        ? i18n.t('pin.wrongWait', { s: Math.ceil(next.waitMs / 1000) })
-        : i18n.t('pin.wrong');
+        ? { key: 'pin.wrongWait', params: { s: Math.ceil(next.waitMs / 1000) } }
+        : { key: 'pin.wrong' };
     }
     await setSetting(this.database, 'pinFailures', 0);
     this.gate = 'ready';
@@ -162,16 +169,16 @@ class FieldApp {
    * A forgotten PIN: the officer signs in again with the password (online), which proves who
    * they are; every record on the phone stays, and a new PIN is chosen.
    */
-  async unlockWithPassword(password: string): Promise<string | null> {
+  async unlockWithPassword(password: string): Promise<Message | null> {
     const me = this.me;
     if (!me) return null;
-    if (!navigator.onLine) return i18n.t('login.needNetwork');
+    if (!navigator.onLine) return { key: 'login.needNetwork' };
     try {
       const device = await deviceId(this.database);
       const fresh = await call(meSchema, '/api/auth/login', {
         json: { username: me.username, password, deviceId: device },
       });
-      if (fresh.id !== me.id) return i18n.t('login.otherOfficer');
+      if (fresh.id !== me.id) return { key: 'login.otherOfficer' };
       await setSetting(this.database, 'me', fresh);
       await setSetting(this.database, 'pinFailures', 0);
       this.me = fresh;
@@ -179,8 +186,7 @@ class FieldApp {
       this.gate = 'setPin';
       return null;
     } catch (e) {
-      if (e instanceof ApiFailure) return e.offline ? i18n.t('login.needNetwork') : e.message;
-      return e instanceof Error ? e.message : String(e);
+      return failureMessage(e);
     }
   }
 
@@ -262,7 +268,7 @@ class FieldApp {
       await this.loadCatalog();
     } catch (e) {
       this.failures++;
-      if (e instanceof ApiFailure && e.status === 401) this.lastSyncError = e.message;
+      if (e instanceof ApiFailure && e.status === 401) this.lastSyncError = e.said;
       // Browsers often say "online" on a network that carries nothing (a captive portal, a
       // mast with no data): what the officer sees follows whether the server can be reached.
       if (e instanceof ApiFailure && e.offline) this.online = false;
@@ -274,15 +280,15 @@ class FieldApp {
   }
 
   /** Logout on a shared phone: refused while records wait, unless they were exported. */
-  async logout(options: { exported: boolean }): Promise<string | null> {
+  async logout(options: { exported: boolean }): Promise<Message | null> {
     await this.refresh();
     if ((this.waiting > 0 || this.held > 0) && !options.exported) {
-      return i18n.t('logout.unsynced', { n: this.waiting + this.held });
+      return { key: 'logout.unsynced', params: { n: this.waiting + this.held } };
     }
     // An officer's word on a colleague's record is not in the export: it is sent, or kept.
     const decisions = await this.database.confirmations.filter((c) => c.local !== null).count();
     if (decisions > 0 && !options.exported)
-      return i18n.t('logout.decisionsUnsynced', { n: decisions });
+      return { key: 'logout.decisionsUnsynced', params: { n: decisions } };
     try {
       await request('/api/auth/logout', { method: 'POST' });
     } catch {

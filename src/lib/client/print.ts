@@ -10,7 +10,7 @@ import {
 } from '$lib/notices/font';
 import type { Layout } from '$lib/notices/render';
 import type { PatrolDb } from './db';
-import { i18n } from '$lib/i18n/locale.svelte';
+import { MessageError } from '$lib/i18n';
 
 /**
  * Printing on the phone, offline: the font comes from the service worker's cache (fetched right
@@ -23,7 +23,7 @@ let font: Promise<{ base64: string; coverage: Coverage }> | null = null;
 export function loadFont(): Promise<{ base64: string; coverage: Coverage }> {
   font ??= (async () => {
     const res = await fetch(FONT_URL);
-    if (!res.ok) throw new Error(i18n.t('err.printFont'));
+    if (!res.ok) throw new MessageError({ key: 'err.printFont' });
     const bytes = new Uint8Array(await res.arrayBuffer());
     return { base64: base64Of(bytes), coverage: fontCoverage(bytes) };
   })();
@@ -34,7 +34,7 @@ export function loadFont(): Promise<{ base64: string; coverage: Coverage }> {
 export type Prepared = Awaited<ReturnType<typeof printJob>> & { uncovered: string[] };
 
 /** A document that would carry something unconfirmed is not printed (printBlockers). */
-export class PrintRefusedError extends Error {}
+export class PrintRefusedError extends MessageError {}
 
 export async function prepare(
   record: LockedRecord,
@@ -46,11 +46,11 @@ export async function prepare(
   if (blocker) {
     throw new PrintRefusedError(
       blocker.code === 'unconfirmedCitation'
-        ? i18n.t('docs.unconfirmedCitation', {
-            clauses: blocker.clauses.join(', '),
-            version: catalog.versionId,
-          })
-        : i18n.t('docs.noRemedies', { version: catalog.versionId }),
+        ? {
+            key: 'docs.unconfirmedCitation',
+            params: { clauses: blocker.clauses.join(', '), version: catalog.versionId },
+          }
+        : { key: 'docs.noRemedies', params: { version: catalog.versionId } },
     );
   }
   const job = await printJob({ record, doc, catalog, baseUrl });

@@ -1,5 +1,6 @@
 import { uuidv7 } from '$lib/domain/uuid';
 import { meSchema, type Me } from '$lib/sync/contract';
+import { storedMessageSchema, type Message } from '$lib/i18n';
 import type { PatrolDb } from './db';
 import type { PinHash } from './pin';
 
@@ -13,7 +14,7 @@ export type Settings = {
   pinFailedAt: number;
   pullCursor: number;
   lastSyncAt: string;
-  lastSyncError: string | null;
+  lastSyncError: Message | null;
   provisionalCounter: number;
   locale: 'zh-CN' | 'en';
   /** The ledger rows of this phone's own records are digests (see client/ledger.ts). */
@@ -29,6 +30,10 @@ export async function getSetting<K extends keyof Settings>(
   if (!row) return undefined;
   if (key === 'me') {
     const parsed = meSchema.safeParse(row.value);
+    return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
+  }
+  if (key === 'lastSyncError') {
+    const parsed = storedMessageSchema.nullable().safeParse(row.value);
     return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
   }
   return row.value as Settings[K];

@@ -1,4 +1,5 @@
-import type { Locale } from './index';
+import type { LabelSet } from '$lib/domain/labels';
+import { labelText, type Locale } from './index';
 import { consoleEn } from './console-en';
 export { dateDisplay } from './index';
 
@@ -31,4 +32,9 @@ export function phrasebook(locale: Locale): Phrasebook {
 export function errorParams(form: object): Record<string, string | number> | undefined {
   const p = (form as { params?: unknown }).params;
   return p !== null && typeof p === 'object' ? (p as Record<string, string | number>) : undefined;
+}
+
+/** Labels of the domain's codes (`label('branch', 'mild')`) from the one keyed catalog. */
+export function labeller(locale: Locale): (set: LabelSet, code: string) => string {
+  return (set, code) => labelText(locale, set, code);
 }

@@ -280,6 +280,33 @@ export const en: Record<MessageKey, string> = {
   'followUp.corrected': 'Corrected',
   'followUp.escalated': 'Ordinary procedure',
 
+  'correction.onTheSpot': 'Corrected on the spot',
+  'correction.deadline': 'Correction by a deadline',
+  'correction.none': 'Not corrected',
+
+  'reviewState.pending': 'Pending review',
+  'reviewState.returned': 'Returned for changes',
+  'reviewState.approved': 'Approved',
+  'reviewState.escalated': 'Referred to ordinary procedure',
+  'reviewAction.approve': 'Approve',
+  'reviewAction.return': 'Return for changes',
+  'reviewAction.escalate': 'Refer to ordinary procedure',
+
+  'check.twoOfficers': 'Two officers with enforcement credentials',
+  'check.factsAndEvidence': 'Facts clear, evidence sufficient',
+  'check.lawApplied': 'Law correctly applied (list item, provisions, outcome)',
+  'check.procedure': 'Lawful procedure (notice, service, document numbers)',
+  'check.educationRecorded': 'Education of the party recorded',
+  'check.commitmentSigned': 'Commitment letter signed (where needed)',
+  'check.reinspectionOnTime': 'Deadline corrections re-inspected on time',
+
+  'identifier.idNumber': 'ID',
+  'identifier.uscc': 'Credit code',
+  'identifier.operatorIdNumber': "Operator's ID",
+  'identifier.driverIdNumber': "Driver's ID",
+  'identifier.plate': 'Plate',
+  'identifier.mobile': 'Phone',
+
   'education.persuasion': 'Persuasion',
   'education.guidance': 'Guidance by example',
   'education.publicity': 'Legal publicity',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dateDisplay, translate } from './index';
+import {
+  dateDisplay,
+  MessageError,
+  messageText,
+  storedMessageSchema,
+  translate,
+  type Message,
+} from './index';
 
 describe('dateDisplay', () => {
   // 16:30 UTC is already the next day in Shanghai (UTC+8, no daylight saving).
@@ -23,5 +30,43 @@ describe('translate', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('en', 'home.dueOn', { date: '2026-12-01' })).not.toContain('{date}');
     expect(translate('en', 'home.dueOn')).toContain('{date}');
+  });
+});
+
+describe('kept messages', () => {
+  const network: Message = { key: 'err.network' };
+  const http: Message = { key: 'err.http', params: { status: 502 } };
+  const server: Message = { code: 'conflict', text: '该版本已有不同内容' };
+
+  it('are worded in the language asked for when shown', () => {
+    expect(messageText('zh-CN', network)).toBe(translate('zh-CN', 'err.network'));
+    expect(messageText('en', network)).toBe(translate('en', 'err.network'));
+    expect(messageText('en', network)).not.toBe(messageText('zh-CN', network));
+    expect(messageText('en', http)).toContain('502');
+    // The server's words are its own (Chinese), in either language.
+    expect(messageText('en', server)).toBe('该版本已有不同内容');
+  });
+
+  it.each([
+    ['a key', network, network],
+    ['a key with parameters', http, http],
+    ["the server's words", server, server],
+    ['a plain string stored by an older version', '网络不可用', { code: '', text: '网络不可用' }],
+  ])('read back from storage: %s', (_, stored, expected) => {
+    expect(storedMessageSchema.parse(stored)).toEqual(expected);
+  });
+
+  it.each([
+    ['an unknown key', { key: 'err.nothing' }],
+    ['a parameter that is not text or a number', { key: 'err.http', params: { status: {} } }],
+    ['a number', 42],
+  ])('refused when read back: %s', (_, stored) => {
+    expect(storedMessageSchema.safeParse(stored).success).toBe(false);
+  });
+
+  it('an error carrying one says it in Chinese in its own message (for logs)', () => {
+    const e = new MessageError(http);
+    expect(e.message).toBe(translate('zh-CN', 'err.http', { status: 502 }));
+    expect(e.said).toBe(http);
   });
 });

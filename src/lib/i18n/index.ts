@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { fieldKey } from '$lib/domain/issues';
+import { labelOf, type LabelSet } from '$lib/domain/labels';
 import { chineseDate, chineseDateTime, shanghaiIso, type LocalDate } from '$lib/domain/time';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
@@ -57,4 +59,41 @@ export function issueText(locale: Locale, x: IssueLike): string {
     ...x.params,
     field: isMessageKey(field) ? translate(locale, field) : '',
   });
+}
+
+/**
+ * Words kept for later and put into a language only when shown: a catalog key with its
+ * parameters, or what the server said (its own Chinese words, and its code). Errors carry one
+ * and IndexedDB stores one, so a switch of language reaches a message already kept.
+ */
+export type Message = { key: MessageKey; params?: Params } | { code: string; text: string };
+
+const paramsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
+/** A message read back from storage; a plain string (as older versions stored) is the server's words. */
+export const storedMessageSchema = z.union([
+  z.object({
+    key: z.custom<MessageKey>((v) => typeof v === 'string' && isMessageKey(v)),
+    params: paramsSchema.optional(),
+  }),
+  z.object({ code: z.string(), text: z.string() }),
+  z.string().transform((text): Message => ({ code: '', text })),
+]);
+
+export function messageText(locale: Locale, m: Message): string {
+  return 'key' in m ? translate(locale, m.key, m.params) : m.text;
+}
+
+/** An error that says something to the officer: its `message` is the Chinese wording, for logs. */
+export class MessageError extends Error {
+  constructor(public readonly said: Message) {
+    super(messageText('zh-CN', said));
+    this.name = 'MessageError';
+  }
+}
+
+/** A code's label in a language: the catalog's `set.code`, else its Chinese label, else the code. */
+export function labelText(locale: Locale, set: LabelSet, code: string): string {
+  const key = `${set}.${code}`;
+  return isMessageKey(key) ? translate(locale, key) : labelOf(set, code);
 }

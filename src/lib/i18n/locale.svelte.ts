@@ -2,7 +2,10 @@ import type { LocalDate } from '$lib/domain/time';
 import {
   dateDisplay,
   issueText,
+  messageText,
+  MessageError,
   translate,
+  type Message,
   type IssueLike,
   type Locale,
   type MessageKey,
@@ -35,6 +38,13 @@ class I18n {
   /** Shanghai date and time to the minute, `2026年11月27日 09时05分` or `2026-11-27 09:05`. */
   dateTime = (instant: Date | string | number): string =>
     dateDisplay(this.locale).dateTime(instant);
+
+  /** A kept message (see `Message`) in the current language. */
+  say = (m: Message): string => messageText(this.locale, m);
+
+  /** What a caught error says: its kept message if it has one, else its own text. */
+  error = (e: unknown): string =>
+    e instanceof MessageError ? this.say(e.said) : e instanceof Error ? e.message : String(e);
 
   /** An issue of a record in the current language (see `issueText`). */
   issue = (x: IssueLike): string => issueText(this.locale, x);

@@ -1,4 +1,5 @@
 import { FIELD_LABELS, ISSUE_TEXT } from '$lib/domain/issues';
+import { LABELS } from '$lib/domain/labels';
 
 type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: string };
 
@@ -20,6 +21,19 @@ function prefixed<P extends string, T extends Record<string, string>>(
 export const zhCN = {
   ...prefixed('issue.', ISSUE_TEXT),
   ...prefixed('field.', FIELD_LABELS),
+  ...prefixed('branch.', LABELS.branch),
+  ...prefixed('correction.', LABELS.correction),
+  ...prefixed('source.', LABELS.source),
+  ...prefixed('education.', LABELS.education),
+  ...prefixed('doc.', LABELS.doc),
+  ...prefixed('party.kind.', LABELS['party.kind']),
+  ...prefixed('reviewState.', LABELS.reviewState),
+  ...prefixed('reviewAction.', LABELS.reviewAction),
+  ...prefixed('followUp.', LABELS.followUp),
+  ...prefixed('confirm.state.', LABELS['confirm.state']),
+  ...prefixed('confirm.part.', LABELS['confirm.part']),
+  ...prefixed('check.', LABELS.check),
+  ...prefixed('identifier.', LABELS.identifier),
   'app.name': '柔性执法助手',
   'app.shortName': '柔性执法',
   'app.tagline': '城管执法队员的轻微违法不罚、首违不罚现场助手',
@@ -27,13 +41,6 @@ export const zhCN = {
   'app.offline': '当前离线',
   'app.online': '在线',
   'app.language': 'English',
-
-  'branch.mild': '轻微不罚',
-  'branch.firstOffence': '首违不罚',
-  'branch.noFault': '无主观过错不罚',
-  'branch.pendingCorrection': '待复查（限期改正中）',
-  'branch.ineligible': '不适用免罚',
-  'branch.undetermined': '尚未确定',
 
   'noPenalty.mandatory': '依法应当不予处罚',
   'noPenalty.discretionary': '可以不予处罚（须填写裁量理由）',
@@ -77,10 +84,6 @@ export const zhCN = {
   'question.discretionReason': '填写不予处罚的裁量理由',
   'question.noFaultEvidence': '写明当事人证明没有主观过错的证据',
 
-  'party.kind.person': '个人',
-  'party.kind.business': '商户 / 单位',
-  'party.kind.vehicle': '车辆',
-  'party.kind.unknown': '身份不明',
   'party.error.empty': '请填写',
   'party.error.length': '位数不对',
   'party.error.characters': '含有无效字符',
@@ -91,28 +94,12 @@ export const zhCN = {
   'party.error.orgCode': '其中的组织机构代码（第 9–17 位）校验不正确，请核对',
   'party.error.format': '格式不正确',
 
-  'doc.orderToCorrect': '责令（限期）改正通知书',
-  'doc.commitmentLetter': '轻微违法行为免予处罚告知承诺书',
-  'doc.noPenaltyDecision': '不予行政处罚决定书',
-  'doc.inspectionRecord': '现场检查笔录',
-  'doc.proofOfService': '送达回证',
-  'doc.reinspectionRecord': '复查记录',
-
   'state.draft': '草稿',
   'state.completed': '待同步',
   'state.syncing': '同步中',
   'state.synced': '已同步',
   'state.returned': '已退回',
   'state.approved': '已审核通过',
-
-  'followUp.none': '无需复查',
-  'followUp.pending': '待复查',
-  'followUp.corrected': '已改正',
-  'followUp.escalated': '转一般程序',
-
-  'education.persuasion': '说服教育',
-  'education.guidance': '劝导示范',
-  'education.publicity': '普法宣传',
 
   'shell.title': '柔性执法助手',
   'shell.ready': '应用已就绪',
@@ -354,10 +341,6 @@ export const zhCN = {
   'sign.witnessName': '见证人姓名',
   'sign.witnessPad': '见证人签名',
   'sign.witnessRole': '见证人身份（如社区居委会工作人员）',
-  'source.camera': '视频监控',
-  'source.complaint': '群众投诉',
-  'source.hotline12319': '12319 热线',
-  'source.patrol': '日常巡查',
   'storage.low': '手机存储空间不足（剩余 {free}），请尽快同步并清理',
   'storage.notPersisted': '浏览器未授予持久存储：空间紧张时数据可能被清除，请经常同步。',
   'sync.allSynced': '全部已同步',
@@ -373,8 +356,6 @@ export const zhCN = {
   'confirm.explain':
     '同事发送的记录中列明您为执法人员。请确认您是否参与了这次执法；确认或否认后不能更改，断网时会在联网后发送。',
   'confirm.sentBy': '{name} 发送',
-  'confirm.part.inspection': '现场检查',
-  'confirm.part.reinspection': '复查',
   'confirm.yes': '我参与了',
   'confirm.yesQuestion': '确认您本人参与了这次执法？确认后不能更改。',
   'confirm.yesConfirm': '确认参与',
@@ -383,9 +364,6 @@ export const zhCN = {
   'confirm.sendDeny': '提交否认',
   'confirm.queuedConfirm': '已确认参与，待同步',
   'confirm.queuedDeny': '已否认参与，待同步',
-  'confirm.state.requested': '待确认',
-  'confirm.state.confirmed': '已确认',
-  'confirm.state.denied': '否认参与',
   'confirm.onRecord': '执法人员确认',
   'confirm.denyReason': '理由：{reason}',
   'logout.decisionsUnsynced': '您对 {n} 条记录的参与确认尚未同步。请先联网同步再退出',

@@ -3,14 +3,7 @@ import type { DocType, DocumentRef, LockedRecord } from '$lib/domain/record';
 
 /** The shapes every template version produces; a change here is a change of every version. */
 
-export const DOC_TITLES: Record<DocType, string> = {
-  orderToCorrect: '责令（限期）改正通知书',
-  commitmentLetter: '轻微违法行为免予处罚告知承诺书',
-  noPenaltyDecision: '不予行政处罚决定书',
-  inspectionRecord: '现场检查笔录',
-  proofOfService: '送达回证',
-  reinspectionRecord: '复查记录',
-};
+export { DOC_TITLES } from '$lib/domain/labels';
 
 export type SignatureSlot = {
   label: string;

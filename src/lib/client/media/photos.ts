@@ -1,5 +1,5 @@
 import type { PhotoRequest, PhotoResponse } from './photo.worker';
-import { i18n } from '$lib/i18n/locale.svelte';
+import { MessageError } from '$lib/i18n';
 
 export const MAX_EDGE = 1920;
 export const JPEG_QUALITY = 0.8;
@@ -23,7 +23,10 @@ function getWorker(): Worker {
       if (event.data.ok) {
         const { bytes, sha256, width, height } = event.data;
         job.resolve({ bytes, sha256, width, height });
-      } else job.reject(new Error(i18n.t('err.photo', { detail: String(event.data.error) })));
+      } else
+        job.reject(
+          new MessageError({ key: 'err.photo', params: { detail: String(event.data.error) } }),
+        );
     };
   }
   return worker;

@@ -194,7 +194,8 @@ describe('sync engine over the protocol', () => {
     server.offline = true;
     await expect(engine.run()).rejects.toMatchObject({ status: 0, code: 'network' });
     expect(server.calls).toHaveLength(1);
-    expect(await getSetting(db, 'lastSyncError')).toBeTruthy();
+    // Kept as a key, worded when shown: the language the officer picks later applies.
+    expect(await getSetting(db, 'lastSyncError')).toEqual({ key: 'err.network' });
     expect((await outbox(db, r))?.attempts).toBe(0);
     server.offline = false;
     expect((await engine.run()).accepted).toBe(1);

@@ -12,7 +12,17 @@ import type { Db } from '../db/db';
 import { catalogVersion } from '../repos/catalogs';
 import { parseStoredRecord } from '../repos/stored';
 import { likeEscaped, likePattern, recordsWithPeople } from '../repos/records';
-import { BRANCH_LABELS, CORRECTION_LABELS } from './stats';
+import {
+  BRANCH_LABELS,
+  CORRECTION_LABELS,
+  EDUCATION_LABELS,
+  IDENTIFIER_LABELS,
+  SOURCE_LABELS,
+  type CorrectionMode,
+  type EducationMethod,
+  type Source,
+} from '$lib/domain/labels';
+import type { BranchResult } from '$lib/domain/evaluation';
 
 /**
  * The first-offence ledger (首违不罚台账): one row per no-penalty record with the columns of
@@ -20,18 +30,6 @@ import { BRANCH_LABELS, CORRECTION_LABELS } from './stats';
  */
 
 export const LEDGER_BRANCHES = ['mild', 'firstOffence', 'noFault', 'pendingCorrection'];
-export const LEDGER_SOURCES: Record<string, string> = {
-  patrol: '巡查',
-  complaint: '投诉',
-  hotline12319: '12319 热线',
-  camera: '视频监控',
-};
-export const EDUCATION_METHODS: Record<string, string> = {
-  persuasion: '说服教育',
-  guidance: '劝导示范',
-  publicity: '普法宣传',
-};
-
 export type LedgerRow = {
   recordId: string;
   date: string;
@@ -43,13 +41,13 @@ export type LedgerRow = {
   identifiersMasked: Identifier[];
   place: string;
   item: string;
-  branch: string;
-  source: string;
-  correction: { mode: string; deadline: string | null } | null;
+  branch: BranchResult | 'undetermined';
+  source: Source;
+  correction: { mode: CorrectionMode; deadline: string | null } | null;
   reinspection: { doneOn: string; corrected: boolean } | { dueOn: string } | null;
   commitmentNumber: string;
   decisionNumber: string;
-  education: string[];
+  education: EducationMethod[];
   /** Other records of the same party (any item), newest first: the "later repeat" link. */
   others: { id: string; date: string; item: string }[];
 };
@@ -66,19 +64,7 @@ export function keysFromQuery(q: string): string[] {
   return keys;
 }
 
-/** Labels of the identifier kinds, as written in the ledger and its export. */
-export const IDENTIFIER_LABELS = {
-  idNumber: '身份证',
-  uscc: '信用代码',
-  operatorIdNumber: '经营者身份证',
-  driverIdNumber: '驾驶人身份证',
-  plate: '车牌',
-  mobile: '电话',
-} as const;
-type Identifier = {
-  label: (typeof IDENTIFIER_LABELS)[keyof typeof IDENTIFIER_LABELS];
-  value: string;
-};
+type Identifier = { kind: keyof typeof IDENTIFIER_LABELS; value: string };
 
 function identifierParts(p: Party): Identifier[] {
   const fields: (keyof typeof IDENTIFIER_LABELS)[] =
@@ -92,7 +78,7 @@ function identifierParts(p: Party): Identifier[] {
   const values = p as Partial<Record<keyof typeof IDENTIFIER_LABELS, string>>;
   return fields.flatMap((f) => {
     const value = values[f];
-    return value ? [{ label: IDENTIFIER_LABELS[f], value }] : [];
+    return value ? [{ kind: f, value }] : [];
   });
 }
 
@@ -262,11 +248,11 @@ async function rowsOf(db: Db, page: PageRow[]): Promise<LedgerRow[]> {
       identifiersMasked: identifierParts(maskParty(r.party)),
       place: r.place.address,
       item: `${r.itemCode} ${itemName}`,
-      branch: BRANCH_LABELS[r.evaluation.branch ?? 'undetermined'] ?? '',
-      source: LEDGER_SOURCES[r.source] ?? r.source,
+      branch: r.evaluation.branch ?? 'undetermined',
+      source: r.source,
       correction: c
         ? {
-            mode: CORRECTION_LABELS[c.mode] ?? c.mode,
+            mode: c.mode,
             deadline: c.mode === 'deadline' ? c.deadline : null,
           }
         : null,
@@ -277,7 +263,7 @@ async function rowsOf(db: Db, page: PageRow[]): Promise<LedgerRow[]> {
           : null,
       commitmentNumber: r.documents.find((d) => d.docType === 'commitmentLetter')?.number ?? '',
       decisionNumber: r.documents.find((d) => d.docType === 'noPenaltyDecision')?.number ?? '',
-      education: r.education ? r.education.methods.map((m) => EDUCATION_METHODS[m] ?? m) : [],
+      education: r.education ? r.education.methods : [],
       others: others.map((o) => ({ id: o.id, date: o.found_date, item: o.item_code })),
     });
   }
@@ -310,10 +296,11 @@ export const LEDGER_COLUMNS: [LedgerColumn, string][] = [
 export function ledgerCell(r: LedgerRow, column: LedgerColumn): string {
   switch (column) {
     case 'identifiers':
-      return r.identifiers.map((i) => `${i.label} ${i.value}`).join('；');
+      return r.identifiers.map((i) => `${IDENTIFIER_LABELS[i.kind]} ${i.value}`).join('；');
     case 'correction':
       return r.correction
-        ? r.correction.mode + (r.correction.deadline ? `（期限 ${r.correction.deadline}）` : '')
+        ? CORRECTION_LABELS[r.correction.mode] +
+            (r.correction.deadline ? `（期限 ${r.correction.deadline}）` : '')
         : '';
     case 'reinspection':
       if (!r.reinspection) return '—';
@@ -321,7 +308,11 @@ export function ledgerCell(r: LedgerRow, column: LedgerColumn): string {
         ? `${r.reinspection.doneOn} ${r.reinspection.corrected ? '已改正' : '未改正'}`
         : `待复查（${r.reinspection.dueOn}）`;
     case 'education':
-      return r.education.join('、');
+      return r.education.map((m) => EDUCATION_LABELS[m]).join('、');
+    case 'branch':
+      return BRANCH_LABELS[r.branch];
+    case 'source':
+      return SOURCE_LABELS[r.source];
     default:
       return r[column];
   }

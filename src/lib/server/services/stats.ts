@@ -1,3 +1,4 @@
+import { labelOf } from '$lib/domain/labels';
 import { sql } from 'kysely';
 import { addMonths, daysInMonth, shanghaiDate } from '$lib/domain/time';
 import type { SessionUser } from '../auth/types';
@@ -31,19 +32,6 @@ export type Stats = {
   trend: { month: string; total: number; noPenalty: number }[];
 };
 
-export const BRANCH_LABELS: Record<string, string> = {
-  mild: '轻微不罚',
-  firstOffence: '首违不罚',
-  noFault: '无主观过错不罚',
-  pendingCorrection: '限期改正待复查',
-  ineligible: '不适用免罚',
-  undetermined: '未确定',
-};
-export const CORRECTION_LABELS: Record<string, string> = {
-  onTheSpot: '当场改正',
-  deadline: '限期改正',
-  none: '未改正',
-};
 const NO_PENALTY = ['mild', 'firstOffence', 'noFault'];
 
 export function monthRange(month: string): { from: string; to: string } {
@@ -127,7 +115,7 @@ export async function monthlyStats(
   const byBranch = byBranchRows
     .map((r) => ({
       key: r.branch ?? 'undetermined',
-      label: BRANCH_LABELS[r.branch ?? 'undetermined'] ?? String(r.branch),
+      label: labelOf('branch', r.branch ?? 'undetermined'),
       count: n(r.n),
     }))
     .sort((a, b) => b.count - a.count);
@@ -139,7 +127,7 @@ export async function monthlyStats(
   const byCorrection = byCorrectionRows
     .map((r) => ({
       key: r.correction_mode ?? 'none',
-      label: CORRECTION_LABELS[r.correction_mode ?? 'none'] ?? '—',
+      label: labelOf('correction', r.correction_mode ?? 'none'),
       count: n(r.n),
     }))
     .sort((a, b) => b.count - a.count);

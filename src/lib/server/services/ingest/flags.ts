@@ -1,3 +1,4 @@
+import { labelOf } from '$lib/domain/labels';
 import { evaluate, evaluationSignature } from '$lib/domain/evaluate';
 import { lookbackReach, lookbackStart, type Catalog } from '$lib/domain/catalog';
 import { isProvisionalNumber } from '$lib/domain/numbering';
@@ -32,7 +33,7 @@ export async function serverFlags(
   if (evaluationSignature(own) !== evaluationSignature(record.evaluation as typeof own)) {
     flags.push({
       code: 'evaluationMismatch',
-      message: `服务器按相同答案评估为「${own.branch ?? '未确定'}」，记录中为「${record.evaluation.branch ?? '未确定'}」`,
+      message: `服务器按相同答案评估为「${labelOf('branch', own.branch ?? 'undetermined')}」，记录中为「${labelOf('branch', record.evaluation.branch ?? 'undetermined')}」`,
     });
   }
 
