@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { consoleEn } from './console-en';
-import { phrasebook } from './console';
+import { consoleZh } from './console-zh';
+import { isConsoleKey, phrasebook } from './console';
 import { LABELS } from '$lib/domain/labels';
-import { DOC_TITLES } from '$lib/notices/content';
 import { isMessageKey, translate } from './index';
 
 const ROOT = 'src/routes/(console)';
@@ -12,12 +12,12 @@ const HAN = /[\u4e00-\u9fff]/;
 /** Chinese that is data, not interface text: the language toggle's own name, a number format. */
 const NOT_UI = new Set(['中文', '{prefix}{word}〔{year}〕第{serial}号']);
 
-function files(dir: string): string[] {
+// +server.ts files answer with downloads (file names stay Chinese), not interface text.
+function files(dir: string, wanted = /\.svelte$|\+page\.server\.ts$/): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return files(p);
-    // +server.ts files answer with downloads (file names stay Chinese), not interface text.
-    return /\.svelte$|\+page\.server\.ts$/.test(name) ? [p] : [];
+    if (statSync(p).isDirectory()) return files(p, wanted);
+    return wanted.test(name) ? [p] : [];
   });
 }
 
@@ -73,14 +73,20 @@ describe('console phrasebook', () => {
   });
 
   it.each(sources.map((s) => [s.path, s.text]))(
-    '%s: no Chinese outside L() and every Chinese literal has English',
+    '%s: no Chinese written in the page, and every key it names exists',
     (path, text) => {
       const { quoted, templates } = literals(text);
-      const missing = quoted.filter((q) => HAN.test(q) && !NOT_UI.has(q) && !(q in consoleEn));
-      expect(missing, `${path}: Chinese literals without English`).toEqual([]);
+      expect(
+        quoted.filter((q) => HAN.test(q) && !NOT_UI.has(q)),
+        `${path}: Chinese literals; put the words in console-zh.ts and name their key`,
+      ).toEqual([]);
       expect(
         templates.filter((t) => HAN.test(t)),
-        `${path}: Chinese in template literals cannot be translated; use L() with parameters`,
+        `${path}: Chinese in template literals; use a key with parameters`,
+      ).toEqual([]);
+      expect(
+        quoted.filter((q) => /^console\.[\w.]+$/.test(q) && !isConsoleKey(q)),
+        `${path}: keys missing from the console catalog`,
       ).toEqual([]);
       if (path.endsWith('.svelte')) {
         const bare = markupText(text)
@@ -90,6 +96,19 @@ describe('console phrasebook', () => {
       }
     },
   );
+
+  it('uses every entry of the console catalog (a page, or a server service by sentence)', () => {
+    const pages = sources.map((s) => s.text).join('\n');
+    const services = files('src/lib/server/services', /\.ts$/)
+      .map((p) => readFileSync(p, 'utf8'))
+      .join('\n');
+    const unused = Object.entries(consoleZh).filter(([key, zh]) =>
+      key.startsWith('console.server.')
+        ? !services.includes(zh.split('{')[0] ?? zh)
+        : !pages.includes(`'${key}'`),
+    );
+    expect(unused.map(([key]) => key)).toEqual([]);
+  });
 
   it('has English for every label of the domain (one table, one keyed catalog)', () => {
     for (const [set, table] of Object.entries(LABELS)) {
@@ -104,24 +123,29 @@ describe('console phrasebook', () => {
     }
   });
 
-  it('has English for the labels the server hands to the console', () => {
-    const fromServer = [...Object.values(DOC_TITLES), '全局', '所辖中队'];
-    expect(fromServer.filter((zh) => !(zh in consoleEn))).toEqual([]);
+  it('shows in English what server services say in Chinese, where the catalog has it', () => {
+    const en = phrasebook('en');
+    expect(en('全局')).toBe('Whole bureau');
+    expect(en('用户名或执法证号已被使用')).not.toMatch(HAN);
+    expect(en('某个服务新说的一句话')).toBe('某个服务新说的一句话');
   });
 
   it('keeps the same placeholders in both languages, and no Chinese in the English', () => {
     const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const [zh, en] of Object.entries(consoleEn)) {
-      expect(names(en), zh).toEqual(names(zh));
-      expect(HAN.test(en), `${zh} → ${en}`).toBe(false);
+    for (const [key, zh] of Object.entries(consoleZh)) {
+      if (!isConsoleKey(key)) continue;
+      const english = consoleEn[key];
+      expect(names(english), key).toEqual(names(zh));
+      expect(HAN.test(english), `${key} → ${english}`).toBe(false);
     }
   });
 
-  it('fills parameters and falls back to the Chinese source', () => {
+  it('fills parameters in either language, and reaches the shared catalog', () => {
     const en = phrasebook('en');
     const zh = phrasebook('zh-CN');
-    expect(en('共 {n} 条', { n: 3 })).toBe('3 in total');
-    expect(zh('共 {n} 条', { n: 3 })).toBe('共 3 条');
-    expect(en('某个没有翻译的句子')).toBe('某个没有翻译的句子');
+    expect(en('console.ledger.nTotal', { n: 3 })).toBe('3 in total');
+    expect(zh('console.ledger.nTotal', { n: 3 })).toBe('共 3 条');
+    expect(en('branch.mild')).toBe(translate('en', 'branch.mild'));
+    expect(en(undefined)).toBe('—');
   });
 });

@@ -1,30 +1,44 @@
 import type { LabelSet } from '$lib/domain/labels';
-import { labelText, type Locale } from './index';
 import { consoleEn } from './console-en';
+import { consoleZh } from './console-zh';
+import { fill, isMessageKey, labelText, translate, type Locale, type Params } from './index';
 export { dateDisplay } from './index';
 
-/** An unknown key (a map lookup that found nothing) shows as a dash rather than "undefined". */
-export type Phrasebook = (
-  zh: string | undefined,
-  params?: Record<string, string | number>,
-) => string;
+export type ConsoleKey = keyof typeof consoleZh;
+
+const catalogs: Record<Locale, Record<ConsoleKey, string>> = { 'zh-CN': consoleZh, en: consoleEn };
+
+export function isConsoleKey(key: string): key is ConsoleKey {
+  return key in consoleZh;
+}
 
 /**
- * The console's catalog, keyed by the Chinese source text (gettext style): Chinese is the
- * product's first language and the key itself; English comes from console-en.ts. Parameters are
- * written `{name}` in both languages, so a translation may reorder them. A test checks that
- * every string the console pages pass to L() has its English entry, and that no Chinese text is
- * left outside L().
+ * What server services say to the console, in Chinese (the API's language), matched back to
+ * their `console.server.*` entries by sentence so the console can show them in English too.
+ */
+const serverWords = new Map<string, ConsoleKey>(
+  Object.entries(consoleZh).flatMap(([key, zh]) =>
+    key.startsWith('console.server.') && isConsoleKey(key) ? [[zh, key] as const] : [],
+  ),
+);
+
+/** An unknown key (a map lookup that found nothing) shows as a dash rather than "undefined". */
+export type Phrasebook = (key: string | undefined, params?: Params) => string;
+
+/**
+ * The console's words in a language: a key of its own catalog (console-zh.ts, console-en.ts),
+ * or of the phone's (shared words and labels), with `{name}` parameters filled the same way.
+ * A form's error may carry a server service's Chinese sentence instead of a key: it is shown in
+ * English where the catalog has that sentence, and as said otherwise. console.test.ts checks
+ * that every key the pages name exists and that no Chinese is written in a page.
  */
 export function phrasebook(locale: Locale): Phrasebook {
-  const table: Record<string, string> = locale === 'en' ? consoleEn : {};
-  return (zh, params) => {
-    if (zh === undefined) return '—';
-    const text = table[zh] ?? zh;
-    if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
+  return (key, params) => {
+    if (key === undefined) return '—';
+    const own = isConsoleKey(key) ? key : serverWords.get(key);
+    if (own) return fill(catalogs[locale][own], params);
+    if (isMessageKey(key)) return translate(locale, key, params);
+    return fill(key, params);
   };
 }
 

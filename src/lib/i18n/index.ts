@@ -13,12 +13,16 @@ const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en
 
 export type Params = Record<string, string | number>;
 
-/** Looks a message up and fills `{name}` placeholders; unknown placeholders stay visible. */
-export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
-  const template = catalogs[locale][key] ?? zhCN[key];
+/** Fills `{name}` placeholders; unknown placeholders stay visible. */
+export function fill(template: string, params: Params = {}): string {
   return template.replace(/\{(\w+)\}/g, (m, name: string) =>
     name in params ? String(params[name]) : m,
   );
+}
+
+/** Looks a message up and fills `{name}` placeholders; unknown placeholders stay visible. */
+export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
+  return fill(catalogs[locale][key] ?? zhCN[key], params);
 }
 
 export function isMessageKey(key: string): key is MessageKey {

@@ -13,13 +13,13 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const file = form.get('file');
     if (!(file instanceof File) || file.size === 0)
-      return fail(400, { error: '请选择从手机导出的文件' });
-    if (file.size > MAX_FILE) return fail(413, { error: '文件超过 200 MB 的上限' });
+      return fail(400, { error: 'console.import.chooseFileExportedFrom' });
+    if (file.size > MAX_FILE) return fail(413, { error: 'console.import.fileOver200Mb' });
     let parsed: unknown;
     try {
       parsed = JSON.parse(await file.text()) as unknown;
     } catch {
-      return fail(400, { error: '文件不是有效的 JSON（应为手机“导出未同步记录”生成的文件）' });
+      return fail(400, { error: 'console.import.fileNotValidJson' });
     }
     const ctx = await app();
     const result = await importExport(ctx, user, parsed, { ip: clientIp(event) });

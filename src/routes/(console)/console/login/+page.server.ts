@@ -25,25 +25,27 @@ export const actions: Actions = {
     const username = field(form, 'username').trim();
     const password = field(form, 'password');
     const next = safeNext(field(form, 'next'));
-    if (!username || !password) return fail(400, { username, error: '请输入用户名和密码' });
+    if (!username || !password)
+      return fail(400, { username, error: 'console.login.enterYourUserName' });
     if (username.length > 64 || password.length > 256)
-      return fail(400, { username: '', error: '用户名或密码过长' });
+      return fail(400, { username: '', error: 'console.login.userNamePasswordToo' });
     const ctx = await app();
     const ip = clientIp(event);
     const signIn = await checkCredentials(ctx.db, { username, password, ip, deviceId: null });
     if (signIn.kind === 'refused') {
       return fail(429, {
         username,
-        error: '此地址登录失败次数过多，请 {minutes} 分钟后再试',
+        error: 'console.login.tooManyFailedSign',
         params: { minutes: Math.ceil(signIn.retryAfterSeconds / 60) },
       });
     }
-    if (signIn.kind === 'badCredentials') return fail(401, { username, error: '用户名或密码错误' });
+    if (signIn.kind === 'badCredentials')
+      return fail(401, { username, error: 'console.login.wrongUserNamePassword' });
     const user = signIn.user;
     if (user.role === 'officer') {
       return fail(403, {
         username,
-        error: '执法队员请使用手机端应用，后台仅供中队长、法制科和管理员使用',
+        error: 'console.login.officersUsePhoneApp',
       });
     }
     await startSession(ctx.db, {

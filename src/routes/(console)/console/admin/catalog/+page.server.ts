@@ -26,13 +26,14 @@ export const actions: Actions = {
     const admin = requireAdmin(event.locals);
     const f = await event.request.formData();
     const text = field(f, 'catalog');
-    if (text.length > 2_000_000) return fail(413, { error: '清单内容过大', text: '' });
+    if (text.length > 2_000_000)
+      return fail(413, { error: 'console.common.listTooLarge', text: '' });
     let data: unknown;
     try {
       data = JSON.parse(text) as unknown;
     } catch (e) {
       return fail(400, {
-        error: '不是有效的 JSON：{detail}',
+        error: 'console.catalog.notValidJsonDetail',
         params: { detail: e instanceof Error ? e.message : '' },
         text,
       });
@@ -52,7 +53,7 @@ export const actions: Actions = {
         .map(([path, message]) => `${path || '—'}: ${message}`)
         .join('\n');
       return fail(outcome.status, {
-        error: '清单不符合格式：\n{issues}',
+        error: 'console.catalog.listDoesNotMatch',
         params: { issues: issues || outcome.error },
         text,
       });

@@ -1,5 +1,4 @@
 import { fail } from '@sveltejs/kit';
-import { DOC_TITLES } from '$lib/notices/content';
 import { app } from '$lib/server/app';
 import { requireAdmin } from '$lib/server/console';
 import { parseForm } from '$lib/server/forms';
@@ -28,7 +27,7 @@ export const actions: Actions = {
       adminId: admin.id,
       ip: clientIp(event),
     });
-    if (!saved) return fail(400, { error: '尚未设置执法机关' });
-    return { saved: DOC_TITLES[parsed.data.docType] };
+    if (!saved) return fail(400, { error: 'console.numbers.noEnforcementBureauHas' });
+    return { saved: parsed.data.docType };
   },
 };

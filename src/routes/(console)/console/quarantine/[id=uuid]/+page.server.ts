@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   requireAdmin(locals);
   const ctx = await app();
   const entry = await quarantineEntry(ctx.db, params.id);
-  if (!entry) error(404, '没有这条拒收记录');
+  if (!entry) error(404, 'console.quarantineItem.noSuchRefusedRecord');
   const acceptedVersion = entry.recordId ? await latestVersion(ctx.db, entry.recordId) : null;
   return {
     entry: { ...entry, payload: JSON.stringify(entry.payload, null, 2) },
@@ -25,12 +25,12 @@ export const actions: Actions = {
     const user = requireAdmin(event.locals);
     const form = await event.request.formData();
     const note = field(form, 'note').trim().slice(0, 1000);
-    if (!note) return fail(400, { error: '请填写处理说明' });
+    if (!note) return fail(400, { error: 'console.quarantineItem.sayHowWasHandled' });
     const done = await closeQuarantineEntry((await app()).db, event.params.id, note, {
       adminId: user.id,
       ip: clientIp(event),
     });
-    if (!done) return fail(409, { error: '该记录已处理或已被取代' });
+    if (!done) return fail(409, { error: 'console.quarantineItem.entryWasAlreadyHandled' });
     return { resolved: true };
   },
 };

@@ -19,10 +19,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   const user = consoleUser(locals);
   const ctx = await app();
   const row = await recordRow(ctx.db, params.id);
-  if (!row) error(404, '记录不存在');
-  if (!canRead(user, row)) error(403, '无权查看此记录（不属于您所辖的中队）');
+  if (!row) error(404, 'console.record.noSuchRecord');
+  if (!canRead(user, row)) error(403, 'console.record.youMayNotView');
   const detail = await recordDetail(ctx.db, params.id);
-  if (!detail) error(404, '记录不存在');
+  if (!detail) error(404, 'console.record.noSuchRecord');
   const r = detail.record;
   const catalog = await catalogVersion(ctx.db, r.catalogVersion);
   const item = catalog?.items.find((i) => i.code === r.itemCode) ?? null;
@@ -33,7 +33,6 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     const content = await contentFor(ctx, r, d.id);
     documents.push({
       ...d,
-      title: content?.title ?? d.docType,
       short: content ? await documentShortHash(content) : null,
       assigned: assigned.get(d.id) ?? null,
       /** Why it cannot be printed now (nothing unconfirmed goes on paper); null if it can. */
@@ -61,7 +60,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const action = field(form, 'action');
     if (!(REVIEW_ACTIONS as readonly string[]).includes(action))
-      return fail(400, { error: '未知的审核操作', issues: [], comment: '' });
+      return fail(400, { error: 'console.record.unknownReviewAction', issues: [], comment: '' });
     const comment = field(form, 'comment').slice(0, 2000);
     const checklist = Object.fromEntries(REVIEW_CHECKS.map((c) => [c, form.get(c) === 'on']));
     const ctx = await app();

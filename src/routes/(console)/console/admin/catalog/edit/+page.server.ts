@@ -42,12 +42,13 @@ export const actions: Actions = {
     const admin = requireAdmin(event.locals);
     const f = await event.request.formData();
     const text = field(f, 'catalog');
-    if (text.length > 2_000_000) return fail(413, { error: '清单内容过大', fieldErrors: {} });
+    if (text.length > 2_000_000)
+      return fail(413, { error: 'console.common.listTooLarge', fieldErrors: {} });
     let data: unknown;
     try {
       data = JSON.parse(text) as unknown;
     } catch {
-      return fail(400, { error: '表单内容无法读取，请刷新页面后重试', fieldErrors: {} });
+      return fail(400, { error: 'console.catalogEdit.formCouldNotRead', fieldErrors: {} });
     }
     const ctx = await app();
     const outcome = await publishCatalogDraft(ctx, {
