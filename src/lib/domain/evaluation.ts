@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Catalog, CatalogBranch } from './catalog';
+import type { Catalog } from './catalog';
 import { priorRecordSchema, type ChecklistAnswers, type PriorRecord } from './checklist';
 import { localDateSchema as localDate } from './fields';
 import type { Issue } from './issues';
@@ -31,88 +31,55 @@ export const BRANCH_RESULTS = [
 ] as const;
 export type BranchResult = (typeof BRANCH_RESULTS)[number];
 
-export type LegalBasis =
-  | { kind: 'law'; law: string; article: string }
-  | { kind: 'catalog'; versionId: string; itemCode: string; itemName: string };
+export const REASON_CODES = [
+  'notInCatalog',
+  'notOnExemptionList',
+  'exclusionPresent',
+  'noFaultEvidence',
+  'factHolds',
+  'factContrary',
+  'thresholdWithin',
+  'thresholdExceeded',
+  'noPriorRecord',
+  'priorRecordFound',
+  'partyUnidentified',
+  'priorNoPenaltyWarning',
+  'correctedOnTheSpot',
+  'notCorrectedOnTheSpot',
+  'correctionModeNotAllowed',
+  'deadlineTooLong',
+  'deadlineBeforeFinding',
+  'orderNotOnFindingDay',
+  'reinspectionBeforeFinding',
+  'uncorrectedBeforeDeadlineEnd',
+  'deadlinePending',
+  'correctedByDeadline',
+  'correctedAfterDeadline',
+  'deadlinePassedUncorrected',
+  'commitmentSigned',
+  'commitmentRefused',
+  'commitmentBroken',
+  'resultMild',
+  'resultFirstOffence',
+  'resultNoFault',
+  'discretionDeclined',
+  'educationRequired',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
 
-export type ReasonEffect = 'supports' | 'blocks' | 'pending' | 'warning';
+export const REASON_EFFECTS = ['supports', 'blocks', 'pending', 'warning'] as const;
+export type ReasonEffect = (typeof REASON_EFFECTS)[number];
 
-export type Reason = {
-  code: ReasonCode;
-  effect: ReasonEffect;
-  /** Branches the reason concerns; empty means the item as a whole. */
-  branches: CatalogBranch[];
-  params: Record<string, string | number>;
-  basis: LegalBasis[];
-};
-
-export type ReasonCode =
-  | 'notInCatalog'
-  | 'notOnExemptionList'
-  | 'exclusionPresent'
-  | 'noFaultEvidence'
-  | 'factHolds'
-  | 'factContrary'
-  | 'thresholdWithin'
-  | 'thresholdExceeded'
-  | 'noPriorRecord'
-  | 'priorRecordFound'
-  | 'partyUnidentified'
-  | 'priorNoPenaltyWarning'
-  | 'correctedOnTheSpot'
-  | 'notCorrectedOnTheSpot'
-  | 'correctionModeNotAllowed'
-  | 'deadlineTooLong'
-  | 'deadlineBeforeFinding'
-  | 'orderNotOnFindingDay'
-  | 'reinspectionBeforeFinding'
-  | 'uncorrectedBeforeDeadlineEnd'
-  | 'deadlinePending'
-  | 'correctedByDeadline'
-  | 'correctedAfterDeadline'
-  | 'deadlinePassedUncorrected'
-  | 'commitmentSigned'
-  | 'commitmentRefused'
-  | 'commitmentBroken'
-  | 'resultMild'
-  | 'resultFirstOffence'
-  | 'resultNoFault'
-  | 'discretionDeclined'
-  | 'educationRequired';
-
-export type QuestionKind =
-  | 'condition'
-  | 'exclusion'
-  | 'correction'
-  | 'commitment'
-  | 'education'
-  | 'discretionReason'
-  | 'noFaultEvidence';
-
-export type Question = { kind: QuestionKind; id: string; text?: string };
-
-export type Evaluation = {
-  itemCode: string;
-  catalogVersion: string;
-  /** null while a question that could change the branch is unanswered. */
-  branch: BranchResult | null;
-  /** For pendingCorrection: the branch that applies once the correction is confirmed. */
-  prospectiveBranch: 'mild' | 'firstOffence' | null;
-  /** mandatory: must not be penalised; discretionary: may be left unpenalised, reason needed. */
-  noPenalty: 'mandatory' | 'discretionary' | 'none' | null;
-  discretionReasonRequired: boolean;
-  reasons: Reason[];
-  unanswered: Question[];
-  /** Everything needed to finish the record is answered. */
-  complete: boolean;
-  firstOffence: {
-    windowStart: LocalDate;
-    lookbackMonths: number;
-    /** Present when the window is the calendar year of the finding. */
-    lookbackKind?: 'calendarYear';
-    priors: PriorRecord[];
-  } | null;
-};
+export const QUESTION_KINDS = [
+  'condition',
+  'exclusion',
+  'correction',
+  'commitment',
+  'education',
+  'discretionReason',
+  'noFaultEvidence',
+] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
 export type EvaluateInput = {
   catalog: Catalog;
@@ -188,21 +155,25 @@ const legalBasisSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-/** Wire form of an Evaluation, for records that travel between phone and server. */
+/** An evaluation as it travels between phone and server, and the definition of its type. */
 export const evaluationSchema = z
   .object({
     itemCode: z.string().max(20),
     catalogVersion: z.string().max(64),
+    /** null while a question that could change the branch is unanswered. */
     branch: z.enum(BRANCH_RESULTS).nullable(),
+    /** For pendingCorrection: the branch that applies once the correction is confirmed. */
     prospectiveBranch: z.enum(['mild', 'firstOffence']).nullable(),
+    /** mandatory: must not be penalised; discretionary: may be left unpenalised, reason needed. */
     noPenalty: z.enum(['mandatory', 'discretionary', 'none']).nullable(),
     discretionReasonRequired: z.boolean(),
     reasons: z
       .array(
         z
           .object({
-            code: z.string().max(40),
-            effect: z.enum(['supports', 'blocks', 'pending', 'warning']),
+            code: z.enum(REASON_CODES),
+            effect: z.enum(REASON_EFFECTS),
+            /** Branches the reason concerns; empty means the item as a whole. */
             branches: z.array(z.enum(['mild', 'firstOffence'])).max(2),
             params: z.record(z.string().max(40), z.union([z.string().max(500), z.number()])),
             basis: z.array(legalBasisSchema).max(5),
@@ -214,26 +185,20 @@ export const evaluationSchema = z
       .array(
         z
           .object({
-            kind: z.enum([
-              'condition',
-              'exclusion',
-              'correction',
-              'commitment',
-              'education',
-              'discretionReason',
-              'noFaultEvidence',
-            ]),
+            kind: z.enum(QUESTION_KINDS),
             id: z.string().max(40),
             text: z.string().max(300).optional(),
           })
           .strict(),
       )
       .max(100),
+    /** Everything needed to finish the record is answered. */
     complete: z.boolean(),
     firstOffence: z
       .object({
         windowStart: localDate,
         lookbackMonths: z.number().int().min(1).max(60),
+        /** Present when the window is the calendar year of the finding. */
         lookbackKind: z.literal('calendarYear').optional(),
         priors: z.array(priorRecordSchema).max(200),
       })
@@ -241,6 +206,15 @@ export const evaluationSchema = z
       .nullable(),
   })
   .strict();
+
+/**
+ * The result of `evaluate`, as the schema above defines it: the phone, the server and the
+ * records between them share one definition.
+ */
+export type Evaluation = z.infer<typeof evaluationSchema>;
+export type Reason = Evaluation['reasons'][number];
+export type LegalBasis = Reason['basis'][number];
+export type Question = Evaluation['unanswered'][number];
 
 /** The reason an input error is explained by in the evaluation panel. */
 export const CORRECTION_ERROR_REASONS: Partial<Record<Issue['code'], ReasonCode>> = {

@@ -19,13 +19,17 @@ export const DEFAULT_TYPE_WORDS: Record<DocType, string> = {
   reinspectionRecord: '复查',
 };
 
-export type NumberFormat = {
-  template: string;
-  prefix: string;
-  word: string;
-  /** Minimum serial width, zero-padded. */
-  width: number;
-};
+/** How a bureau writes one type's document numbers (`{prefix}{word}〔{year}〕第{serial}号`). */
+export const numberFormatSchema = z
+  .object({
+    template: z.string().min(1).max(100),
+    prefix: z.string().max(20),
+    word: z.string().max(20),
+    /** Minimum serial width, zero-padded. */
+    width: z.number().int().min(1).max(8),
+  })
+  .strict();
+export type NumberFormat = z.infer<typeof numberFormatSchema>;
 
 export function formatDocNumber(format: NumberFormat, year: number, serial: number): string {
   if (!Number.isInteger(serial) || serial < 1) throw new RangeError(`bad serial ${serial}`);
@@ -48,14 +52,7 @@ export const numberBlockSchema = z
     last: z.number().int().min(1),
     /** Next serial to hand out; last + 1 when exhausted. Only ever increases. */
     next: z.number().int().min(1),
-    format: z
-      .object({
-        template: z.string().min(1).max(100),
-        prefix: z.string().max(20),
-        word: z.string().max(20),
-        width: z.number().int().min(1).max(8),
-      })
-      .strict(),
+    format: numberFormatSchema,
   })
   .strict()
   .refine((b) => b.first <= b.last && b.next >= b.first && b.next <= b.last + 1, {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { recordContentHash, type LockedRecord } from '$lib/domain/record';
 import {
@@ -72,7 +73,8 @@ export function canReview(user: SessionUser, row: { squad_id: string }): boolean
   );
 }
 
-export type Cursor = { f: string; i: string };
+const cursorSchema = z.object({ f: z.string(), i: z.string() });
+export type Cursor = z.infer<typeof cursorSchema>;
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -80,19 +82,11 @@ export function encodeCursor(c: Cursor): string {
 
 export function decodeCursor(s: string): Cursor | null {
   try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (
-      typeof v === 'object' &&
-      v !== null &&
-      typeof (v as Cursor).f === 'string' &&
-      typeof (v as Cursor).i === 'string'
-    ) {
-      return v as Cursor;
-    }
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : null;
   } catch {
-    // fall through
+    return null;
   }
-  return null;
 }
 
 /** Escapes LIKE wildcards so a search for "50%" finds "50%" (see `likeEscaped`). */

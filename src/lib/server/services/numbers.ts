@@ -5,6 +5,7 @@ import {
   DEFAULT_TYPE_WORDS,
   formatDocNumber,
   isProvisionalNumber,
+  numberFormatSchema,
   type NumberBlock,
 } from '$lib/domain/numbering';
 import type { LockedRecord } from '$lib/domain/record';
@@ -143,13 +144,6 @@ export async function takeSerials(
 ): Promise<number> {
   return nextCounter(tx, `number:${bureauId}:${docType}:${year}`, count);
 }
-
-const numberFormatSchema = z.object({
-  template: z.string(),
-  prefix: z.string(),
-  word: z.string(),
-  width: z.number().int(),
-});
 
 /** Every number (type and formatted number) of the blocks reserved for a device. */
 export async function reservedNumbers(tx: Db | Tx, deviceId: string): Promise<Set<string>> {

@@ -1,7 +1,8 @@
 import { normaliseShortHash } from '$lib/domain/integrity';
 import { maskName } from '$lib/domain/party';
 import { storedRecordSchema, type LockedRecord } from '$lib/domain/record';
-import { documentContent, documentShortHash, DOC_TITLES, partyName } from '$lib/notices/content';
+import { labelOf } from '$lib/domain/labels';
+import { documentContent, documentShortHash, partyName } from '$lib/notices/content';
 import type { AppContext } from '../app';
 import { catalogVersion } from '../repos/catalogs';
 import { quarantinedDocument } from '../repos/quarantine';
@@ -97,7 +98,7 @@ export async function verifyDocument(
     .executeTakeFirst();
   const latestVersion = versions[0]?.version ?? doc.first_version;
   return {
-    title: latest.title ?? DOC_TITLES[doc.doc_type as keyof typeof DOC_TITLES],
+    title: latest.title ?? labelOf('doc', doc.doc_type),
     number: doc.number,
     assignedNumber: assigned?.assigned ?? null,
     date: latest.date,
@@ -179,7 +180,7 @@ async function heldDocument(
     const [q] = await quarantinedDocument(ctx.db, docId);
     if (!q) return null;
     return {
-      title: DOC_TITLES[q.doc_type as keyof typeof DOC_TITLES] ?? q.doc_type,
+      title: labelOf('doc', q.doc_type),
       number: q.number,
       assignedNumber: null,
       date: '—',

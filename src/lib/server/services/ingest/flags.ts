@@ -30,7 +30,7 @@ export async function serverFlags(
     foundOn: shanghaiDate(record.foundAt),
     now: record.evaluatedAt,
   });
-  if (evaluationSignature(own) !== evaluationSignature(record.evaluation as typeof own)) {
+  if (evaluationSignature(own) !== evaluationSignature(record.evaluation)) {
     flags.push({
       code: 'evaluationMismatch',
       message: `服务器按相同答案评估为「${labelOf('branch', own.branch ?? 'undetermined')}」，记录中为「${labelOf('branch', record.evaluation.branch ?? 'undetermined')}」`,
