@@ -81,6 +81,10 @@ export const QUESTION_KINDS = [
 ] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
+/**
+ * What `evaluate` decides from: the list in force, the item and the officers' answers, who the
+ * party is and what the first-offence lookup found, and two moments (the finding, and now).
+ */
 export type EvaluateInput = {
   catalog: Catalog;
   itemCode: string;
