@@ -189,6 +189,31 @@ describe.each(DATABASES)('console on %s', (db) => {
       run('select count(*) as n from catalog_versions where version_id = $1', [catalog.versionId]),
     );
     expect(Number(versions2[0]?.n)).toBe(1);
+
+    // Text that is not JSON, or too large, is told apart from a list that fails the schema, on
+    // the import and in the form editor alike, and publishes nothing.
+    const post = (path: string, text: string) =>
+      fetch(`${server.url}/console/admin/${path}`, {
+        method: 'POST',
+        headers: {
+          cookie,
+          accept: 'text/html',
+          origin: server.url,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ catalog: text }),
+      }).then((r) => r.text());
+    const count = async () =>
+      Number(
+        (await query(server, (run) => run('select count(*) as n from catalog_versions')))[0]?.n,
+      );
+    const published = await count();
+    expect(await post('catalog?/publish', '{"versionId":')).toContain('不是有效的 JSON');
+    expect(await post('catalog/edit?/publish', '{"versionId":')).toContain('表单内容无法读取');
+    const huge = JSON.stringify({ ...catalog, versionId: 'huge', pad: 'x'.repeat(2_000_001) });
+    expect(await post('catalog?/publish', huge)).toContain('清单内容过大');
+    expect(await post('catalog/edit?/publish', huge)).toContain('清单内容过大');
+    expect(await count()).toBe(published);
   });
 
   it('imports a phone export once; importing it again changes nothing', async () => {

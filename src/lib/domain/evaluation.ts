@@ -70,17 +70,6 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export const REASON_EFFECTS = ['supports', 'blocks', 'pending', 'warning'] as const;
 export type ReasonEffect = (typeof REASON_EFFECTS)[number];
 
-export const QUESTION_KINDS = [
-  'condition',
-  'exclusion',
-  'correction',
-  'commitment',
-  'education',
-  'discretionReason',
-  'noFaultEvidence',
-] as const;
-export type QuestionKind = (typeof QUESTION_KINDS)[number];
-
 /**
  * What `evaluate` decides from: the list in force, the item and the officers' answers, who the
  * party is and what the first-offence lookup found, and two moments (the finding, and now).
@@ -189,7 +178,15 @@ export const evaluationSchema = z
       .array(
         z
           .object({
-            kind: z.enum(QUESTION_KINDS),
+            kind: z.enum([
+              'condition',
+              'exclusion',
+              'correction',
+              'commitment',
+              'education',
+              'discretionReason',
+              'noFaultEvidence',
+            ]),
             id: z.string().max(40),
             text: z.string().max(300).optional(),
           })
@@ -219,6 +216,7 @@ export type Evaluation = z.infer<typeof evaluationSchema>;
 export type Reason = Evaluation['reasons'][number];
 export type LegalBasis = Reason['basis'][number];
 export type Question = Evaluation['unanswered'][number];
+export type QuestionKind = Question['kind'];
 
 /** The reason an input error is explained by in the evaluation panel. */
 export const CORRECTION_ERROR_REASONS: Partial<Record<Issue['code'], ReasonCode>> = {

@@ -20,6 +20,38 @@ export type PublishOutcome =
       fieldErrors: Record<string, string>;
     };
 
+/** The largest catalog text a form may send (a whole list with every item is about 200 KB). */
+export const MAX_CATALOG_TEXT = 2_000_000;
+
+export type Unreadable = {
+  ok: false;
+  status: 400 | 413;
+  unreadable: 'tooLarge' | 'notJson';
+  detail: string;
+};
+
+/**
+ * A catalog sent as JSON text (the form editor's draft, or an import): too large or not JSON is
+ * said apart from a list that does not pass the schema, which `publishCatalogDraft` explains
+ * field by field.
+ */
+export async function publishCatalogText(
+  ctx: AppContext,
+  text: string,
+  actor: { userId: string; ip: string | null },
+): Promise<PublishOutcome | Unreadable> {
+  if (text.length > MAX_CATALOG_TEXT)
+    return { ok: false, status: 413, unreadable: 'tooLarge', detail: '' };
+  let data: unknown;
+  try {
+    data = JSON.parse(text) as unknown;
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : '';
+    return { ok: false, status: 400, unreadable: 'notJson', detail };
+  }
+  return publishCatalogDraft(ctx, { data, ...actor, at: new Date().toISOString() });
+}
+
 export async function publishCatalogDraft(
   ctx: AppContext,
   input: { data: unknown; userId: string; ip: string | null; at: string },

@@ -4,7 +4,7 @@ import { app } from '$lib/server/app';
 import { requireAdmin } from '$lib/server/console';
 import { clientIp } from '$lib/server/http';
 import { latestCatalog, listCatalogVersions } from '$lib/server/repos/catalogs';
-import { publishCatalogDraft } from '$lib/server/services/catalogs';
+import { publishCatalogText } from '$lib/server/services/catalogs';
 import type { Actions, PageServerLoad } from './$types';
 import { field } from '$lib/server/forms';
 
@@ -26,24 +26,19 @@ export const actions: Actions = {
     const admin = requireAdmin(event.locals);
     const f = await event.request.formData();
     const text = field(f, 'catalog');
-    if (text.length > 2_000_000)
-      return fail(413, { error: 'console.common.listTooLarge', text: '' });
-    let data: unknown;
-    try {
-      data = JSON.parse(text) as unknown;
-    } catch (e) {
-      return fail(400, {
-        error: 'console.catalog.notValidJsonDetail',
-        params: { detail: e instanceof Error ? e.message : '' },
-        text,
-      });
-    }
-    const outcome = await publishCatalogDraft(await app(), {
-      data,
+    const outcome = await publishCatalogText(await app(), text, {
       userId: admin.id,
       ip: clientIp(event),
-      at: new Date().toISOString(),
     });
+    if (!outcome.ok && 'unreadable' in outcome) {
+      return outcome.unreadable === 'tooLarge'
+        ? fail(413, { error: 'console.common.listTooLarge', text: '' })
+        : fail(400, {
+            error: 'console.catalog.notValidJsonDetail',
+            params: { detail: outcome.detail },
+            text,
+          });
+    }
     if (!outcome.ok && outcome.status === 409) {
       return fail(409, { error: outcome.error, text });
     }

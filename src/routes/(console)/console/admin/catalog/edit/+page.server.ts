@@ -6,7 +6,7 @@ import { requireAdmin } from '$lib/server/console';
 import { field } from '$lib/server/forms';
 import { clientIp } from '$lib/server/http';
 import { latestCatalog } from '$lib/server/repos/catalogs';
-import { publishCatalogDraft } from '$lib/server/services/catalogs';
+import { publishCatalogText } from '$lib/server/services/catalogs';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The published catalog as an editable draft: initials are the server's to compute. */
@@ -41,22 +41,17 @@ export const actions: Actions = {
   publish: async (event) => {
     const admin = requireAdmin(event.locals);
     const f = await event.request.formData();
-    const text = field(f, 'catalog');
-    if (text.length > 2_000_000)
-      return fail(413, { error: 'console.common.listTooLarge', fieldErrors: {} });
-    let data: unknown;
-    try {
-      data = JSON.parse(text) as unknown;
-    } catch {
-      return fail(400, { error: 'console.catalogEdit.formCouldNotRead', fieldErrors: {} });
-    }
-    const ctx = await app();
-    const outcome = await publishCatalogDraft(ctx, {
-      data,
+    const outcome = await publishCatalogText(await app(), field(f, 'catalog'), {
       userId: admin.id,
       ip: clientIp(event),
-      at: new Date().toISOString(),
     });
+    if (!outcome.ok && 'unreadable' in outcome) {
+      const error =
+        outcome.unreadable === 'tooLarge'
+          ? 'console.common.listTooLarge'
+          : 'console.catalogEdit.formCouldNotRead';
+      return fail(outcome.status, { error, fieldErrors: {} });
+    }
     if (!outcome.ok) {
       return fail(outcome.status, {
         error: outcome.error,
