@@ -96,7 +96,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   }
   const port = options.port ?? (await freePort());
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['scripts/start.js'], {
+  // PB_SERVER_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops (for
+  // `npm run bench` investigations; Node refuses --cpu-prof in NODE_OPTIONS).
+  const profile = process.env.PB_SERVER_PROFILE;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'scripts/start.js'], {
     env: {
       ...process.env,
       PORT: String(port),
