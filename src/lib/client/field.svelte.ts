@@ -2,7 +2,7 @@ import { catalogInForce, type Catalog } from '$lib/domain/catalog';
 import { shanghaiDate } from '$lib/domain/time';
 import { meSchema, type Me } from '$lib/sync/contract';
 import { i18n } from '$lib/i18n/locale.svelte';
-import { MessageError, type Message } from '$lib/i18n';
+import { messageOf, type Message } from '$lib/i18n';
 import { ApiFailure, call, request } from './api';
 import { db, type Draft, type PatrolDb } from './db';
 import type { DraftEditor } from './draft-editor.svelte';
@@ -14,11 +14,9 @@ import { deviceId, getSetting, setSetting } from './settings';
 import { requestPersistence, storageInfo, type StorageInfo } from './storage';
 import { backoffMs, SyncEngine, type SyncPhase } from './sync/engine';
 
-/** What a failed sign-in says: no network, the server's words, or the error's own text. */
+/** What a failed sign-in says: no network, or what the failure itself says. */
 function failureMessage(e: unknown): Message {
-  if (e instanceof ApiFailure && e.offline) return { key: 'login.needNetwork' };
-  if (e instanceof MessageError) return e.said;
-  return { code: 'error', text: e instanceof Error ? e.message : String(e) };
+  return e instanceof ApiFailure && e.offline ? { key: 'login.needNetwork' } : messageOf(e);
 }
 
 export type Gate = 'loading' | 'login' | 'setPin' | 'locked' | 'ready';

@@ -88,6 +88,14 @@ export function messageText(locale: Locale, m: Message): string {
   return 'key' in m ? translate(locale, m.key, m.params) : m.text;
 }
 
+/** What a caught error says, kept: its own Message, or its text as the words said. */
+export function messageOf(e: unknown): Message {
+  if (e instanceof MessageError) return e.said;
+  return e instanceof Error
+    ? { code: e.name, text: e.message }
+    : { code: 'error', text: String(e) };
+}
+
 /** An error that says something to the officer: its `message` is the Chinese wording, for logs. */
 export class MessageError extends Error {
   constructor(public readonly said: Message) {

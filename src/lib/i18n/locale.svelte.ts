@@ -3,7 +3,7 @@ import {
   dateDisplay,
   issueText,
   messageText,
-  MessageError,
+  messageOf,
   translate,
   type Message,
   type IssueLike,
@@ -43,8 +43,7 @@ class I18n {
   say = (m: Message): string => messageText(this.locale, m);
 
   /** What a caught error says: its kept message if it has one, else its own text. */
-  error = (e: unknown): string =>
-    e instanceof MessageError ? this.say(e.said) : e instanceof Error ? e.message : String(e);
+  error = (e: unknown): string => this.say(messageOf(e));
 
   /** An issue of a record in the current language (see `issueText`). */
   issue = (x: IssueLike): string => issueText(this.locale, x);

@@ -16,7 +16,7 @@ import { sendDecisions } from '../confirmations';
 import { rebuildOwnLedger } from '../ledger';
 import { applyChange } from './apply-change';
 import { deviceId, getSetting, setSetting } from '../settings';
-import { MessageError, type Message } from '$lib/i18n';
+import { messageOf } from '$lib/i18n';
 
 /**
  * The sync engine: evidence first (HEAD, then PUT only what is missing), then records in
@@ -120,7 +120,7 @@ export class SyncEngine {
       await setSetting(this.db, 'lastSyncError', null);
       return report;
     }
-    await setSetting(this.db, 'lastSyncError', saidBy(first));
+    await setSetting(this.db, 'lastSyncError', messageOf(first));
     throw first;
   }
 
@@ -377,11 +377,6 @@ export class SyncEngine {
 
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
-}
-
-/** What a failure says, kept to be worded when shown (a thrown error's own text otherwise). */
-function saidBy(e: Error): Message {
-  return e instanceof MessageError ? e.said : { code: e.name, text: e.message };
 }
 
 /** Exponential backoff with equal jitter (half fixed, half random): 5 s, 10 s, 20 s … capped at 10 minutes. */

@@ -1,5 +1,4 @@
 import { DOC_TYPES, type DocType } from '$lib/domain/record';
-import { DOC_TITLES } from '$lib/notices/content';
 import {
   DEFAULT_TEMPLATE,
   DEFAULT_TYPE_WORDS,
@@ -196,7 +195,7 @@ export async function numberFormatTable(db: Db, now = new Date()) {
     const f = bureau
       ? await numberFormat(db, bureau.id, t)
       : { template: DEFAULT_TEMPLATE, prefix: '', word: DEFAULT_TYPE_WORDS[t], width: 4 };
-    rows.push({ docType: t, title: DOC_TITLES[t], ...f, example: formatDocNumber(f, year, 12) });
+    rows.push({ docType: t, ...f, example: formatDocNumber(f, year, 12) });
   }
   return { bureau: bureau ? { name: bureau.name } : null, rows };
 }
