@@ -1,8 +1,8 @@
 /**
  * Canonical JSON and SHA-256 content hashes. The phone computes a record's hash when it is locked,
  * the server recomputes it from what it stored, and the printed notice carries it: all three must
- * produce identical values, so both sides use this module and WebCrypto (global in browsers and in
- * Node 20), never a runtime-specific hash.
+ * produce identical values, so both sides use this module: WebCrypto (global in browsers and in
+ * Node 20) by default, or the same algorithms from Node on the server (`Digests`).
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -61,14 +61,63 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-export async function sha256Hex(data: string | Uint8Array | ArrayBuffer): Promise<string> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource);
-  return toHex(digest);
+/**
+ * The two primitives every hash here is made of. WebCrypto is the default on both sides; the
+ * server passes Node's own implementation of the same two algorithms (`nodeDigests`), because
+ * WebCrypto in Node answers each call through the thread pool: a push of 100 records spent more
+ * time waiting for 200 HMACs than computing them. SHA-256 is SHA-256: a generative test checks
+ * both give the same bytes for any input.
+ */
+export type Digests = {
+  sha256(bytes: Uint8Array): Promise<Uint8Array> | Uint8Array;
+  hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> | Uint8Array;
+};
+
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+export const webDigests: Digests = {
+  async sha256(bytes) {
+    return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  },
+  async hmacSha256(key, data) {
+    // Imported once per key: importing costs as much as signing.
+    const id = toHex(key);
+    let imported = hmacKeys.get(id);
+    if (!imported) {
+      if (hmacKeys.size >= 8) hmacKeys.clear();
+      imported = globalThis.crypto.subtle.importKey(
+        'raw',
+        key as BufferSource,
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign'],
+      );
+      hmacKeys.set(id, imported);
+    }
+    return new Uint8Array(
+      await globalThis.crypto.subtle.sign('HMAC', await imported, data as BufferSource),
+    );
+  },
+};
+
+export async function sha256Hex(
+  data: string | Uint8Array | ArrayBuffer,
+  digests: Digests = webDigests,
+): Promise<string> {
+  const bytes =
+    typeof data === 'string'
+      ? new TextEncoder().encode(data)
+      : data instanceof Uint8Array
+        ? data
+        : new Uint8Array(data);
+  return toHex(await digests.sha256(bytes));
 }
 
-export async function hashCanonical(value: unknown): Promise<string> {
-  return sha256Hex(canonicalJson(value));
+export async function hashCanonical(
+  value: unknown,
+  digests: Digests = webDigests,
+): Promise<string> {
+  return sha256Hex(canonicalJson(value), digests);
 }
 
 /** The short form printed on notices: 12 hex digits in groups of four, e.g. `3F2A-9C01-77BE`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalJson } from './integrity';
+import { canonicalJson, toHex, webDigests, type Digests } from './integrity';
 import { LIMITS, line, optionalLine, text } from './fields';
 import {
   checkMobile,
@@ -278,17 +278,14 @@ const DIGEST = /^k:[0-9a-f]{32}$/;
  * and finds the party's prior records; a phone that receives the ledger learns no identifier,
  * mobile number or name from it.
  */
-export async function partyKeyDigest(ledgerKey: string, partyKey: string): Promise<string> {
+export async function partyKeyDigest(
+  ledgerKey: string,
+  partyKey: string,
+  digests: Digests = webDigests,
+): Promise<string> {
   const raw = new Uint8Array(ledgerKey.match(/../g)?.map((h) => parseInt(h, 16)) ?? []);
-  const key = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
-  const mac = new Uint8Array(
-    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(partyKey)),
-  );
-  let hex = '';
-  for (const b of mac.subarray(0, 16)) hex += b.toString(16).padStart(2, '0');
-  return `k:${hex}`;
+  const mac = await digests.hmacSha256(raw, new TextEncoder().encode(partyKey));
+  return `k:${toHex(mac.subarray(0, 16))}`;
 }
 
 export function isPartyKeyDigest(value: string): boolean {

@@ -3,7 +3,7 @@ import { catalogVersionIdSchema, findItem, itemCodeSchema, type Catalog } from '
 import { amendmentIssues, type PreviousVersion } from './amendment';
 import { answersSchema, correctionIssues, evaluationSchema } from './evaluate';
 import { freeText, instantSchema, LIMITS, text } from './fields';
-import { hashCanonical } from './integrity';
+import { hashCanonical, type Digests } from './integrity';
 import { issue, issuesFromZod, type Issue } from './issues';
 import { FOLLOW_UP_STATES, followUpOf } from './lifecycle';
 import { partyIssues, partyKeys, partySchema } from './party';
@@ -223,10 +223,13 @@ export function catalogIssues(
 }
 
 /** The hashed content: everything except the hash itself. */
-export async function recordContentHash(record: RecordContent | LockedRecord): Promise<string> {
+export async function recordContentHash(
+  record: RecordContent | LockedRecord,
+  digests?: Digests,
+): Promise<string> {
   const { contentHash: _omit, ...content } = record as LockedRecord;
   void _omit;
-  return hashCanonical(content);
+  return hashCanonical(content, digests);
 }
 
 export type LockContext = {

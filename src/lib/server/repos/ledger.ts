@@ -2,6 +2,7 @@ import { groupByRecord } from '$lib/domain/ledger';
 import { partyKeyDigest } from '$lib/domain/party';
 import type { LedgerEntry } from '$lib/sync/contract';
 import type { Db } from '../db/db';
+import { nodeDigests } from '../digests';
 import { ledgerKey } from './secrets';
 
 /** The most rows one lookup reads (the newest first). */
@@ -29,7 +30,7 @@ export async function ledgerLookup(
     digested.push({
       ...r,
       recordId: r.record_id,
-      partyKey: await partyKeyDigest(key, r.party_key),
+      partyKey: await partyKeyDigest(key, r.party_key, nodeDigests),
     });
   return groupByRecord(digested, (r) => ({
     recordId: r.record_id,

@@ -10,6 +10,7 @@ import {
   type Review,
 } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
+import { nodeDigests } from '../digests';
 import { recordConfirmations } from './confirmations';
 import type { Db } from '../db/db';
 import { HttpError } from '../http';
@@ -292,7 +293,7 @@ export async function recordDetail(db: Db, id: string): Promise<RecordDetail | n
       createdAt: r.created_at,
     })),
     confirmations: await recordConfirmations(db, record),
-    serverHash: await recordContentHash(record),
+    serverHash: await recordContentHash(record, nodeDigests),
   };
 }
 

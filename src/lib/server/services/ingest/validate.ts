@@ -7,6 +7,7 @@ import {
   referencedBlobs,
 } from '$lib/domain/record';
 import type { Db } from '../../db/db';
+import { nodeDigests } from '../../digests';
 import { catalogVersion } from '../../repos/catalogs';
 import { ledgerKey } from '../../repos/secrets';
 import type { Lookups } from './lookups';
@@ -29,7 +30,7 @@ export async function prepare(
   if (!parsed.success) return rejected(item, 'recordInvalid', issuesFromZod(parsed.error, item));
   const record = parsed.data;
 
-  const hash = await recordContentHash(record);
+  const hash = await recordContentHash(record, nodeDigests);
   if (hash !== record.contentHash) {
     return rejected(item, 'hashMismatch', [issue(['contentHash'], 'hashMismatch')]);
   }
@@ -85,7 +86,7 @@ export async function prepare(
   // WebCrypto answers on another thread: done here, not while the write transaction is open
   // (every await of it would let other work run while the writer is held).
   const key = await ledgerKey(db);
-  const digests = await Promise.all(record.partyKeys.map((k) => partyKeyDigest(key, k)));
+  const digests = await Promise.all(record.partyKeys.map((k) => partyKeyDigest(key, k, nodeDigests)));
   return { kind: 'record', record, catalog, item, digests };
 }
 
