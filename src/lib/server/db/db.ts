@@ -19,7 +19,9 @@ import * as m0005 from './migrations/0005_secrets';
 import * as m0006 from './migrations/0006_login_attempts';
 import * as m0007 from './migrations/0007_party_masked';
 import * as m0008 from './migrations/0008_confirmations';
+import * as m0009 from './migrations/0009_ingest_indexes';
 import type { Database } from './schema';
+import { startCheckpointer, WAL_BACKSTOP_PAGES } from './checkpointer';
 import { SplitSqliteDialect } from './sqlite-driver';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -43,6 +45,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0006_login_attempts': m0006,
     '0007_party_masked': m0007,
     '0008_confirmations': m0008,
+    '0009_ingest_indexes': m0009,
   };
 
 class Provider implements MigrationProvider {
@@ -74,41 +77,22 @@ export function openDb(options: { dataDir: string; databaseUrl: string | null })
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
+  file.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
   // Reads outside a transaction never wait behind a push (see sqlite-driver.ts).
   const reader = new SQLite(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
+  const checkpointer = startCheckpointer(path);
   const db = new Kysely<Database>({
-    dialect: new SplitSqliteDialect(withStatementCache(file), withStatementCache(reader)),
+    dialect: new SplitSqliteDialect(file, reader, checkpointer.committed),
   });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
-}
-
-/**
- * Kysely prepares every query anew; better-sqlite3 statements can be reused. The queries of this
- * app come from a few hundred shapes, so a bounded cache keyed by SQL text removes most of the
- * preparation cost. Safe because Kysely runs one statement at a time on this connection.
- */
-function withStatementCache(file: SQLite.Database): SQLite.Database {
-  const cache = new Map<string, SQLite.Statement>();
-  return new Proxy(file, {
-    get(target, prop, receiver) {
-      if (prop === 'prepare') {
-        return (sql: string) => {
-          let stmt = cache.get(sql);
-          if (!stmt) {
-            stmt = target.prepare(sql);
-            if (cache.size >= 1000) cache.delete(cache.keys().next().value as string);
-            cache.set(sql, stmt);
-          }
-          return stmt;
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(target)
-        : value;
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await checkpointer.stop();
+      await db.destroy();
     },
-  });
+  };
 }
 
 export async function migrate(handle: DbHandle): Promise<string[]> {

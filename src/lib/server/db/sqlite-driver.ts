@@ -77,6 +77,7 @@ class SplitConnection implements DatabaseConnection {
     private readonly writer: SQLite.Database,
     private readonly reader: SQLite.Database,
     private readonly mutex: Mutex,
+    private readonly committed: () => void,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
@@ -87,6 +88,7 @@ class SplitConnection implements DatabaseConnection {
       return run(this.writer, query) as QueryResult<R>;
     } finally {
       release();
+      this.committed();
     }
   }
 
@@ -106,12 +108,15 @@ class SplitDriver implements Driver {
   constructor(
     private readonly writer: SQLite.Database,
     private readonly reader: SQLite.Database,
+    private readonly committed: () => void,
   ) {}
 
   async init(): Promise<void> {}
 
   acquireConnection(): Promise<DatabaseConnection> {
-    return Promise.resolve(new SplitConnection(this.writer, this.reader, this.#mutex));
+    return Promise.resolve(
+      new SplitConnection(this.writer, this.reader, this.#mutex, this.committed),
+    );
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -142,6 +147,7 @@ class SplitDriver implements Driver {
     } finally {
       c.release?.();
       c.release = null;
+      if (how === 'commit') this.committed();
     }
   }
 
@@ -160,15 +166,17 @@ class SplitDriver implements Driver {
 }
 
 export class SplitSqliteDialect implements Dialect {
+  /** `committed` is told of every commit on the writer (the WAL checkpointer listens). */
   constructor(
     private readonly writer: SQLite.Database,
     private readonly reader: SQLite.Database,
+    private readonly committed: () => void = () => undefined,
   ) {}
   createAdapter() {
     return new SqliteAdapter();
   }
   createDriver(): Driver {
-    return new SplitDriver(this.writer, this.reader);
+    return new SplitDriver(this.writer, this.reader, this.committed);
   }
   createQueryCompiler() {
     return new SqliteQueryCompiler();
