@@ -85,6 +85,8 @@ const partner = (i: number): OfficerRef => {
 
 const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 10_000);
 const LIST_ROWS = Number(process.env.BENCH_LIST_ROWS ?? 1_000_000);
+/** BENCH_INGEST_DEVICES=1,8 narrows the ingest runs (profiling one configuration). */
+const INGEST_DEVICES = (process.env.BENCH_INGEST_DEVICES ?? '1,2,8').split(',').map(Number);
 
 /** A valid, distinct resident ID per record: parties rarely repeat in real data. */
 function uniqueId(n: number): string {
@@ -346,12 +348,13 @@ async function directInsert(kind: DbKind, records: LockedRecord[]): Promise<numb
 
 describe.skipIf(!wants('ingest'))('server ingest', () => {
   it.each(DATABASES)('pushes %s records in batches of 100, by 1, 2 and 8 devices', async (db) => {
-    for (const devices of [1, 2, 8]) {
+    for (const devices of INGEST_DEVICES) {
       const server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
       try {
         const clients = await Promise.all(
           Array.from({ length: devices }, async (_, i) => {
             const c = new ApiClient(server.url);
+            c.checkAnswers = false;
             await c.login(OFFICERS[i]?.username ?? 'officer1');
             return c;
           }),
