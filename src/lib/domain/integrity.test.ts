@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
@@ -28,6 +29,30 @@ describe('canonicalJson', () => {
 
   it.each([[NaN], [Infinity], [() => 1], [BigInt(1)]])('rejects %s', (value) => {
     expect(() => canonicalJson({ v: value })).toThrow(TypeError);
+  });
+
+  it('equals the plain reading of RFC 8785 for any JSON value, astral keys included', () => {
+    // The specification written the obvious way: keys compared by UTF-16 code units.
+    const spec = (v: unknown): string => {
+      if (Array.isArray(v)) return `[${v.map(spec).join(',')}]`;
+      if (v !== null && typeof v === 'object') {
+        const keys = Object.keys(v).sort((a, b) => {
+          for (let i = 0; i < Math.min(a.length, b.length); i++) {
+            const d = a.charCodeAt(i) - b.charCodeAt(i);
+            if (d !== 0) return d;
+          }
+          return a.length - b.length;
+        });
+        return `{${keys.map((k) => `${JSON.stringify(k)}:${spec((v as Record<string, unknown>)[k])}`).join(',')}}`;
+      }
+      return JSON.stringify(Object.is(v, -0) ? 0 : v);
+    };
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'binary' }), (value) => {
+        expect(canonicalJson(value)).toBe(spec(value));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects cycles', () => {
