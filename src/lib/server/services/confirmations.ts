@@ -48,6 +48,7 @@ export async function requestConfirmations(
     .where('record_id', '=', record.id)
     .execute();
   const changes: ChangeInput[] = [];
+  const fresh: (Row & { requested_at: string; decided_device: string | null })[] = [];
   const named = namedOfficers(record);
   // An amendment that names someone else in an officer's place: the replaced officer's row
   // (asked, confirmed or denied) no longer speaks for this record. Their decision stays in the
@@ -84,19 +85,18 @@ export async function requestConfirmations(
         .where('user_id', '=', officer.userId)
         .execute();
     } else {
-      await tx
-        .insertInto('officer_confirmations')
-        .values({
-          ...next,
-          requested_at: at,
-          decided_device: event === 'sent' ? record.deviceId : null,
-        })
-        .execute();
+      fresh.push({
+        ...next,
+        requested_at: at,
+        decided_device: event === 'sent' ? record.deviceId : null,
+      });
     }
     // The sender's own row needs no telling; a request (or a request answered) does.
     if (event === 'named' || row)
       changes.push(...(await changesFor(tx, record, next, squadName, at)));
   }
+  // New rows in one statement (a first version names two or four officers).
+  if (fresh.length > 0) await tx.insertInto('officer_confirmations').values(fresh).execute();
   return changes;
 }
 

@@ -14,6 +14,7 @@ export async function writeDerivedRows(
   district: string,
   digests: string[],
   receivedAt: string,
+  replacing: boolean,
 ): Promise<ChangeInput[]> {
   const changes: ChangeInput[] = [];
   if (record.documents.length > 0) {
@@ -40,8 +41,9 @@ export async function writeDerivedRows(
     .onConflict((oc) => oc.columns(['sha256', 'record_id']).doNothing())
     .execute();
 
-  // The first-offence ledger holds one row per party key of the record's latest version.
-  await tx.deleteFrom('ledger').where('record_id', '=', record.id).execute();
+  // The first-offence ledger holds one row per party key of the record's latest version (a
+  // record's first stored version has none to replace).
+  if (replacing) await tx.deleteFrom('ledger').where('record_id', '=', record.id).execute();
   const date = shanghaiDate(record.foundAt);
   if (record.partyKeys.length > 0) {
     await tx

@@ -154,7 +154,9 @@ export async function store(
     await tx.updateTable('records').set(summary).where('id', '=', record.id).execute();
   }
 
-  changes.push(...(await writeDerivedRows(tx, record, squad.district, digests, receivedAt)));
+  changes.push(
+    ...(await writeDerivedRows(tx, record, squad.district, digests, receivedAt, latest !== null)),
+  );
   for (const a of assignedNumbers) {
     for (const officer of record.officers) {
       changes.push({

@@ -86,7 +86,9 @@ export async function prepare(
   // WebCrypto answers on another thread: done here, not while the write transaction is open
   // (every await of it would let other work run while the writer is held).
   const key = await ledgerKey(db);
-  const digests = await Promise.all(record.partyKeys.map((k) => partyKeyDigest(key, k, nodeDigests)));
+  const digests = await Promise.all(
+    record.partyKeys.map((k) => partyKeyDigest(key, k, nodeDigests)),
+  );
   return { kind: 'record', record, catalog, item, digests };
 }
 
