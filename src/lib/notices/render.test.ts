@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { jsPDF } from 'jspdf';
 import { describe, expect, it } from 'vitest';
-import { pdfDate, wrap } from './render';
+import { embedFont, pdfDate, wrap } from './render';
 
 const width = (s: string) => [...s].length;
 
@@ -25,5 +27,40 @@ describe('pdfDate', () => {
   it('writes Shanghai time whatever the time zone of the runtime', () => {
     expect(pdfDate('2026-11-30T18:14:35Z')).toBe("D:20261201021435+08'00'");
     expect(pdfDate('2026-11-30T10:00:00+08:00')).toBe("D:20261130100000+08'00'");
+  });
+});
+
+describe('embedFont', () => {
+  const font = readFileSync('static/fonts/wqy-microhei-subset.ttf').toString('base64');
+  const page = (lines: string[], embed: (doc: jsPDF) => void) => {
+    const doc = new jsPDF({ unit: 'mm', format: 'a4', compress: true, putOnlyUsedFonts: true });
+    doc.setCreationDate("D:20261201021435+08'00'");
+    doc.setFileId('0'.repeat(32));
+    embed(doc);
+    lines.forEach((l, i) => doc.text(l, 20, 20 + i * 8));
+    return Buffer.from(doc.output('arraybuffer')).toString('hex');
+  };
+  const jspdfOwn = (doc: jsPDF) => {
+    doc.addFileToVFS('wqy.ttf', font);
+    doc.addFont('wqy.ttf', 'wqy', 'normal');
+    doc.setFont('wqy', 'normal');
+  };
+  const once = (doc: jsPDF) => embedFont(doc, font, 'wqy');
+  const a = ['不予行政处罚决定书', '六城管不罚〔2026〕7号', '当事人：王喆'];
+  const b = ['责令改正通知书', '限期 3 日内改正，逾期将依法处理。'];
+
+  // Made before any embedFont call, so with jsPDF untouched (its own parse, its own encoder).
+  const reference = [page(a, jspdfOwn), page(b, jspdfOwn)];
+
+  it("writes the same bytes as jsPDF's own parse and font encoder", () => {
+    expect(page(a, once)).toBe(reference[0]);
+    expect(page(b, once)).toBe(reference[1]);
+  });
+
+  it('writes bytes that do not depend on what was rendered before', () => {
+    const first = page(a, once);
+    page(b, once);
+    page([...b, '另一份文书，用了别的字：鸿鹄'], once);
+    expect(page(a, once)).toBe(first);
   });
 });

@@ -174,6 +174,219 @@ export async function renderPdf(input: RenderInput): Promise<Uint8Array> {
   return finish(doc);
 }
 
+/** jsPDF's parsed TrueType font (`jsPDF.API.TTFFont`), as far as this module touches it. */
+type ParsedFont = object;
+type FontApi = { TTFFont: { open: (file: Uint8Array) => ParsedFont } };
+
+/** The parsed font per font file (the same base64 string object each time: O(1) lookups). */
+const parsedFonts = new Map<string, ParsedFont>();
+/** The 4 bytes every TrueType file starts with: jsPDF then skips base64 decoding. */
+const TTF_MAGIC = '\x00\x01\x00\x00';
+
+/**
+ * Adds the font to a document and selects it. jsPDF would decode the 4 MB of base64 and parse the
+ * font's tables again for every document (about 60 ms, twice per notice with the layout probe):
+ * here it is parsed once per font file, and every document gets its own view of it, with its
+ * own record of the glyphs it used: jsPDF writes those (the subset, the widths, the ToUnicode
+ * map) per document, so a document's bytes never depend on what was rendered before it. Rendering
+ * is synchronous while jsPDF reads the shared tables, so interleaved renders are safe.
+ */
+export function embedFont(doc: jsPDF, fontBase64: string, name: string): void {
+  const api = jsPDF.API as unknown as FontApi;
+  const open = api.TTFFont.open;
+  let parsed = parsedFonts.get(fontBase64);
+  if (!parsed) {
+    const binary = atob(fontBase64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    parsed = open(bytes);
+    speedUpFontOutput(parsed);
+    if (parsedFonts.size >= 4) parsedFonts.clear();
+    parsedFonts.set(fontBase64, parsed);
+  }
+  // A shallow copy (jsPDF asks `hasOwnProperty('cmap')`): the tables are shared, read only.
+  const view = Object.assign(Object.create(Object.getPrototypeOf(parsed) as object), parsed, {
+    Unicode: { encoding: {}, kerning: {}, widths: [] },
+    glyIdsUsed: [0],
+    toUnicode: {},
+  }) as ParsedFont;
+  const file = `${name}.ttf`;
+  doc.addFileToVFS(file, TTF_MAGIC);
+  api.TTFFont.open = () => view;
+  try {
+    doc.addFont(file, name, 'normal');
+  } finally {
+    api.TTFFont.open = open;
+  }
+  doc.setFont(name, 'normal');
+}
+
+/** For the benchmark's cold figure: the next document parses its font again. */
+export function forgetParsedFonts(): void {
+  parsedFonts.clear();
+}
+
+type Bytes = number[];
+type DataLike = {
+  data: Bytes;
+  pos: number;
+  writeInt: (v: number) => void;
+  writeShort: (v: number) => void;
+  writeString: (v: string) => void;
+};
+type DirectoryLike = {
+  scalarType: number;
+  encode: (tables: Record<string, Bytes>) => Bytes | Uint8Array;
+};
+
+/** Every value a byte (what a Uint8Array keeps exactly); jsPDF's encoder handles anything else. */
+function allBytes(table: Bytes): boolean {
+  for (const v of table) if (!(v >= 0 && v <= 255 && Math.floor(v) === v)) return false;
+  return true;
+}
+
+/** Sum of the big-endian 32-bit words of `bytes[from, to)`, `to - from` a multiple of 4. */
+function wordSum(bytes: Uint8Array, from: number, to: number): number {
+  let sum = 0;
+  for (let i = from; i < to; i += 4)
+    sum +=
+      (bytes[i] as number) * 0x1000000 +
+      ((bytes[i + 1] as number) << 16) +
+      ((bytes[i + 2] as number) << 8) +
+      (bytes[i + 3] as number);
+  return sum;
+}
+
+/**
+ * jsPDF's `Directory.prototype.encode` (the font file written into every PDF) with the same
+ * bytes, in a Uint8Array (jsPDF only reads it by index), without jsPDF's quadratic `concat` of
+ * every table and its method call per byte: most of a warm notice's time went there. The
+ * checksums are jsPDF's: sums of big-endian words with zero padding, `& 0xffffffff`, and the
+ * file's own sum (the directory's words plus every padded table's) into the head table.
+ * `embedFont`'s test and the golden PDFs hold it to jsPDF's output.
+ */
+function encodeDirectory(
+  this: DirectoryLike,
+  tables: Record<string, Bytes>,
+  newData: () => DataLike,
+): Uint8Array {
+  const tags = Object.keys(tables);
+  const tableCount = tags.length;
+  const log2 = Math.log(2);
+  const searchRange = Math.floor(Math.log(tableCount) / log2) * 16;
+  const entrySelector = Math.floor(searchRange / log2);
+  const rangeShift = tableCount * 16 - searchRange;
+  const headerLength = 12 + tableCount * 16;
+  const offsets: number[] = [];
+  let length = headerLength;
+  for (const tag of tags) {
+    offsets.push(length);
+    length += (tables[tag] as Bytes).length;
+    while (length % 4) length++;
+  }
+  const out = new Uint8Array(length);
+  const directory = newData();
+  directory.writeInt(this.scalarType);
+  directory.writeShort(tableCount);
+  directory.writeShort(searchRange);
+  directory.writeShort(entrySelector);
+  directory.writeShort(rangeShift);
+  let headOffset = 0;
+  let total = 0;
+  for (const [i, tag] of tags.entries()) {
+    const table = tables[tag] as Bytes;
+    const offset = offsets[i] as number;
+    out.set(table, offset);
+    const sum = wordSum(out, offset, offset + Math.ceil(table.length / 4) * 4);
+    total += sum;
+    directory.writeString(tag);
+    directory.writeInt(sum & 0xffffffff);
+    directory.writeInt(offset);
+    directory.writeInt(table.length);
+    if (tag === 'head') headOffset = offset;
+  }
+  out.set(directory.data, 0);
+  total += wordSum(out, 0, headerLength);
+  const adjustment = 0xb1b0afba - (total & 0xffffffff);
+  out.set(
+    [
+      (adjustment >>> 24) & 0xff,
+      (adjustment >> 16) & 0xff,
+      (adjustment >> 8) & 0xff,
+      adjustment & 0xff,
+    ],
+    headOffset + 8,
+  );
+  return out;
+}
+
+type Glyph = { encode: (old2new: unknown) => Bytes };
+type GlyfLike = {
+  encode: (
+    glyphs: Record<string, Glyph | null>,
+    mapping: string[],
+    old2new: unknown,
+  ) => { table: Bytes; offsets: number[] };
+};
+
+/**
+ * jsPDF's `GlyfTable.prototype.encode` (the used glyphs' outlines) with the same output, appending
+ * in place where jsPDF copies the whole table again for every glyph (`table.concat`): with the
+ * 300-odd characters of a notice, most of its time.
+ */
+function encodeGlyphs(
+  glyphs: Record<string, Glyph | null>,
+  mapping: string[],
+  old2new: unknown,
+): { table: Bytes; offsets: number[] } {
+  let table: Bytes = [];
+  const offsets: number[] = [];
+  for (const id of mapping) {
+    const glyph = glyphs[id];
+    offsets.push(table.length);
+    if (!glyph) continue;
+    const bytes = glyph.encode(old2new);
+    if (Array.isArray(bytes)) for (const b of bytes) table.push(b);
+    else table = table.concat(bytes);
+  }
+  offsets.push(table.length);
+  return { table, offsets };
+}
+
+/** Installs the two encoders above on jsPDF's font classes, once, keeping jsPDF's for other shapes. */
+function speedUpFontOutput(parsed: ParsedFont): void {
+  const font = parsed as {
+    directory?: DirectoryLike;
+    glyf?: GlyfLike;
+    contents?: { constructor: unknown };
+  };
+  const directory = font.directory && (Object.getPrototypeOf(font.directory) as DirectoryLike);
+  const glyf = font.glyf && (Object.getPrototypeOf(font.glyf) as GlyfLike);
+  const Data = font.contents?.constructor as (new () => DataLike) | undefined;
+  if (!directory || !glyf || !Data || (directory as { patched?: true }).patched) return;
+  const original = directory.encode;
+  directory.encode = function (this: DirectoryLike, tables: Record<string, Bytes>) {
+    return Object.values(tables).every((t) => Array.isArray(t) && allBytes(t))
+      ? encodeDirectory.call(this, tables, () => new Data())
+      : original.call(this, tables);
+  };
+  glyf.encode = encodeGlyphs;
+  // A table's bytes, read from the parsed file once rather than byte by byte for every document
+  // (the widths and offsets of all 27,000 glyphs go into every subset). Nothing writes to them.
+  let table: object | null = (font as { hmtx?: object }).hmtx ?? null;
+  while (table && !Object.prototype.hasOwnProperty.call(table, 'raw'))
+    table = Object.getPrototypeOf(table) as object | null;
+  if (table) {
+    const raw = (table as { raw: () => Bytes | null }).raw;
+    const kept = new WeakMap<object, Bytes | null>();
+    (table as { raw: () => Bytes | null }).raw = function (this: object) {
+      if (!kept.has(this)) kept.set(this, raw.call(this));
+      return kept.get(this) ?? null;
+    };
+  }
+  (directory as { patched?: true }).patched = true;
+}
+
 function newDoc(input: RenderInput, format: [number, number]): jsPDF {
   const doc = new jsPDF({
     unit: 'mm',
@@ -182,9 +395,7 @@ function newDoc(input: RenderInput, format: [number, number]): jsPDF {
     putOnlyUsedFonts: true,
     orientation: 'portrait',
   });
-  doc.addFileToVFS('wqy-microhei.ttf', input.fontBase64);
-  doc.addFont('wqy-microhei.ttf', 'wqy', 'normal');
-  doc.setFont('wqy', 'normal');
+  embedFont(doc, input.fontBase64, 'wqy');
   doc.setCreationDate(pdfDate(input.createdAt));
   doc.setFileId(input.fileId.slice(0, 32).toUpperCase().padEnd(32, '0'));
   doc.setDocumentProperties({
