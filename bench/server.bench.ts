@@ -18,6 +18,7 @@ import { listQuery, listRecords } from '$lib/server/repos/records';
 import { ApiClient } from '../tests/support/api';
 import { recordContent } from '../tests/support/factories';
 import { DATABASES, startServer, type DbKind } from '../tests/support/server';
+import { minimalPeer, pouchPeer } from './support/peers';
 import { percentile, record, save, wants } from './support/report';
 
 const OFFICERS: (OfficerRef & { squad: string; username: string })[] = [
@@ -393,6 +394,45 @@ describe.skipIf(!wants('ingest'))('server ingest', () => {
         });
       } finally {
         await server.stop();
+      }
+    }
+    save('ingest');
+  });
+
+  // The same records, batches and client against servers that check nothing (issue 18's peers).
+  it('pushes the same records to pouchdb-server and a minimal no-check server', async () => {
+    const hashes = Array.from({ length: 28 }, (_, i) =>
+      createHash('sha256').update(`peer-evidence-${i}`).digest('hex'),
+    );
+    for (const start of [pouchPeer, minimalPeer]) {
+      for (const devices of INGEST_DEVICES) {
+        const peer = await start();
+        try {
+          const per = Math.floor(INGEST_RECORDS / devices);
+          const sets = await Promise.all(
+            Array.from({ length: devices }, (_, i) => makeRecords(per, i, uuidv7(), hashes)),
+          );
+          const t0 = performance.now();
+          await Promise.all(
+            sets.map(async (set) => {
+              for (let i = 0; i < set.length; i += 100) await peer.push(set.slice(i, i + 100));
+            }),
+          );
+          const ms = performance.now() - t0;
+          const perRecordBase =
+            (globalThis as { __baseline?: Record<string, number> }).__baseline?.sqlite ?? null;
+          record({
+            part: 'ingest',
+            figure: `peer, ${peer.name}: ${per * devices} records, ${devices} device${devices > 1 ? 's' : ''}`,
+            value: (per * devices) / (ms / 1000),
+            unit: 'records/s',
+            baseline: perRecordBase ? 1000 / perRecordBase : null,
+            baselineLabel: 'records/s, SQLite driver insert in one transaction',
+            higherIsBetter: true,
+          });
+        } finally {
+          await peer.stop();
+        }
       }
     }
     save('ingest');

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench [part ...]`: measures the figures of docs/PERFORMANCE.md, each next to a baseline
 // taken in the same run, prints one table and writes bench/results/<time>.json and latest.json.
-// Parts: ingest upload list lookup save photo documents startup (default: all). Not run by CI.
+// Parts: ingest upload list lookup save photo documents startup (default: all); ingest also
+// pushes the same records to pouchdb-server and a minimal no-check server (bench/peers/). Not run
+// by CI.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
