@@ -78,7 +78,7 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
       value: r.p50 ?? 0,
       unit: 'ms',
       baseline: r.base50 ?? null,
-      baselineLabel: 'ms, raw IndexedDB index getAll',
+      baselineLabel: 'ms, the same two raw IndexedDB index getAll',
     });
     record({
       part: 'lookup',
@@ -86,7 +86,7 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
       value: r.p95 ?? 0,
       unit: 'ms',
       baseline: r.base95 ?? null,
-      baselineLabel: 'ms, raw IndexedDB index getAll',
+      baselineLabel: 'ms, the same two raw IndexedDB index getAll',
     });
     save('lookup');
   });

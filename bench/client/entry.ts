@@ -66,15 +66,29 @@ async function lookup(n: number, runs: number) {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(new Error(String(r.error)));
   });
+  // The same reads the lookup makes (one index getAll per party key, both keys, one
+  // transaction), with the keys' digests computed beforehand: the lookup's figure includes its
+  // two HMACs (WebCrypto), this one does not.
   const base: number[] = [];
-  const digests = await Promise.all(keys.map((k) => partyKeyDigest(KEY, k)));
-  for (const k of digests) {
+  const digests = await Promise.all(
+    keys.map(async (k) => [
+      await partyKeyDigest(KEY, k),
+      await partyKeyDigest(KEY, `person:王喆|1380013${String(i8(k)).padStart(4, '0')}`),
+    ]),
+  );
+  for (const pair of digests) {
     const t0 = performance.now();
-    await new Promise((resolve, reject) => {
-      const req = raw.transaction('ledger').objectStore('ledger').index('partyKey').getAll(k);
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(new Error(String(req.error)));
-    });
+    const index = raw.transaction('ledger').objectStore('ledger').index('partyKey');
+    await Promise.all(
+      pair.map(
+        (k) =>
+          new Promise((resolve, reject) => {
+            const req = index.getAll(k);
+            req.onsuccess = () => resolve(req.result);
+            req.onerror = () => reject(new Error(String(req.error)));
+          }),
+      ),
+    );
     base.push(performance.now() - t0);
   }
   raw.close();
