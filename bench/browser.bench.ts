@@ -95,7 +95,7 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
     const r = await run(page, 'save', 15);
     record({
       part: 'save',
-      figure: 'store 3 photos + finish record (hash, numbers, outbox), p50',
+      figure: 'store 3 photos (hashed at capture) + finish record (numbers, hash, outbox), p50',
       value: r.p50 ?? 0,
       unit: 'ms',
       baseline: r.base50 ?? null,
