@@ -78,6 +78,11 @@ export function openDb(options: { dataDir: string; databaseUrl: string | null })
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   file.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
+  // 64 MB of page cache for the writer (SQLite's default is 2 MB): every push touches index pages
+  // spread over the whole ledger, records and evidence tables; with 2 MB they were read again
+  // from the file, and the tenth 10,000 records of an ingest went 38 % slower than the first
+  // (5 % with 64 MB).
+  file.pragma('cache_size = -65536');
   // Reads outside a transaction never wait behind a push (see sqlite-driver.ts).
   const reader = new SQLite(path, { readonly: true });
   reader.pragma('busy_timeout = 5000');
