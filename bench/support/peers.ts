@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LockedRecord } from '$lib/domain/record';
-import { freePort } from '../../tests/support/server';
+import { freePort, waitUntilHealthy } from '../../tests/support/server';
 
 /**
  * Other servers given the same records by the same Node client, as baselines for ingest (issue
@@ -20,27 +20,13 @@ async function spawnPeer(
   args: string[],
   health: string,
   dir: string,
-): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+): Promise<{ stop: () => Promise<void> }> {
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`peer ${args[0]} exited: ${stderr}`);
-    try {
-      if ((await fetch(health)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`peer ${args[0]} did not start: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilHealthy(child, health, () => `${args[0]}: ${stderr}`, 30_000);
   return {
-    child,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

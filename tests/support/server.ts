@@ -83,6 +83,33 @@ export type StartOptions = {
   port?: number;
 };
 
+/**
+ * Polls `health` until it answers 200; fails with the process's output if it exits first or is
+ * not healthy within `ms` (then it is killed).
+ */
+export async function waitUntilHealthy(
+  child: ChildProcess,
+  health: string,
+  output: () => string,
+  ms = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
+    try {
+      const res = await fetch(health);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become healthy:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const db = options.db ?? 'sqlite';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'patrolbook-test-'));
@@ -117,21 +144,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server did not become healthy:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilHealthy(child, `${url}/api/health`, () => output);
 
   const halt = async () => {
     if (child.exitCode === null) {

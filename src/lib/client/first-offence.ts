@@ -4,7 +4,7 @@ import { shanghaiIso } from '$lib/domain/time';
 import { ledgerResponseSchema } from '$lib/sync/contract';
 import { call, httpTransport, type Transport } from './api';
 import type { PatrolDb } from './db';
-import { digestsOf, localPriors, serverPriors } from './ledger';
+import { digestsOf, priorsByDigest, serverPriors } from './ledger';
 
 /** How long the phone waits for the bureau's ledger before it records the local check only. */
 export const SERVER_LOOKUP_TIMEOUT_MS = 6000;
@@ -27,7 +27,10 @@ export async function lookUpPriors(options: {
 }): Promise<{ check: FirstOffenceCheck; serverError: string | null }> {
   const { database, keys, ledgerKey } = options;
   const sources: ('local' | 'server')[] = ['local'];
-  const found: PriorRecord[] = await localPriors(database, keys, ledgerKey);
+  // The keys' digests, made once for the phone's ledger and the server's answer alike.
+  const digests =
+    ledgerKey && keys.length > 0 ? await digestsOf(ledgerKey, keys) : new Map<string, string>();
+  const found: PriorRecord[] = await priorsByDigest(database, digests);
   let serverError: string | null = null;
   if (options.online && ledgerKey && keys.length > 0) {
     try {
@@ -36,7 +39,6 @@ export async function lookUpPriors(options: {
         timeoutMs: SERVER_LOOKUP_TIMEOUT_MS,
         transport: options.transport ?? httpTransport,
       });
-      const digests = await digestsOf(ledgerKey, keys);
       for (const p of serverPriors(res.entries, digests)) {
         if (!found.some((x) => x.recordId === p.recordId)) found.push(p);
       }

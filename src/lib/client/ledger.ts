@@ -31,7 +31,15 @@ export async function localPriors(
   ledgerKey: string | null,
 ): Promise<PriorRecord[]> {
   if (keys.length === 0 || !ledgerKey) return [];
-  const digests = await digestsOf(ledgerKey, keys);
+  return priorsByDigest(database, await digestsOf(ledgerKey, keys));
+}
+
+/** Priors in the phone's ledger for digests already made (`digestsOf`). */
+export async function priorsByDigest(
+  database: PatrolDb,
+  digests: ReadonlyMap<string, string>,
+): Promise<PriorRecord[]> {
+  if (digests.size === 0) return [];
   // One index read per key (IndexedDB's getAll), in one transaction: Dexie's `anyOf` walks a
   // cursor across the keys instead, about twice as slow with a large ledger.
   const rows = (
