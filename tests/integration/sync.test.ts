@@ -2,9 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
-import type { Change, PullResponse } from '$lib/sync/contract';
+import { partyKeyDigest } from '$lib/domain/party';
+import type { Change, LedgerEntry, Me, PullResponse } from '$lib/sync/contract';
 import {
   ApiClient,
+  consoleSession,
   DEMO_OFFICERS,
   resigned,
   sha256,
@@ -251,7 +253,7 @@ describe.each(DATABASES)('sync API on %s', (db) => {
     expect(seqs).toEqual(rows.map((r) => Number(r.seq)));
   });
 
-  it("an officer never receives another district's records, nor another officer's own changes", async () => {
+  it("an officer receives every district's ledger entries as digests only, and no other officer's own changes", async () => {
     // Two phones of the Jin'an squad, one of Yu'an; each starts from its current cursor.
     const yuan = new ApiClient(server.url);
     await yuan.login('officer3');
@@ -294,12 +296,22 @@ describe.each(DATABASES)('sync API on %s', (db) => {
     const jinan = await drain(officer, fromJinan);
     const yuanSaw = await drain(yuan, fromYuan);
     const colleagueSaw = await drain(colleague, fromColleague);
-    // Each district's ledger sees its own record and nothing of the other's.
+    // The whole bureau's ledger reaches every officer's phone (the first-offence check offline
+    // sees a prior in another district), as digests, a squad name and a masked name only.
     expect(mentions(jinan, jinanRecord)).toBeGreaterThan(0);
-    expect(mentions(jinan, yuanRecord)).toBe(0);
-    expect(JSON.stringify(jinan)).not.toContain('11010519491231002X');
+    const other = jinan.filter((c) => JSON.stringify(c).includes(yuanRecord.id));
+    expect(other.length).toBeGreaterThan(0);
+    for (const c of other) {
+      expect(c.kind).toBe('ledger');
+      if (c.kind !== 'ledger') continue;
+      expect(c.entry.squadName).toBe('裕安区中队');
+      expect(c.entry.partyHint).toBe('裕****');
+      expect(c.entry.partyKeys.every((k) => /^k:[0-9a-f]{32}$/.test(k))).toBe(true);
+    }
+    for (const secret of ['11010519491231002X', '裕安当事人', '六安市裕安区'])
+      expect(JSON.stringify(jinan)).not.toContain(secret);
     expect(mentions(yuanSaw, yuanRecord)).toBeGreaterThan(0);
-    expect(mentions(yuanSaw, jinanRecord)).toBe(0);
+    expect(mentions(yuanSaw, jinanRecord)).toBeGreaterThan(0);
     // The district's ledger reaches the colleague too.
     expect(
       mentions(
@@ -356,5 +368,67 @@ describe.each(DATABASES)('sync API on %s', (db) => {
     expect(r.status).toBe(200);
     expect(r.body.entries.map((e) => e.recordId)).toContain(record.id);
     expect(JSON.stringify(r.body)).not.toContain('欧阳娜娜');
+  });
+
+  it("an administrator's key rotation reaches every digest at once: pull, lookup and sign-in agree", async () => {
+    const { record } = await uploadedRecord(officer);
+    expect((await officer.push([record])).body.results[0]?.status).toBe('accepted');
+    const entryOf = async () => {
+      const me = await officer.json<Me>('GET', '/api/auth/me');
+      let cursor = 0;
+      let found: LedgerEntry | undefined;
+      let keyId: string | null = null;
+      for (;;) {
+        const r = await officer.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}`);
+        keyId = r.body.ledgerKeyId;
+        for (const c of r.body.changes)
+          if (c.kind === 'ledger' && c.entry.recordId === record.id) found = c.entry;
+        cursor = r.body.cursor;
+        if (!r.body.more) break;
+      }
+      const key = encodeURIComponent(record.partyKeys[0] ?? '');
+      const looked = await officer.json<{ entries: LedgerEntry[] }>(
+        'GET',
+        `/api/ledger?party=${key}`,
+      );
+      return {
+        me: me.body,
+        keyId,
+        found,
+        looked: looked.body.entries.find((e) => e.recordId === record.id),
+      };
+    };
+    const before = await entryOf();
+    expect(before.keyId).toBe(before.me.ledgerKeyId);
+    const digest = await partyKeyDigest(before.me.ledgerKey ?? '', record.partyKeys[0] ?? '');
+    expect(before.found?.partyKeys).toContain(digest);
+    expect(before.looked?.partyKeys).toContain(digest);
+
+    const cookie = await consoleSession(server.url, 'admin');
+    const res = await fetch(`${server.url}/console/admin/users?/rotateLedgerKey`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        origin: server.url,
+        accept: 'application/json',
+        'x-sveltekit-action': 'true',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: '',
+    });
+    expect(((await res.json()) as { type: string }).type).toBe('success');
+
+    const after = await entryOf();
+    expect(after.keyId).not.toBe(before.keyId);
+    expect(after.me.ledgerKeyId).toBe(after.keyId);
+    const newDigest = await partyKeyDigest(after.me.ledgerKey ?? '', record.partyKeys[0] ?? '');
+    expect(newDigest).not.toBe(digest);
+    expect(after.found?.partyKeys).toEqual(expect.arrayContaining([newDigest]));
+    expect(after.found?.partyKeys).not.toContain(digest);
+    expect(after.looked?.partyKeys).toContain(newDigest);
+    const [audited] = await query(server, (run) =>
+      run(`select detail from audit_log where action = 'ledgerKey.rotate'`),
+    );
+    expect(String(audited?.detail)).toContain(String(after.keyId));
   });
 });

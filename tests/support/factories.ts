@@ -273,6 +273,7 @@ export function officerMe(overrides: Partial<Me> = {}): Me {
     deviceId: null,
     publicUrl: 'http://localhost:3000',
     ledgerKey: null,
+    ledgerKeyId: null,
     failedSignIns: null,
     ...overrides,
   };

@@ -78,6 +78,9 @@ export type LedgerRow = {
   squadId: string | null;
   branch: string | null;
   source: 'local' | 'server';
+  /** For the officer's eyes (entries from the server): the squad's name and a masked name. */
+  squadName?: string;
+  partyHint?: string;
 };
 export type BlockRow = NumberBlock & { deviceId: string };
 export type SettingRow = { key: string; value: unknown };

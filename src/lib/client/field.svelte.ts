@@ -261,6 +261,8 @@ class FieldApp {
     }
     try {
       await this.engine.run();
+      // The sync may have brought a new ledger key or roster.
+      this.me = (await getSetting(this.database, 'me')) ?? this.me;
       this.failures = 0;
       this.online = true;
       await this.loadCatalog();

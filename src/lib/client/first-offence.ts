@@ -4,7 +4,7 @@ import { shanghaiIso } from '$lib/domain/time';
 import { ledgerResponseSchema } from '$lib/sync/contract';
 import { call, httpTransport, type Transport } from './api';
 import type { PatrolDb } from './db';
-import { digestsOf, priorsByDigest, serverPriors } from './ledger';
+import { digestsOf, priorsByDigest, putLedgerEntries, serverPriors } from './ledger';
 
 /** How long the phone waits for the bureau's ledger before it records the local check only. */
 export const SERVER_LOOKUP_TIMEOUT_MS = 6000;
@@ -39,6 +39,8 @@ export async function lookUpPriors(options: {
         timeoutMs: SERVER_LOOKUP_TIMEOUT_MS,
         transport: options.transport ?? httpTransport,
       });
+      // Kept: the phone's ledger then names who recorded each prior, and has it offline later.
+      await putLedgerEntries(database, res.entries);
       for (const p of serverPriors(res.entries, digests)) {
         if (!found.some((x) => x.recordId === p.recordId)) found.push(p);
       }

@@ -63,6 +63,57 @@ export async function priorsByDigest(
   }));
 }
 
+/**
+ * Entries from the server into the phone's ledger, each replacing the record's earlier rows (an
+ * entry without keys withdraws them). Idempotent: a page pulled twice leaves the same rows.
+ */
+export async function putLedgerEntries(
+  database: PatrolDb,
+  entries: readonly LedgerEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await database.ledger
+    .where('recordId')
+    .anyOf(entries.map((e) => e.recordId))
+    .delete();
+  await database.ledger.bulkPut(
+    entries.flatMap((e) =>
+      e.partyKeys.map((partyKey) => ({
+        recordId: e.recordId,
+        partyKey,
+        itemCode: e.itemCode,
+        date: e.date,
+        squadId: e.squadId ?? null,
+        branch: e.branch ?? null,
+        source: 'server' as const,
+        ...(e.squadName ? { squadName: e.squadName } : {}),
+        ...(e.partyHint ? { partyHint: e.partyHint } : {}),
+      })),
+    ),
+  );
+}
+
+/** Who recorded each prior, as the phone's ledger names them (squad, masked name). */
+export async function priorLabels(
+  database: PatrolDb,
+  recordIds: readonly string[],
+): Promise<Map<string, { squadName?: string; partyHint?: string }>> {
+  const rows = recordIds.length
+    ? await database.ledger
+        .where('recordId')
+        .anyOf([...recordIds])
+        .toArray()
+    : [];
+  const out = new Map<string, { squadName?: string; partyHint?: string }>();
+  for (const r of rows)
+    if (r.squadName || r.partyHint)
+      out.set(r.recordId, {
+        ...(r.squadName ? { squadName: r.squadName } : {}),
+        ...(r.partyHint ? { partyHint: r.partyHint } : {}),
+      });
+  return out;
+}
+
 /** Entries from the server as priors of this party (only those sharing one of its keys). */
 export function serverPriors(
   entries: readonly LedgerEntry[],

@@ -19,6 +19,10 @@ export type Settings = {
   locale: 'zh-CN' | 'en';
   /** The ledger rows of this phone's own records are digests (see client/ledger.ts). */
   ledgerDigests: boolean;
+  /** The id of the key this phone's ledger digests were made with (the pull feed names it). */
+  ledgerKeyId: string;
+  /** The `ledgerSince` of the last pruning of old ledger entries. */
+  ledgerPrunedFor: string;
   persisted: boolean;
 };
 

@@ -226,7 +226,12 @@ export function partyDisplayName(party: Party): string {
  * more: a masked name (the family name, or a business's first two characters) or a masked plate.
  * What travels to a phone that asks an officer to confirm a record.
  */
-export function partyHint(party: Party): string {
+export function partyHint(
+  party:
+    | { kind: 'person' | 'business'; name: string }
+    | { kind: 'vehicle'; plate: string }
+    | { kind: 'unknown' },
+): string {
   switch (party.kind) {
     case 'person':
       return maskName(party.name);

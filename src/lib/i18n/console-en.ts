@@ -460,6 +460,11 @@ export const consoleEn: Record<ConsoleKey, string> = {
     'District (the first-offence ledger syncs by district)',
   'console.users.nRecords': '{n} records',
   'console.users.name': 'Name',
+  'console.users.ledgerKey': 'Ledger digest key',
+  'console.users.ledgerKeyHint':
+    "The city-wide first-offence ledger on officers' phones holds keyed digests (HMAC) of identifiers, never ID numbers, phones or names. After a rotation every phone drops its ledger at its next sync and downloads it again.",
+  'console.users.ledgerKeyRotated': 'Ledger digest key rotated (new key id {id})',
+  'console.users.rotateLedgerKey': 'Rotate key',
   'console.users.newSquad': 'New squad',
   'console.users.newTemporaryPasswordUsername': 'New temporary password for {username}: ',
   'console.users.newUser': 'New user',

@@ -439,6 +439,11 @@ export const consoleZh = {
   'console.users.districtFirstOffenceLedger': '所辖区域（首违台账按区域同步）',
   'console.users.nRecords': '{n} 条记录',
   'console.users.name': '姓名',
+  'console.users.ledgerKey': '台账摘要密钥',
+  'console.users.ledgerKeyHint':
+    '执法手机上的全市首违台账只含当事人证件号等的密钥摘要（HMAC），不含证件号、电话或姓名。更换密钥后，各手机在下次同步时丢弃旧台账并重新下载。',
+  'console.users.ledgerKeyRotated': '已更换台账摘要密钥（新密钥编号 {id}）',
+  'console.users.rotateLedgerKey': '更换密钥',
   'console.users.newSquad': '新建中队',
   'console.users.newTemporaryPasswordUsername': '{username} 的新临时密码：',
   'console.users.newUser': '新建用户',

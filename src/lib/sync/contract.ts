@@ -94,6 +94,12 @@ export const meSchema = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .nullable()
     .default(null),
+  /** The ledger key's public id (see `pullResponseSchema`). */
+  ledgerKeyId: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .nullable()
+    .default(null),
   /** Failed sign-ins to this account between its previous sign-in and the latest one. */
   failedSignIns: z
     .object({ count: z.number().int(), lastAt: z.string(), addresses: z.number().int() })
@@ -188,11 +194,15 @@ export const pullQuerySchema = z
 
 /**
  * A prior record as phones receive it: the party's matching keys only as digests (never an ID
- * number, a mobile number or a name), item, date, squad and branch.
+ * number, a mobile number or a name), item, date, squad and branch, and for the officer's eyes
+ * the squad's name and a masked name (`partyHint`: 张*, 六安**, 皖N·***45). An entry without
+ * keys withdraws the record's rows (a later version named no identifier).
  */
 export const ledgerEntrySchema = priorRecordSchema.extend({
   partyKeys: z.array(z.string().regex(/^k:[0-9a-f]{32}$/, '应为匹配键摘要')).max(10),
   district: z.string(),
+  squadName: z.string().max(100).optional(),
+  partyHint: z.string().max(60).optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
@@ -247,6 +257,15 @@ export const changeSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     seq: z.number().int(),
+    kind: z.literal('flags'),
+    at: z.string(),
+    /** The server's flags on a stored version changed after it was sent (a prior synced later). */
+    recordId: z.string(),
+    version: z.number().int(),
+    flags: z.array(flagSchema),
+  }),
+  z.object({
+    seq: z.number().int(),
     kind: z.literal('numberAssigned'),
     at: z.string(),
     recordId: z.string(),
@@ -259,6 +278,21 @@ export const pullResponseSchema = z.object({
   cursor: z.number().int(),
   more: z.boolean(),
   changes: z.array(changeSchema),
+  /**
+   * The id of the key the page's ledger digests were made with (officers only). A phone whose
+   * ledger was built under another key drops it and pulls the feed again from the start.
+   */
+  ledgerKeyId: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .nullable()
+    .default(null),
+  /** The oldest day of the ledger phones keep (officers only); older rows can be dropped. */
+  ledgerSince: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .default(null),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 

@@ -2,6 +2,7 @@ import { catalogSchema } from '$lib/domain/catalog';
 import { IllegalTransitionError, nextLocalState, type ReviewAction } from '$lib/domain/lifecycle';
 import type { Change } from '$lib/sync/contract';
 import { applyConfirmation } from '../confirmations';
+import { putLedgerEntries } from '../ledger';
 import type { LocalRecord, PatrolDb } from '../db';
 import { deviceId } from '../settings';
 
@@ -45,19 +46,7 @@ export async function applyChange(db: PatrolDb, change: Change): Promise<void> {
     }
     case 'ledger': {
       // Digests of the party's keys only (the contract refuses anything else).
-      const e = change.entry;
-      await db.ledger.where('recordId').equals(e.recordId).delete();
-      await db.ledger.bulkPut(
-        e.partyKeys.map((partyKey) => ({
-          recordId: e.recordId,
-          partyKey,
-          itemCode: e.itemCode,
-          date: e.date,
-          squadId: e.squadId ?? null,
-          branch: e.branch ?? null,
-          source: 'server' as const,
-        })),
-      );
+      await putLedgerEntries(db, [change.entry]);
       break;
     }
     case 'confirmation':
@@ -69,6 +58,12 @@ export async function applyChange(db: PatrolDb, change: Change): Promise<void> {
       // Keep the local `next`: this phone may already have used numbers of the block.
       const existing = await db.numberBlocks.get(change.block.id);
       if (!existing) await db.numberBlocks.put({ ...change.block, deviceId: device });
+      break;
+    }
+    case 'flags': {
+      // The server's word on a version already sent changed (a prior synced later).
+      const r = await db.records.get([change.recordId, change.version]);
+      if (r) await db.records.put({ ...r, flags: change.flags });
       break;
     }
     case 'numberAssigned': {

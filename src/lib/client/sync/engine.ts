@@ -324,6 +324,13 @@ export class SyncEngine {
       const res = await call(pullResponseSchema, `/api/sync/pull?cursor=${cursor}&limit=500`, {
         transport: this.transport,
       });
+      if (res.ledgerKeyId && (await this.ledgerKeyChanged(res.ledgerKeyId, cursor))) {
+        // This page's digests are under a key the phone's ledger was not built with: start
+        // again from the beginning with the new key (rare: the administrator rotated it, or
+        // the phone's ledger predates the city-wide feed).
+        cursor = 0;
+        continue;
+      }
       await this.db.transaction(
         'rw',
         [
@@ -341,9 +348,47 @@ export class SyncEngine {
       );
       total += res.changes.length;
       cursor = res.cursor;
-      if (!res.more) break;
+      if (!res.more) {
+        if (res.ledgerSince) await this.pruneLedger(res.ledgerSince);
+        break;
+      }
     }
     return total;
+  }
+
+  /**
+   * Whether the feed's ledger key differs from the one this phone's ledger was built under; if it
+   * does, the ledger is emptied, the new key fetched, the phone's own rows made again under it,
+   * and the cursor set back to the start, all before anything under the new key is applied.
+   */
+  private async ledgerKeyChanged(keyId: string, cursor: number): Promise<boolean> {
+    const known = await getSetting(this.db, 'ledgerKeyId');
+    if (known === keyId) return false;
+    if (known === undefined && cursor === 0) {
+      await setSetting(this.db, 'ledgerKeyId', keyId);
+      return false;
+    }
+    const me = await call(meSchema, '/api/auth/me', { transport: this.transport });
+    if (!me.ledgerKey || me.ledgerKeyId !== keyId)
+      throw new Error('ledger key changed during sync');
+    await this.db.transaction('rw', [this.db.ledger, this.db.settings], async () => {
+      await this.db.ledger.clear();
+      await setSetting(this.db, 'me', me);
+      await setSetting(this.db, 'ledgerDigests', false);
+      await setSetting(this.db, 'pullCursor', 0);
+      await setSetting(this.db, 'ledgerKeyId', keyId);
+    });
+    await rebuildOwnLedger(this.db, me.ledgerKey);
+    return true;
+  }
+
+  /** Drops entries older than any lookback window, once a day (a walk of the whole ledger). */
+  private async pruneLedger(since: string): Promise<void> {
+    if ((await getSetting(this.db, 'ledgerPrunedFor')) === since) return;
+    await this.db.transaction('rw', [this.db.ledger, this.db.settings], async () => {
+      await this.db.ledger.filter((r) => r.source === 'server' && r.date < since).delete();
+      await setSetting(this.db, 'ledgerPrunedFor', since);
+    });
   }
 
   /** Keeps enough numbers of every type for a few days of work. */

@@ -158,7 +158,8 @@ export type Database = {
   };
   changes: {
     seq: Int;
-    kind: 'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation';
+    kind:
+      'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation' | 'flags';
     user_id: Text | null;
     district: Text | null;
     broadcast: Bool;

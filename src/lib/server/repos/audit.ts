@@ -21,7 +21,8 @@ export type AuditAction =
   | 'quarantine.export'
   | 'quarantine.resolve'
   | 'confirmation.confirm'
-  | 'confirmation.deny';
+  | 'confirmation.deny'
+  | 'ledgerKey.rotate';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

@@ -1,14 +1,21 @@
+import { z } from 'zod';
+import { lookbackStart } from '$lib/domain/catalog';
+import { addDays, shanghaiDate } from '$lib/domain/time';
 import type { Db, Tx } from '../db/db';
 import { nextCounter } from '../db/db';
-import { changeSchema, type Change } from '$lib/sync/contract';
+import { changeSchema, type Change, type LedgerEntry } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
+import { catalogInForceOn } from './catalogs';
+import { ledgerEntries } from './ledger';
+import { ledgerKeyInfo } from './secrets';
 
 /**
  * The change feed phones pull from. Sequence numbers come from a database counter taken inside
  * the writing transaction, so they follow commit order and a cursor never skips a change.
  */
 export type ChangeInput = {
-  kind: 'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation';
+  kind:
+    'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation' | 'flags';
   userId?: string | null;
   district?: string | null;
   broadcast?: boolean;
@@ -24,7 +31,8 @@ export type ChangeInput = {
 export async function appendChanges(tx: Tx, changes: ChangeInput[]): Promise<void> {
   if (changes.length === 0) return;
   for (const c of changes)
-    changeSchema.parse({ seq: 0, kind: c.kind, at: c.at, ...(c.payload as object) });
+    if (c.kind === 'ledger') storedLedgerChange.parse(c.payload);
+    else changeSchema.parse({ seq: 0, kind: c.kind, at: c.at, ...(c.payload as object) });
   const first = await nextCounter(tx, 'changes', changes.length);
   await tx
     .insertInto('changes')
@@ -40,6 +48,30 @@ export async function appendChanges(tx: Tx, changes: ChangeInput[]): Promise<voi
       })),
     )
     .execute();
+}
+
+/**
+ * A ledger change names the record only: the entry phones receive is made when they pull, from
+ * the record's ledger rows as they are then, with digests under the key of that moment (a
+ * rotated key reaches every entry at once). Rows written by earlier releases held the entry
+ * itself; its record id is all that is read from them.
+ */
+const storedLedgerChange = z.union([
+  z.object({ recordId: z.string() }),
+  z.object({ entry: z.object({ recordId: z.string() }) }).transform((p) => p.entry),
+]);
+
+/** The records a page's ledger changes name. */
+function ledgerChangeRecords(page: { kind: string; payload: string }[]): string[] {
+  return [
+    ...new Set(
+      page.flatMap((row) => {
+        if (row.kind !== 'ledger') return [];
+        const parsed = storedLedgerChange.safeParse(JSON.parse(row.payload));
+        return parsed.success ? [parsed.data.recordId] : [];
+      }),
+    ),
+  ];
 }
 
 export async function appendChange(tx: Tx, change: ChangeInput): Promise<void> {
@@ -66,8 +98,34 @@ export async function userDistricts(db: Db, user: SessionUser): Promise<string[]
   return rows.map((r) => r.district);
 }
 
-export async function pullChanges(db: Db, user: SessionUser, cursor: number, limit: number) {
+/**
+ * The oldest day of the ledger officers' phones keep: the earliest start of any item's lookback
+ * window for a finding today under the catalog in force, less a week for records amended or
+ * re-inspected a little later. Older entries cannot decide a first offence.
+ */
+export async function ledgerSince(db: Db, now = new Date()): Promise<string> {
+  const today = shanghaiDate(now);
+  const catalog = await catalogInForceOn(db, today);
+  let earliest = addDays(today, -366);
+  for (const item of catalog?.items ?? []) {
+    const start = lookbackStart(item, today);
+    if (start < earliest) earliest = start;
+  }
+  return addDays(earliest, -7);
+}
+
+export async function pullChanges(
+  db: Db,
+  user: SessionUser,
+  cursor: number,
+  limit: number,
+  now = new Date(),
+) {
   const districts = await userDistricts(db, user);
+  // Officers' phones keep the whole bureau's ledger (digests only) for the lookback windows:
+  // the first-offence check offline sees a prior recorded in any district.
+  const officer = user.role === 'officer';
+  const since = officer ? await ledgerSince(db, now) : null;
   const rows = await db
     .selectFrom('changes')
     .selectAll()
@@ -76,7 +134,10 @@ export async function pullChanges(db: Db, user: SessionUser, cursor: number, lim
       eb.or([
         eb('broadcast', '=', 1),
         eb('user_id', '=', user.id),
-        ...(districts.length > 0 ? [eb('district', 'in', districts)] : []),
+        ...(districts.length > 0
+          ? [eb.and([eb('kind', '!=', 'ledger'), eb('district', 'in', districts)])]
+          : []),
+        ...(since ? [eb.and([eb('kind', '=', 'ledger'), eb('created_at', '>=', since)])] : []),
       ]),
     )
     .orderBy('seq')
@@ -95,7 +156,17 @@ export async function pullChanges(db: Db, user: SessionUser, cursor: number, lim
       .executeTakeFirst();
     next = Math.max(cursor, Number(max?.value ?? 0));
   }
-  return { changes: page.flatMap(readChange), cursor: next, more };
+  const key = officer ? await ledgerKeyInfo(db) : null;
+  const entries = key
+    ? await ledgerEntries(db, ledgerChangeRecords(page), key.key)
+    : new Map<string, LedgerEntry>();
+  return {
+    changes: page.flatMap((row) => readChange(row, entries)),
+    cursor: next,
+    more,
+    ledgerKeyId: key?.id ?? null,
+    ledgerSince: since,
+  };
 }
 
 /**
@@ -103,17 +174,28 @@ export async function pullChanges(db: Db, user: SessionUser, cursor: number, lim
  * does not parse (a row edited by hand) is left out and logged by number, never sent, so the
  * feed keeps flowing.
  */
-function readChange(row: {
-  seq: number | string;
-  kind: string;
-  created_at: string;
-  payload: string;
-}): Change[] {
+function readChange(
+  row: {
+    seq: number | string;
+    kind: string;
+    created_at: string;
+    payload: string;
+  },
+  entries: ReadonlyMap<string, LedgerEntry>,
+): Change[] {
+  let payload = JSON.parse(row.payload) as object;
+  if (row.kind === 'ledger') {
+    const stored = storedLedgerChange.safeParse(payload);
+    const entry = stored.success ? entries.get(stored.data.recordId) : undefined;
+    // The record is gone (never, short of a hand edit): nothing to say.
+    if (!entry) return [];
+    payload = { entry };
+  }
   const parsed = changeSchema.safeParse({
     seq: Number(row.seq),
     kind: row.kind,
     at: row.created_at,
-    ...(JSON.parse(row.payload) as object),
+    ...payload,
   });
   if (parsed.success) return [parsed.data];
   console.error(`change ${row.seq} (${row.kind}) does not match the contract and was skipped`);

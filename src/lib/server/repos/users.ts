@@ -1,7 +1,7 @@
 import type { Me } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 import { failedSincePreviousSignIn } from '../auth/ratelimit';
-import { ledgerKey } from './secrets';
+import { ledgerKeyInfo } from './secrets';
 import type { Db, Tx } from '../db/db';
 
 /** What identifies a user to the rest of the app (never the password hash). */
@@ -92,7 +92,9 @@ export async function meOf(
     })),
     deviceId,
     publicUrl,
-    ledgerKey: user.role === 'officer' ? await ledgerKey(db) : null,
+    ...(user.role === 'officer'
+      ? await ledgerKeyInfo(db).then((k) => ({ ledgerKey: k.key, ledgerKeyId: k.id }))
+      : { ledgerKey: null, ledgerKeyId: null }),
     failedSignIns: await failedSincePreviousSignIn(db, user.username),
   };
 }

@@ -6,6 +6,7 @@ import type { LockedRecord } from '$lib/domain/record';
 import { shanghaiDate } from '$lib/domain/time';
 import type { Flag } from '$lib/sync/contract';
 import type { Tx } from '../../db/db';
+import type { ChangeInput } from '../../repos/changes';
 import { parseFlags, parseStoredRecord } from '../../repos/stored';
 import type { Lookups } from './lookups';
 
@@ -49,26 +50,25 @@ export async function serverFlags(
     // tens of thousands of earlier rows costs what one with three does.
     const missed = await tx
       .selectFrom('ledger')
-      .select('found_date')
+      .innerJoin('records', 'records.id', 'ledger.record_id')
+      .select(['ledger.found_date', 'records.first_received_at'])
       .distinct()
-      .where('party_key', 'in', record.partyKeys)
-      .where('item_code', '=', record.itemCode)
-      .where('found_date', '>=', windowStart)
-      .where('found_date', '<=', date)
-      .where('record_id', 'not in', [record.id, ...seen])
-      .orderBy('found_date', 'desc')
+      .where('ledger.party_key', 'in', record.partyKeys)
+      .where('ledger.item_code', '=', record.itemCode)
+      .where('ledger.found_date', '>=', windowStart)
+      .where('ledger.found_date', '<=', date)
+      .where('ledger.record_id', 'not in', [record.id, ...seen])
+      .orderBy('ledger.found_date', 'desc')
       .limit(MISSED_DATES_LISTED + 1)
       .execute();
     if (missed.length > 0) {
-      const dates = missed
-        .slice(0, MISSED_DATES_LISTED)
-        .map((m) => m.found_date)
+      const dates = [...new Set(missed.slice(0, MISSED_DATES_LISTED).map((m) => m.found_date))]
         .reverse()
         .join('、');
       const more = missed.length > MISSED_DATES_LISTED ? '等' : '';
       flags.push({
         code: 'priorMissed',
-        message: `服务器台账中该当事人同一事项在回溯期内已有记录（${dates}${more}），现场核查未发现`,
+        message: `服务器台账中该当事人同一事项在回溯期内已有记录（${dates}${more}），现场核查未发现。${couldHaveKnown(missed, record)}`,
       });
     }
   }
@@ -84,6 +84,18 @@ export async function serverFlags(
 }
 
 /**
+ * Whether the phone could have seen the priors it missed: one that reached the server before the
+ * phone's check could have been in its ledger (had it synced), one that arrived later could not.
+ */
+function couldHaveKnown(missed: { first_received_at: string }[], record: LockedRecord): string {
+  const checkedAt = Date.parse(record.firstOffenceCheck.checkedAt);
+  const known = missed.some((m) => Date.parse(m.first_received_at) <= checkedAt);
+  return known
+    ? '前案在现场核查前已同步到服务器（手机台账当时未更新）。'
+    : '前案在现场核查时尚未同步到服务器，手机无从得知。';
+}
+
+/**
  * A record found earlier but synced later may be the prior that an already stored first-offence
  * record should have seen; flag those so the supervisor looks again.
  */
@@ -91,9 +103,11 @@ export async function flagLaterRecords(
   tx: Tx,
   record: LockedRecord,
   catalog: Catalog,
-): Promise<void> {
+  at: string,
+): Promise<ChangeInput[]> {
   const item = catalog.items.find((i) => i.code === record.itemCode);
-  if (!item || record.partyKeys.length === 0 || record.version > 1) return;
+  if (!item || record.partyKeys.length === 0 || record.version > 1) return [];
+  const changes: ChangeInput[] = [];
   const date = shanghaiDate(record.foundAt);
   const later = await tx
     .selectFrom('ledger')
@@ -112,7 +126,7 @@ export async function flagLaterRecords(
   for (const r of later) {
     const v = await tx
       .selectFrom('record_versions')
-      .select(['flags', 'body'])
+      .select(['flags', 'body', 'pushed_by'])
       .where('record_id', '=', r.id)
       .where('version', '=', r.latest_version)
       .executeTakeFirstOrThrow();
@@ -122,7 +136,7 @@ export async function flagLaterRecords(
     if (flags.some((f) => f.code === 'priorMissed')) continue;
     flags.push({
       code: 'priorMissed',
-      message: `后同步的记录显示该当事人在 ${date} 已有同一事项记录`,
+      message: `后同步的记录显示该当事人在 ${date} 已有同一事项记录；现场核查时该记录尚未同步到服务器，手机无从得知。`,
     });
     await tx
       .updateTable('record_versions')
@@ -135,7 +149,16 @@ export async function flagLaterRecords(
       .set({ flagged: 1, repeat_offence: 1 })
       .where('id', '=', r.id)
       .execute();
+    // The phone that sent it hears at its next pull: the officer sees it on the record and the
+    // home screen.
+    changes.push({
+      kind: 'flags',
+      userId: v.pushed_by,
+      at,
+      payload: { recordId: r.id, version: r.latest_version, flags },
+    });
   }
+  return changes;
 }
 
 /** Non-provisional numbers that are not in any block reserved for the record's device. */

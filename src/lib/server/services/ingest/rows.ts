@@ -5,14 +5,14 @@ import type { ChangeInput } from '../../repos/changes';
 
 /**
  * The rows derived from a record's latest version: its documents (numbers are unique), the
- * evidence it names, and its first-offence ledger rows; returns the ledger change for the
- * district's phones (digests of the party keys, never the identifiers themselves).
+ * evidence it names, and its first-offence ledger rows; returns the ledger change that tells
+ * officers' phones the record's ledger entry changed (the entry itself, with digests of the party
+ * keys under the key of the moment, is made when a phone pulls: `repos/changes.ts`).
  */
 export async function writeDerivedRows(
   tx: Tx,
   record: LockedRecord,
   district: string,
-  digests: string[],
   receivedAt: string,
   replacing: boolean,
 ): Promise<ChangeInput[]> {
@@ -60,24 +60,14 @@ export async function writeDerivedRows(
         })),
       )
       .execute();
-    // Phones of the district receive digests of the keys, never the identifiers themselves.
+  }
+  // A later version without keys still tells the phones (they drop the record's rows).
+  if (record.partyKeys.length > 0 || replacing)
     changes.push({
       kind: 'ledger',
       district: district,
       at: receivedAt,
-      payload: {
-        entry: {
-          recordId: record.id,
-          itemCode: record.itemCode,
-          partyKeys: digests,
-          date,
-          squadId: record.squadId,
-          branch: record.evaluation.branch,
-          source: 'server',
-          district: district,
-        },
-      },
+      payload: { recordId: record.id },
     });
-  }
   return changes;
 }

@@ -27,7 +27,7 @@ export async function store(
   changes: ChangeInput[],
   lookups: Lookups,
 ): Promise<PushResult> {
-  const { record, catalog, digests } = prepared;
+  const { record, catalog } = prepared;
   const receivedAt = options.now ?? new Date().toISOString();
   const existing = await tx
     .selectFrom('record_versions')
@@ -155,7 +155,7 @@ export async function store(
   }
 
   changes.push(
-    ...(await writeDerivedRows(tx, record, squad.district, digests, receivedAt, latest !== null)),
+    ...(await writeDerivedRows(tx, record, squad.district, receivedAt, latest !== null)),
   );
   for (const a of assignedNumbers) {
     for (const officer of record.officers) {
@@ -167,7 +167,7 @@ export async function store(
       });
     }
   }
-  await flagLaterRecords(tx, record, catalog);
+  changes.push(...(await flagLaterRecords(tx, record, catalog, receivedAt)));
   changes.push(
     ...(await requestConfirmations(tx, record, options.pusher?.id ?? null, squad.name, receivedAt)),
   );

@@ -19,8 +19,6 @@ export type Prepared =
       record: LockedRecord;
       catalog: Catalog;
       item: unknown;
-      /** Digests of the party keys for the change feed, made before the write transaction. */
-      digests: string[];
     };
 
 export type PreparedRecord = Extract<Prepared, { kind: 'record' }>;

@@ -1,4 +1,3 @@
-import { partyKeyDigest } from '$lib/domain/party';
 import { issue, issuesFromZod } from '$lib/domain/issues';
 import {
   catalogIssues,
@@ -9,7 +8,6 @@ import {
 import type { Db } from '../../db/db';
 import { nodeDigests } from '../../digests';
 import { catalogVersion } from '../../repos/catalogs';
-import { ledgerKey } from '../../repos/secrets';
 import type { Lookups } from './lookups';
 import { rejected } from './refusals';
 import type { IngestOptions, Prepared } from './types';
@@ -83,13 +81,7 @@ export async function prepare(
   const wrong = catalogIssues(record, catalog);
   if (wrong.length > 0) return rejected(item, 'recordInvalid', wrong);
 
-  // WebCrypto answers on another thread: done here, not while the write transaction is open
-  // (every await of it would let other work run while the writer is held).
-  const key = await ledgerKey(db);
-  const digests = await Promise.all(
-    record.partyKeys.map((k) => partyKeyDigest(key, k, nodeDigests)),
-  );
-  return { kind: 'record', record, catalog, item, digests };
+  return { kind: 'record', record, catalog, item };
 }
 
 /**

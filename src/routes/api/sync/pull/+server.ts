@@ -13,5 +13,7 @@ export const GET = api(async (event) => {
     cursor: page.cursor,
     more: page.more,
     changes: page.changes,
+    ledgerKeyId: page.ledgerKeyId,
+    ledgerSince: page.ledgerSince,
   } satisfies PullResponse);
 });

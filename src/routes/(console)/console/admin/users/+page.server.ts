@@ -16,13 +16,16 @@ import {
   type Actor,
   type Refusal,
 } from '$lib/server/services/users';
+import { audit } from '$lib/server/repos/audit';
+import { forgetLedgerKey, ledgerKeyStatus, rotateLedgerKey } from '$lib/server/repos/secrets';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** Accounts and squads (services/users.ts holds the rules; this page reads forms). */
 
 export const load: PageServerLoad = async ({ locals }) => {
   requireAdmin(locals);
-  return listUsers((await app()).db);
+  const db = (await app()).db;
+  return { ...(await listUsers(db)), ledgerKey: await ledgerKeyStatus(db) };
 };
 
 function actor(event: RequestEvent): Actor {
@@ -63,6 +66,22 @@ export const actions: Actions = {
     const id = field(await event.request.formData(), 'id');
     const r = await resetPassword((await app()).db, id, by);
     return r.ok ? { reset: { username: r.username, password: r.password } } : refused(r);
+  },
+  rotateLedgerKey: async (event) => {
+    const by = actor(event);
+    const db = (await app()).db;
+    const key = await db.transaction().execute(async (tx) => {
+      const k = await rotateLedgerKey(tx);
+      await audit(tx, {
+        userId: by.adminId,
+        action: 'ledgerKey.rotate',
+        detail: { keyId: k.id },
+        ip: by.ip,
+      });
+      return k;
+    });
+    forgetLedgerKey();
+    return { rotated: key.id };
   },
   squad: async (event) => {
     const by = actor(event);
