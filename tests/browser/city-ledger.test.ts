@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, DEMO_OFFICERS, uploadedRecord } from '../support/api';
+import { watchPage } from '../support/browser';
+import { FieldApp, officerRig } from './pages/field';
+
+/**
+ * The first-offence check offline sees the whole bureau: a party recorded 19 days earlier by
+ * another district's squad is found on a phone with no signal, and the case is not a first
+ * offence before anything is printed. The other district's entry names the squad and a masked
+ * name, never the party's identifiers.
+ */
+describe("officer app: another district's prior, offline", () => {
+  let rig: Awaited<ReturnType<typeof officerRig>>;
+
+  beforeAll(async () => {
+    rig = await officerRig({ before: [800, 600], after: [600, 800] });
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('finds the prior on the phone with no signal, names the squad and a masked name, and the case is not a first offence', async () => {
+    const { server, profile } = rig;
+    // Yu'an district records the party 19 days ago.
+    const yuan = new ApiClient(server.url);
+    await yuan.login('officer3');
+    const { record: prior } = await uploadedRecord(yuan, {
+      officers: [DEMO_OFFICERS.officer3, DEMO_OFFICERS.officer4],
+      squadId: 'sq-yuan',
+      now: new Date(Date.now() - 19 * 86_400_000).toISOString(),
+      itemCode: 'SR-02',
+      party: {
+        kind: 'person',
+        name: '陈小红',
+        idNumber: '11010519491231002X',
+        address: '六安市裕安区鼓楼街 3 号',
+      },
+    });
+    expect((await yuan.push([prior])).body.results[0]?.status).toBe('accepted');
+
+    // A Jin'an officer's phone syncs once, then loses the signal.
+    const page = await profile.context.newPage();
+    const errors = watchPage(page);
+    const app = new FieldApp(page, server.url);
+    await app.open();
+    await app.login('officer1');
+    await app.waitSynced();
+    await profile.context.setOffline(true);
+    await page.reload();
+    await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
+
+    await app.startPatrol();
+    await app.chooseItem('摆摊', '流动摊点占道经营');
+    await app.next();
+    await app.fillPerson({
+      name: '陈小红',
+      id: '11010519491231002x',
+      mobile: '13900139000',
+      address: '六安市金安区梅山南路 20 号',
+      facts: '当事人在人行道上摆摊销售水果。',
+    });
+    await app.next();
+    await page.getByTestId('fo-found').waitFor();
+    expect(await page.getByTestId('fo-sources').textContent()).toContain('仅本机台账');
+    const line = await page.getByTestId('fo-prior').textContent();
+    expect(line).toContain('裕安区中队');
+    expect(await page.getByTestId('fo-prior-hint').textContent()).toBe('陈**');
+    const body = (await page.locator('main').textContent()) ?? '';
+    expect(body).not.toContain('鼓楼街');
+
+    // The conditions answered as for a first offence: the prior makes it something else.
+    await app.next();
+    await app.answerEligible();
+    await app.next();
+    await app.correctOnTheSpot();
+    await expect.poll(() => page.getByTestId('branch').textContent()).toBe('不适用免罚');
+    expect(errors).toEqual([]);
+  });
+});
