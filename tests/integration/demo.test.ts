@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localPriors, putLedgerEntries } from '$lib/client/ledger';
+import type { Me, PullResponse } from '$lib/sync/contract';
 import { ApiClient } from '../support/api';
+import { phoneDb } from '../support/phone-db';
 import { query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
@@ -102,6 +105,54 @@ describe.each(DATABASES)('demo data on %s', (db) => {
       } while (cursor !== null && seen.length <= expected.length);
       expect(seen).toEqual(expected.map((r) => r.id));
     }
+  });
+
+  it("the phone's first-offence answer equals the server's for every party in the demo data", async () => {
+    // A Jin'an officer's phone pulls the whole feed into its ledger (the real client code on an
+    // IndexedDB), then every party of every demo record is looked up on the phone and on the
+    // server: the same prior records, whichever district recorded them.
+    const phone = new ApiClient(server.url);
+    await phone.login('officer1');
+    const me = (await phone.json<Me>('GET', '/api/auth/me')).body;
+    const database = phoneDb('demo-ledger');
+    let cursor = 0;
+    let since = '';
+    for (;;) {
+      const r = await phone.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}&limit=1000`);
+      expect(r.status).toBe(200);
+      expect(r.body.ledgerKeyId).toBe(me.ledgerKeyId);
+      await putLedgerEntries(
+        database,
+        r.body.changes.flatMap((c) => (c.kind === 'ledger' ? [c.entry] : [])),
+      );
+      since = r.body.ledgerSince ?? '';
+      cursor = r.body.cursor;
+      if (!r.body.more) break;
+    }
+    expect(since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const parties = await query(server, (run) =>
+      run("select distinct party_keys from records where party_keys != ''"),
+    );
+    const keySets = parties
+      .map((p) => String(p.party_keys).split('\n'))
+      .filter((k) => k.length > 0);
+    expect(keySets.length).toBeGreaterThan(100);
+    let withPriorElsewhere = 0;
+    for (const keys of keySets) {
+      const onPhone = (await localPriors(database, keys, me.ledgerKey))
+        .filter((p) => p.date >= since)
+        .map((p) => p.recordId)
+        .sort();
+      const onServer = await query(server, (run) =>
+        run(
+          `select distinct l.record_id, s.district from ledger l join records r on r.id = l.record_id join squads s on s.id = r.squad_id where l.party_key in (${keys.map((k) => `'${k.replace(/'/g, "''")}'`).join(',')}) and l.found_date >= '${since}'`,
+        ),
+      );
+      expect(onPhone).toEqual(onServer.map((r) => String(r.record_id)).sort());
+      if (onServer.some((r) => r.district !== '金安区')) withPriorElsewhere++;
+    }
+    // The comparison covered parties of other districts, which the phone sees only this way.
+    expect(withPriorElsewhere).toBeGreaterThan(10);
   });
 
   it('never seeds over existing data', async () => {
