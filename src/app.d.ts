@@ -10,6 +10,8 @@ declare global {
       user: SessionUser | null;
       sessionId: string | null;
       deviceId: string | null;
+      /** The session may only send what the phone holds and report its wipe (ADR 0018). */
+      wipeOnly: boolean;
     }
   }
 }

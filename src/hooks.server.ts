@@ -62,6 +62,15 @@ function crossSiteForm(request: Request, url: URL): boolean {
   return FORM_TYPES.has(type ?? '') && request.headers.get('origin') !== url.origin;
 }
 
+/** What a wipe-only session may do: send evidence and records, read the order, report the wipe. */
+function wipeOnlyAllowed(method: string, path: string): boolean {
+  if (path === '/api/device/status') return method === 'GET';
+  if (path === '/api/device/wiped') return method === 'POST';
+  if (path === '/api/sync/push') return method === 'POST';
+  if (/^\/api\/blobs\/[0-9a-f]{64}$/.test(path)) return method === 'HEAD' || method === 'PUT';
+  return false;
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   const { request, url } = event;
   const api = url.pathname.startsWith('/api/');
@@ -82,6 +91,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.user = null;
   event.locals.sessionId = null;
   event.locals.deviceId = null;
+  event.locals.wipeOnly = false;
   const token = event.cookies.get(SESSION_COOKIE);
   if (token) {
     const ctx = await app();
@@ -90,7 +100,12 @@ export const handle: Handle = async ({ event, resolve }) => {
       event.locals.user = session.user;
       event.locals.sessionId = session.sessionId;
       event.locals.deviceId = session.deviceId;
+      event.locals.wipeOnly = session.wipeOnly;
     }
+  }
+  // A phone told to wipe itself may send what it holds and report the wipe, nothing more.
+  if (event.locals.wipeOnly && !wipeOnlyAllowed(event.request.method, event.url.pathname)) {
+    return errorResponse(new HttpError(401, 'wipeOrdered', '本机已被管理员要求清除数据'));
   }
   // The console is for supervisors and administrators; everyone else is sent to its login page.
   const path = event.url.pathname;

@@ -138,6 +138,8 @@ export const DEMO_OFFICERS = {
   officer2: { userId: 'u-officer2', name: '王喆', certificateNo: '34151002' },
   officer3: { userId: 'u-officer3', name: '李堃', certificateNo: '34151003' },
   officer4: { userId: 'u-officer4', name: '刘洋', certificateNo: '34151004' },
+  officer5: { userId: 'u-officer5', name: '陈静', certificateNo: '34151005' },
+  officer6: { userId: 'u-officer6', name: '杨帆', certificateNo: '34151006' },
 } as const;
 
 /**

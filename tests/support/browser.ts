@@ -77,3 +77,48 @@ export function watchPage(page: Page): string[] {
   });
   return problems;
 }
+
+/**
+ * Every object store of every IndexedDB database of the page's origin, read with the bare
+ * IndexedDB API (not through the app): per store, the number of rows and the rows as text, binary
+ * values as hex. What someone holding the phone's browser profile could read.
+ */
+export async function dumpIndexedDb(
+  page: Page,
+): Promise<{ database: string; store: string; count: number; text: string }[]> {
+  return page.evaluate(async () => {
+    const hex = (bytes: Uint8Array) =>
+      Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    const plain = (v: unknown): unknown => {
+      if (v instanceof ArrayBuffer) return `hex:${hex(new Uint8Array(v))}`;
+      if (ArrayBuffer.isView(v))
+        return `hex:${hex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))}`;
+      if (v instanceof Blob) return `blob:${v.size}`;
+      if (Array.isArray(v)) return v.map(plain);
+      if (v && typeof v === 'object')
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+      return v;
+    };
+    const request = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(new Error(String(r.error)));
+      });
+    const out: { database: string; store: string; count: number; text: string }[] = [];
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const db = await request(indexedDB.open(info.name));
+      for (const store of Array.from(db.objectStoreNames)) {
+        const rows = await request(db.transaction(store).objectStore(store).getAll());
+        out.push({
+          database: info.name,
+          store,
+          count: rows.length,
+          text: JSON.stringify(rows.map(plain)),
+        });
+      }
+      db.close();
+    }
+    return out;
+  });
+}

@@ -23,6 +23,10 @@ export class MemoryServer {
   offline = false;
   /** The session has expired: every request answers 401. */
   signedOut = false;
+  /** An administrator's order to wipe this phone (the device status the engine asks first). */
+  wipe: { reason: 'deactivated' | 'lost'; orderedAt: string } | null = null;
+  /** What the phone reported after wiping itself. */
+  readonly wipedReports: number[] = [];
   /** Per record, what the server answers instead of storing it (null: store as usual). */
   script: Scripted = () => null;
   private serial = 0;
@@ -92,6 +96,12 @@ export class MemoryServer {
       );
     }
     if (url.pathname === '/api/auth/me') return json(this.me);
+    if (url.pathname === '/api/device/status') return json({ wipe: this.wipe });
+    if (url.pathname === '/api/device/wiped' && method === 'POST') {
+      const body = JSON.parse(bodyText(init.body)) as { recordsSent: number };
+      this.wipedReports.push(body.recordsSent);
+      return json({ recorded: true });
+    }
     return json({ code: 'notFound', message: '接口不存在' }, 404);
   }
 

@@ -260,7 +260,11 @@ class FieldApp {
       return;
     }
     try {
-      await this.engine.run();
+      const report = await this.engine.run();
+      if (report.wiped) {
+        this.afterWipe(report.wiped);
+        return;
+      }
       // The sync may have brought a new ledger key or roster.
       this.me = (await getSetting(this.database, 'me')) ?? this.me;
       this.failures = 0;
@@ -308,6 +312,18 @@ class FieldApp {
     this.gate = 'login';
     await this.refresh();
     return null;
+  }
+
+  /** Wiped on the administrator's order: back to the sign-in screen, which says why. */
+  wipedFor = $state<'deactivated' | 'lost' | null>(null);
+  private afterWipe(reason: 'deactivated' | 'lost'): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    sessionStorage.removeItem(UNLOCK_KEY);
+    this.me = null;
+    this.catalog = null;
+    this.wipedFor = reason;
+    this.gate = 'login';
   }
 
   async setLocale(): Promise<void> {

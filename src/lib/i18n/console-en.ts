@@ -456,6 +456,16 @@ export const consoleEn: Record<ConsoleKey, string> = {
   'console.users.deactivate': 'Deactivate',
   'console.users.deactivated': 'Deactivated',
   'console.users.district': 'District',
+  'console.users.device': 'Phone',
+  'console.users.devices': "Officers' phones",
+  'console.users.devicesHint':
+    'After an account is deactivated or a phone reported lost, the phone sends its unsynced records at its next contact, then wipes everything it holds; the time of the wipe shows here.',
+  'console.users.lastSeen': 'Last contact',
+  'console.users.reportLost': 'Report lost',
+  'console.users.wipe': 'Remote wipe',
+  'console.users.wipedAt': 'Wiped {at} ({n} record(s) sent)',
+  'console.users.wipeOrdered': 'Account deactivated; wipe pending since {at}',
+  'console.users.wipeOrderedLost': 'Reported lost; wipe pending since {at}',
   'console.users.districtFirstOffenceLedger':
     'District (the first-offence ledger syncs by district)',
   'console.users.nRecords': '{n} records',

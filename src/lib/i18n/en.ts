@@ -435,6 +435,10 @@ export const en: Record<MessageKey, string> = {
   'item.searchHint': 'Name, keyword or code',
   'item.notOnList': 'Not on the list: no penalty only without fault',
   'item.unverified': 'to confirm',
+  'login.wipedDeactivated':
+    'Your account was deactivated by an administrator. Every unsynced record reached the server and this phone has been wiped.',
+  'login.wipedLost':
+    'This phone was reported lost. Its unsynced records reached the server and it has been wiped.',
   'login.busy': 'Signing in…',
   'login.intro':
     'Officer sign-in. The first sign-in needs the network; afterwards the app works offline.',

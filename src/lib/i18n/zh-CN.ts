@@ -223,6 +223,9 @@ export const zhCN = {
   'item.searchHint': '输入名称、关键词或编码，如：出店、摆摊、SR-02',
   'item.notOnList': '不在免罚清单：仅无主观过错可不罚',
   'item.unverified': '待法制科确认',
+  'login.wipedDeactivated':
+    '您的账号已被管理员停用。本机未同步的记录已全部送达服务器，本机数据已清除。',
+  'login.wipedLost': '这部手机已被报告丢失。本机未同步的记录已送达服务器，本机数据已清除。',
   'login.busy': '正在登录…',
   'login.intro': '执法队员登录。首次登录需要联网，之后可离线使用。',
   'login.needsNetwork': '当前离线：首次登录需要联网',

@@ -307,6 +307,20 @@ export const reserveRequestSchema = z
   .strict();
 export const reserveResponseSchema = z.object({ block: numberBlockSchema });
 
+// ---------------------------------------------------------------- remote wipe (ADR 0018)
+
+/** The administrator's order for the phone asking: empty yourself, and why. */
+export const deviceStatusSchema = z.object({
+  wipe: z.object({ reason: z.enum(['deactivated', 'lost']), orderedAt: z.string() }).nullable(),
+});
+export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
+
+/** The phone's report that it wiped itself, after sending what it held. */
+export const wipedRequestSchema = z
+  .object({ recordsSent: z.number().int().min(0).max(1_000_000) })
+  .strict();
+export const wipedResponseSchema = z.object({ recorded: z.boolean() });
+
 // ---------------------------------------------------------------- ledger (online first-offence check)
 
 export const ledgerQuerySchema = z

@@ -77,6 +77,29 @@ describe('sync engine over the protocol', () => {
     ).toBe(false);
   });
 
+  it('an order to wipe sends every record first, whatever its backoff, and wipes only once the server took them all', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '甲');
+    const row = await outbox(db, r);
+    // Waiting out a backoff: a farewell sends it anyway.
+    await db.outbox.update(row?.seq ?? 0, { nextAttemptAt: Date.now() + 3_600_000, attempts: 3 });
+    server.wipe = { reason: 'deactivated', orderedAt: '2026-11-27T03:00:00Z' };
+    // The server fails the push: nothing is wiped, the record stays.
+    server.script = () => 'crash';
+    await expect(engine.run()).rejects.toThrow(/wipe waits/);
+    expect(server.wipedReports).toEqual([]);
+    expect(await local(db, r)).toBeDefined();
+    // The next contact: the push goes through, the phone reports and empties itself.
+    server.script = () => null;
+    const report = await engine.run();
+    expect(report.wiped).toBe('deactivated');
+    expect(server.records.has(`${r.id}:${r.version}`)).toBe(true);
+    expect(server.wipedReports).toEqual([1]);
+    for (const table of db.tables) expect(await table.count()).toBe(0);
+    // Nothing but sending and reporting happened with this session.
+    expect(server.calls.some((c) => c.includes('/api/sync/pull'))).toBe(false);
+  });
+
   it('a record the server already has is done too (duplicate)', async () => {
     const { db, server, engine } = await phone();
     const r = await record(db, '乙');

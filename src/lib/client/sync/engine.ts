@@ -4,7 +4,9 @@ import { DOC_TYPES, referencedBlobs, type LockedRecord } from '$lib/domain/recor
 import { shanghaiYear } from '$lib/domain/time';
 import {
   MAX_PUSH_RECORDS,
+  deviceStatusSchema,
   meSchema,
+  wipedResponseSchema,
   pullResponseSchema,
   pushResponseSchema,
   reserveResponseSchema,
@@ -35,6 +37,8 @@ export type SyncReport = {
   /** The officer's confirmations of records naming them, sent (ADR 0012). */
   confirmed: number;
   pulled: number;
+  /** The administrator ordered this phone wiped: it sent what it held and emptied itself. */
+  wiped?: 'deactivated' | 'lost';
 };
 
 function stopsTheRun(e: unknown): boolean {
@@ -96,6 +100,11 @@ export class SyncEngine {
       }
     };
     try {
+      // An order to wipe comes first: nothing else is done with this phone's session.
+      const status = await call(deviceStatusSchema, '/api/device/status', {
+        transport: this.transport,
+      });
+      if (status.wipe) return await this.farewell(status.wipe.reason, report);
       const records = await this.due();
       await phase('uploading', async () => {
         report.uploaded = await this.uploadEvidence(records.map((r) => r.record));
@@ -122,6 +131,28 @@ export class SyncEngine {
     }
     await setSetting(this.db, 'lastSyncError', messageOf(first));
     throw first;
+  }
+
+  /**
+   * The administrator's order to wipe (ADR 0018): every record not yet sent goes now, whatever its
+   * backoff; once the server has answered for each (accepted, or kept in its quarantine), the
+   * phone reports the wipe and deletes its database. A record the server could not take (no
+   * network, a failed request) keeps the phone as it is until the next contact.
+   */
+  private async farewell(reason: 'deactivated' | 'lost', report: SyncReport): Promise<SyncReport> {
+    const records = await this.due(Number.POSITIVE_INFINITY);
+    this.setPhase('uploading');
+    report.uploaded = await this.uploadEvidence(records.map((r) => r.record));
+    this.setPhase('pushing');
+    await this.push(records, report);
+    if (report.failed > 0) throw new Error(`wipe waits: ${report.failed} record(s) not taken`);
+    await call(wipedResponseSchema, '/api/device/wiped', {
+      json: { recordsSent: report.accepted + report.duplicates + report.held },
+      transport: this.transport,
+    });
+    await this.db.delete();
+    await this.db.open();
+    return { ...report, wiped: reason };
   }
 
   /** Locked versions waiting to be sent whose next attempt is due, oldest first. */

@@ -66,28 +66,46 @@ export async function revokeUserSessions(db: Db | Tx, userId: string): Promise<v
     .execute();
 }
 
-/** The signed-in user for a session token, or null when unknown, expired, revoked or inactive. */
+/**
+ * The signed-in user for a session token, or null when unknown, expired, revoked or inactive.
+ * One exception: a revoked session (or an inactive user's) of a phone ordered to wipe itself is
+ * answered with `wipeOnly`, which lets that phone send what it holds and report the wipe, nothing
+ * else (ADR 0018).
+ */
 export async function userForToken(
   db: Db,
   token: string,
-): Promise<{ user: SessionUser; sessionId: string; deviceId: string | null } | null> {
+): Promise<{
+  user: SessionUser;
+  sessionId: string;
+  deviceId: string | null;
+  wipeOnly: boolean;
+} | null> {
   const id = tokenId(token);
   const now = new Date().toISOString();
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('device_wipes', (j) =>
+      j
+        .onRef('device_wipes.device_id', '=', 'sessions.device_id')
+        .on('device_wipes.wiped_at', 'is', null),
+    )
     .select([
       'sessions.id as sessionId',
       'sessions.device_id as deviceId',
       'sessions.last_seen_at as lastSeen',
+      'sessions.revoked_at as revokedAt',
+      'users.active',
+      'device_wipes.reason as wipe',
       ...USER_COLUMNS,
     ])
     .where('sessions.id', '=', id)
-    .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)
-    .where('users.active', '=', 1)
     .executeTakeFirst();
   if (!row) return null;
+  const wipeOnly = row.revokedAt !== null || row.active !== 1;
+  if (wipeOnly && row.wipe === null) return null;
   const supervised =
     row.role === 'supervisor'
       ? (
@@ -105,6 +123,7 @@ export async function userForToken(
   return {
     sessionId: row.sessionId,
     deviceId: row.deviceId,
+    wipeOnly,
     user: {
       id: row.id,
       username: row.username,

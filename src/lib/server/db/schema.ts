@@ -38,6 +38,17 @@ export type Database = {
     active: Bool;
     created_at: Text;
     updated_at: Text;
+    /** When the account was last deactivated (null while active). */
+    deactivated_at: Generated<Text | null>;
+  };
+  device_wipes: {
+    device_id: Text;
+    user_id: Text;
+    reason: 'deactivated' | 'lost';
+    ordered_at: Text;
+    ordered_by: Text | null;
+    wiped_at: Text | null;
+    records_sent: Int | null;
   };
   supervisor_squads: { user_id: Text; squad_id: Text };
   officer_confirmations: {

@@ -22,7 +22,9 @@ export type AuditAction =
   | 'quarantine.resolve'
   | 'confirmation.confirm'
   | 'confirmation.deny'
-  | 'ledgerKey.rotate';
+  | 'ledgerKey.rotate'
+  | 'device.lost'
+  | 'device.wiped';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

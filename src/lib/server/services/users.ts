@@ -1,3 +1,4 @@
+import { cancelUserWipes, orderDeviceWipe, orderUserWipes } from '../repos/wipes';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { hasForbiddenCharacters } from '$lib/domain/fields';
@@ -233,13 +234,18 @@ export async function setUserActive(
 ): Promise<Outcome<{ id: string }>> {
   if (!active && id === actor.adminId) return refuse(400, '不能停用自己的账号');
   return inTransaction(db, async (tx) => {
+    const at = new Date().toISOString();
     const r = await tx
       .updateTable('users')
-      .set({ active: active ? 1 : 0, updated_at: new Date().toISOString() })
+      .set({ active: active ? 1 : 0, updated_at: at, deactivated_at: active ? null : at })
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new Refused(refuse(404, '用户不存在'));
-    if (!active) await revokeUserSessions(tx, id);
+    if (!active) {
+      await revokeUserSessions(tx, id);
+      // Each of the user's phones sends what it holds unsent, then empties itself (ADR 0018).
+      await orderUserWipes(tx, id, actor.adminId, at);
+    } else await cancelUserWipes(tx, id);
     await audit(tx, {
       userId: actor.adminId,
       action: active ? 'user.update' : 'user.deactivate',
@@ -248,6 +254,26 @@ export async function setUserActive(
       ip: actor.ip,
     });
     return { ok: true as const, id };
+  });
+}
+
+/** An administrator reports a phone lost: at its next contact it empties itself. */
+export async function reportDeviceLost(
+  db: Db,
+  deviceId: string,
+  actor: Actor,
+): Promise<Outcome<{ id: string }>> {
+  return inTransaction(db, async (tx) => {
+    const ordered = await orderDeviceWipe(tx, deviceId, actor.adminId, new Date().toISOString());
+    if (!ordered) throw new Refused(refuse(404, '设备不存在'));
+    await audit(tx, {
+      userId: actor.adminId,
+      action: 'device.lost',
+      target: deviceId,
+      detail: { userId: ordered.userId },
+      ip: actor.ip,
+    });
+    return { ok: true as const, id: deviceId };
   });
 }
 

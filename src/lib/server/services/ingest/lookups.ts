@@ -8,6 +8,7 @@ type UserRow = {
   role: string;
   real_name: string;
   active: 0 | 1;
+  deactivated_at: string | null;
 };
 
 /** Reference data read once per push, not once per record. */
@@ -30,7 +31,15 @@ export function newLookups(): Lookups {
       if (unknown.length) {
         const rows = await db
           .selectFrom('users')
-          .select(['id', 'certificate_no', 'squad_id', 'role', 'real_name', 'active'])
+          .select([
+            'id',
+            'certificate_no',
+            'squad_id',
+            'role',
+            'real_name',
+            'active',
+            'deactivated_at',
+          ])
           .where('id', 'in', unknown)
           .execute();
         for (const id of unknown) users.set(id, rows.find((r) => r.id === id) ?? null);

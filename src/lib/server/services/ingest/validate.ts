@@ -41,25 +41,40 @@ export async function prepare(
 
   // Officers come from the roster, not from what a phone typed (Art. 42, Art. 55): each named
   // officer exists as a field officer with that name and certificate number. A first version is
-  // made by two active officers of the record's squad; later versions keep the officers of the
-  // one they replace (amendmentIssues), and a re-inspection names two active officers of it too.
+  // made by two officers of the record's squad who were active when it was found (a phone sends
+  // a record of an officer deactivated since, before it wipes itself: ADR 0018); later versions
+  // keep the officers of the one they replace (amendmentIssues), and a re-inspection names two
+  // such officers too.
   const reinspectors = record.reinspection?.officers ?? [];
   const named = [
-    ...record.officers.map((o, i) => ({ o, path: ['officers', i], fresh: record.version === 1 })),
-    ...reinspectors.map((o, i) => ({ o, path: ['reinspection', 'officers', i], fresh: true })),
+    ...record.officers.map((o, i) => ({
+      o,
+      path: ['officers', i],
+      fresh: record.version === 1,
+      at: record.foundAt,
+    })),
+    ...reinspectors.map((o, i) => ({
+      o,
+      path: ['reinspection', 'officers', i],
+      fresh: true,
+      at: record.reinspection?.doneAt ?? record.foundAt,
+    })),
   ];
   const roster = await lookups.users(
     db,
     named.map((n) => n.o.userId),
   );
-  for (const [i, { o, path, fresh }] of named.entries()) {
+  for (const [i, { o, path, fresh, at }] of named.entries()) {
     const u = roster.find((x) => x.id === o.userId);
     const known =
       u !== undefined &&
       u.role === 'officer' &&
       u.certificate_no === o.certificateNo &&
       u.real_name === o.name;
-    const current = known && (!fresh || (u.active === 1 && u.squad_id === record.squadId));
+    const activeThen =
+      u?.active === 1 ||
+      (u?.deactivated_at != null && Date.parse(u.deactivated_at) > Date.parse(at));
+    const current = known && (!fresh || (activeThen && u.squad_id === record.squadId));
     if (!current) {
       const n = (i % 2) + 1;
       return rejected(item, 'officerUnknown', [issue(path, 'officerUnknown', { n })], { n });

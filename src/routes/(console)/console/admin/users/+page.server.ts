@@ -9,6 +9,7 @@ import {
   formError,
   listUsers,
   newUserSchema,
+  reportDeviceLost,
   resetPassword,
   setUserActive,
   updateUser,
@@ -17,6 +18,7 @@ import {
   type Refusal,
 } from '$lib/server/services/users';
 import { audit } from '$lib/server/repos/audit';
+import { listDevices } from '$lib/server/repos/wipes';
 import { forgetLedgerKey, ledgerKeyStatus, rotateLedgerKey } from '$lib/server/repos/secrets';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -25,7 +27,11 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 export const load: PageServerLoad = async ({ locals }) => {
   requireAdmin(locals);
   const db = (await app()).db;
-  return { ...(await listUsers(db)), ledgerKey: await ledgerKeyStatus(db) };
+  return {
+    ...(await listUsers(db)),
+    ledgerKey: await ledgerKeyStatus(db),
+    devices: await listDevices(db),
+  };
 };
 
 function actor(event: RequestEvent): Actor {
@@ -66,6 +72,12 @@ export const actions: Actions = {
     const id = field(await event.request.formData(), 'id');
     const r = await resetPassword((await app()).db, id, by);
     return r.ok ? { reset: { username: r.username, password: r.password } } : refused(r);
+  },
+  reportLost: async (event) => {
+    const by = actor(event);
+    const id = field(await event.request.formData(), 'id');
+    const r = await reportDeviceLost((await app()).db, id, by);
+    return r.ok ? { lost: r.id } : refused(r);
   },
   rotateLedgerKey: async (event) => {
     const by = actor(event);
