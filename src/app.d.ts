@@ -12,6 +12,8 @@ declare global {
       deviceId: string | null;
       /** The session may only send what the phone holds and report its wipe (ADR 0018). */
       wipeOnly: boolean;
+      /** When the session began (a password sign-in). */
+      sessionCreatedAt: string | null;
     }
   }
 }

@@ -92,6 +92,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.sessionId = null;
   event.locals.deviceId = null;
   event.locals.wipeOnly = false;
+  event.locals.sessionCreatedAt = null;
   const token = event.cookies.get(SESSION_COOKIE);
   if (token) {
     const ctx = await app();
@@ -101,6 +102,7 @@ export const handle: Handle = async ({ event, resolve }) => {
       event.locals.sessionId = session.sessionId;
       event.locals.deviceId = session.deviceId;
       event.locals.wipeOnly = session.wipeOnly;
+      event.locals.sessionCreatedAt = session.createdAt;
     }
   }
   // A phone told to wipe itself may send what it holds and report the wipe, nothing more.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
+import { ApiClient } from '../support/api';
 import { consoleLogin, launchBrowser } from '../support/browser';
 import { createRecord, FieldApp, officerRig } from './pages/field';
 
@@ -74,19 +74,12 @@ describe('catalog editor', () => {
     await app.login('officer1');
     await app.waitSynced();
     const id = await createRecord(app, { before, after, item: ['出店', '出店经营'] });
-    const record = await app.page.evaluate(async (recordId) => {
-      const open = indexedDB.open('patrolbook');
-      const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
-      return new Promise<{ catalogVersion: string }>((r) => {
-        const req = db.transaction('records').objectStore('records').getAll();
-        req.onsuccess = () =>
-          r(
-            (req.result as { id: string; record: { catalogVersion: string } }[]).find(
-              (x) => x.id === recordId,
-            )?.record as { catalogVersion: string },
-          );
-      });
-    }, id);
+    await app.waitSynced();
+    const api = new ApiClient(server.url);
+    await api.login('officer1');
+    const record = (
+      await api.json<{ record: { catalogVersion: string } }>('GET', `/api/records/${id}`)
+    ).body.record;
     expect(record.catalogVersion).toBe(version);
 
     // The order to correct cites the penalty clause, still unconfirmed: refused, saying why.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, DEMO_OFFICERS, uploadedRecord } from '../support/api';
-import { watchPage } from '../support/browser';
-import { FieldApp, officerRig } from './pages/field';
+import { dumpIndexedDb, watchPage } from '../support/browser';
+import { createRecord, FieldApp, officerRig } from './pages/field';
 
 /**
  * The first-offence check offline sees the whole bureau: a party recorded 19 days earlier by
@@ -46,7 +46,7 @@ describe("officer app: another district's prior, offline", () => {
     await app.login('officer1');
     await app.waitSynced();
     await profile.context.setOffline(true);
-    await page.reload();
+    await app.reload();
     await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
 
     await app.startPatrol();
@@ -75,5 +75,49 @@ describe("officer app: another district's prior, offline", () => {
     await app.correctOnTheSpot();
     await expect.poll(() => page.getByTestId('branch').textContent()).toBe('不适用免罚');
     expect(errors).toEqual([]);
+  });
+
+  it("keeps nothing readable in the phone's IndexedDB: no ID number, phone, name, address or photo bytes", async () => {
+    const { server, profile, before, after } = rig;
+    const page = await profile.context.newPage();
+    const app = new FieldApp(page, server.url);
+    await app.open();
+    await app.waitSynced();
+    // A finished record offline, next to the ineligible draft of the first test and the pulled
+    // city-wide ledger.
+    await profile.context.setOffline(true);
+    await createRecord(app, { before, after, name: '欧阳娜娜', id: '340102199003071232' });
+    await profile.context.setOffline(false);
+    await app.waitSynced();
+    const stores = await dumpIndexedDb(page);
+    const phone = stores.filter((s) => s.database === 'patrolbook');
+    // The data is there, sealed: records, photos, drafts, ledger.
+    const count = (name: string) => phone.find((s) => s.store === name)?.count ?? 0;
+    expect(count('records')).toBe(1);
+    expect(count('drafts')).toBe(1);
+    expect(count('evidence')).toBeGreaterThanOrEqual(5);
+    expect(count('ledger')).toBeGreaterThanOrEqual(2);
+    const text = stores.map((s) => s.text).join('\n');
+    for (const secret of [
+      // The party of the finished record and of the draft, and the other district's party.
+      '欧阳娜娜',
+      '陈小红',
+      '11010519491231002X',
+      '11010519491231002x',
+      '340102199003071232',
+      '13800138000',
+      '13900139000',
+      '皖西路',
+      '梅山南路',
+      '佛子岭路',
+      '鼓楼街',
+      // Photos (JPEG/JFIF) and signatures (PNG) by their headers.
+      'ffd8ffe000104a464946',
+      '89504e470d0a1a0a',
+    ])
+      expect(text, secret).not.toContain(secret);
+    // The officer's own roster and ledger key are sealed too.
+    expect(text).not.toContain('王喆');
+    await page.close();
   });
 });

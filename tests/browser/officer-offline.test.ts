@@ -25,7 +25,7 @@ describe('officer app: a whole record offline, then sync', () => {
 
     // No network from here on.
     await profile.context.setOffline(true);
-    await page.reload();
+    await app.reload();
     await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
     await expect.poll(() => page.getByTestId('sync-banner').textContent()).toContain('当前离线');
 
@@ -65,7 +65,7 @@ describe('officer app: a whole record offline, then sync', () => {
 
     // Reload mid-wizard: the draft is intact.
     await page.getByTestId('save-state').getByText('已自动保存').waitFor();
-    await page.reload();
+    await app.reload();
     await page.getByTestId('photos').locator('li').nth(1).waitFor();
     expect(await page.getByTestId('photos').locator('li').count()).toBe(2);
     await page
@@ -153,18 +153,23 @@ describe('officer app: a whole record offline, then sync', () => {
     const stored = await page.evaluate(async () => {
       const open = indexedDB.open('patrolbook');
       const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
-      const all = await new Promise<{ sha256: string; bytes: ArrayBuffer }[]>((r) => {
+      // Read past the app: the bytes are sealed (ADR 0018); hash and size stay in clear.
+      const all = await new Promise<{ sha256: string; size: number; bytes?: unknown }[]>((r) => {
         const req = db.transaction('evidence').objectStore('evidence').getAll();
         req.onsuccess = () => r(req.result as never);
       });
-      return all.map((b) => ({ sha256: b.sha256, size: b.bytes.byteLength }));
+      return all.map((b) => ({ sha256: b.sha256, size: b.size, clear: b.bytes !== undefined }));
     });
     for (const e of record.evidence) {
       const res = await api.request('GET', `/api/blobs/${e.sha256}`);
       expect(res.status).toBe(200);
       const bytes = new Uint8Array(await res.arrayBuffer());
       expect(sha256(bytes)).toBe(e.sha256);
-      expect(stored.find((s) => s.sha256 === e.sha256)?.size).toBe(bytes.length);
+      expect(stored.find((s) => s.sha256 === e.sha256)).toEqual({
+        sha256: e.sha256,
+        size: bytes.length,
+        clear: false,
+      });
       expect(Math.max(e.width ?? 0, e.height ?? 0)).toBe(1920);
     }
     for (const s of [record.signatures.officers[0], record.signatures.officers[1]]) {

@@ -81,7 +81,6 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       const page2 = await again.context.newPage();
       const app2 = new FieldApp(page2, server.url);
       await app2.open(`/records/${id}`);
-      await app2.unlock();
       await expect
         .poll(() => page2.getByTestId('record-state').textContent(), { timeout: 60_000 })
         .toBe('已同步');
@@ -250,6 +249,8 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
           timeout: 30_000,
         })
         .toBe(0);
+      // The new version starts locked, like any page load (ADR 0018).
+      await app.unlockIfLocked();
       await page.getByTestId('draft-card').waitFor();
       const waiting = await page.evaluate(
         async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null,

@@ -81,6 +81,10 @@ describe('installable, offline, accessible officer app', () => {
     await profile.context.setOffline(true);
     const offline = await page.goto(`${server.url}/`);
     expect(offline?.status()).toBe(200);
+    // A page load drops the data key: the PIN screen first (ADR 0018).
+    await page.getByRole('button', { name: '解锁', exact: true }).waitFor();
+    expect((await audit(page, 'unlock')).violations).toEqual([]);
+    await app.unlockIfLocked();
     await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
 
     const screens: string[] = [];

@@ -112,7 +112,6 @@ describe('officer app: one rulebook with the server', () => {
     const page = await profile.context.newPage();
     const app = new FieldApp(page, server.url);
     await app.open();
-    await app.unlock();
     await app.waitSynced();
 
     // Test-only catalog change: the phone holds a list version the server has not published.
@@ -130,7 +129,7 @@ describe('officer app: one rulebook with the server', () => {
       effectiveFrom: today,
       catalog: unknown,
     });
-    await page.reload();
+    await app.reload();
     await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
 
     const id = await createRecord(app, {
@@ -205,7 +204,6 @@ describe('officer app: one rulebook with the server', () => {
     const page = await profile.context.newPage();
     const app = new FieldApp(page, server.url);
     await app.open();
-    await app.unlock();
     await app.waitSynced();
     // A record the server has not got yet (its pushes fail for now).
     await profile.context.route('**/api/sync/push', (route) => route.abort('internetdisconnected'));
@@ -235,7 +233,7 @@ describe('officer app: one rulebook with the server', () => {
     // Later tries, waits long over: ten wrong PINs in all.
     await idb(page, 'settings', 'put', { key: 'pinFailures', value: 10 });
     await idb(page, 'settings', 'put', { key: 'pinFailedAt', value: Date.now() - 3 * 3_600_000 });
-    await page.reload();
+    await app.reload();
     await page.getByTestId('password-unlock').waitFor();
     await page.getByLabel('密码').fill('wrong-password');
     await page.getByRole('button', { name: '用密码解锁' }).click();
@@ -247,6 +245,7 @@ describe('officer app: one rulebook with the server', () => {
     await page.getByLabel('再次输入 PIN').fill('135790');
     await page.getByRole('button', { name: '设置 PIN' }).click();
     await page.getByRole('button', { name: '退出登录' }).waitFor();
+    app.pin = '135790';
     await app.open('/');
     await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
 
@@ -266,8 +265,8 @@ describe('officer app: one rulebook with the server', () => {
     const { server, profile, before } = rig;
     const page = await profile.context.newPage();
     const app = new FieldApp(page, server.url);
+    app.pin = '135790';
     await app.open();
-    await app.unlock('135790');
     await app.waitSynced();
     const files = (await idb<unknown[]>(page, 'evidence', 'all')).length;
     await app.startPatrol();

@@ -18,6 +18,7 @@ import { starterCatalog } from '$lib/domain/starter-catalog';
 import { shanghaiIso } from '$lib/domain/time';
 import { meSchema, type Me, type PushResult } from '$lib/sync/contract';
 import { ApiClient, tinyPng } from '../support/api';
+import { unlockedVault } from '../support/phone-db';
 import { amendment, draft, type Amendment, type Pool } from '../support/generators';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
@@ -140,7 +141,7 @@ describe.each(DATABASES)('generated records on %s', (db) => {
         fc.array(drafts, { minLength: BATCH, maxLength: BATCH }),
         fc.array(amendment, { minLength: BATCH, maxLength: BATCH }),
         async (batch, changes) => {
-          const phone = new PatrolDb(`gen-${Math.random().toString(36).slice(2)}`);
+          const phone = new PatrolDb(`gen-${Math.random().toString(36).slice(2)}`, unlockedVault());
           try {
             await setSetting(phone, 'deviceId', officer.deviceId);
             const locked: LockedRecord[] = [];

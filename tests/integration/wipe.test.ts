@@ -132,4 +132,41 @@ describe.each(DATABASES)('remote wipe on %s', (db) => {
     await phone.login('officer8');
     expect((await phone.json<{ wipe: unknown }>('GET', '/api/device/status')).body.wipe).toBeNull();
   });
+
+  it("escrow: a phone's data key goes back only to that phone, just after a password sign-in, never once reported lost", async () => {
+    const phone = new ApiClient(server.url);
+    await phone.login('officer3');
+    const key = 'ab'.repeat(32);
+    expect((await phone.request('PUT', '/api/device/key', { json: { key } })).status).toBe(204);
+    expect((await phone.json('PUT', '/api/device/key', { key: 'zz' })).status).toBe(400);
+    const got = await phone.json<{ key: string }>('GET', '/api/device/key');
+    expect(got).toEqual({ status: 200, body: { key } });
+    // Stored sealed: the key itself is nowhere in the database.
+    const rows = await query(server, (run) => run('select sealed_key from device_keys'));
+    expect(JSON.stringify(rows)).not.toContain(key);
+    // Another phone of the same officer has no key of its own.
+    const other = new ApiClient(server.url);
+    await other.login('officer3');
+    expect((await other.json<{ code: string }>('GET', '/api/device/key')).body.code).toBe(
+      'noEscrow',
+    );
+    // A session older than ten minutes (a cookie copied from a locked phone) gets nothing.
+    await query(server, (run) =>
+      run(
+        `update sessions set created_at = '2026-01-01T00:00:00.000Z' where device_id = '${phone.deviceId}'`,
+      ),
+    );
+    expect((await phone.json<{ code: string }>('GET', '/api/device/key')).body.code).toBe(
+      'signInAgain',
+    );
+    await phone.login('officer3');
+    expect((await phone.json('GET', '/api/device/key')).status).toBe(200);
+    // Reported lost: no key, whatever the session.
+    await consoleForm(server.url, admin, '/console/admin/users?/reportLost', {
+      id: phone.deviceId,
+    });
+    expect((await phone.json<{ code: string }>('GET', '/api/device/key')).body.code).toBe(
+      'wipeOrdered',
+    );
+  });
 });

@@ -4,12 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Confirmation } from '$lib/sync/contract';
 import { applyConfirmation, decide, unsent } from './confirmations';
 import { PatrolDb } from './db';
+import { unlockedVault } from '../../../tests/support/phone-db';
 
 const names: string[] = [];
 function open(): PatrolDb {
   const name = `confirm-${Math.random().toString(36).slice(2)}`;
   names.push(name);
-  return new PatrolDb(name);
+  return new PatrolDb(name, unlockedVault());
 }
 afterEach(async () => {
   for (const n of names.splice(0)) await Dexie.delete(n);

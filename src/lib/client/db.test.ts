@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockedRecord } from '../../../tests/support/factories';
+import { unlockedVault } from '../../../tests/support/phone-db';
 import { partyKeyDigest } from '$lib/domain/party';
 import { defineVersions, PatrolDb, SCHEMA_VERSIONS, type LocalRecord } from './db';
 import { localPriors, serverPriors } from './ledger';
@@ -46,7 +47,7 @@ describe('phone database schema', () => {
   it('lists versions in order, each added after the last', () => {
     const versions = SCHEMA_VERSIONS.map((v) => v.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
-    expect(new PatrolDb(dbName()).verno).toBe(versions.at(-1));
+    expect(new PatrolDb(dbName(), unlockedVault()).verno).toBe(versions.at(-1));
   });
 
   it.each(SCHEMA_VERSIONS.slice(0, -1).map((v) => v.version))(
@@ -89,7 +90,7 @@ describe('phone database schema', () => {
       });
       old.close();
 
-      const upgraded = new PatrolDb(name);
+      const upgraded = new PatrolDb(name, unlockedVault());
       await upgraded.open();
       expect(upgraded.verno).toBe(SCHEMA_VERSIONS.at(-1)?.version);
       expect(await upgraded.records.count()).toBe(2);
@@ -116,7 +117,7 @@ describe('phone database schema', () => {
   it('finds prior records by the digest of any party key, and names them by the keys asked', async () => {
     const key = 'cd'.repeat(32);
     const d = (k: string) => partyKeyDigest(key, k);
-    const db = new PatrolDb(dbName());
+    const db = new PatrolDb(dbName(), unlockedVault());
     const row = { itemCode: 'SR-01', squadId: 's', branch: 'firstOffence' };
     await db.ledger.bulkPut([
       { ...row, recordId: 'r1', partyKey: await d('id:1'), date: '2026-05-01', source: 'server' },

@@ -1,4 +1,6 @@
 import Dexie, { type Table } from 'dexie';
+import { sealMiddleware } from './seal';
+import { Vault } from './vault';
 import type { Catalog } from '$lib/domain/catalog';
 import type { LocalState, SyncStatus } from '$lib/domain/lifecycle';
 import type { NumberBlock } from '$lib/domain/numbering';
@@ -97,9 +99,17 @@ export class PatrolDb extends Dexie {
   settings!: Table<SettingRow, string>;
   confirmations!: Table<LocalConfirmation, [string, string, string]>;
 
-  constructor(name = 'patrolbook') {
+  /**
+   * `vault` holds the data key that seals personal data, photos and signatures (`seal.ts`); rows
+   * of sealed tables can be read and written only while it is open.
+   */
+  constructor(
+    name = 'patrolbook',
+    readonly vault: Vault = appVault,
+  ) {
     super(name);
     defineVersions(this);
+    this.use(sealMiddleware(vault));
   }
 }
 
@@ -162,6 +172,9 @@ export const SCHEMA_VERSIONS: { version: number; define: (db: Dexie) => void }[]
 export function defineVersions(db: Dexie, upTo = Infinity): void {
   for (const v of SCHEMA_VERSIONS) if (v.version <= upTo) v.define(db);
 }
+
+/** The app's data key while unlocked (one per page). */
+export const appVault = new Vault();
 
 let instance: PatrolDb | null = null;
 export function db(): PatrolDb {

@@ -1,12 +1,15 @@
 import { catalogInForce, type Catalog } from '$lib/domain/catalog';
 import { shanghaiDate } from '$lib/domain/time';
-import { meSchema, type Me } from '$lib/sync/contract';
+import { deviceKeySchema, meSchema, type Me } from '$lib/sync/contract';
+import { toHex } from '$lib/domain/integrity';
 import { i18n } from '$lib/i18n/locale.svelte';
 import { messageOf, type Message } from '$lib/i18n';
 import { ApiFailure, call, request } from './api';
-import { db, type Draft, type PatrolDb } from './db';
+import { appVault, db, type Draft, type PatrolDb } from './db';
 import type { DraftEditor } from './draft-editor.svelte';
-import { hashPin, pinLockout, validPin, verifyPin } from './pin';
+import { fromHex, newDataKey, unwrapDataKey, wrapDataKey } from './keyring';
+import { pinLockout, validPin, verifyPin } from './pin';
+import { SEALED_TABLES } from './seal';
 import { FONT_URL } from './print';
 import { pwa } from './pwa.svelte';
 import { finishDraft } from './records';
@@ -21,8 +24,8 @@ function failureMessage(e: unknown): Message {
 
 export type Gate = 'loading' | 'login' | 'setPin' | 'locked' | 'ready';
 
-const UNLOCK_KEY = 'patrolbook.unlockedAt';
-const UNLOCK_MINUTES = 30;
+/** Minutes without a touch before the app locks itself, unless the officer chose otherwise. */
+export const LOCK_AFTER_MINUTES = 5;
 const SYNC_INTERVAL_MS = 3 * 60_000;
 
 /**
@@ -75,24 +78,58 @@ class FieldApp {
     window.addEventListener('offline', () => (this.online = false));
     pwa.register();
     await this.refresh();
-    const me = await getSetting(database, 'me');
-    const pin = await getSetting(database, 'pin');
-    this.me = me ?? null;
-    if (!me) this.gate = 'login';
-    else if (!pin) this.gate = 'setPin';
-    else if (this.recentlyUnlocked()) this.gate = 'ready';
-    else this.gate = 'locked';
-    if (this.gate === 'ready') this.afterUnlock();
+    this.lockAfterMinutes = (await getSetting(database, 'lockAfterMinutes')) ?? LOCK_AFTER_MINUTES;
+    const account = await getSetting(database, 'account');
+    const keyring = await getSetting(database, 'keyring');
+    const legacyPin = await getSetting(database, 'pin');
+    if (keyring || legacyPin) {
+      this.account = account ?? null;
+      this.gate = 'locked';
+      // Even locked, the phone asks whether it was reported lost (ADR 0018).
+      void this.sync();
+    } else {
+      // Nobody signed in, or a sign-in whose PIN was never set (its data key died with the
+      // page): start clean.
+      if (account) await this.forgetEverything();
+      this.gate = 'login';
+    }
+    window.setInterval(() => this.lockWhenIdle(), 15_000);
   }
 
-  private recentlyUnlocked(): boolean {
-    const at = Number(sessionStorage.getItem(UNLOCK_KEY) ?? 0);
-    return Date.now() - at < UNLOCK_MINUTES * 60_000;
-  }
+  /** The officer signed in on this phone, readable while locked (no name, no roster). */
+  account = $state<{ id: string; username: string } | null>(null);
+  /** Minutes without a touch before the app locks itself. */
+  lockAfterMinutes = $state(LOCK_AFTER_MINUTES);
+  private lastTouch = Date.now();
 
-  /** Keeps the unlock alive while the officer is using the app. */
+  /** Keeps the app unlocked while the officer is using it. */
   touch(): void {
-    if (this.gate === 'ready') sessionStorage.setItem(UNLOCK_KEY, String(Date.now()));
+    this.lastTouch = Date.now();
+  }
+
+  private lockWhenIdle(): void {
+    // Input not yet saved is saved by its editor within a second: never lock under it.
+    if (this.gate !== 'ready' || this.dirtyDraft) return;
+    if (Date.now() - this.lastTouch > this.lockAfterMinutes * 60_000) this.lock();
+  }
+
+  async setLockAfter(minutes: number): Promise<void> {
+    this.lockAfterMinutes = minutes;
+    await setSetting(this.database, 'lockAfterMinutes', minutes);
+  }
+
+  /** Clears the phone's database (a sign-in abandoned before its PIN, a logout). */
+  private async forgetEverything(): Promise<void> {
+    const database = this.database;
+    appVault.close();
+    await database.transaction('rw', database.tables, async () => {
+      for (const t of database.tables) {
+        if (t.name !== 'settings') await t.clear();
+      }
+      // The device id goes too: the next officer signs in as a new device (the server never
+      // hands one officer's device to another).
+      await database.settings.where('key').noneOf(['locale']).delete();
+    });
   }
 
   async login(username: string, password: string): Promise<Message | null> {
@@ -104,19 +141,16 @@ class FieldApp {
       if (me.role !== 'officer') {
         return { key: 'login.notOfficer' };
       }
-      const previous = await getSetting(this.database, 'me');
-      if (previous && previous.id !== me.id) {
-        // Another officer's data on a shared phone is never mixed with this one's.
-        return { key: 'login.otherOfficer' };
-      }
+      // A new data key for this sign-in, held open until the PIN wraps it (ADR 0018).
+      appVault.open(newDataKey());
+      await setSetting(this.database, 'account', { id: me.id, username: me.username });
       await setSetting(this.database, 'me', me);
+      this.account = { id: me.id, username: me.username };
       this.me = me;
       this.failedSignIns = me.failedSignIns;
       const persisted = await requestPersistence();
       await setSetting(this.database, 'persisted', persisted === true);
-      await this.sync();
-      this.gate = (await getSetting(this.database, 'pin')) ? 'ready' : 'setPin';
-      if (this.gate === 'ready') this.afterUnlock();
+      this.gate = 'setPin';
       return null;
     } catch (e) {
       return failureMessage(e);
@@ -126,11 +160,45 @@ class FieldApp {
   async setPin(pin: string, confirm: string): Promise<Message | null> {
     if (pin !== confirm) return { key: 'pin.mismatch' };
     if (!validPin(pin)) return { key: 'pin.invalid' };
-    await setSetting(this.database, 'pin', await hashPin(pin));
-    await setSetting(this.database, 'pinFailures', 0);
+    if (!appVault.isOpen) return { key: 'pin.locked' };
+    const keyring = await wrapDataKey(appVault.exportKey(), pin);
+    await this.database.transaction('rw', this.database.settings, async () => {
+      await setSetting(this.database, 'keyring', keyring);
+      await setSetting(this.database, 'pinFailures', 0);
+      await this.database.settings.delete('pin');
+    });
     this.gate = 'ready';
     this.afterUnlock();
+    void this.escrow();
     return null;
+  }
+
+  /** Changes the PIN: the same data key, wrapped anew; nothing sealed changes. */
+  async changePin(current: string, pin: string, confirm: string): Promise<Message | null> {
+    const keyring = await getSetting(this.database, 'keyring');
+    if (!keyring || !(await unwrapDataKey(keyring, current))) return { key: 'pin.wrong' };
+    if (pin !== confirm) return { key: 'pin.mismatch' };
+    if (!validPin(pin)) return { key: 'pin.invalid' };
+    await setSetting(this.database, 'keyring', await wrapDataKey(appVault.exportKey(), pin));
+    return null;
+  }
+
+  /**
+   * The data key into the server's escrow, so that a forgotten PIN costs nothing (ADR 0018).
+   * Tried after the PIN is set and again at each sync until the server has it.
+   */
+  async escrow(): Promise<void> {
+    if (!appVault.isOpen || (await getSetting(this.database, 'escrowed')) === true) return;
+    try {
+      await request('/api/device/key', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: toHex(appVault.exportKey()) }),
+      });
+      await setSetting(this.database, 'escrowed', true);
+    } catch {
+      // Offline or refused: the next sync tries again.
+    }
   }
 
   /** How long until the next PIN may be tried, and whether the password is offered instead. */
@@ -141,14 +209,16 @@ class FieldApp {
   }
 
   async unlock(pin: string): Promise<Message | null> {
-    const stored = await getSetting(this.database, 'pin');
-    if (!stored) {
-      this.gate = 'setPin';
-      return null;
-    }
+    const keyring = await getSetting(this.database, 'keyring');
+    const legacy = await getSetting(this.database, 'pin');
     const { waitMs } = await this.pinState();
     if (waitMs > 0) return { key: 'pin.wait', params: { s: Math.ceil(waitMs / 1000) } };
-    if (!(await verifyPin(pin, stored))) {
+    const key = keyring
+      ? await unwrapDataKey(keyring, pin)
+      : legacy && (await verifyPin(pin, legacy))
+        ? newDataKey()
+        : null;
+    if (!key) {
       const failures = ((await getSetting(this.database, 'pinFailures')) ?? 0) + 1;
       await setSetting(this.database, 'pinFailures', failures);
       await setSetting(this.database, 'pinFailedAt', Date.now());
@@ -157,10 +227,35 @@ class FieldApp {
         ? { key: 'pin.wrongWait', params: { s: Math.ceil(next.waitMs / 1000) } }
         : { key: 'pin.wrong' };
     }
+    appVault.open(key);
+    if (!keyring) await this.sealLegacy(pin);
     await setSetting(this.database, 'pinFailures', 0);
+    this.me = (await getSetting(this.database, 'me')) ?? null;
     this.gate = 'ready';
     this.afterUnlock();
     return null;
+  }
+
+  /**
+   * A phone from before encryption at rest, unlocked with its old PIN: every row of the sealed
+   * tables is written again (sealed on the way), the data key wrapped under the same PIN and the
+   * old PIN hash removed, in one transaction.
+   */
+  private async sealLegacy(pin: string): Promise<void> {
+    const database = this.database;
+    const keyring = await wrapDataKey(appVault.exportKey(), pin);
+    const me = await getSetting(database, 'me');
+    await database.transaction('rw', database.tables, async () => {
+      for (const table of database.tables) {
+        if (!(table.name in SEALED_TABLES)) continue;
+        await table.bulkPut(await table.toArray());
+      }
+      if (me) await setSetting(database, 'account', { id: me.id, username: me.username });
+      await setSetting(database, 'keyring', keyring);
+      await database.settings.delete('pin');
+    });
+    if (me) this.account = { id: me.id, username: me.username };
+    void this.escrow();
   }
 
   /**
@@ -168,15 +263,22 @@ class FieldApp {
    * they are; every record on the phone stays, and a new PIN is chosen.
    */
   async unlockWithPassword(password: string): Promise<Message | null> {
-    const me = this.me;
-    if (!me) return null;
+    const account = this.account;
+    if (!account) return null;
     if (!navigator.onLine) return { key: 'login.needNetwork' };
     try {
       const device = await deviceId(this.database);
       const fresh = await call(meSchema, '/api/auth/login', {
-        json: { username: me.username, password, deviceId: device },
+        json: { username: account.username, password, deviceId: device },
       });
-      if (fresh.id !== me.id) return { key: 'login.otherOfficer' };
+      if (fresh.id !== account.id) return { key: 'login.otherOfficer' };
+      // The data key back from escrow (only this phone, only just after a password sign-in).
+      const { key } = await call(deviceKeySchema, '/api/device/key');
+      appVault.open(fromHex(key));
+      if (!(await this.opens())) {
+        appVault.close();
+        return { key: 'pin.escrowWrong' };
+      }
       await setSetting(this.database, 'me', fresh);
       await setSetting(this.database, 'pinFailures', 0);
       this.me = fresh;
@@ -184,12 +286,26 @@ class FieldApp {
       this.gate = 'setPin';
       return null;
     } catch (e) {
+      if (e instanceof ApiFailure && e.status === 404) return { key: 'pin.noEscrow' };
       return failureMessage(e);
     }
   }
 
+  /** Whether the vault's key opens this phone's sealed data (a key from escrow is checked). */
+  private async opens(): Promise<boolean> {
+    try {
+      await getSetting(this.database, 'me');
+      await this.database.records.limit(1).toArray();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   lock(): void {
-    sessionStorage.removeItem(UNLOCK_KEY);
+    appVault.close();
+    this.me = null;
+    this.catalog = null;
     this.gate = 'locked';
   }
 
@@ -252,7 +368,9 @@ class FieldApp {
 
   /** Runs a sync now; on failure retries with backoff. Safe to call at any time. */
   async sync(): Promise<void> {
-    if (!this.engine || !this.me) return;
+    if (!this.engine) return;
+    if (!appVault.isOpen) return this.checkWhileLocked();
+    if (!this.me) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!navigator.onLine) {
@@ -267,6 +385,7 @@ class FieldApp {
       }
       // The sync may have brought a new ledger key or roster.
       this.me = (await getSetting(this.database, 'me')) ?? this.me;
+      void this.escrow();
       this.failures = 0;
       this.online = true;
       await this.loadCatalog();
@@ -298,20 +417,29 @@ class FieldApp {
     } catch {
       // Offline: the server session expires on its own; the local data is removed below.
     }
-    const database = this.database;
-    await database.transaction('rw', database.tables, async () => {
-      for (const t of database.tables) {
-        if (t.name !== 'settings') await t.clear();
-      }
-      // The device id goes too: the next officer signs in as a new device (the server never
-      // hands one officer's device to another).
-      await database.settings.where('key').noneOf(['locale']).delete();
-    });
-    sessionStorage.removeItem(UNLOCK_KEY);
+    await this.forgetEverything();
     this.me = null;
+    this.account = null;
     this.gate = 'login';
     await this.refresh();
     return null;
+  }
+
+  /**
+   * Locked, the phone can send nothing (its records are sealed) but still asks whether it was
+   * reported lost; if so it wipes itself at once: whoever holds it cannot unlock it anyway.
+   */
+  private async checkWhileLocked(): Promise<void> {
+    if (!this.engine || !this.account || !navigator.onLine) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      const wiped = await this.engine.wipeIfLost();
+      if (wiped) return this.afterWipe('lost');
+    } catch {
+      // No answer: asked again later.
+    }
+    this.timer = setTimeout(() => void this.sync(), SYNC_INTERVAL_MS);
   }
 
   /** Wiped on the administrator's order: back to the sign-in screen, which says why. */
@@ -319,8 +447,9 @@ class FieldApp {
   private afterWipe(reason: 'deactivated' | 'lost'): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    sessionStorage.removeItem(UNLOCK_KEY);
+    appVault.close();
     this.me = null;
+    this.account = null;
     this.catalog = null;
     this.wipedFor = reason;
     this.gate = 'login';

@@ -2,12 +2,22 @@ import { uuidv7 } from '$lib/domain/uuid';
 import { meSchema, type Me } from '$lib/sync/contract';
 import { storedMessageSchema, type Message } from '$lib/i18n';
 import type { PatrolDb } from './db';
+import type { Keyring } from './keyring';
 import type { PinHash } from './pin';
 
 /** Typed access to the settings table; values read back are validated where they matter. */
 export type Settings = {
   deviceId: string;
   me: Me;
+  /** Who signed in (clear, for the lock screen); `me` with the roster and keys is sealed. */
+  account: { id: string; username: string };
+  /** The data key wrapped under the PIN (ADR 0018). */
+  keyring: Keyring;
+  /** The server holds the data key in escrow. */
+  escrowed: boolean;
+  /** Minutes without a touch before the app locks itself. */
+  lockAfterMinutes: number;
+  /** A PIN hash of a release before encryption at rest (replaced at the first unlock). */
   pin: PinHash;
   pinFailures: number;
   /** When the last wrong PIN was entered (ms since the epoch): the wait counts from it. */

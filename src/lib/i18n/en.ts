@@ -461,6 +461,11 @@ export const en: Record<MessageKey, string> = {
   'party.shopName': 'Shop sign / name',
   'party.unknownWarning': 'An unidentified party cannot get a first-offence exemption.',
   'party.uscc': 'Credit code',
+  'pin.locked': 'The app is locked: sign in again',
+  'pin.noEscrow':
+    'The server holds no data key for this phone: its data cannot be recovered. Contact an administrator.',
+  'pin.escrowWrong':
+    "The data key from the server does not open this phone's data. Contact an administrator.",
   'pin.confirm': 'Repeat PIN',
   'pin.label': '6-digit PIN',
   'pin.save': 'Set PIN',
@@ -517,6 +522,15 @@ export const en: Record<MessageKey, string> = {
   'review.action.approve': 'Approved',
   'review.action.return': 'Returned',
   'review.action.escalate': 'Escalated',
+  'settings.changePin': 'Change PIN',
+  'settings.lockAfter': 'Lock after inactivity',
+  'settings.minutes': '{n} min',
+  'settings.pinChanged': 'PIN changed',
+  'settings.pinCurrent': 'Current PIN',
+  'settings.pinNew': 'New PIN',
+  'settings.security': 'Security',
+  'settings.securityHint':
+    'Party details, photos and signatures on this phone are encrypted and can be read only after unlocking with the PIN. Locked, a lost phone gives none of it away.',
   'settings.account': 'Account',
   'settings.askPersist': 'Ask for persistent storage',
   'settings.export': 'Export unsynced records',

@@ -321,6 +321,12 @@ export const wipedRequestSchema = z
   .strict();
 export const wipedResponseSchema = z.object({ recorded: z.boolean() });
 
+/** A phone's data key (32 bytes, hex), sent to escrow and handed back after a forgotten PIN. */
+export const deviceKeySchema = z
+  .object({ key: z.string().regex(/^[0-9a-f]{64}$/, '应为 64 位十六进制') })
+  .strict();
+export type DeviceKey = z.infer<typeof deviceKeySchema>;
+
 // ---------------------------------------------------------------- ledger (online first-offence check)
 
 export const ledgerQuerySchema = z

@@ -8,6 +8,8 @@ import { startServer, type TestServer } from '../../support/server';
 
 /** Page model of the officer app: what an officer does, in their words, not in selectors. */
 export class FieldApp {
+  /** The PIN this phone was given (the tests that change it say so here). */
+  pin = '246810';
   /** Console errors, page errors and navigations, printed when a step fails. */
   readonly log: string[] = [];
   /** Anything the Content-Security-Policy blocked: must stay empty. */
@@ -28,8 +30,32 @@ export class FieldApp {
     });
   }
 
+  /**
+   * Opens a page of the app. A full page load drops the data key (ADR 0018): a signed-in
+   * officer meets the PIN screen and unlocks, as on the phone.
+   */
   async open(path = '/') {
     await this.page.goto(this.base + path);
+    await this.unlockIfLocked();
+  }
+
+  async reload() {
+    await this.page.reload();
+    await this.unlockIfLocked();
+  }
+
+  /** Once the app has decided what to show: the PIN screen is answered, anything else left. */
+  async unlockIfLocked(pin = this.pin) {
+    const shown = this.page.getByTestId('app-shell').locator('> main');
+    await shown.first().waitFor({ timeout: 30_000 });
+    const unlock = this.page.getByRole('button', { name: '解锁', exact: true });
+    if (await unlock.isVisible()) {
+      await this.unlock(pin);
+      await this.page
+        .getByTestId('app-shell')
+        .locator('> main:not(.gate)')
+        .waitFor({ timeout: 30_000 });
+    }
   }
 
   async login(username: string, password = 'demo1234', pin = '246810') {
@@ -66,7 +92,7 @@ export class FieldApp {
       .toBe('activated');
   }
 
-  async unlock(pin = '246810') {
+  async unlock(pin = this.pin) {
     await this.page.getByLabel('6 位数字 PIN').fill(pin);
     await this.page.getByRole('button', { name: '解锁', exact: true }).click();
   }

@@ -155,6 +155,24 @@ export class SyncEngine {
     return { ...report, wiped: reason };
   }
 
+  /**
+   * For a locked phone: a phone reported lost wipes itself without sending (its records are
+   * sealed and whoever holds it cannot unlock it). True when it did.
+   */
+  async wipeIfLost(): Promise<boolean> {
+    const status = await call(deviceStatusSchema, '/api/device/status', {
+      transport: this.transport,
+    });
+    if (status.wipe?.reason !== 'lost') return false;
+    await call(wipedResponseSchema, '/api/device/wiped', {
+      json: { recordsSent: 0 },
+      transport: this.transport,
+    });
+    await this.db.delete();
+    await this.db.open();
+    return true;
+  }
+
   /** Locked versions waiting to be sent whose next attempt is due, oldest first. */
   private async due(now = Date.now()): Promise<LocalRecord[]> {
     const outbox = await this.db.outbox.where('status').equals('pending').sortBy('seq');

@@ -80,6 +80,7 @@ export async function userForToken(
   sessionId: string;
   deviceId: string | null;
   wipeOnly: boolean;
+  createdAt: string;
 } | null> {
   const id = tokenId(token);
   const now = new Date().toISOString();
@@ -96,6 +97,7 @@ export async function userForToken(
       'sessions.device_id as deviceId',
       'sessions.last_seen_at as lastSeen',
       'sessions.revoked_at as revokedAt',
+      'sessions.created_at as createdAt',
       'users.active',
       'device_wipes.reason as wipe',
       ...USER_COLUMNS,
@@ -124,6 +126,7 @@ export async function userForToken(
     sessionId: row.sessionId,
     deviceId: row.deviceId,
     wipeOnly,
+    createdAt: row.createdAt,
     user: {
       id: row.id,
       username: row.username,

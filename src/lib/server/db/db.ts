@@ -21,6 +21,7 @@ import * as m0007 from './migrations/0007_party_masked';
 import * as m0008 from './migrations/0008_confirmations';
 import * as m0009 from './migrations/0009_ingest_indexes';
 import * as m0010 from './migrations/0010_device_wipes';
+import * as m0011 from './migrations/0011_device_keys';
 import type { Database } from './schema';
 import { startCheckpointer, WAL_BACKSTOP_PAGES } from './checkpointer';
 import { SplitSqliteDialect } from './sqlite-driver';
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0008_confirmations': m0008,
     '0009_ingest_indexes': m0009,
     '0010_device_wipes': m0010,
+    '0011_device_keys': m0011,
   };
 
 class Provider implements MigrationProvider {

@@ -50,6 +50,7 @@ export type Database = {
     wiped_at: Text | null;
     records_sent: Int | null;
   };
+  device_keys: { device_id: Text; user_id: Text; sealed_key: Text; updated_at: Text };
   supervisor_squads: { user_id: Text; squad_id: Text };
   officer_confirmations: {
     record_id: Text;
