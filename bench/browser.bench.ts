@@ -49,7 +49,7 @@ async function run(page: Page, fn: string, ...args: number[]): Promise<Record<st
   );
 }
 
-const needsBundle = ['lookup', 'save', 'photo'].some(wants);
+const needsBundle = ['lookup', 'save', 'photo', 'ledger'].some(wants);
 /** BENCH_LOOKUP_ENTRIES=20000 or 1000000: the ledger size of the lookup figure (scaling table). */
 const LOOKUP_ENTRIES = Number(process.env.BENCH_LOOKUP_ENTRIES ?? 200_000);
 
@@ -90,7 +90,39 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
       baseline: r.base95 ?? null,
       baselineLabel: 'ms, the same two raw IndexedDB index getAll',
     });
+    // The same lookup on the database without the encryption layer (ADR 0018): the ledger is
+    // not sealed, so this shows the layer's pass-through cost.
+    const off = await run(page, 'lookup', LOOKUP_ENTRIES, 200, 0);
+    record({
+      part: 'lookup',
+      figure: `local lookup, ${LOOKUP_ENTRIES / 1000}k entries, p50, encryption layer on vs off`,
+      value: r.p50 ?? 0,
+      unit: 'ms',
+      baseline: off.p50 ?? null,
+      baselineLabel: 'ms, the same lookup without the encryption layer',
+    });
     save('lookup');
+  });
+
+  it.skipIf(!wants('ledger'))('the city-wide ledger pulled onto a phone', async () => {
+    const r = await run(page, 'ledgerPull', LOOKUP_ENTRIES);
+    record({
+      part: 'ledger',
+      figure: `pull ${LOOKUP_ENTRIES / 1000}k ledger entries (pages of 500: parse + apply)`,
+      value: (r.ms ?? 0) / 1000,
+      unit: 's',
+      baseline: (r.parse ?? 0) / 1000,
+      baselineLabel: 's of it parsing the JSON pages with the wire contract',
+    });
+    record({
+      part: 'ledger',
+      figure: `storage of ${LOOKUP_ENTRIES / 1000}k ledger entries (${r.rows ?? 0} index rows)`,
+      value: (r.bytes ?? 0) / 1_000_000,
+      unit: 'MB',
+      baseline: 25,
+      baselineLabel: 'MB, the budget (issue 15)',
+    });
+    save('ledger');
   });
 
   it.skipIf(!wants('save'))('finishing a record with 3 photos (outbox included)', async () => {
@@ -110,6 +142,15 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
       unit: 'ms',
       baseline: r.base95 ?? null,
       baselineLabel: 'ms, raw IndexedDB put',
+    });
+    const off = await run(page, 'save', 15, 0);
+    record({
+      part: 'save',
+      figure: 'store 3 photos + finish record, p50, encryption on vs off',
+      value: r.p50 ?? 0,
+      unit: 'ms',
+      baseline: off.p50 ?? null,
+      baselineLabel: 'ms, the same save without the encryption layer',
     });
     save('save');
   });

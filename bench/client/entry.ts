@@ -10,7 +10,10 @@ import { localPriors } from '$lib/client/ledger';
 import { partyKeyDigest } from '$lib/domain/party';
 import { processPhoto } from '$lib/client/media/photos';
 import { finishDraft, newDraft } from '$lib/client/records';
-import { setSetting } from '$lib/client/settings';
+import { getSetting, setSetting } from '$lib/client/settings';
+import { applyChange } from '$lib/client/sync/apply-change';
+import { Vault } from '$lib/client/vault';
+import { pullResponseSchema } from '$lib/sync/contract';
 import type { Me } from '$lib/sync/contract';
 import { officerMe } from '../../tests/support/factories';
 
@@ -19,14 +22,24 @@ const KEY = 'ab'.repeat(32);
 
 const me: Me = officerMe({ publicUrl: location.origin, ledgerKey: KEY });
 
+/** An unlocked phone (its vault open), or with `sealed` false the same database without the
+ * encryption layer: the baseline that shows what sealing costs. */
+function phoneDb(name: string, sealed = true): PatrolDb {
+  const vault = new Vault();
+  vault.open(crypto.getRandomValues(new Uint8Array(32)));
+  const db = new PatrolDb(name, vault);
+  if (!sealed) db.unuse({ stack: 'dbcore', name: 'Seal' });
+  return db;
+}
+
 function pct(v: number[], p: number) {
   const s = [...v].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
 }
 
-async function seedLedger(n: number) {
+async function seedLedger(n: number, sealed = true) {
   await Dexie.delete('bench-ledger');
-  const db = new PatrolDb('bench-ledger');
+  const db = phoneDb('bench-ledger', sealed);
   const rows = [];
   for (let i = 0; i < n; i++) {
     rows.push({
@@ -46,8 +59,8 @@ async function seedLedger(n: number) {
   return db;
 }
 
-async function lookup(n: number, runs: number) {
-  const db = await seedLedger(n);
+async function lookup(n: number, runs: number, sealed = 1) {
+  const db = await seedLedger(n, sealed === 1);
   const keys = Array.from({ length: runs }, (_, i) => idKey((i * 7919) % n));
   const times: number[] = [];
   for (const k of keys) {
@@ -190,12 +203,12 @@ async function completeDraft(
   return d;
 }
 
-async function save(runs: number) {
+async function save(runs: number, sealed = 1) {
   const times: number[] = [];
   const base: number[] = [];
   for (let i = 0; i < runs; i++) {
     await Dexie.delete('bench-save');
-    const db = new PatrolDb('bench-save');
+    const db = phoneDb('bench-save', sealed === 1);
     await setSetting(db, 'deviceId', '0190a0b0-0000-7000-8000-0000000000aa');
     const photos = await captured(photoBytes(3, 400 * 1024));
     const t0 = performance.now();
@@ -265,4 +278,63 @@ async function photo(width: number, height: number, runs: number) {
   return { p50: pct(times, 50), base50: pct(base, 50), inBytes: source.size, outBytes: out };
 }
 
-(window as unknown as { patrolBench: unknown }).patrolBench = { lookup, save, photo };
+/**
+ * The city-wide ledger arriving on a phone: `n` entries in pages of 500 as the pull feed sends
+ * them (JSON, parsed with the wire contract, applied change by change as the sync engine does,
+ * one transaction per page), then the storage it takes.
+ */
+async function ledgerPull(n: number) {
+  await Dexie.delete('bench-pull');
+  const db = phoneDb('bench-pull');
+  await db.open();
+  const before = (await navigator.storage.estimate()).usage ?? 0;
+  const hex = (i: number, salt: number) =>
+    `k:${(Math.imul(i + 1, 2654435761) ^ salt).toString(16).padStart(8, '0')}${'0'.repeat(16)}${i.toString(16).padStart(8, '0')}`;
+  const squads = ['金安区中队', '裕安区中队', '叶集区中队', '经开区中队'];
+  const t0 = performance.now();
+  let parse = 0;
+  for (let i = 0; i < n; i += 500) {
+    const changes = [];
+    for (let j = i; j < Math.min(n, i + 500); j++) {
+      changes.push({
+        seq: j + 1,
+        kind: 'ledger',
+        at: '2026-11-30T02:00:00.000Z',
+        entry: {
+          recordId: `0190a0b0-0000-7000-8000-${j.toString(16).padStart(12, '0')}`,
+          itemCode: `SR-0${(j % 9) + 1}`,
+          partyKeys: j % 3 === 0 ? [hex(j, 1), hex(j, 2)] : [hex(j, 1)],
+          date: `2026-${String((j % 11) + 1).padStart(2, '0')}-15`,
+          squadId: `sq-${j % 4}`,
+          branch: 'firstOffence',
+          source: 'server',
+          district: `区${j % 4}`,
+          squadName: squads[j % 4],
+          partyHint: '王*',
+        },
+      });
+    }
+    const body = JSON.stringify({
+      cursor: Math.min(n, i + 500),
+      more: i + 500 < n,
+      changes,
+      ledgerKeyId: '0123456789abcdef',
+      ledgerSince: '2025-11-01',
+    });
+    const p0 = performance.now();
+    const res = pullResponseSchema.parse(JSON.parse(body));
+    parse += performance.now() - p0;
+    await db.transaction('rw', [db.ledger, db.settings], async () => {
+      for (const change of res.changes) await applyChange(db, change);
+      await setSetting(db, 'pullCursor', res.cursor);
+    });
+  }
+  const ms = performance.now() - t0;
+  if ((await getSetting(db, 'pullCursor')) !== n) throw new Error('pull did not finish');
+  const rows = await db.ledger.count();
+  db.close();
+  const after = (await navigator.storage.estimate()).usage ?? 0;
+  return { ms, parse, rows, bytes: after - before };
+}
+
+(window as unknown as { patrolBench: unknown }).patrolBench = { lookup, save, photo, ledgerPull };

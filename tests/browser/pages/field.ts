@@ -48,9 +48,11 @@ export class FieldApp {
   async unlockIfLocked(pin = this.pin) {
     const shown = this.page.getByTestId('app-shell').locator('> main');
     await shown.first().waitFor({ timeout: 30_000 });
-    const unlock = this.page.getByRole('button', { name: '解锁', exact: true });
-    if (await unlock.isVisible()) {
-      await this.unlock(pin);
+    // The PIN screen in either language: one PIN field, no confirmation field.
+    const field = this.page.locator('main.gate input#pin');
+    if ((await field.isVisible()) && (await this.page.locator('#pin2').count()) === 0) {
+      await field.fill(pin);
+      await field.press('Enter');
       await this.page
         .getByTestId('app-shell')
         .locator('> main:not(.gate)')
