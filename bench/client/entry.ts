@@ -11,7 +11,7 @@ import { partyKeyDigest } from '$lib/domain/party';
 import { processPhoto } from '$lib/client/media/photos';
 import { finishDraft, newDraft } from '$lib/client/records';
 import { getSetting, setSetting } from '$lib/client/settings';
-import { applyChange } from '$lib/client/sync/apply-change';
+import { applyPage } from '$lib/client/sync/apply-change';
 import { Vault } from '$lib/client/vault';
 import { pullResponseSchema } from '$lib/sync/contract';
 import type { Me } from '$lib/sync/contract';
@@ -280,8 +280,8 @@ async function photo(width: number, height: number, runs: number) {
 
 /**
  * The city-wide ledger arriving on a phone: `n` entries in pages of 500 as the pull feed sends
- * them (JSON, parsed with the wire contract, applied change by change as the sync engine does,
- * one transaction per page), then the storage it takes.
+ * them (JSON, parsed with the wire contract, applied as the sync engine applies a page, one
+ * transaction per page), then the storage it takes.
  */
 async function ledgerPull(n: number) {
   await Dexie.delete('bench-pull');
@@ -325,7 +325,7 @@ async function ledgerPull(n: number) {
     const res = pullResponseSchema.parse(JSON.parse(body));
     parse += performance.now() - p0;
     await db.transaction('rw', [db.ledger, db.settings], async () => {
-      for (const change of res.changes) await applyChange(db, change);
+      await applyPage(db, res.changes);
       await setSetting(db, 'pullCursor', res.cursor);
     });
   }

@@ -120,4 +120,34 @@ describe("officer app: another district's prior, offline", () => {
     expect(text).not.toContain('王喆');
     await page.close();
   });
+
+  it('locks itself after the chosen idle time; a new PIN opens the same data, the old one nothing', async () => {
+    const { server, profile } = rig;
+    const page = await profile.context.newPage();
+    await page.clock.install();
+    const app = new FieldApp(page, server.url);
+    await app.open('/settings');
+    await page.getByLabel('无操作自动锁定').selectOption('1');
+    await page.getByLabel('当前 PIN').fill(app.pin);
+    await page.getByLabel('新 PIN').fill('135790');
+    await page.getByLabel('再次输入 PIN').fill('135790');
+    await page.getByRole('button', { name: '修改 PIN' }).click();
+    await page.getByText('PIN 已修改').waitFor();
+    app.pin = '135790';
+    // Idle for two minutes: locked, the key gone.
+    await page.clock.fastForward('02:00');
+    await page.getByRole('button', { name: '解锁', exact: true }).waitFor();
+    await app.unlock('246810');
+    await page
+      .getByRole('alert')
+      .getByText(/PIN 不正确/)
+      .waitFor();
+    await app.unlock('135790');
+    await page.getByRole('button', { name: '修改 PIN' }).waitFor();
+    await app.open('/');
+    await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
+    // The data is all there under the new PIN (the draft and the record of the tests above).
+    await page.getByTestId('draft-card').first().waitFor();
+    await page.close();
+  });
 });

@@ -6,7 +6,7 @@ import {
   DEMO_OFFICERS,
   uploadedRecord,
 } from '../support/api';
-import { query } from '../support/db';
+import { execute, query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
 /**
@@ -151,10 +151,10 @@ describe.each(DATABASES)('remote wipe on %s', (db) => {
       'noEscrow',
     );
     // A session older than ten minutes (a cookie copied from a locked phone) gets nothing.
-    await query(server, (run) =>
-      run(
-        `update sessions set created_at = '2026-01-01T00:00:00.000Z' where device_id = '${phone.deviceId}'`,
-      ),
+    await execute(
+      server,
+      `update sessions set created_at = '2026-01-01T00:00:00.000Z' where device_id = $1`,
+      [phone.deviceId],
     );
     expect((await phone.json<{ code: string }>('GET', '/api/device/key')).body.code).toBe(
       'signInAgain',

@@ -7,6 +7,20 @@ import type { LocalRecord, PatrolDb } from '../db';
 import { deviceId } from '../settings';
 
 /**
+ * A page of the pull feed applied (inside the caller's transaction): ledger entries together,
+ * the last one per record (the server makes each from the record's rows at pull time, so a
+ * record named twice in a page is named the same way), every other change in order.
+ */
+export async function applyPage(db: PatrolDb, changes: readonly Change[]): Promise<void> {
+  const ledger = new Map<string, Extract<Change, { kind: 'ledger' }>['entry']>();
+  for (const change of changes) {
+    if (change.kind === 'ledger') ledger.set(change.entry.recordId, change.entry);
+    else await applyChange(db, change);
+  }
+  await putLedgerEntries(db, [...ledger.values()]);
+}
+
+/**
  * One change of the pull feed applied to the phone's database. Every change can be applied again
  * (a page may be pulled twice): reviews by id, ledger rows by record, blocks and numbers by id.
  */

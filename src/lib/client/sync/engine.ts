@@ -16,7 +16,7 @@ import { ApiFailure, call, httpTransport, request, type Transport } from '../api
 import type { LocalRecord, PatrolDb } from '../db';
 import { sendDecisions } from '../confirmations';
 import { rebuildOwnLedger } from '../ledger';
-import { applyChange } from './apply-change';
+import { applyPage } from './apply-change';
 import { deviceId, getSetting, setSetting } from '../settings';
 import { messageOf } from '$lib/i18n';
 
@@ -391,7 +391,7 @@ export class SyncEngine {
           this.db.settings,
         ],
         async () => {
-          for (const change of res.changes) await applyChange(this.db, change);
+          await applyPage(this.db, res.changes);
           await setSetting(this.db, 'pullCursor', res.cursor);
         },
       );
