@@ -8,7 +8,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
 
-const ALL = ['ingest', 'upload', 'list', 'lookup', 'save', 'photo', 'documents', 'startup'];
+const ALL = [
+  'ingest',
+  'upload',
+  'list',
+  'lookup',
+  'ledger',
+  'save',
+  'photo',
+  'documents',
+  'startup',
+];
 const requested = process.argv.slice(2);
 for (const p of requested) {
   if (!ALL.includes(p)) {
@@ -36,7 +46,7 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
   run(['vite', 'build', '--logLevel', 'warn']);
 }
 env.PB_BUILD_FRESH = '1';
-if (parts.some((p) => ['lookup', 'save', 'photo'].includes(p))) {
+if (parts.some((p) => ['lookup', 'save', 'photo', 'ledger'].includes(p))) {
   log('building the browser benchmark bundle');
   run(['vite', 'build', '-c', 'bench/client/vite.config.ts', '--logLevel', 'warn']);
 }
