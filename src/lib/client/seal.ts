@@ -53,7 +53,7 @@ function toBytes(v: unknown): Uint8Array {
 function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? (bytes.buffer as ArrayBuffer)
-    : (bytes.slice().buffer as ArrayBuffer);
+    : bytes.slice().buffer;
 }
 
 export function sealRow(vault: Vault, table: string, spec: Spec, key: unknown, row: Row): Row {
@@ -109,7 +109,7 @@ export function sealMiddleware(vault: Vault): Middleware<DBCore> {
 
 function sealedTable(vault: Vault, table: DBCoreTable, spec: Spec): DBCoreTable {
   const primary = table.schema.primaryKey;
-  const keyOf = (row: unknown) => primary.extractKey?.(row);
+  const keyOf = (row: unknown): unknown => primary.extractKey?.(row);
   const open = (row: unknown) =>
     row && typeof row === 'object' && SEALED in row
       ? openRow(vault, table.name, spec, keyOf(row), row)

@@ -1,8 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
 import { api, HttpError, parseOr400, readJson, requireUser } from '$lib/server/http';
-import { audit } from '$lib/server/repos/audit';
-import { markWiped } from '$lib/server/repos/wipes';
+import { reportWiped } from '$lib/server/services/device';
 import { wipedRequestSchema } from '$lib/sync/contract';
 import { clientIp } from '$lib/server/http';
 
@@ -15,19 +14,11 @@ export const POST = api(async (event) => {
   const device = event.locals.deviceId;
   if (!device) throw new HttpError(409, 'noWipeOrdered', '本机没有待执行的清除指令');
   const body = parseOr400(wipedRequestSchema, await readJson(event.request, 1024), '清除报告');
-  const db = (await app()).db;
-  const at = new Date().toISOString();
-  const recorded = await db.transaction().execute(async (tx) => {
-    const done = await markWiped(tx, device, body.recordsSent, at);
-    if (done)
-      await audit(tx, {
-        userId: user.id,
-        action: 'device.wiped',
-        target: device,
-        detail: { recordsSent: body.recordsSent },
-        ip: clientIp(event),
-      });
-    return done;
+  const recorded = await reportWiped((await app()).db, {
+    deviceId: device,
+    userId: user.id,
+    recordsSent: body.recordsSent,
+    ip: clientIp(event),
   });
   return json({ recorded });
 });

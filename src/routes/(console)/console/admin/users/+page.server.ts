@@ -17,9 +17,9 @@ import {
   type Actor,
   type Refusal,
 } from '$lib/server/services/users';
-import { audit } from '$lib/server/repos/audit';
 import { listDevices } from '$lib/server/repos/wipes';
-import { forgetLedgerKey, ledgerKeyStatus, rotateLedgerKey } from '$lib/server/repos/secrets';
+import { ledgerKeyStatus } from '$lib/server/repos/secrets';
+import { rotateLedgerKeyAudited } from '$lib/server/services/device';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** Accounts and squads (services/users.ts holds the rules; this page reads forms). */
@@ -81,18 +81,7 @@ export const actions: Actions = {
   },
   rotateLedgerKey: async (event) => {
     const by = actor(event);
-    const db = (await app()).db;
-    const key = await db.transaction().execute(async (tx) => {
-      const k = await rotateLedgerKey(tx);
-      await audit(tx, {
-        userId: by.adminId,
-        action: 'ledgerKey.rotate',
-        detail: { keyId: k.id },
-        ip: by.ip,
-      });
-      return k;
-    });
-    forgetLedgerKey();
+    const key = await rotateLedgerKeyAudited((await app()).db, by);
     return { rotated: key.id };
   },
   squad: async (event) => {
