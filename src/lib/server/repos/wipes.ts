@@ -64,13 +64,17 @@ export async function orderDeviceWipe(
     // A phone already told to wipe because its user left is now also lost: the stronger order.
     .onConflict((oc) => oc.column('device_id').doUpdateSet({ reason: 'lost' }))
     .execute();
+  await revokeDeviceSessions(tx, deviceId, at);
+  return { userId: device.user_id };
+}
+
+async function revokeDeviceSessions(tx: Tx, deviceId: string, at: string): Promise<void> {
   await tx
     .updateTable('sessions')
     .set({ revoked_at: at })
     .where('device_id', '=', deviceId)
     .where('revoked_at', 'is', null)
     .execute();
-  return { userId: device.user_id };
 }
 
 /** A reactivated user's phones are not wiped after all (orders not yet carried out). */
@@ -109,12 +113,7 @@ export async function markWiped(
     .where('device_id', '=', deviceId)
     .where('wiped_at', 'is', null)
     .executeTakeFirst();
-  await tx
-    .updateTable('sessions')
-    .set({ revoked_at: at })
-    .where('device_id', '=', deviceId)
-    .where('revoked_at', 'is', null)
-    .execute();
+  await revokeDeviceSessions(tx, deviceId, at);
   return Number(r.numUpdatedRows) === 1;
 }
 
