@@ -189,9 +189,22 @@ describe.each(DATABASES)('sync API on %s', (db) => {
     // Same party and item again, and the device did not see the first one.
     const { record: again } = await uploadedRecord(officer, { party: record.party });
     const r2 = await officer.push([again]);
-    expect((r2.body.results[0]?.flags as { code: string }[]).map((f) => f.code)).toContain(
-      'priorMissed',
+    const missed = (r2.body.results[0]?.flags as { code: string; message: string }[]).find(
+      (f) => f.code === 'priorMissed',
     );
+    // The prior reached the server before this check: the phone could have known.
+    expect(missed?.message).toContain('手机台账当时未更新');
+
+    // A check made before either prior reached the server: the phone could not have known.
+    const { record: early } = await uploadedRecord(officer, {
+      party: record.party,
+      now: new Date(Date.now() - 10 * 60_000).toISOString(),
+    });
+    const r3 = await officer.push([early]);
+    const unseen = (r3.body.results[0]?.flags as { code: string; message: string }[]).find(
+      (f) => f.code === 'priorMissed',
+    );
+    expect(unseen?.message).toContain('手机无从得知');
   });
 
   it('accepts an amendment as a new version chained to the old one', async () => {

@@ -50,25 +50,47 @@ export async function serverFlags(
     // tens of thousands of earlier rows costs what one with three does.
     const missed = await tx
       .selectFrom('ledger')
-      .innerJoin('records', 'records.id', 'ledger.record_id')
-      .select(['ledger.found_date', 'records.first_received_at'])
+      .select('found_date')
       .distinct()
-      .where('ledger.party_key', 'in', record.partyKeys)
-      .where('ledger.item_code', '=', record.itemCode)
-      .where('ledger.found_date', '>=', windowStart)
-      .where('ledger.found_date', '<=', date)
-      .where('ledger.record_id', 'not in', [record.id, ...seen])
-      .orderBy('ledger.found_date', 'desc')
+      .where('party_key', 'in', record.partyKeys)
+      .where('item_code', '=', record.itemCode)
+      .where('found_date', '>=', windowStart)
+      .where('found_date', '<=', date)
+      .where('record_id', 'not in', [record.id, ...seen])
+      .orderBy('found_date', 'desc')
       .limit(MISSED_DATES_LISTED + 1)
       .execute();
     if (missed.length > 0) {
-      const dates = [...new Set(missed.slice(0, MISSED_DATES_LISTED).map((m) => m.found_date))]
+      const dates = missed
+        .slice(0, MISSED_DATES_LISTED)
+        .map((m) => m.found_date)
         .reverse()
         .join('、');
       const more = missed.length > MISSED_DATES_LISTED ? '等' : '';
+      // Could the phone have seen one? Only if it reached the server before the phone's check.
+      const known = await tx
+        .selectFrom('ledger')
+        .innerJoin('records', 'records.id', 'ledger.record_id')
+        .select('records.id')
+        .where('ledger.party_key', 'in', record.partyKeys)
+        .where('ledger.item_code', '=', record.itemCode)
+        .where('ledger.found_date', '>=', windowStart)
+        .where('ledger.found_date', '<=', date)
+        .where('ledger.record_id', 'not in', [record.id, ...seen])
+        .where(
+          'records.first_received_at',
+          '<=',
+          new Date(record.firstOffenceCheck.checkedAt).toISOString(),
+        )
+        .limit(1)
+        .executeTakeFirst();
       flags.push({
         code: 'priorMissed',
-        message: `服务器台账中该当事人同一事项在回溯期内已有记录（${dates}${more}），现场核查未发现。${couldHaveKnown(missed, record)}`,
+        message: `服务器台账中该当事人同一事项在回溯期内已有记录（${dates}${more}），现场核查未发现。${
+          known
+            ? '前案在现场核查前已同步到服务器（手机台账当时未更新）。'
+            : '前案在现场核查时尚未同步到服务器，手机无从得知。'
+        }`,
       });
     }
   }
@@ -81,18 +103,6 @@ export async function serverFlags(
     });
   }
   return flags;
-}
-
-/**
- * Whether the phone could have seen the priors it missed: one that reached the server before the
- * phone's check could have been in its ledger (had it synced), one that arrived later could not.
- */
-function couldHaveKnown(missed: { first_received_at: string }[], record: LockedRecord): string {
-  const checkedAt = Date.parse(record.firstOffenceCheck.checkedAt);
-  const known = missed.some((m) => Date.parse(m.first_received_at) <= checkedAt);
-  return known
-    ? '前案在现场核查前已同步到服务器（手机台账当时未更新）。'
-    : '前案在现场核查时尚未同步到服务器，手机无从得知。';
 }
 
 /**

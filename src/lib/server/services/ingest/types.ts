@@ -9,6 +9,11 @@ export type IngestOptions = {
   /** Who sent it (the pusher, or the administrator importing a file), kept with refusals. */
   sender?: string | null;
   now?: string;
+  /**
+   * The push of a phone told to wipe itself, by its own (deactivated) officer: a record that
+   * officer found while still active is taken (ADR 0018). No one else may name them.
+   */
+  farewell?: boolean;
 };
 
 /** A pushed item after validation: an answer already, or a record to store. */

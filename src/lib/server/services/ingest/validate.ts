@@ -41,10 +41,10 @@ export async function prepare(
 
   // Officers come from the roster, not from what a phone typed (Art. 42, Art. 55): each named
   // officer exists as a field officer with that name and certificate number. A first version is
-  // made by two officers of the record's squad who were active when it was found (a phone sends
-  // a record of an officer deactivated since, before it wipes itself: ADR 0018); later versions
-  // keep the officers of the one they replace (amendmentIssues), and a re-inspection names two
-  // such officers too.
+  // made by two active officers of the record's squad, except in the last push of a phone told
+  // to wipe itself, where its own officer, deactivated after the finding, still counts (ADR
+  // 0018); later versions keep the officers of the one they replace (amendmentIssues), and a
+  // re-inspection names two such officers too.
   const reinspectors = record.reinspection?.officers ?? [];
   const named = [
     ...record.officers.map((o, i) => ({
@@ -73,7 +73,11 @@ export async function prepare(
       u.real_name === o.name;
     const activeThen =
       u?.active === 1 ||
-      (u?.deactivated_at != null && Date.parse(u.deactivated_at) > Date.parse(at));
+      (options.farewell === true &&
+        u !== undefined &&
+        u.id === options.pusher?.id &&
+        u.deactivated_at !== null &&
+        Date.parse(u.deactivated_at) > Date.parse(at));
     const current = known && (!fresh || (activeThen && u.squad_id === record.squadId));
     if (!current) {
       const n = (i % 2) + 1;

@@ -19,6 +19,7 @@ export const POST = api(async (event) => {
   const results = await ingestRecords(ctx.db, body.records, {
     deviceId: body.deviceId,
     pusher: { id: user.id, role: user.role },
+    farewell: event.locals.wipeOnly,
   });
   return json({ results } satisfies PushResponse);
 });
