@@ -6,6 +6,7 @@ import { unlockedVault } from '../../../tests/support/phone-db';
 import { partyKeyDigest } from '$lib/domain/party';
 import { defineVersions, PatrolDb, SCHEMA_VERSIONS, type LocalRecord } from './db';
 import { localPriors, serverPriors } from './ledger';
+import { priorRecordSchema } from '$lib/domain/checklist';
 
 const names: string[] = [];
 function dbName() {
@@ -152,6 +153,22 @@ describe('phone database schema', () => {
         source: 'server',
       },
     ]);
+    // An entry as the city-wide feed sends it: what the phone keeps is a valid prior of a record.
+    const [fromFeed] = serverPriors(
+      [
+        {
+          ...entry,
+          squadId: 'sq-yuan',
+          branch: 'firstOffence',
+          squadName: '裕安区中队',
+          partyHint: '陈**',
+          partyKeys: [await d('id:1')],
+        },
+      ],
+      digests,
+    );
+    expect(priorRecordSchema.parse(fromFeed)).toEqual(fromFeed);
+    expect(JSON.stringify(fromFeed)).not.toMatch(/裕安区中队|陈\*\*/);
     db.close();
   });
 });

@@ -125,10 +125,19 @@ export function serverPriors(
       return k ? [k] : [];
     });
     if (raw.length === 0) return [];
-    const { district: _d, partyKeys: _k, ...rest } = e;
-    void _d;
-    void _k;
-    return [{ ...rest, partyKeys: raw, source: 'server' as const }];
+    // What a record keeps of a prior (the check is part of the locked record, and its schema is
+    // strict): never the squad's name or the masked name, which are for the screen only.
+    return [
+      {
+        recordId: e.recordId,
+        itemCode: e.itemCode,
+        date: e.date,
+        ...(e.squadId !== undefined ? { squadId: e.squadId } : {}),
+        ...(e.branch !== undefined ? { branch: e.branch } : {}),
+        partyKeys: raw,
+        source: 'server' as const,
+      },
+    ];
   });
 }
 
