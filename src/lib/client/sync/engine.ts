@@ -146,12 +146,7 @@ export class SyncEngine {
     this.setPhase('pushing');
     await this.push(records, report);
     if (report.failed > 0) throw new Error(`wipe waits: ${report.failed} record(s) not taken`);
-    await call(wipedResponseSchema, '/api/device/wiped', {
-      json: { recordsSent: report.accepted + report.duplicates + report.held },
-      transport: this.transport,
-    });
-    await this.db.delete();
-    await this.db.open();
+    await this.reportAndWipe(report.accepted + report.duplicates + report.held);
     return { ...report, wiped: reason };
   }
 
@@ -164,13 +159,18 @@ export class SyncEngine {
       transport: this.transport,
     });
     if (status.wipe?.reason !== 'lost') return false;
+    await this.reportAndWipe(0);
+    return true;
+  }
+
+  /** Tells the server the phone wiped itself, then deletes the database (an empty one reopens). */
+  private async reportAndWipe(recordsSent: number): Promise<void> {
     await call(wipedResponseSchema, '/api/device/wiped', {
-      json: { recordsSent: 0 },
+      json: { recordsSent },
       transport: this.transport,
     });
     await this.db.delete();
     await this.db.open();
-    return true;
   }
 
   /** Locked versions waiting to be sent whose next attempt is due, oldest first. */

@@ -61,17 +61,11 @@ const storedLedgerChange = z.union([
   z.object({ entry: z.object({ recordId: z.string() }) }).transform((p) => p.entry),
 ]);
 
-/** The records a page's ledger changes name. */
-function ledgerChangeRecords(page: { kind: string; payload: string }[]): string[] {
-  return [
-    ...new Set(
-      page.flatMap((row) => {
-        if (row.kind !== 'ledger') return [];
-        const parsed = storedLedgerChange.safeParse(JSON.parse(row.payload));
-        return parsed.success ? [parsed.data.recordId] : [];
-      }),
-    ),
-  ];
+/** The record a stored ledger change names (null for other kinds, or a row edited by hand). */
+function ledgerRecordOf(row: { kind: string; payload: string }): string | null {
+  if (row.kind !== 'ledger') return null;
+  const parsed = storedLedgerChange.safeParse(JSON.parse(row.payload));
+  return parsed.success ? parsed.data.recordId : null;
 }
 
 export async function appendChange(tx: Tx, change: ChangeInput): Promise<void> {
@@ -157,11 +151,11 @@ export async function pullChanges(
     next = Math.max(cursor, Number(max?.value ?? 0));
   }
   const key = officer ? await ledgerKeyInfo(db) : null;
-  const entries = key
-    ? await ledgerEntries(db, ledgerChangeRecords(page), key.key)
-    : new Map<string, LedgerEntry>();
+  const named = page.map(ledgerRecordOf);
+  const ids = [...new Set(named.filter((id) => id !== null))];
+  const entries = key ? await ledgerEntries(db, ids, key.key) : new Map<string, LedgerEntry>();
   return {
-    changes: page.flatMap((row) => readChange(row, entries)),
+    changes: page.flatMap((row, i) => readChange(row, named[i] ?? null, entries)),
     cursor: next,
     more,
     ledgerKeyId: key?.id ?? null,
@@ -181,16 +175,16 @@ function readChange(
     created_at: string;
     payload: string;
   },
+  ledgerRecord: string | null,
   entries: ReadonlyMap<string, LedgerEntry>,
 ): Change[] {
-  let payload = JSON.parse(row.payload) as object;
+  let payload: object;
   if (row.kind === 'ledger') {
-    const stored = storedLedgerChange.safeParse(payload);
-    const entry = stored.success ? entries.get(stored.data.recordId) : undefined;
+    const entry = ledgerRecord === null ? undefined : entries.get(ledgerRecord);
     // The record is gone (never, short of a hand edit): nothing to say.
     if (!entry) return [];
     payload = { entry };
-  }
+  } else payload = JSON.parse(row.payload) as object;
   const parsed = changeSchema.safeParse({
     seq: Number(row.seq),
     kind: row.kind,

@@ -45,10 +45,6 @@ async function ensureLedgerKey(db: Db | Tx): Promise<void> {
     .execute();
 }
 
-export async function ledgerKey(db: Db | Tx): Promise<string> {
-  return (await ledgerKeyInfo(db)).key;
-}
-
 /**
  * A new ledger key (the administrator's rotation). Digests are made when phones pull, so from
  * this moment every pull and lookup answers under the new key; a phone that sees the new key's

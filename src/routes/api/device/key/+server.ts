@@ -1,4 +1,4 @@
-import { json } from '@sveltejs/kit';
+import { json, type RequestEvent } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
 import { api, HttpError, parseOr400, readJson, requireUser } from '$lib/server/http';
 import { deviceKey, storeDeviceKey } from '$lib/server/repos/escrow';
@@ -7,7 +7,7 @@ import { deviceKeySchema, type DeviceKey } from '$lib/sync/contract';
 /** How long after a password sign-in the phone may take its data key back. */
 const FRESH_MS = 10 * 60_000;
 
-function device(event: Parameters<Parameters<typeof api>[0]>[0]): string {
+function device(event: RequestEvent): string {
   const id = event.locals.deviceId;
   if (!id) throw new HttpError(403, 'unknownDevice', '该会话不属于任何已登记的手机');
   return id;
