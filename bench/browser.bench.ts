@@ -116,7 +116,7 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
     });
     record({
       part: 'ledger',
-      figure: `storage of ${LOOKUP_ENTRIES / 1000}k ledger entries (${r.rows ?? 0} rows; ${((r.bytes ?? 0) / 1e6).toFixed(0)} MB before compaction)`,
+      figure: `storage of ${LOOKUP_ENTRIES / 1000}k ledger entries (${r.rows ?? 0} buckets; ${((r.bytes ?? 0) / 1e6).toFixed(0)} MB before compaction)`,
       value: (r.settled ?? 0) / 1_000_000,
       unit: 'MB',
       baseline: 25,

@@ -6,7 +6,7 @@ import Dexie from 'dexie';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { sha256Hex } from '$lib/domain/integrity';
 import { PatrolDb, type Draft } from '$lib/client/db';
-import { localPriors } from '$lib/client/ledger';
+import { localPriors, putLedgerEntries } from '$lib/client/ledger';
 import { partyKeyDigest } from '$lib/domain/party';
 import { processPhoto } from '$lib/client/media/photos';
 import { finishDraft, newDraft } from '$lib/client/records';
@@ -14,7 +14,7 @@ import { getSetting, setSetting } from '$lib/client/settings';
 import { applyPage } from '$lib/client/sync/apply-change';
 import { Vault } from '$lib/client/vault';
 import { pullResponseSchema } from '$lib/sync/contract';
-import type { Me } from '$lib/sync/contract';
+import type { LedgerEntry, Me } from '$lib/sync/contract';
 import { officerMe } from '../../tests/support/factories';
 
 /** The ledger holds digests of matching keys, as phones receive them. */
@@ -40,22 +40,23 @@ function pct(v: number[], p: number) {
 async function seedLedger(n: number, sealed = true) {
   await Dexie.delete('bench-ledger');
   const db = phoneDb('bench-ledger', sealed);
-  const rows = [];
+  const entries: LedgerEntry[] = [];
   for (let i = 0; i < n; i++) {
-    rows.push({
-      recordId: `r${i}`,
-      partyKey: await partyKeyDigest(KEY, idKey(i)),
+    entries.push({
+      recordId: `0190a0b0-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
+      partyKeys: [await partyKeyDigest(KEY, idKey(i))],
       itemCode: `SR-0${(i % 9) + 1}`,
       date: '2026-05-01',
       squadId: 'sq',
       branch: 'firstOffence',
       source: 'server' as const,
+      district: '金安区',
+      squadName: '金安区中队',
+      partyHint: '王*',
     });
-    if (rows.length === 10_000) {
-      await db.ledger.bulkPut(rows.splice(0));
-    }
+    if (entries.length === 10_000) await putLedgerEntries(db, entries.splice(0));
   }
-  if (rows.length) await db.ledger.bulkPut(rows);
+  if (entries.length) await putLedgerEntries(db, entries);
   return db;
 }
 
@@ -79,9 +80,9 @@ async function lookup(n: number, runs: number, sealed = 1) {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(new Error(String(r.error)));
   });
-  // The same reads the lookup makes (one index getAll per party key, both keys, one
+  // The same reads the lookup makes (the two keys' buckets and the dictionary, one
   // transaction), with the keys' digests computed beforehand: the lookup's figure includes its
-  // two HMACs (WebCrypto), this one does not.
+  // two HMACs (WebCrypto), its decoding and its grouping, this one does not.
   const base: number[] = [];
   const digests = await Promise.all(
     keys.map(async (k) => [
@@ -89,19 +90,20 @@ async function lookup(n: number, runs: number, sealed = 1) {
       await partyKeyDigest(KEY, `person:王喆|1380013${String(i8(k)).padStart(4, '0')}`),
     ]),
   );
+  const read = (store: IDBObjectStore, key: IDBValidKey) =>
+    new Promise((resolve, reject) => {
+      const req = store.get(key);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(new Error(String(req.error)));
+    });
   for (const pair of digests) {
     const t0 = performance.now();
-    const index = raw.transaction('ledger').objectStore('ledger').index('partyKey');
-    await Promise.all(
-      pair.map(
-        (k) =>
-          new Promise((resolve, reject) => {
-            const req = index.getAll(k);
-            req.onsuccess = () => resolve(req.result);
-            req.onerror = () => reject(new Error(String(req.error)));
-          }),
-      ),
-    );
+    const tx = raw.transaction(['ledgerBuckets', 'settings']);
+    const buckets = tx.objectStore('ledgerBuckets');
+    await Promise.all([
+      ...pair.map((k) => read(buckets, parseInt(k.slice(2, 6), 16))),
+      read(tx.objectStore('settings'), 'ledgerDict'),
+    ]);
     base.push(performance.now() - t0);
   }
   raw.close();
@@ -324,14 +326,14 @@ async function ledgerPull(n: number) {
     const p0 = performance.now();
     const res = pullResponseSchema.parse(JSON.parse(body));
     parse += performance.now() - p0;
-    await db.transaction('rw', [db.ledger, db.settings], async () => {
+    await db.transaction('rw', [db.ledgerBuckets, db.settings], async () => {
       await applyPage(db, res.changes);
       await setSetting(db, 'pullCursor', res.cursor);
     });
   }
   const ms = performance.now() - t0;
   if ((await getSetting(db, 'pullCursor')) !== n) throw new Error('pull did not finish');
-  const rows = await db.ledger.count();
+  const rows = await db.ledgerBuckets.count();
   db.close();
   const after = (await navigator.storage.estimate()).usage ?? 0;
   // LevelDB compacts its logs in the background: the size a while later is what stays.

@@ -5,7 +5,7 @@ import { lockedRecord } from '../../../tests/support/factories';
 import { unlockedVault } from '../../../tests/support/phone-db';
 import { partyKeyDigest } from '$lib/domain/party';
 import { defineVersions, PatrolDb, SCHEMA_VERSIONS, type LocalRecord } from './db';
-import { localPriors, serverPriors } from './ledger';
+import { localPriors, putLedgerEntries, serverPriors } from './ledger';
 import { priorRecordSchema } from '$lib/domain/checklist';
 
 const names: string[] = [];
@@ -96,11 +96,12 @@ describe('phone database schema', () => {
       expect(upgraded.verno).toBe(SCHEMA_VERSIONS.at(-1)?.version);
       expect(await upgraded.records.count()).toBe(2);
       expect(await upgraded.outbox.count()).toBe(1);
-      // Version 3: ledger rows with raw keys are gone, and the feed is pulled again from the start
-      // (it now carries digests).
-      // (From version 3 on, the rows are digests and stay, with the cursor.)
-      expect(await upgraded.ledger.count()).toBe(from < 3 ? 0 : 1);
-      expect((await upgraded.settings.get('pullCursor'))?.value).toBe(from < 3 ? undefined : 42);
+      // Version 3 dropped ledger rows with raw keys, version 5 the unpacked rows of digests: the
+      // ledger starts empty and the feed is pulled again from the start, own records entered
+      // again (`ledgerDigests` unset).
+      expect(await upgraded.ledgerBuckets.count()).toBe(0);
+      expect(upgraded.tables.map((t) => t.name)).not.toContain('ledger');
+      expect((await upgraded.settings.get('pullCursor'))?.value).toBe(undefined);
       // Version 4 adds the officers' confirmations, empty until the next pull.
       expect(await upgraded.confirmations.count()).toBe(0);
       const evidence = await upgraded.evidence.get('a'.repeat(64));
@@ -119,13 +120,15 @@ describe('phone database schema', () => {
     const key = 'cd'.repeat(32);
     const d = (k: string) => partyKeyDigest(key, k);
     const db = new PatrolDb(dbName(), unlockedVault());
-    const row = { itemCode: 'SR-01', squadId: 's', branch: 'firstOffence' };
-    await db.ledger.bulkPut([
-      { ...row, recordId: 'r1', partyKey: await d('id:1'), date: '2026-05-01', source: 'server' },
-      { ...row, recordId: 'r1', partyKey: await d('shop:x'), date: '2026-05-01', source: 'server' },
-      { ...row, recordId: 'r2', partyKey: await d('id:2'), date: '2026-06-01', source: 'local' },
-      // A row under a raw key (an earlier release) is never matched.
-      { ...row, recordId: 'r3', partyKey: 'id:1', date: '2026-06-01', source: 'server' },
+    const entry0 = { itemCode: 'SR-01', squadId: 's', branch: 'firstOffence', district: 'd' };
+    await putLedgerEntries(db, [
+      {
+        ...entry0,
+        recordId: 'r1',
+        partyKeys: [await d('id:1'), await d('shop:x')],
+        date: '2026-05-01',
+      },
+      { ...entry0, recordId: 'r2', partyKeys: [await d('id:2')], date: '2026-06-01' },
     ]);
     const priors = await localPriors(db, ['shop:x', 'id:1'], key);
     expect(priors).toHaveLength(1);

@@ -71,19 +71,6 @@ export type LocalConfirmation = Confirmation & {
 };
 
 export type CatalogRow = { versionId: string; effectiveFrom: string; catalog: Catalog };
-export type LedgerRow = {
-  recordId: string;
-  /** The digest of a matching key (`k:…`), never the key itself. */
-  partyKey: string;
-  itemCode: string;
-  date: string;
-  squadId: string | null;
-  branch: string | null;
-  source: 'local' | 'server';
-  /** For the officer's eyes (entries from the server): the squad's name and a masked name. */
-  squadName?: string;
-  partyHint?: string;
-};
 export type BlockRow = NumberBlock & { deviceId: string };
 export type SettingRow = { key: string; value: unknown };
 export type IssuedDocument = DocumentRef & { recordId: string };
@@ -94,7 +81,8 @@ export class PatrolDb extends Dexie {
   evidence!: Table<EvidenceBlob, string>;
   outbox!: Table<OutboxRow, number>;
   catalogs!: Table<CatalogRow, string>;
-  ledger!: Table<LedgerRow, [string, string]>;
+  /** The first-offence ledger, packed: bucket number → tuples (`ledger-pack.ts`). */
+  ledgerBuckets!: Table<Uint8Array, number>;
   numberBlocks!: Table<BlockRow, string>;
   settings!: Table<SettingRow, string>;
   confirmations!: Table<LocalConfirmation, [string, string, string]>;
@@ -166,6 +154,19 @@ export const SCHEMA_VERSIONS: { version: number; define: (db: Dexie) => void }[]
     version: 4,
     define: (db) =>
       db.version(4).stores({ confirmations: '[recordId+part+userId], recordId, userId' }),
+  },
+  {
+    // The ledger is packed in buckets by digest (ledger-pack.ts): a row per digest with two
+    // indexes took 80 MB for the city-wide ledger. The old rows go, the feed is pulled again
+    // from the start, and this phone's own records are entered again once the key is known.
+    version: 5,
+    define: (db) =>
+      db
+        .version(5)
+        .stores({ ledger: null, ledgerBuckets: '' })
+        .upgrade(async (tx) => {
+          await tx.table('settings').bulkDelete(['pullCursor', 'ledgerDigests']);
+        }),
   },
 ];
 

@@ -4,6 +4,7 @@ import { partyKeyDigest } from '$lib/domain/party';
 import type { LedgerEntry } from '$lib/sync/contract';
 import type { Transport } from './api';
 import { lookUpPriors } from './first-offence';
+import { writeLedger } from './ledger';
 
 const KEY = 'cd'.repeat(32);
 const ID = 'id:340102199003071232';
@@ -14,15 +15,23 @@ const NOW = new Date('2026-11-27T02:00:00Z');
 /** A phone whose ledger holds one earlier record of the party (found by the ID number). */
 async function phone() {
   const db = phoneDb('fo');
-  await db.ledger.put({
-    recordId: 'local-1',
-    partyKey: await partyKeyDigest(KEY, ID),
-    itemCode: 'SR-02',
-    date: '2026-08-01',
-    squadId: 'sq-jinan',
-    branch: 'firstOffence',
-    source: 'local',
-  });
+  await writeLedger(db, [
+    {
+      recordId: 'local-1',
+      scrub: [],
+      add: [
+        {
+          digest: await partyKeyDigest(KEY, ID),
+          recordId: 'local-1',
+          itemCode: 'SR-02',
+          date: '2026-08-01',
+          squadId: 'sq-jinan',
+          branch: 'firstOffence',
+          source: 'local',
+        },
+      ],
+    },
+  ]);
   return db;
 }
 

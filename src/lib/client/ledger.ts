@@ -4,14 +4,24 @@ import { partyKeyDigest } from '$lib/domain/party';
 import type { LockedRecord } from '$lib/domain/record';
 import { shanghaiDate } from '$lib/domain/time';
 import type { LedgerEntry } from '$lib/sync/contract';
-import type { LedgerRow, PatrolDb } from './db';
+import type { PatrolDb } from './db';
+import {
+  bucketOf,
+  emptyDict,
+  filterBucket,
+  findInBucket,
+  rewriteBucket,
+  TupleWriter,
+  type LedgerDict,
+  type PackedEntry,
+} from './ledger-pack';
 import { getSetting, setSetting } from './settings';
 
 /**
- * The first-offence ledger on the phone. Rows hold digests of the parties' matching keys (the
- * server sends nothing else): a party typed on the phone is digested with the installation's
- * key and looked up; the priors found are written back with this party's own keys, which the
- * record holds anyway, so `evaluate` matches them as before.
+ * The first-offence ledger on the phone, packed by digest (`ledger-pack.ts`). Entries hold digests
+ * of the parties' matching keys (the server sends nothing else): a party typed on the phone is
+ * digested with the bureau's key and looked up; the priors found are written back with this
+ * party's own keys, which the record holds anyway, so `evaluate` matches them as before.
  */
 
 /** Digest → raw key, for the keys of the party being checked. */
@@ -34,23 +44,28 @@ export async function localPriors(
   return priorsByDigest(database, await digestsOf(ledgerKey, keys));
 }
 
+/** The entries of the phone's ledger for these digests: one bucket read each, one transaction. */
+export async function ledgerMatches(
+  database: PatrolDb,
+  digests: Iterable<string>,
+): Promise<{ matches: PackedEntry[]; dict: LedgerDict }> {
+  const list = [...new Set(digests)];
+  if (list.length === 0) return { matches: [], dict: emptyDict() };
+  return database.transaction('r', [database.ledgerBuckets, database.settings], async () => {
+    const buckets = await database.ledgerBuckets.bulkGet(list.map(bucketOf));
+    const dict = (await getSetting(database, 'ledgerDict')) ?? emptyDict();
+    return { matches: list.flatMap((d, i) => findInBucket(buckets[i], d, dict)), dict };
+  });
+}
+
 /** Priors in the phone's ledger for digests already made (`digestsOf`). */
 export async function priorsByDigest(
   database: PatrolDb,
   digests: ReadonlyMap<string, string>,
 ): Promise<PriorRecord[]> {
-  if (digests.size === 0) return [];
-  // One index read per key (IndexedDB's getAll), in one transaction: Dexie's `anyOf` walks a
-  // cursor across the keys instead, about twice as slow with a large ledger.
-  const rows = (
-    await database.transaction('r', database.ledger, () =>
-      Promise.all(
-        [...digests.keys()].map((k) => database.ledger.where('partyKey').equals(k).toArray()),
-      ),
-    )
-  ).flat();
-  const mine = rows.flatMap((r) => {
-    const raw = digests.get(r.partyKey);
+  const { matches } = await ledgerMatches(database, digests.keys());
+  const mine = matches.flatMap((r) => {
+    const raw = digests.get(r.digest);
     return raw ? [{ ...r, partyKey: raw }] : [];
   });
   return groupByRecord(mine, (r) => ({
@@ -64,53 +79,127 @@ export async function priorsByDigest(
 }
 
 /**
- * Entries from the server into the phone's ledger, each replacing the record's earlier rows (an
- * entry without keys withdraws them). Idempotent: a page pulled twice leaves the same rows.
+ * A change to the ledger: the record's tuples leave the buckets of `scrub` (digests it had or
+ * has) and `add` enters.
+ */
+export type LedgerWrite = {
+  recordId: string;
+  scrub: readonly string[];
+  add: readonly PackedEntry[];
+};
+
+/**
+ * Writes to the packed ledger in one transaction (joining the caller's when it holds both
+ * tables): each bucket touched is read once, rewritten, and put back (or deleted when empty).
+ */
+export async function writeLedger(
+  database: PatrolDb,
+  writes: readonly LedgerWrite[],
+  names: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
+  if (writes.length === 0) return;
+  await database.transaction('rw', [database.ledgerBuckets, database.settings], async () => {
+    const dict = (await getSetting(database, 'ledgerDict')) ?? emptyDict();
+    const size = dict.strings.length;
+    let renamed = false;
+    for (const [id, name] of names)
+      if (dict.names[id] !== name) {
+        dict.names[id] = name;
+        renamed = true;
+      }
+    const writer = new TupleWriter(dict);
+    const touched = new Map<number, { drop: Set<string>; add: Uint8Array[] }>();
+    const slot = (digest: string) => {
+      const b = bucketOf(digest);
+      let t = touched.get(b);
+      if (!t) touched.set(b, (t = { drop: new Set(), add: [] }));
+      return t;
+    };
+    for (const w of writes) {
+      for (const d of w.scrub) slot(d).drop.add(w.recordId);
+      for (const e of w.add) {
+        const t = slot(e.digest);
+        t.drop.add(w.recordId);
+        t.add.push(writer.encode(e));
+      }
+    }
+    const keys = [...touched.keys()];
+    const before = await database.ledgerBuckets.bulkGet(keys);
+    const put: { key: number; value: Uint8Array }[] = [];
+    const gone: number[] = [];
+    keys.forEach((key, i) => {
+      const t = touched.get(key);
+      const old = before[i];
+      if (!t) return;
+      const next = rewriteBucket(old, (id) => t.drop.has(id), t.add);
+      if (next === old) return;
+      if (next.length === 0) gone.push(key);
+      else put.push({ key, value: next });
+    });
+    if (put.length)
+      await database.ledgerBuckets.bulkPut(
+        put.map((p) => p.value),
+        put.map((p) => p.key),
+      );
+    if (gone.length) await database.ledgerBuckets.bulkDelete(gone);
+    if (dict.strings.length !== size || renamed) await setSetting(database, 'ledgerDict', dict);
+  });
+}
+
+/**
+ * Entries from the server into the phone's ledger, each replacing the record's earlier tuples
+ * under its keys and the keys it withdraws (an entry without keys withdraws them all).
+ * Idempotent: a page pulled twice leaves the same buckets.
  */
 export async function putLedgerEntries(
   database: PatrolDb,
   entries: readonly LedgerEntry[],
 ): Promise<void> {
-  if (entries.length === 0) return;
-  await database.ledger
-    .where('recordId')
-    .anyOf(entries.map((e) => e.recordId))
-    .delete();
-  await database.ledger.bulkPut(
-    entries.flatMap((e) =>
-      e.partyKeys.map((partyKey) => ({
+  const names = new Map<string, string>();
+  for (const e of entries) if (e.squadId && e.squadName) names.set(e.squadId, e.squadName);
+  await writeLedger(
+    database,
+    entries.map((e) => ({
+      recordId: e.recordId,
+      scrub: e.withdrawn ?? [],
+      add: e.partyKeys.map((digest) => ({
+        digest,
         recordId: e.recordId,
-        partyKey,
         itemCode: e.itemCode,
         date: e.date,
         squadId: e.squadId ?? null,
         branch: e.branch ?? null,
         source: 'server' as const,
-        ...(e.squadName ? { squadName: e.squadName } : {}),
         ...(e.partyHint ? { partyHint: e.partyHint } : {}),
       })),
-    ),
+    })),
+    names,
   );
 }
 
-/** Who recorded each prior, as the phone's ledger names them (squad, masked name). */
+/**
+ * Who recorded each prior of a party (squad, masked name), as the phone's ledger names them:
+ * the party's keys are digested and looked up again.
+ */
 export async function priorLabels(
   database: PatrolDb,
-  recordIds: readonly string[],
+  ledgerKey: string | null,
+  keys: readonly string[],
 ): Promise<Map<string, { squadName?: string; partyHint?: string }>> {
-  const rows = recordIds.length
-    ? await database.ledger
-        .where('recordId')
-        .anyOf([...recordIds])
-        .toArray()
-    : [];
   const out = new Map<string, { squadName?: string; partyHint?: string }>();
-  for (const r of rows)
-    if (r.squadName || r.partyHint)
+  if (!ledgerKey || keys.length === 0) return out;
+  const { matches, dict } = await ledgerMatches(
+    database,
+    (await digestsOf(ledgerKey, keys)).keys(),
+  );
+  for (const r of matches) {
+    const squadName = r.squadId ? dict.names[r.squadId] : undefined;
+    if (squadName || r.partyHint)
       out.set(r.recordId, {
-        ...(r.squadName ? { squadName: r.squadName } : {}),
+        ...(squadName ? { squadName } : {}),
         ...(r.partyHint ? { partyHint: r.partyHint } : {}),
       });
+  }
   return out;
 }
 
@@ -141,32 +230,72 @@ export function serverPriors(
   });
 }
 
-/** The ledger rows of a record locked on this phone. */
-export async function ownRows(record: LockedRecord, ledgerKey: string): Promise<LedgerRow[]> {
+/**
+ * The ledger's entries for a record locked on this phone, made before the transaction that
+ * writes them (IndexedDB commits a transaction that waits on WebCrypto): its keys' digests, and
+ * those of keys its earlier versions named, whose tuples it replaces.
+ */
+export async function ownEntries(
+  record: LockedRecord,
+  ledgerKey: string,
+  earlierKeys: readonly string[] = [],
+): Promise<LedgerWrite> {
   const date = shanghaiDate(record.foundAt);
   const digests = await digestsOf(ledgerKey, record.partyKeys);
-  return [...digests.keys()].map((partyKey) => ({
+  const earlier = await digestsOf(ledgerKey, earlierKeys);
+  return {
     recordId: record.id,
-    partyKey,
-    itemCode: record.itemCode,
-    date,
-    squadId: record.squadId,
-    branch: record.evaluation.branch,
-    source: 'local' as const,
-  }));
+    scrub: [...earlier.keys()],
+    add: [...digests.keys()].map((digest) => ({
+      digest,
+      recordId: record.id,
+      itemCode: record.itemCode,
+      date,
+      squadId: record.squadId,
+      branch: record.evaluation.branch,
+      source: 'local' as const,
+    })),
+  };
 }
 
 /**
- * Rows of this phone's own records, made once the ledger key is known (a release before digests
- * kept raw keys; its rows were cleared by the database upgrade and the feed is pulled again).
+ * Entries of this phone's own records, made once the ledger key is known (the ledger was emptied
+ * by a database upgrade or a new key, and the feed is pulled again).
  */
 export async function rebuildOwnLedger(database: PatrolDb, ledgerKey: string): Promise<void> {
   if ((await getSetting(database, 'ledgerDigests')) === true) return;
   const records = await database.records.where('latest').equals(1).toArray();
-  const rows: LedgerRow[] = [];
-  for (const r of records) rows.push(...(await ownRows(r.record, ledgerKey)));
-  await database.transaction('rw', [database.ledger, database.settings], async () => {
-    await database.ledger.bulkPut(rows);
+  const writes: LedgerWrite[] = [];
+  for (const r of records) writes.push(await ownEntries(r.record, ledgerKey));
+  await database.transaction('rw', [database.ledgerBuckets, database.settings], async () => {
+    await writeLedger(database, writes);
     await setSetting(database, 'ledgerDigests', true);
+  });
+}
+
+/** Drops server entries dated before `since` (a walk of every bucket, in one transaction). */
+export async function pruneLedger(database: PatrolDb, since: string): Promise<void> {
+  await database.transaction('rw', [database.ledgerBuckets, database.settings], async () => {
+    const keys = await database.ledgerBuckets.toCollection().primaryKeys();
+    for (let i = 0; i < keys.length; i += 4096) {
+      const chunk = keys.slice(i, i + 4096);
+      const buckets = await database.ledgerBuckets.bulkGet(chunk);
+      const put: { key: number; value: Uint8Array }[] = [];
+      const gone: number[] = [];
+      chunk.forEach((key, j) => {
+        const old = buckets[j];
+        if (!old) return;
+        const next = filterBucket(old, (date, source) => source === 'local' || date >= since);
+        if (next === old) return;
+        if (next.length === 0) gone.push(key);
+        else put.push({ key, value: next });
+      });
+      if (put.length)
+        await database.ledgerBuckets.bulkPut(
+          put.map((p) => p.value),
+          put.map((p) => p.key),
+        );
+      if (gone.length) await database.ledgerBuckets.bulkDelete(gone);
+    }
   });
 }

@@ -7,6 +7,7 @@ import type { Me } from '$lib/sync/contract';
 import { completeDraft as draftForTests, signaturesOf } from '../../../tests/support/drafts';
 import { officerMe, fakeHash } from '../../../tests/support/factories';
 import type { Draft } from './db';
+import { digestsOf, ledgerMatches } from './ledger';
 import { draftFrom, finishDraft } from './records';
 import { setSetting } from './settings';
 
@@ -66,8 +67,13 @@ describe('finishing a draft', () => {
     expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(12);
     expect(await db.outbox.count()).toBe(1);
     expect(await db.drafts.count()).toBe(0);
-    expect(await db.ledger.where('recordId').equals(draft.id).count()).toBe(
-      result.record.partyKeys.length,
+    // The record enters the phone's ledger under each of its keys, in the same transaction.
+    const { matches } = await ledgerMatches(
+      db,
+      (await digestsOf(me.ledgerKey ?? '', result.record.partyKeys)).keys(),
+    );
+    expect(matches.map((m) => m.recordId)).toEqual(
+      Array(result.record.partyKeys.length).fill(draft.id),
     );
     expect(result.lowOn).toContain('noPenaltyDecision');
   });

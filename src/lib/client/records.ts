@@ -24,7 +24,7 @@ import { shanghaiDate, shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Me } from '$lib/sync/contract';
 import type { LocalRecord, PatrolDb } from './db';
-import { ownRows } from './ledger';
+import { ownEntries, writeLedger } from './ledger';
 import { deviceId, getSetting, setSetting } from './settings';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
 
@@ -149,11 +149,20 @@ export async function finishDraft(
   }
   const date = shanghaiDate(record.foundAt);
   // Digests are computed before the transaction: IndexedDB commits a transaction that waits on
-  // anything else. Without the key yet, the rows come with the first sync (rebuildOwnLedger).
-  const rows = options.me.ledgerKey ? await ownRows(record, options.me.ledgerKey) : [];
+  // anything else. Without the key yet, the entries come with the first sync (rebuildOwnLedger).
+  // An amendment replaces the entries its earlier versions made, under whatever keys they named.
+  const earlierKeys =
+    record.version > 1
+      ? (await database.records.where('id').equals(record.id).toArray()).flatMap(
+          (r) => r.record.partyKeys,
+        )
+      : [];
+  const entries = options.me.ledgerKey
+    ? await ownEntries(record, options.me.ledgerKey, earlierKeys)
+    : null;
   await database.transaction(
     'rw',
-    [database.records, database.outbox, database.ledger, database.drafts],
+    [database.records, database.outbox, database.ledgerBuckets, database.settings, database.drafts],
     async () => {
       if (record.version > 1) {
         await database.records.where('id').equals(record.id).modify({ latest: 0 });
@@ -184,8 +193,7 @@ export async function finishDraft(
         status: 'pending',
         lastError: null,
       });
-      await database.ledger.where('recordId').equals(record.id).delete();
-      await database.ledger.bulkPut(rows);
+      if (entries) await writeLedger(database, [entries]);
       await database.drafts.delete(draft.id);
     },
   );

@@ -82,15 +82,8 @@ describe('sealed tables', () => {
       LockedError,
     );
     // Tables in clear stay usable (the sync cursor, the ledger).
-    await db.ledger.put({
-      recordId: 'r',
-      partyKey: 'k:00',
-      itemCode: 'SR-02',
-      date: '2026-11-11',
-      squadId: null,
-      branch: null,
-      source: 'server',
-    });
+    await db.ledgerBuckets.put(new Uint8Array([1, 2, 3]), 7);
+    await db.settings.put({ key: 'pullCursor', value: 3 });
     db.vault.open(key);
     expect(await db.drafts.count()).toBe(1);
     expect(((await db.drafts.get('d1')) as never as { party: unknown }).party).toEqual(PARTY);

@@ -3,6 +3,7 @@ import { meSchema, type Me } from '$lib/sync/contract';
 import { storedMessageSchema, type Message } from '$lib/i18n';
 import type { PatrolDb } from './db';
 import type { Keyring } from './keyring';
+import type { LedgerDict } from './ledger-pack';
 import type { PinHash } from './pin';
 
 /** Typed access to the settings table; values read back are validated where they matter. */
@@ -27,8 +28,10 @@ export type Settings = {
   lastSyncError: Message | null;
   provisionalCounter: number;
   locale: 'zh-CN' | 'en';
-  /** The ledger rows of this phone's own records are digests (see client/ledger.ts). */
+  /** The ledger holds this phone's own records, as digests (see client/ledger.ts). */
   ledgerDigests: boolean;
+  /** The strings the packed ledger names by number (client/ledger-pack.ts). */
+  ledgerDict: LedgerDict;
   /** The id of the key this phone's ledger digests were made with (the pull feed names it). */
   ledgerKeyId: string;
   /** The `ledgerSince` of the last pruning of old ledger entries. */

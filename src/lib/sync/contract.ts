@@ -198,8 +198,11 @@ export const pullQuerySchema = z
  * the squad's name and a masked name (`partyHint`: 张*, 六安**, 皖N·***45). An entry without
  * keys withdraws the record's rows (a later version named no identifier).
  */
+const partyKeyDigestSchema = z.string().regex(/^k:[0-9a-f]{32}$/, '应为匹配键摘要');
 export const ledgerEntrySchema = priorRecordSchema.extend({
-  partyKeys: z.array(z.string().regex(/^k:[0-9a-f]{32}$/, '应为匹配键摘要')).max(10),
+  partyKeys: z.array(partyKeyDigestSchema).max(10),
+  /** Digests of keys an earlier version of the record named and this one does not. */
+  withdrawn: z.array(partyKeyDigestSchema).max(100).optional(),
   district: z.string(),
   squadName: z.string().max(100).optional(),
   partyHint: z.string().max(60).optional(),

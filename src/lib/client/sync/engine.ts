@@ -15,7 +15,7 @@ import {
 import { ApiFailure, call, httpTransport, request, type Transport } from '../api';
 import type { LocalRecord, PatrolDb } from '../db';
 import { sendDecisions } from '../confirmations';
-import { rebuildOwnLedger } from '../ledger';
+import { pruneLedger, rebuildOwnLedger } from '../ledger';
 import { applyPage } from './apply-change';
 import { deviceId, getSetting, setSetting } from '../settings';
 import { messageOf } from '$lib/i18n';
@@ -385,7 +385,7 @@ export class SyncEngine {
         [
           this.db.records,
           this.db.catalogs,
-          this.db.ledger,
+          this.db.ledgerBuckets,
           this.db.numberBlocks,
           this.db.confirmations,
           this.db.settings,
@@ -398,7 +398,7 @@ export class SyncEngine {
       total += res.changes.length;
       cursor = res.cursor;
       if (!res.more) {
-        if (res.ledgerSince) await this.pruneLedger(res.ledgerSince);
+        if (res.ledgerSince) await this.pruneOnceADay(res.ledgerSince);
         break;
       }
     }
@@ -420,8 +420,8 @@ export class SyncEngine {
     const me = await call(meSchema, '/api/auth/me', { transport: this.transport });
     if (!me.ledgerKey || me.ledgerKeyId !== keyId)
       throw new Error('ledger key changed during sync');
-    await this.db.transaction('rw', [this.db.ledger, this.db.settings], async () => {
-      await this.db.ledger.clear();
+    await this.db.transaction('rw', [this.db.ledgerBuckets, this.db.settings], async () => {
+      await this.db.ledgerBuckets.clear();
       await setSetting(this.db, 'me', me);
       await setSetting(this.db, 'ledgerDigests', false);
       await setSetting(this.db, 'pullCursor', 0);
@@ -432,10 +432,10 @@ export class SyncEngine {
   }
 
   /** Drops entries older than any lookback window, once a day (a walk of the whole ledger). */
-  private async pruneLedger(since: string): Promise<void> {
+  private async pruneOnceADay(since: string): Promise<void> {
     if ((await getSetting(this.db, 'ledgerPrunedFor')) === since) return;
-    await this.db.transaction('rw', [this.db.ledger, this.db.settings], async () => {
-      await this.db.ledger.filter((r) => r.source === 'server' && r.date < since).delete();
+    await this.db.transaction('rw', [this.db.ledgerBuckets, this.db.settings], async () => {
+      await pruneLedger(this.db, since);
       await setSetting(this.db, 'ledgerPrunedFor', since);
     });
   }

@@ -22,6 +22,7 @@ import * as m0008 from './migrations/0008_confirmations';
 import * as m0009 from './migrations/0009_ingest_indexes';
 import * as m0010 from './migrations/0010_device_wipes';
 import * as m0011 from './migrations/0011_device_keys';
+import * as m0012 from './migrations/0012_ledger_former';
 import type { Database } from './schema';
 import { startCheckpointer, WAL_BACKSTOP_PAGES } from './checkpointer';
 import { SplitSqliteDialect } from './sqlite-driver';
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0009_ingest_indexes': m0009,
     '0010_device_wipes': m0010,
     '0011_device_keys': m0011,
+    '0012_ledger_former': m0012,
   };
 
 class Provider implements MigrationProvider {

@@ -51,6 +51,7 @@ export type Database = {
     records_sent: Int | null;
   };
   device_keys: { device_id: Text; user_id: Text; sealed_key: Text; updated_at: Text };
+  ledger_former: { record_id: Text; party_key: Text };
   supervisor_squads: { user_id: Text; squad_id: Text };
   officer_confirmations: {
     record_id: Text;

@@ -45,7 +45,8 @@ export async function ledgerLookup(
  * Ledger entries of records as their rows stand now, the one shape phones receive (the pull
  * feed and the online lookup): party keys as digests under `key`, the squad's name, a masked
  * name. A record whose rows are gone (a later version named no identifier) gets an entry without
- * keys.
+ * keys; keys an earlier version named come as `withdrawn` digests (a phone's ledger is packed by
+ * digest, not by record, and drops them by digest).
  */
 export async function ledgerEntries(
   db: Db,
@@ -72,6 +73,18 @@ export async function ledgerEntries(
       ])
       .where('records.id', 'in', chunk)
       .execute();
+    const former = new Map<string, string[]>();
+    for (const f of await db
+      .selectFrom('ledger_former')
+      .select(['record_id', 'party_key'])
+      .where('record_id', 'in', chunk)
+      .orderBy('record_id')
+      .orderBy('party_key')
+      .execute()) {
+      const list = former.get(f.record_id) ?? [];
+      if (list.length < 100) list.push(await partyKeyDigest(key, f.party_key, nodeDigests));
+      former.set(f.record_id, list);
+    }
     const digested = [];
     for (const r of rows)
       digested.push({
@@ -90,7 +103,11 @@ export async function ledgerEntries(
       squadName: r.squad_name,
       partyHint: hintOf(r.party_masked),
     })))
-      out.set(e.recordId, { ...e, partyKeys: e.partyKeys.filter((k) => k !== '') });
+      out.set(e.recordId, {
+        ...e,
+        partyKeys: e.partyKeys.filter((k) => k !== ''),
+        ...(former.has(e.recordId) ? { withdrawn: former.get(e.recordId) } : {}),
+      });
   }
   return out;
 }

@@ -42,8 +42,28 @@ export async function writeDerivedRows(
     .execute();
 
   // The first-offence ledger holds one row per party key of the record's latest version (a
-  // record's first stored version has none to replace).
-  if (replacing) await tx.deleteFrom('ledger').where('record_id', '=', record.id).execute();
+  // record's first stored version has none to replace). Keys a later version drops are kept
+  // apart: phones are told to withdraw their digests (`ledger_former`, ADR 0018).
+  if (replacing) {
+    await tx
+      .insertInto('ledger_former')
+      .columns(['record_id', 'party_key'])
+      .expression((eb) =>
+        eb
+          .selectFrom('ledger')
+          .select(['record_id', 'party_key'])
+          .where('record_id', '=', record.id),
+      )
+      .onConflict((oc) => oc.columns(['record_id', 'party_key']).doNothing())
+      .execute();
+    await tx.deleteFrom('ledger').where('record_id', '=', record.id).execute();
+    if (record.partyKeys.length > 0)
+      await tx
+        .deleteFrom('ledger_former')
+        .where('record_id', '=', record.id)
+        .where('party_key', 'in', record.partyKeys)
+        .execute();
+  }
   const date = shanghaiDate(record.foundAt);
   if (record.partyKeys.length > 0) {
     await tx
