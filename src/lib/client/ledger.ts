@@ -44,17 +44,33 @@ export async function localPriors(
   return priorsByDigest(database, await digestsOf(ledgerKey, keys));
 }
 
-/** The entries of the phone's ledger for these digests: one bucket read each, one transaction. */
+/**
+ * The entries of the phone's ledger for these digests: one bucket read each and the dictionary,
+ * in one read-only IndexedDB transaction. The officer waits on this at every check, so it reads
+ * IndexedDB directly: Dexie's transaction and middleware tripled a read that needs neither (the
+ * ledger and its dictionary are never sealed, and nothing else watches them).
+ */
 export async function ledgerMatches(
   database: PatrolDb,
   digests: Iterable<string>,
 ): Promise<{ matches: PackedEntry[]; dict: LedgerDict }> {
   const list = [...new Set(digests)];
   if (list.length === 0) return { matches: [], dict: emptyDict() };
-  return database.transaction('r', [database.ledgerBuckets, database.settings], async () => {
-    const buckets = await database.ledgerBuckets.bulkGet(list.map(bucketOf));
-    const dict = (await getSetting(database, 'ledgerDict')) ?? emptyDict();
-    return { matches: list.flatMap((d, i) => findInBucket(buckets[i], d, dict)), dict };
+  if (!database.isOpen()) await database.open();
+  const tx = database.backendDB().transaction(['ledgerBuckets', 'settings'], 'readonly');
+  const buckets = tx.objectStore('ledgerBuckets');
+  const [dictRow, ...found] = await Promise.all([
+    request<{ value: LedgerDict } | undefined>(tx.objectStore('settings').get('ledgerDict')),
+    ...list.map((d) => request<Uint8Array | undefined>(buckets.get(bucketOf(d)))),
+  ]);
+  const dict = dictRow?.value ?? emptyDict();
+  return { matches: list.flatMap((d, i) => findInBucket(found[i], d, dict)), dict };
+}
+
+function request<T>(req: IDBRequest): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result as T);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
   });
 }
 
