@@ -96,7 +96,7 @@ describe("officer app: another district's prior, offline", () => {
     expect(count('records')).toBe(1);
     expect(count('drafts')).toBe(1);
     expect(count('evidence')).toBeGreaterThanOrEqual(5);
-    expect(count('ledger')).toBeGreaterThanOrEqual(2);
+    expect(count('ledgerBuckets')).toBeGreaterThanOrEqual(2);
     const text = stores.map((s) => s.text).join('\n');
     for (const secret of [
       // The party of the finished record and of the draft, and the other district's party.

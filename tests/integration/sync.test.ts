@@ -1,8 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { amendmentOf, lockRecord } from '$lib/domain/record';
-import { partyKeyDigest } from '$lib/domain/party';
+import { amendmentOf, lockRecord, type LockedRecord } from '$lib/domain/record';
+import { localPriors, putLedgerEntries } from '$lib/client/ledger';
+import { phoneDb } from '../support/phone-db';
+import { partyKeyDigest, partyKeys } from '$lib/domain/party';
 import type { Change, LedgerEntry, Me, PullResponse } from '$lib/sync/contract';
 import {
   ApiClient,
@@ -231,6 +233,68 @@ describe.each(DATABASES)('sync API on %s', (db) => {
       previousVersionHash: 'a'.repeat(64),
     });
     expect((await officer.push([broken])).body.results[0]?.status).toBe('conflict');
+  });
+
+  it("an amendment naming another party withdraws the old key's digest from every phone's ledger", async () => {
+    const { record } = await uploadedRecord(officer);
+    expect((await officer.push([record])).body.results[0]?.status).toBe('accepted');
+    const party = record.party as Extract<typeof record.party, { kind: 'person' }>;
+    const amend = async (from: LockedRecord, idNumber: string, tag: string) => {
+      const next = await lockRecord(
+        await resigned(
+          officer,
+          {
+            ...amendmentOf(from, '更正当事人身份证号'),
+            party: { ...party, idNumber },
+            partyKeys: partyKeys({ ...party, idNumber }),
+            firstOffenceCheck: from.firstOffenceCheck && {
+              ...from.firstOffenceCheck,
+              partyKeys: partyKeys({ ...party, idNumber }),
+            },
+          },
+          tag,
+        ),
+      );
+      expect((await officer.push([next])).body.results[0]?.status).toBe('accepted');
+      return next;
+    };
+    const me = (await officer.json<Me>('GET', '/api/auth/me')).body;
+    const digest = (k: string) => partyKeyDigest(me.ledgerKey ?? '', k);
+    // A phone that has pulled everything so far, as the sync engine applies the feed.
+    const phone = phoneDb(`amend-${db}`);
+    let cursor = 0;
+    const pull = async () => {
+      let last: LedgerEntry | undefined;
+      for (;;) {
+        const r = await officer.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}`);
+        const entries = r.body.changes.flatMap((c) => (c.kind === 'ledger' ? [c.entry] : []));
+        await putLedgerEntries(phone, entries);
+        last = entries.findLast((e) => e.recordId === record.id) ?? last;
+        cursor = r.body.cursor;
+        if (!r.body.more) return last;
+      }
+    };
+    const onPhone = async (key: string) =>
+      (await localPriors(phone, [key], me.ledgerKey ?? null)).some((p) => p.recordId === record.id);
+    expect((await pull())?.withdrawn).toBeUndefined();
+    expect(await onPhone('id:340102199003071232')).toBe(true);
+
+    const v2 = await amend(record, '11010519491231002X', 'v2');
+    const second = await pull();
+    expect(second?.withdrawn).toEqual([await digest('id:340102199003071232')]);
+    expect(second?.partyKeys).toContain(await digest('id:11010519491231002X'));
+    expect(await onPhone('id:340102199003071232')).toBe(false);
+    expect(await onPhone('id:11010519491231002X')).toBe(true);
+    // The name and mobile stayed: the record is still found by them.
+    expect(await onPhone(`person:${party.name}|${party.mobile}`)).toBe(true);
+
+    // Back to the first number: it is no longer withdrawn, the second one is.
+    await amend(v2, '340102199003071232', 'v3');
+    const third = await pull();
+    expect(third?.withdrawn).toEqual([await digest('id:11010519491231002X')]);
+    expect(await onPhone('id:340102199003071232')).toBe(true);
+    expect(await onPhone('id:11010519491231002X')).toBe(false);
+    phone.close();
   });
 
   it('pull returns each change exactly once, in order, across pages and new writes', async () => {

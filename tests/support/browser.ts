@@ -81,7 +81,7 @@ export function watchPage(page: Page): string[] {
 /**
  * Every object store of every IndexedDB database of the page's origin, read with the bare
  * IndexedDB API (not through the app): per store, the number of rows and the rows as text, binary
- * values as hex. What someone holding the phone's browser profile could read.
+ * values as hex and as UTF-8. What someone holding the phone's browser profile could read.
  */
 export async function dumpIndexedDb(
   page: Page,
@@ -89,10 +89,11 @@ export async function dumpIndexedDb(
   return page.evaluate(async () => {
     const hex = (bytes: Uint8Array) =>
       Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    // Bytes both as hex (file headers) and as UTF-8 (text packed in binary, the ledger's).
+    const bytes = (b: Uint8Array) => `hex:${hex(b)} utf8:${new TextDecoder().decode(b)}`;
     const plain = (v: unknown): unknown => {
-      if (v instanceof ArrayBuffer) return `hex:${hex(new Uint8Array(v))}`;
-      if (ArrayBuffer.isView(v))
-        return `hex:${hex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))}`;
+      if (v instanceof ArrayBuffer) return bytes(new Uint8Array(v));
+      if (ArrayBuffer.isView(v)) return bytes(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
       if (v instanceof Blob) return `blob:${v.size}`;
       if (Array.isArray(v)) return v.map(plain);
       if (v && typeof v === 'object')
