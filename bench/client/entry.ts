@@ -8,6 +8,7 @@ import { sha256Hex } from '$lib/domain/integrity';
 import { PatrolDb, type Draft } from '$lib/client/db';
 import { localPriors, putLedgerEntries } from '$lib/client/ledger';
 import { partyKeyDigest } from '$lib/domain/party';
+import { keepFile } from '$lib/client/media/evidence';
 import { processPhoto } from '$lib/client/media/photos';
 import { finishDraft, newDraft } from '$lib/client/records';
 import { getSetting, setSetting } from '$lib/client/settings';
@@ -28,8 +29,7 @@ function phoneDb(name: string, sealed = true): PatrolDb {
   const vault = new Vault();
   vault.open(crypto.getRandomValues(new Uint8Array(32)));
   const db = new PatrolDb(name, vault);
-  if (!sealed) db.unuse({ stack: 'dbcore', name: 'Seal' });
-  return db;
+  return sealed ? db : db.withoutSeal();
 }
 
 function pct(v: number[], p: number) {
@@ -140,14 +140,7 @@ async function completeDraft(
   const at = d.createdAt;
   const evidence = [];
   for (const [i, { bytes, sha256 }] of photos.entries()) {
-    await db.evidence.put({
-      sha256,
-      bytes,
-      mime: 'image/jpeg',
-      size: bytes.byteLength,
-      createdAt: at,
-      uploaded: 0,
-    });
+    await keepFile(db, { sha256, bytes, mime: 'image/jpeg', createdAt: at });
     evidence.push({
       sha256,
       kind: i === 1 ? ('after' as const) : ('before' as const),

@@ -99,6 +99,16 @@ export class PatrolDb extends Dexie {
     defineVersions(this);
     this.use(sealMiddleware(vault));
   }
+
+  /** Whether the encryption layer seals this database's rows (off only in the bench baseline). */
+  sealing = true;
+
+  /** This database without the encryption layer: the benchmark's baseline, never the app. */
+  withoutSeal(): this {
+    this.unuse({ stack: 'dbcore', name: 'Seal' });
+    this.sealing = false;
+    return this;
+  }
 }
 
 /** Every schema version, in order; tests open a database at each one. */

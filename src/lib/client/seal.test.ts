@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { phoneDb } from '../../../tests/support/phone-db';
 import { officerMe } from '../../../tests/support/factories';
 import { KEY_ITERATIONS, newDataKey, unwrapDataKey, wrapDataKey } from './keyring';
+import { keepFile } from './media/evidence';
+import { preSeal } from './seal';
 import { getSetting, setSetting } from './settings';
 import { LockedError, SealBrokenError, Vault } from './vault';
 import type { PatrolDb } from './db';
@@ -114,6 +116,61 @@ describe('sealed tables', () => {
     expect((old as never as { party: unknown }).party).toEqual(PARTY);
     await db.drafts.bulkPut(await db.drafts.toArray());
     expect(await raw(db)).not.toContain(PARTY.idNumber);
+  });
+});
+
+describe('files sealed before their write (WebCrypto)', () => {
+  it('are stored sealed, read back whole, and refused in another row or while locked', async () => {
+    const db = phoneDb('seal-pre');
+    const photo = new Uint8Array(200_000);
+    for (let i = 0; i < photo.length; i += 65_536)
+      crypto.getRandomValues(photo.subarray(i, i + 65_536));
+    const sha = 'b'.repeat(64);
+    await keepFile(db, {
+      sha256: sha,
+      bytes: photo.slice().buffer,
+      mime: 'image/jpeg',
+      createdAt: 'x',
+    });
+    const row = await db.evidence.get(sha);
+    expect(new Uint8Array(row?.bytes ?? [])).toEqual(photo);
+    expect(row?.size).toBe(photo.length);
+    const hex = Array.from(photo.subarray(0, 64), (x) => x.toString(16).padStart(2, '0')).join('');
+    expect(await raw(db)).not.toContain(hex);
+    // Sealed for one file, written as another: refused, nothing stored.
+    const other = await preSeal(db, 'evidence', sha, photo.slice().buffer);
+    await expect(
+      db.evidence.put({
+        sha256: 'c'.repeat(64),
+        bytes: other as ArrayBuffer,
+        mime: 'image/jpeg',
+        size: 1,
+        createdAt: 'x',
+        uploaded: 0,
+      }),
+    ).rejects.toThrow(/sealed for/);
+    expect(await db.evidence.get('c'.repeat(64))).toBeUndefined();
+    db.vault.close();
+    await expect(
+      keepFile(db, {
+        sha256: sha,
+        bytes: photo.slice().buffer,
+        mime: 'image/jpeg',
+        createdAt: 'x',
+      }),
+    ).rejects.toBeInstanceOf(LockedError);
+  });
+
+  it('seal in the format the layer opens, under the same key', async () => {
+    const vault = new Vault();
+    vault.open(newDataKey());
+    const plain = crypto.getRandomValues(new Uint8Array(1000));
+    const sealed = await vault.sealBytesAsync(plain, 'evidence|"a"');
+    expect(vault.openBytes(sealed, 'evidence|"a"')).toEqual(plain);
+    expect(() => vault.openBytes(sealed, 'evidence|"b"')).toThrow(SealBrokenError);
+    // A database without the layer (the bench's baseline) keeps the bytes as they are.
+    const bare = phoneDb('seal-off').withoutSeal();
+    expect(await preSeal(bare, 'evidence', 'a', plain.buffer)).toBe(plain.buffer);
   });
 });
 

@@ -56,6 +56,33 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
     : bytes.slice().buffer;
 }
 
+/**
+ * A binary field sealed before its write (WebCrypto, which a transaction cannot wait on): the
+ * layer stores these bytes as the row's sealed part instead of sealing them again. Bound to its
+ * table and key like any sealed value.
+ */
+export class PreSealed {
+  constructor(
+    readonly sealed: Uint8Array,
+    readonly aad: string,
+  ) {}
+}
+
+/**
+ * The bytes of a sealed table's binary field sealed ahead of the write (`PreSealed`), or the bytes
+ * as they are for a database without the layer.
+ */
+export async function preSeal(
+  database: { vault: Vault; sealing: boolean },
+  table: string,
+  key: unknown,
+  bytes: ArrayBuffer,
+): Promise<PreSealed | ArrayBuffer> {
+  if (!database.sealing || !SEALED_TABLES[table]?.binary) return bytes;
+  const aad = aadOf(table, key);
+  return new PreSealed(await database.vault.sealBytesAsync(new Uint8Array(bytes), aad), aad);
+}
+
 export function sealRow(vault: Vault, table: string, spec: Spec, key: unknown, row: Row): Row {
   if (spec.only && !spec.only(row)) return row;
   const clear: Row = {};
@@ -65,9 +92,15 @@ export function sealRow(vault: Vault, table: string, spec: Spec, key: unknown, r
     else rest[k] = v;
   }
   const aad = aadOf(table, key);
-  const sealed = spec.binary
-    ? vault.sealBytes(toBytes(rest[spec.binary]), aad)
-    : vault.sealJson(rest, aad);
+  const binary = spec.binary ? rest[spec.binary] : undefined;
+  if (binary instanceof PreSealed && binary.aad !== aad)
+    throw new Error(`sealed for ${binary.aad}, written to ${aad}`);
+  const sealed =
+    binary instanceof PreSealed
+      ? binary.sealed
+      : spec.binary
+        ? vault.sealBytes(toBytes(binary), aad)
+        : vault.sealJson(rest, aad);
   clear[SEALED] = exactBuffer(sealed);
   return clear;
 }

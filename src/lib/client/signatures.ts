@@ -2,6 +2,7 @@ import { sha256Hex } from '$lib/domain/integrity';
 import type { Signature } from '$lib/domain/record';
 import { shanghaiIso } from '$lib/domain/time';
 import type { PatrolDb } from './db';
+import { keepFile } from './media/evidence';
 
 /** Stores a signature's PNG as evidence (uploaded like a photo) and returns its reference. */
 export async function storeSignature(
@@ -10,13 +11,11 @@ export async function storeSignature(
   signerName: string,
 ): Promise<Signature> {
   const sha256 = await sha256Hex(png);
-  await db.evidence.put({
+  await keepFile(db, {
     sha256,
     bytes: png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer,
     mime: 'image/png',
-    size: png.byteLength,
     createdAt: new Date().toISOString(),
-    uploaded: 0,
   });
   return { sha256, signerName, signedAt: shanghaiIso(new Date()) };
 }

@@ -29,6 +29,8 @@ export class SealBrokenError extends Error {
 
 export class Vault {
   private key: Uint8Array | null = null;
+  /** The key imported into WebCrypto, for sealing large values before a transaction. */
+  private webKey: Promise<CryptoKey> | null = null;
 
   get isOpen(): boolean {
     return this.key !== null;
@@ -37,11 +39,13 @@ export class Vault {
   open(key: Uint8Array): void {
     if (key.length !== 32) throw new Error('The data key is 32 bytes');
     this.key = new Uint8Array(key);
+    this.webKey = null;
   }
 
   close(): void {
     this.key?.fill(0);
     this.key = null;
+    this.webKey = null;
   }
 
   /** The key, for wrapping under a new PIN or sending to escrow (never stored in clear). */
@@ -55,6 +59,33 @@ export class Vault {
     if (!this.key) throw new LockedError();
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
     const sealed = gcm(this.key, iv, encoder.encode(aad)).encrypt(plain);
+    const out = new Uint8Array(IV_BYTES + sealed.length);
+    out.set(iv);
+    out.set(sealed, IV_BYTES);
+    return out;
+  }
+
+  /**
+   * `sealBytes` in WebCrypto: the same bytes' format (IV ‖ ciphertext ‖ tag), several times
+   * faster for a photo, but asynchronous, so only before a transaction opens (`seal.ts`'s
+   * `preSeal`). Refuses if the vault locked or changed key meanwhile.
+   */
+  async sealBytesAsync(plain: Uint8Array, aad: string): Promise<Uint8Array> {
+    const key = this.key;
+    if (!key) throw new LockedError();
+    this.webKey ??= crypto.subtle.importKey('raw', key as BufferSource, 'AES-GCM', false, [
+      'encrypt',
+    ]);
+    const webKey = await this.webKey;
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const sealed = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
+        webKey,
+        plain as BufferSource,
+      ),
+    );
+    if (this.key !== key) throw new LockedError();
     const out = new Uint8Array(IV_BYTES + sealed.length);
     out.set(iv);
     out.set(sealed, IV_BYTES);
