@@ -139,25 +139,10 @@ export async function writeLedger(
         t.add.push(writer.encode(e));
       }
     }
-    const keys = [...touched.keys()];
-    const before = await database.ledgerBuckets.bulkGet(keys);
-    const put: { key: number; value: Uint8Array }[] = [];
-    const gone: number[] = [];
-    keys.forEach((key, i) => {
+    await rewriteBuckets(database, [...touched.keys()], (key, old) => {
       const t = touched.get(key);
-      const old = before[i];
-      if (!t) return;
-      const next = rewriteBucket(old, (id) => t.drop.has(id), t.add);
-      if (next === old) return;
-      if (next.length === 0) gone.push(key);
-      else put.push({ key, value: next });
+      return t ? rewriteBucket(old, (id) => t.drop.has(id), t.add) : old;
     });
-    if (put.length)
-      await database.ledgerBuckets.bulkPut(
-        put.map((p) => p.value),
-        put.map((p) => p.key),
-      );
-    if (gone.length) await database.ledgerBuckets.bulkDelete(gone);
     if (dict.strings.length !== size || renamed) await setSetting(database, 'ledgerDict', dict);
   });
 }
@@ -293,25 +278,37 @@ export async function rebuildOwnLedger(database: PatrolDb, ledgerKey: string): P
 export async function pruneLedger(database: PatrolDb, since: string): Promise<void> {
   await database.transaction('rw', [database.ledgerBuckets, database.settings], async () => {
     const keys = await database.ledgerBuckets.toCollection().primaryKeys();
-    for (let i = 0; i < keys.length; i += 4096) {
-      const chunk = keys.slice(i, i + 4096);
-      const buckets = await database.ledgerBuckets.bulkGet(chunk);
-      const put: { key: number; value: Uint8Array }[] = [];
-      const gone: number[] = [];
-      chunk.forEach((key, j) => {
-        const old = buckets[j];
-        if (!old) return;
-        const next = filterBucket(old, (date, source) => source === 'local' || date >= since);
-        if (next === old) return;
-        if (next.length === 0) gone.push(key);
-        else put.push({ key, value: next });
-      });
-      if (put.length)
-        await database.ledgerBuckets.bulkPut(
-          put.map((p) => p.value),
-          put.map((p) => p.key),
-        );
-      if (gone.length) await database.ledgerBuckets.bulkDelete(gone);
-    }
+    for (let i = 0; i < keys.length; i += 4096)
+      await rewriteBuckets(database, keys.slice(i, i + 4096), (_, old) =>
+        old ? filterBucket(old, (date, source) => source === 'local' || date >= since) : old,
+      );
   });
+}
+
+/**
+ * Buckets read once, changed by `change`, and written back where they changed (deleted when
+ * empty), inside the caller's transaction.
+ */
+async function rewriteBuckets(
+  database: PatrolDb,
+  keys: readonly number[],
+  change: (key: number, old: Uint8Array | undefined) => Uint8Array | undefined,
+): Promise<void> {
+  const before = await database.ledgerBuckets.bulkGet([...keys]);
+  const put: { key: number; value: Uint8Array }[] = [];
+  const gone: number[] = [];
+  keys.forEach((key, i) => {
+    const old = before[i];
+    const next = change(key, old);
+    // Unchanged, or nothing before and nothing now: nothing to write.
+    if (next === old || next === undefined || (!old && next.length === 0)) return;
+    if (next.length === 0) gone.push(key);
+    else put.push({ key, value: next });
+  });
+  if (put.length)
+    await database.ledgerBuckets.bulkPut(
+      put.map((p) => p.value),
+      put.map((p) => p.key),
+    );
+  if (gone.length) await database.ledgerBuckets.bulkDelete(gone);
 }
