@@ -1,11 +1,8 @@
-import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { unlockedVault } from '../../../tests/support/phone-db';
+import { describe, expect, it } from 'vitest';
+import { phoneDb } from '../../../tests/support/phone-db';
 import { partyKeyDigest } from '$lib/domain/party';
 import type { LedgerEntry } from '$lib/sync/contract';
-import { PatrolDb } from './db';
 import { localPriors, priorLabels, pruneLedger, putLedgerEntries, writeLedger } from './ledger';
 import {
   bucketEntries,
@@ -18,16 +15,6 @@ import {
 } from './ledger-pack';
 
 const KEY = 'ef'.repeat(32);
-const names: string[] = [];
-function phone(): PatrolDb {
-  const name = `ledger-${Math.random().toString(36).slice(2)}`;
-  names.push(name);
-  return new PatrolDb(name, unlockedVault());
-}
-afterEach(async () => {
-  for (const n of names.splice(0)) await Dexie.delete(n);
-});
-
 const digestCache = new Map<string, string>();
 async function d(key: string): Promise<string> {
   let v = digestCache.get(key);
@@ -117,7 +104,7 @@ describe("the phone's ledger against the server's", () => {
         fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }),
         fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
         async (pages, replay) => {
-          const db = phone();
+          const db = phoneDb('ledger');
           // The server: each record's keys now and every key it ever had.
           const now = new Map<string, Op>();
           const ever = new Map<string, Set<number>>();
@@ -182,7 +169,7 @@ describe("the phone's ledger against the server's", () => {
   });
 
   it("drops the server's entries older than the lookback, never the phone's own", async () => {
-    const db = phone();
+    const db = phoneDb('ledger');
     const entry = (recordId: string, date: string): LedgerEntry => ({
       recordId,
       itemCode: 'SR-01',
