@@ -8,7 +8,7 @@ import { sha256Hex } from '$lib/domain/integrity';
 import { PatrolDb, type Draft } from '$lib/client/db';
 import { localPriors, putLedgerEntries } from '$lib/client/ledger';
 import { partyKeyDigest } from '$lib/domain/party';
-import { keepFile } from '$lib/client/media/evidence';
+import { sealFile } from '$lib/client/media/evidence';
 import { processPhoto } from '$lib/client/media/photos';
 import { finishDraft, newDraft } from '$lib/client/records';
 import { getSetting, setSetting } from '$lib/client/settings';
@@ -140,7 +140,7 @@ async function completeDraft(
   const at = d.createdAt;
   const evidence = [];
   for (const [i, { bytes, sha256 }] of photos.entries()) {
-    await keepFile(db, { sha256, bytes, mime: 'image/jpeg', createdAt: at });
+    await db.evidence.put(await sealFile(db, { sha256, bytes, mime: 'image/jpeg', createdAt: at }));
     evidence.push({
       sha256,
       kind: i === 1 ? ('after' as const) : ('before' as const),

@@ -2,7 +2,7 @@ import type { Catalog, CatalogItem } from '$lib/domain/catalog';
 import type { Evaluation } from '$lib/domain/evaluate';
 import { findItem } from '$lib/domain/catalog';
 import { nowIso } from '$lib/domain/time';
-import type { Draft, PatrolDb } from './db';
+import type { Draft, EvidenceBlob, PatrolDb } from './db';
 import { evaluateDraft } from './records';
 import type { Message } from '$lib/i18n';
 
@@ -23,6 +23,8 @@ export class DraftEditor {
     this.draft.itemCode ? (findItem(this.catalog, this.draft.itemCode) ?? null) : null,
   );
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Files the draft names that are not written yet: they go with the draft's next save. */
+  private pending: EvidenceBlob[] = [];
   private db: PatrolDb;
   private onDirty: (dirty: boolean) => void;
 
@@ -47,6 +49,18 @@ export class DraftEditor {
     this.timer = setTimeout(() => void this.save(), 300);
   }
 
+  /**
+   * Adds a file (a photo, a signature's image) with the change that names it, and saves: the file
+   * and the draft are written in one transaction, so a page closed in between leaves neither a
+   * file no draft names nor a draft naming a file the phone does not hold. A failed save keeps the
+   * file for the next one.
+   */
+  async attach(file: EvidenceBlob, change: (d: Draft) => void): Promise<void> {
+    this.pending = [...this.pending.filter((f) => f.sha256 !== file.sha256), file];
+    this.update(change);
+    await this.save();
+  }
+
   private markDirty(dirty: boolean) {
     this.dirty = dirty;
     this.onDirty(dirty);
@@ -58,12 +72,17 @@ export class DraftEditor {
     if (!this.dirty) return;
     try {
       const snapshot: Draft = $state.snapshot(this.draft);
-      // Keep numbers already taken for this draft (see finishDraft).
-      const stored = await this.db.drafts.get(snapshot.id);
-      await this.db.drafts.put({
-        ...snapshot,
-        ...(stored?.issuedDocuments ? { issuedDocuments: stored.issuedDocuments } : {}),
+      const files = this.pending;
+      await this.db.transaction('rw', [this.db.drafts, this.db.evidence], async () => {
+        await this.db.evidence.bulkPut(files);
+        // Keep numbers already taken for this draft (see finishDraft).
+        const stored = await this.db.drafts.get(snapshot.id);
+        await this.db.drafts.put({
+          ...snapshot,
+          ...(stored?.issuedDocuments ? { issuedDocuments: stored.issuedDocuments } : {}),
+        });
       });
+      this.pending = this.pending.filter((f) => !files.includes(f));
       this.savedAt = nowIso();
       this.saveError = null;
       this.markDirty(false);

@@ -341,6 +341,8 @@ class FieldApp {
   ): Promise<{ ok: true; recordId: string } | { ok: false; error: string }> {
     try {
       await editor.save();
+      // Nothing is locked from a draft (or files) the phone could not write.
+      if (editor.saveError) return { ok: false, error: i18n.say(editor.saveError) };
       const result = await finishDraft(this.database, $state.snapshot<Draft>(editor.draft), {
         catalog: editor.catalog,
         me,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { phoneDb } from '../../../tests/support/phone-db';
 import { officerMe } from '../../../tests/support/factories';
 import { KEY_ITERATIONS, newDataKey, unwrapDataKey, wrapDataKey } from './keyring';
-import { keepFile } from './media/evidence';
+import { sealFile } from './media/evidence';
 import { preSeal } from './seal';
 import { getSetting, setSetting } from './settings';
 import { LockedError, SealBrokenError, Vault } from './vault';
@@ -126,12 +126,14 @@ describe('files sealed before their write (WebCrypto)', () => {
     for (let i = 0; i < photo.length; i += 65_536)
       crypto.getRandomValues(photo.subarray(i, i + 65_536));
     const sha = 'b'.repeat(64);
-    await keepFile(db, {
-      sha256: sha,
-      bytes: photo.slice().buffer,
-      mime: 'image/jpeg',
-      createdAt: 'x',
-    });
+    await db.evidence.put(
+      await sealFile(db, {
+        sha256: sha,
+        bytes: photo.slice().buffer,
+        mime: 'image/jpeg',
+        createdAt: 'x',
+      }),
+    );
     const row = await db.evidence.get(sha);
     expect(new Uint8Array(row?.bytes ?? [])).toEqual(photo);
     expect(row?.size).toBe(photo.length);
@@ -152,7 +154,7 @@ describe('files sealed before their write (WebCrypto)', () => {
     expect(await db.evidence.get('c'.repeat(64))).toBeUndefined();
     db.vault.close();
     await expect(
-      keepFile(db, {
+      sealFile(db, {
         sha256: sha,
         bytes: photo.slice().buffer,
         mime: 'image/jpeg',

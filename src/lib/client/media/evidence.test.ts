@@ -23,11 +23,11 @@ describe('evidenceStamp', () => {
 });
 
 describe('captureEvidence', () => {
-  it('keeps the file on the phone and describes it as the record will name it', async () => {
+  it('seals the file and describes it as the record will name it, writing nothing', async () => {
     const db = phoneDb('ev');
     const stamps: string[][] = [];
     const bytes = new Uint8Array([0xff, 0xd8, 1, 2, 3]).buffer;
-    const ref = await captureEvidence({
+    const { evidence: ref, file } = await captureEvidence({
       database: db,
       file: new Blob([new Uint8Array([1])]),
       kind: 'before',
@@ -53,9 +53,14 @@ describe('captureEvidence', () => {
       ...POS,
     });
     expect(evidenceSchema.safeParse(ref).success).toBe(true);
-    const stored = await db.evidence.get('a'.repeat(64));
-    expect(stored?.size).toBe(5);
-    expect(stored?.uploaded).toBe(0);
+    // The row to write with the draft: the sealed bytes, the file's own size, not uploaded.
+    expect(file).toMatchObject({
+      sha256: 'a'.repeat(64),
+      mime: 'image/jpeg',
+      size: 5,
+      uploaded: 0,
+    });
+    expect(await db.evidence.count()).toBe(0);
   });
 
   it('without a position fix the photo has no coordinates, and nothing is stored if processing fails', async () => {

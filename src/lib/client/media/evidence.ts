@@ -31,29 +31,30 @@ export function evidenceStamp(
 }
 
 /**
- * A file kept on the phone until it is uploaded (a photo, a signature's image). Its bytes are
- * sealed in WebCrypto before the write, several times faster than the encryption layer's
- * synchronous AES for a photo (ADR 0018); the layer stores them as they come.
+ * A file to keep on the phone until it is uploaded (a photo, a signature's image), as the row the
+ * evidence table stores. Its bytes are sealed in WebCrypto before the write, several times faster
+ * than the encryption layer's synchronous AES for a photo (ADR 0018); the layer stores them as they
+ * come. The row is written with the draft that names it (`DraftEditor.attach`), so the phone never
+ * keeps a file no draft names, nor a draft naming a file it does not hold.
  */
-export async function keepFile(
+export async function sealFile(
   database: PatrolDb,
   file: { sha256: string; bytes: ArrayBuffer; mime: EvidenceBlob['mime']; createdAt: string },
-): Promise<void> {
+): Promise<EvidenceBlob> {
   const bytes = await preSeal(database, 'evidence', file.sha256, file.bytes);
-  await database.evidence.put({
+  return {
     ...file,
     // Sealed bytes the layer below stores as they are; every read gives the file's bytes.
     bytes: bytes as ArrayBuffer,
     size: file.bytes.byteLength,
     uploaded: 0,
-  });
+  };
 }
 
 /**
- * A photo taken for a record: stamped, scaled and hashed (off the main thread), stored on the
- * phone until it is uploaded, and described as the record's evidence (time, place, officer).
- * The file is kept before the description is returned, so a record never names a photo the phone
- * does not hold.
+ * A photo taken for a record: stamped, scaled and hashed (off the main thread), sealed, and
+ * described as the record's evidence (time, place, officer). Nothing is written: the caller keeps
+ * the file together with the draft that names it (`DraftEditor.attach`).
  */
 export async function captureEvidence(options: {
   database: PatrolDb;
@@ -64,18 +65,18 @@ export async function captureEvidence(options: {
   now?: Date;
   position?: () => Promise<Position | null>;
   process?: (file: Blob, stamp: string[]) => Promise<ProcessedPhoto>;
-}): Promise<Evidence> {
+}): Promise<{ evidence: Evidence; file: EvidenceBlob }> {
   const takenAt = options.now ?? new Date();
   const pos = await (options.position ?? (() => currentPosition(5000)))();
   const stamp = evidenceStamp(options.kind, takenAt, options.address, pos, options.officer);
   const photo = await (options.process ?? processPhoto)(options.file, stamp);
-  await keepFile(options.database, {
+  const file = await sealFile(options.database, {
     sha256: photo.sha256,
     bytes: photo.bytes,
     mime: 'image/jpeg',
     createdAt: takenAt.toISOString(),
   });
-  return {
+  const evidence: Evidence = {
     sha256: photo.sha256,
     kind: options.kind,
     mime: 'image/jpeg',
@@ -86,4 +87,5 @@ export async function captureEvidence(options: {
     capturedBy: options.officer?.id ?? '',
     ...(pos ? { lat: pos.lat, lng: pos.lng, accuracyM: pos.accuracyM } : {}),
   };
+  return { evidence, file };
 }
