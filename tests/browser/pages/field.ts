@@ -179,11 +179,12 @@ export class FieldApp {
     await this.page.getByLabel('当事人陈述').fill('知道了，马上收摊。');
   }
 
+  /** Takes a photo and waits for its thumbnail: shown once the photo is saved with the draft. */
   async addPhoto(kind: 'before' | 'after', file: string) {
     const count = await this.page.getByTestId('photos').locator('li').count();
     await this.page.getByTestId(`photo-input-${kind}`).setInputFiles(file);
     await expect
-      .poll(() => this.page.getByTestId('photos').locator('li').count(), { timeout: 30_000 })
+      .poll(() => this.page.getByTestId('photos').locator('li img').count(), { timeout: 30_000 })
       .toBe(count + 1);
   }
 
