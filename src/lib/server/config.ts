@@ -47,6 +47,12 @@ const envSchema = z.object({
     .min(1024)
     .max(200 * 1024 * 1024)
     .default(15 * 1024 * 1024),
+  /**
+   * 0: ingest stores each record of a push in its own savepoint instead of batching the inserts
+   * per table (ADR 0019); the slower path the batched one falls back on, kept selectable so the
+   * two can be compared on real servers.
+   */
+  INGEST_BATCHED: z.enum(['0', '1']).default('1'),
   /** Session lifetime in hours. */
   SESSION_HOURS: z.coerce
     .number()
@@ -69,6 +75,7 @@ export type Config = {
   publicUrl: string | null;
   maxBlobBytes: number;
   sessionHours: number;
+  ingestBatched: boolean;
 };
 
 export class ConfigError extends Error {
@@ -102,6 +109,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL ?? null,
     maxBlobBytes: e.MAX_BLOB_BYTES,
     sessionHours: e.SESSION_HOURS,
+    ingestBatched: e.INGEST_BATCHED === '1',
   };
 }
 

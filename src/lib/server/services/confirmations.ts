@@ -8,6 +8,7 @@ import { audit } from '../repos/audit';
 import { appendChanges, type ChangeInput } from '../repos/changes';
 import { namedOfficers, payload, ROW_COLUMNS, type Row } from '../repos/confirmations';
 import { parseStoredRecord } from '../repos/stored';
+import type { PushWrites } from './ingest/writes';
 
 /**
  * Officers' confirmation that they took part in what a record says they did (ADR 0012). A record
@@ -33,7 +34,9 @@ async function changesFor(
 /**
  * In ingest's write transaction, for a version just stored: a row for each officer it names who
  * has none yet (the sender's own confirmed by sending, the others asked), and the sender's own
- * request answered if they had one. Returns the changes to append with the push's.
+ * request answered if they had one. Returns the changes to append with the push's. `stored`:
+ * whether the server held a version of the record before this one (rows exist only then); with
+ * `writes`, the new rows wait for the push's multi-row insert.
  */
 export async function requestConfirmations(
   tx: Tx,
@@ -41,12 +44,15 @@ export async function requestConfirmations(
   senderId: string | null,
   squadName: string,
   at: string,
+  options: { stored: boolean; writes?: PushWrites | null },
 ): Promise<ChangeInput[]> {
-  const existing = await tx
-    .selectFrom('officer_confirmations')
-    .select(ROW_COLUMNS)
-    .where('record_id', '=', record.id)
-    .execute();
+  const existing = options.stored
+    ? await tx
+        .selectFrom('officer_confirmations')
+        .select(ROW_COLUMNS)
+        .where('record_id', '=', record.id)
+        .execute()
+    : [];
   const changes: ChangeInput[] = [];
   const fresh: (Row & { requested_at: string; decided_device: string | null })[] = [];
   const named = namedOfficers(record);
@@ -96,7 +102,8 @@ export async function requestConfirmations(
       changes.push(...(await changesFor(tx, record, next, squadName, at)));
   }
   // New rows in one statement (a first version names two or four officers).
-  if (fresh.length > 0) await tx.insertInto('officer_confirmations').values(fresh).execute();
+  if (options.writes) options.writes.confirmation(fresh);
+  else if (fresh.length > 0) await tx.insertInto('officer_confirmations').values(fresh).execute();
   return changes;
 }
 

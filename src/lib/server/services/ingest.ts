@@ -8,6 +8,7 @@ import { newLookups, type Lookups } from './ingest/lookups';
 import { store } from './ingest/store';
 import type { IngestOptions, Prepared, PreparedRecord } from './ingest/types';
 import { checkBlobs, prepare } from './ingest/validate';
+import { PushWrites } from './ingest/writes';
 
 export type { IngestOptions } from './ingest/types';
 
@@ -17,6 +18,8 @@ export type { IngestOptions } from './ingest/types';
  * nothing. Writes are keyed by (record id, version) with ON CONFLICT DO NOTHING: a replay, or the
  * same push arriving twice at the same moment, stores exactly one copy. A record refused or in
  * conflict is kept in the quarantine, in the same transaction: nothing a phone sent is dropped.
+ * The inserts nothing in the push reads back are written as one statement per table; should that
+ * fail, the push runs again with each record in its own savepoint (ADR 0019).
  *
  * The content rules are the domain's (`lockedRecordSchema`, `catalogIssues`, `amendmentIssues`):
  * the very ones the phone applies before it locks a record.
@@ -36,6 +39,29 @@ export async function ingestRecords(
   await checkBlobs(db, prepared, options.sender ?? options.pusher?.id ?? null);
   const at = options.now ?? new Date().toISOString();
 
+  if (options.oneByOne) return storeAll(db, prepared, options, lookups, at, null);
+  try {
+    return await storeAll(db, prepared, options, lookups, at, new PushWrites());
+  } catch (e) {
+    // Logged by kind only: a database's message may quote a row. The push runs again one record
+    // at a time, where a record that cannot be stored is answered on its own.
+    console.warn(`push: batched write failed (${errorKind(e)}); storing one record at a time`);
+    return storeAll(db, prepared, options, lookups, at, null);
+  }
+}
+
+/**
+ * Stores the prepared records in one transaction: with `writes`, inserts batched per table and no
+ * savepoints (any error fails the whole attempt); without, each record inside its own savepoint.
+ */
+async function storeAll(
+  db: Db,
+  prepared: Prepared[],
+  options: IngestOptions,
+  lookups: Lookups,
+  at: string,
+  writes: PushWrites | null,
+): Promise<PushResult[]> {
   const results: PushResult[] = [];
   await db.transaction().execute(async (tx) => {
     results.length = 0;
@@ -52,7 +78,11 @@ export async function ingestRecords(
         slice = performance.now();
       }
       const result =
-        p.kind === 'result' ? p.result : await storeIsolated(tx, p, options, changes, lookups);
+        p.kind === 'result'
+          ? p.result
+          : writes
+            ? await store(tx, p, options, changes, lookups, writes)
+            : await storeIsolated(tx, p, options, changes, lookups);
       if (
         result.status === 'rejected' ||
         result.status === 'conflict' ||
@@ -62,6 +92,7 @@ export async function ingestRecords(
       }
       results.push(result);
     }
+    await writes?.flush(tx);
     await storedAfterError(
       tx,
       prepared.flatMap((p, i) =>
@@ -82,6 +113,13 @@ export async function ingestRecords(
     await appendChanges(tx, changes);
   });
   return results;
+}
+
+/** An error's class and code, never its message. */
+function errorKind(e: unknown): string {
+  if (!(e instanceof Error)) return typeof e;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? `${e.name} ${code}` : e.name;
 }
 
 /**

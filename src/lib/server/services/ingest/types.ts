@@ -14,6 +14,8 @@ export type IngestOptions = {
    * officer found while still active is taken (ADR 0018). No one else may name them.
    */
   farewell?: boolean;
+  /** Each record in its own savepoint from the start: the path a failed batch falls back on. */
+  oneByOne?: boolean;
 };
 
 /** A pushed item after validation: an answer already, or a record to store. */

@@ -20,6 +20,7 @@ export const POST = api(async (event) => {
     deviceId: body.deviceId,
     pusher: { id: user.id, role: user.role },
     farewell: event.locals.wipeOnly,
+    oneByOne: !ctx.config.ingestBatched,
   });
   return json({ results } satisfies PushResponse);
 });

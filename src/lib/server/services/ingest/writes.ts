@@ -1,0 +1,109 @@
+import type { Insertable } from 'kysely';
+import type { Tx } from '../../db/db';
+import type { Database } from '../../db/schema';
+
+/**
+ * The rows a push inserts, kept until they are written as one multi-row statement per table
+ * (ADR 0019). Only inserts of rows nothing in the push reads back wait here; every other write
+ * runs at once. A record whose checks would read a waiting row (the same record id, or a party
+ * key a waiting ledger row holds) flushes them first, so each record sees exactly what the
+ * one-record-at-a-time path would have shown it.
+ *
+ * Anything unexpected at the flush (a constraint, a version another push stored meanwhile) is
+ * thrown as is: the push's transaction rolls back and the push runs again one record at a time
+ * (`ingestRecords`), where such a record is answered on its own.
+ */
+export class PushWrites {
+  private versions: Insertable<Database['record_versions']>[] = [];
+  private summaries: Insertable<Database['records']>[] = [];
+  private documents: Insertable<Database['documents']>[] = [];
+  private blobRefs: Insertable<Database['blob_refs']>[] = [];
+  private ledger: Insertable<Database['ledger']>[] = [];
+  private confirmations: Insertable<Database['officer_confirmations']>[] = [];
+  /** Record ids and party keys the waiting rows hold. */
+  private held = new Set<string>();
+
+  /** Writes the waiting rows if any of them is about this record or one of its parties. */
+  async before(tx: Tx, record: { id: string; partyKeys: readonly string[] }): Promise<void> {
+    if (this.held.has(`id:${record.id}`) || record.partyKeys.some((k) => this.held.has(`key:${k}`)))
+      await this.flush(tx);
+  }
+
+  /** Marks what a stored record's waiting rows are about. */
+  hold(record: { id: string; partyKeys: readonly string[] }): void {
+    this.held.add(`id:${record.id}`);
+    for (const k of record.partyKeys) this.held.add(`key:${k}`);
+  }
+
+  version(row: Insertable<Database['record_versions']>): void {
+    this.versions.push(row);
+  }
+  summary(row: Insertable<Database['records']>): void {
+    this.summaries.push(row);
+  }
+  document(rows: Insertable<Database['documents']>[]): void {
+    this.documents.push(...rows);
+  }
+  blobRef(rows: Insertable<Database['blob_refs']>[]): void {
+    this.blobRefs.push(...rows);
+  }
+  ledgerRows(rows: Insertable<Database['ledger']>[]): void {
+    this.ledger.push(...rows);
+  }
+  confirmation(rows: Insertable<Database['officer_confirmations']>[]): void {
+    this.confirmations.push(...rows);
+  }
+
+  /** Writes every waiting row, versions first (the rows that claim a record's version). */
+  async flush(tx: Tx): Promise<void> {
+    const versions = this.versions;
+    for (const rows of chunks(versions)) {
+      const inserted = await tx
+        .insertInto('record_versions')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['record_id', 'version']).doNothing())
+        .returning('record_id')
+        .execute();
+      if (inserted.length !== rows.length) throw new VersionTakenError();
+    }
+    for (const rows of chunks(this.summaries)) await tx.insertInto('records').values(rows).execute();
+    for (const rows of chunks(this.documents))
+      await tx
+        .insertInto('documents')
+        .values(rows)
+        .onConflict((oc) => oc.column('doc_id').doNothing())
+        .execute();
+    for (const rows of chunks(this.blobRefs))
+      await tx
+        .insertInto('blob_refs')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['sha256', 'record_id']).doNothing())
+        .execute();
+    for (const rows of chunks(this.ledger)) await tx.insertInto('ledger').values(rows).execute();
+    for (const rows of chunks(this.confirmations))
+      await tx.insertInto('officer_confirmations').values(rows).execute();
+    this.versions = [];
+    this.summaries = [];
+    this.documents = [];
+    this.blobRefs = [];
+    this.ledger = [];
+    this.confirmations = [];
+    this.held.clear();
+  }
+}
+
+/** A version another push stored between this push's check and its write (PostgreSQL). */
+export class VersionTakenError extends Error {
+  constructor() {
+    super('a record version was stored by another push meanwhile');
+    this.name = 'VersionTakenError';
+  }
+}
+
+/** Rows per statement: well under both databases' limits on bound parameters. */
+const ROWS_PER_STATEMENT = 500;
+
+function* chunks<T>(rows: T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    yield rows.slice(i, i + ROWS_PER_STATEMENT);
+}
