@@ -233,11 +233,11 @@ describe.each(DATABASES)('batched ingest on %s', (db) => {
           .poll(
             async () =>
               (
-                await watcher.query(
+                await watcher.query<{ n: number }>(
                   `select count(*)::int as n from pg_stat_activity
                    where wait_event_type = 'Lock' and query like 'insert into "record_versions"%'`,
                 )
-              ).rows[0].n,
+              ).rows[0]?.n,
             { timeout: 20_000 },
           )
           .toBe(1);

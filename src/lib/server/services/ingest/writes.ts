@@ -66,7 +66,8 @@ export class PushWrites {
         .execute();
       if (inserted.length !== rows.length) throw new VersionTakenError();
     }
-    for (const rows of chunks(this.summaries)) await tx.insertInto('records').values(rows).execute();
+    for (const rows of chunks(this.summaries))
+      await tx.insertInto('records').values(rows).execute();
     for (const rows of chunks(this.documents))
       await tx
         .insertInto('documents')
