@@ -195,6 +195,11 @@ describe.each(DATABASES)('batched ingest on %s', (db) => {
     expect(tally.duplicate).toBeGreaterThan(0);
     expect(tally.conflict).toBeGreaterThan(0);
     expect(tally.priorMissed).toBeGreaterThan(0);
+    // ...and records stored earlier were flagged by a prior pushed after them.
+    const [late] = await query(servers.batched as TestServer, (run) =>
+      run(`select count(*) as n from changes where kind = 'flags'`),
+    );
+    expect(Number(late?.n)).toBeGreaterThan(0);
   });
 
   // Only PostgreSQL lets two pushes write at once (SQLite has one writer): a version stored by

@@ -9,6 +9,7 @@ import { store } from './ingest/store';
 import type { IngestOptions, Prepared, PreparedRecord } from './ingest/types';
 import { checkBlobs, prepare } from './ingest/validate';
 import { PushWrites } from './ingest/writes';
+import { LedgerView } from './ingest/ledger-view';
 
 export type { IngestOptions } from './ingest/types';
 
@@ -39,20 +40,21 @@ export async function ingestRecords(
   await checkBlobs(db, prepared, options.sender ?? options.pusher?.id ?? null);
   const at = options.now ?? new Date().toISOString();
 
-  if (options.oneByOne) return storeAll(db, prepared, options, lookups, at, null);
+  if (options.oneByOne) return storeAll(db, prepared, options, lookups, at, false);
   try {
-    return await storeAll(db, prepared, options, lookups, at, new PushWrites());
+    return await storeAll(db, prepared, options, lookups, at, true);
   } catch (e) {
     // Logged by kind only: a database's message may quote a row. The push runs again one record
     // at a time, where a record that cannot be stored is answered on its own.
     console.warn(`push: batched write failed (${errorKind(e)}); storing one record at a time`);
-    return storeAll(db, prepared, options, lookups, at, null);
+    return storeAll(db, prepared, options, lookups, at, false);
   }
 }
 
 /**
- * Stores the prepared records in one transaction: with `writes`, inserts batched per table and no
- * savepoints (any error fails the whole attempt); without, each record inside its own savepoint.
+ * Stores the prepared records in one transaction: `batched`, inserts batched per table, the
+ * ledger read once for the push, and no savepoints (any error fails the whole attempt); else each
+ * record inside its own savepoint, its checks querying the ledger.
  */
 async function storeAll(
   db: Db,
@@ -60,11 +62,19 @@ async function storeAll(
   options: IngestOptions,
   lookups: Lookups,
   at: string,
-  writes: PushWrites | null,
+  batched: boolean,
 ): Promise<PushResult[]> {
   const results: PushResult[] = [];
   await db.transaction().execute(async (tx) => {
     results.length = 0;
+    const writes = batched
+      ? new PushWrites(
+          await LedgerView.of(
+            tx,
+            prepared.filter((p) => p.kind === 'record'),
+          ),
+        )
+      : null;
     const changes: ChangeInput[] = [];
     const refused: { item: unknown; result: Refusal }[] = [];
     let slice = performance.now();

@@ -8,17 +8,23 @@ import type { Flag } from '$lib/sync/contract';
 import type { Tx } from '../../db/db';
 import type { ChangeInput } from '../../repos/changes';
 import { parseFlags, parseStoredRecord } from '../../repos/stored';
+import type { LedgerView } from './ledger-view';
 import type { Lookups } from './lookups';
 
 /** How many dates of priors the phone missed a flag names (the latest ones). */
 const MISSED_DATES_LISTED = 10;
 
-/** What a supervisor should look at: the server's own evaluation and first-offence lookup. */
+/**
+ * What a supervisor should look at: the server's own evaluation and first-offence lookup. With a
+ * `view`, the ledger is read from the push's view instead of queried (the same rows, filtered the
+ * same way).
+ */
 export async function serverFlags(
   tx: Tx,
   record: LockedRecord,
   catalog: Catalog,
   lookups: Lookups,
+  view: LedgerView | null = null,
 ): Promise<Flag[]> {
   const flags: Flag[] = [];
   const own = evaluate({
@@ -46,20 +52,56 @@ export async function serverFlags(
     const date = shanghaiDate(record.foundAt);
     const windowStart = lookbackStart(item, date);
     const seen = record.firstOffenceCheck.priors.map((p) => p.recordId);
-    // The latest few dates only, walked backwards along the ledger's party index: a party with
-    // tens of thousands of earlier rows costs what one with three does.
-    const missed = await tx
-      .selectFrom('ledger')
-      .select('found_date')
-      .distinct()
-      .where('party_key', 'in', record.partyKeys)
-      .where('item_code', '=', record.itemCode)
-      .where('found_date', '>=', windowStart)
-      .where('found_date', '<=', date)
-      .where('record_id', 'not in', [record.id, ...seen])
-      .orderBy('found_date', 'desc')
-      .limit(MISSED_DATES_LISTED + 1)
-      .execute();
+    const checkedAt = new Date(record.firstOffenceCheck.checkedAt).toISOString();
+    const excluded = new Set([record.id, ...seen]);
+    let missed: { found_date: string }[];
+    let known: unknown;
+    if (view) {
+      const rows = (await view.rows(tx, record.partyKeys)).filter(
+        (r) =>
+          r.item_code === record.itemCode &&
+          r.found_date >= windowStart &&
+          r.found_date <= date &&
+          !excluded.has(r.record_id),
+      );
+      missed = [...new Set(rows.map((r) => r.found_date))]
+        .sort()
+        .reverse()
+        .slice(0, MISSED_DATES_LISTED + 1)
+        .map((found_date) => ({ found_date }));
+      known = rows.find((r) => r.first_received_at !== null && r.first_received_at <= checkedAt);
+    } else {
+      // The latest few dates only, walked backwards along the ledger's party index: a party with
+      // tens of thousands of earlier rows costs what one with three does.
+      missed = await tx
+        .selectFrom('ledger')
+        .select('found_date')
+        .distinct()
+        .where('party_key', 'in', record.partyKeys)
+        .where('item_code', '=', record.itemCode)
+        .where('found_date', '>=', windowStart)
+        .where('found_date', '<=', date)
+        .where('record_id', 'not in', [...excluded])
+        .orderBy('found_date', 'desc')
+        .limit(MISSED_DATES_LISTED + 1)
+        .execute();
+      // Could the phone have seen one? Only if it reached the server before the phone's check.
+      known =
+        missed.length > 0
+          ? await tx
+              .selectFrom('ledger')
+              .innerJoin('records', 'records.id', 'ledger.record_id')
+              .select('records.id')
+              .where('ledger.party_key', 'in', record.partyKeys)
+              .where('ledger.item_code', '=', record.itemCode)
+              .where('ledger.found_date', '>=', windowStart)
+              .where('ledger.found_date', '<=', date)
+              .where('ledger.record_id', 'not in', [...excluded])
+              .where('records.first_received_at', '<=', checkedAt)
+              .limit(1)
+              .executeTakeFirst()
+          : undefined;
+    }
     if (missed.length > 0) {
       const dates = missed
         .slice(0, MISSED_DATES_LISTED)
@@ -67,23 +109,6 @@ export async function serverFlags(
         .reverse()
         .join('、');
       const more = missed.length > MISSED_DATES_LISTED ? '等' : '';
-      // Could the phone have seen one? Only if it reached the server before the phone's check.
-      const known = await tx
-        .selectFrom('ledger')
-        .innerJoin('records', 'records.id', 'ledger.record_id')
-        .select('records.id')
-        .where('ledger.party_key', 'in', record.partyKeys)
-        .where('ledger.item_code', '=', record.itemCode)
-        .where('ledger.found_date', '>=', windowStart)
-        .where('ledger.found_date', '<=', date)
-        .where('ledger.record_id', 'not in', [record.id, ...seen])
-        .where(
-          'records.first_received_at',
-          '<=',
-          new Date(record.firstOffenceCheck.checkedAt).toISOString(),
-        )
-        .limit(1)
-        .executeTakeFirst();
       flags.push({
         code: 'priorMissed',
         message: `服务器台账中该当事人同一事项在回溯期内已有记录（${dates}${more}），现场核查未发现。${
@@ -107,32 +132,58 @@ export async function serverFlags(
 
 /**
  * A record found earlier but synced later may be the prior that an already stored first-offence
- * record should have seen; flag those so the supervisor looks again.
+ * record should have seen; flag those so the supervisor looks again. With a `view`, the ledger is
+ * read from the push's view; a record flagged here is dropped from it (its summary changed).
  */
 export async function flagLaterRecords(
   tx: Tx,
   record: LockedRecord,
   catalog: Catalog,
   at: string,
+  view: LedgerView | null = null,
 ): Promise<ChangeInput[]> {
   const item = catalog.items.find((i) => i.code === record.itemCode);
   if (!item || record.partyKeys.length === 0 || record.version > 1) return [];
   const changes: ChangeInput[] = [];
   const date = shanghaiDate(record.foundAt);
-  const later = await tx
-    .selectFrom('ledger')
-    .innerJoin('records', 'records.id', 'ledger.record_id')
-    .select(['records.id', 'records.latest_version'])
-    .where('ledger.party_key', 'in', record.partyKeys)
-    .where('ledger.item_code', '=', record.itemCode)
-    .where('ledger.found_date', '>', date)
-    .where('ledger.found_date', '<=', lookbackReach(item, date))
-    .where('ledger.branch', 'in', ['firstOffence', 'pendingCorrection'])
-    .where('records.id', '!=', record.id)
-    // Already marked as a repeat: nothing more to say, and nothing to read.
-    .where('records.repeat_offence', '=', 0)
-    .distinct()
-    .execute();
+  const reach = lookbackReach(item, date);
+  const later = view
+    ? [
+        ...new Map(
+          (await view.rows(tx, record.partyKeys))
+            .filter(
+              (r) =>
+                r.item_code === record.itemCode &&
+                r.found_date > date &&
+                r.found_date <= reach &&
+                (r.branch === 'firstOffence' || r.branch === 'pendingCorrection') &&
+                r.record_id !== record.id &&
+                r.latest_version !== null &&
+                r.repeat_offence === 0,
+            )
+            .map((r) => [
+              r.record_id,
+              { id: r.record_id, latest_version: Number(r.latest_version) },
+            ]),
+        ).values(),
+      ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    : await tx
+        .selectFrom('ledger')
+        .innerJoin('records', 'records.id', 'ledger.record_id')
+        .select(['records.id', 'records.latest_version'])
+        .where('ledger.party_key', 'in', record.partyKeys)
+        .where('ledger.item_code', '=', record.itemCode)
+        .where('ledger.found_date', '>', date)
+        .where('ledger.found_date', '<=', reach)
+        .where('ledger.branch', 'in', ['firstOffence', 'pendingCorrection'])
+        .where('records.id', '!=', record.id)
+        // Already marked as a repeat: nothing more to say, and nothing to read.
+        .where('records.repeat_offence', '=', 0)
+        .distinct()
+        .orderBy('records.id')
+        .execute();
+  // A summary changed below: every key of the flagged record must be read again.
+  if (later.length > 0) view?.forget();
   for (const r of later) {
     const v = await tx
       .selectFrom('record_versions')

@@ -87,7 +87,7 @@ export async function store(
     if (wrong.length > 0) return refusal('rejected', ids, 'recordInvalid', wrong);
   }
 
-  const flags = await serverFlags(tx, record, catalog, lookups);
+  const flags = await serverFlags(tx, record, catalog, lookups, writes?.ledger ?? null);
   const squad = await lookups.squad(tx, record.squadId);
   if (!squad) throw new Error(`squad ${record.squadId} vanished during the push`);
 
@@ -176,7 +176,11 @@ export async function store(
       });
     }
   }
-  changes.push(...(await flagLaterRecords(tx, record, catalog, receivedAt)));
+  // A version replaced: its ledger rows and summary changed, read again by the next record.
+  if (latest) writes?.ledger.forget();
+  changes.push(
+    ...(await flagLaterRecords(tx, record, catalog, receivedAt, writes?.ledger ?? null)),
+  );
   changes.push(
     ...(await requestConfirmations(tx, record, options.pusher?.id ?? null, squad.name, receivedAt, {
       stored: latest !== null,

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Tx } from '../../db/db';
 import type { Database } from '../../db/schema';
+import type { LedgerView } from './ledger-view';
 
 /**
  * The rows a push inserts, kept until they are written as one multi-row statement per table
@@ -8,6 +9,9 @@ import type { Database } from '../../db/schema';
  * runs at once. A record whose checks would read a waiting row (the same record id, or a party
  * key a waiting ledger row holds) flushes them first, so each record sees exactly what the
  * one-record-at-a-time path would have shown it.
+ *
+ * It carries the push's view of the ledger (`LedgerView`): the keys whose waiting rows are
+ * written are read again at their next use.
  *
  * Anything unexpected at the flush (a constraint, a version another push stored meanwhile) is
  * thrown as is: the push's transaction rolls back and the push runs again one record at a time
@@ -18,10 +22,12 @@ export class PushWrites {
   private summaries: Insertable<Database['records']>[] = [];
   private documents: Insertable<Database['documents']>[] = [];
   private blobRefs: Insertable<Database['blob_refs']>[] = [];
-  private ledger: Insertable<Database['ledger']>[] = [];
+  private ledgerRowsWaiting: Insertable<Database['ledger']>[] = [];
   private confirmations: Insertable<Database['officer_confirmations']>[] = [];
   /** Record ids and party keys the waiting rows hold. */
   private held = new Set<string>();
+
+  constructor(readonly ledger: LedgerView) {}
 
   /** Writes the waiting rows if any of them is about this record or one of its parties. */
   async before(tx: Tx, record: { id: string; partyKeys: readonly string[] }): Promise<void> {
@@ -48,7 +54,7 @@ export class PushWrites {
     this.blobRefs.push(...rows);
   }
   ledgerRows(rows: Insertable<Database['ledger']>[]): void {
-    this.ledger.push(...rows);
+    this.ledgerRowsWaiting.push(...rows);
   }
   confirmation(rows: Insertable<Database['officer_confirmations']>[]): void {
     this.confirmations.push(...rows);
@@ -80,15 +86,17 @@ export class PushWrites {
         .values(rows)
         .onConflict((oc) => oc.columns(['sha256', 'record_id']).doNothing())
         .execute();
-    for (const rows of chunks(this.ledger)) await tx.insertInto('ledger').values(rows).execute();
+    for (const rows of chunks(this.ledgerRowsWaiting))
+      await tx.insertInto('ledger').values(rows).execute();
     for (const rows of chunks(this.confirmations))
       await tx.insertInto('officer_confirmations').values(rows).execute();
     this.versions = [];
     this.summaries = [];
     this.documents = [];
     this.blobRefs = [];
-    this.ledger = [];
+    this.ledgerRowsWaiting = [];
     this.confirmations = [];
+    this.ledger.forget([...this.held].flatMap((h) => (h.startsWith('key:') ? [h.slice(4)] : [])));
     this.held.clear();
   }
 }
