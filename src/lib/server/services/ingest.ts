@@ -8,7 +8,7 @@ import { newLookups, type Lookups } from './ingest/lookups';
 import { store } from './ingest/store';
 import type { IngestOptions, Prepared, PreparedRecord } from './ingest/types';
 import { checkBlobs, prepare } from './ingest/validate';
-import { PushWrites } from './ingest/writes';
+import { PushWrites, storedVersions } from './ingest/writes';
 import { LedgerView } from './ingest/ledger-view';
 
 export type { IngestOptions } from './ingest/types';
@@ -67,11 +67,13 @@ async function storeAll(
   const results: PushResult[] = [];
   await db.transaction().execute(async (tx) => {
     results.length = 0;
+    const records = prepared.filter((p) => p.kind === 'record');
     const writes = batched
       ? new PushWrites(
-          await LedgerView.of(
+          await LedgerView.of(tx, records),
+          await storedVersions(
             tx,
-            prepared.filter((p) => p.kind === 'record'),
+            records.map((p) => p.record.id),
           ),
         )
       : null;

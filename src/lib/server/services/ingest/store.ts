@@ -36,12 +36,14 @@ export async function store(
   const { record, catalog } = prepared;
   const receivedAt = options.now ?? new Date().toISOString();
   await writes?.before(tx, record);
-  const existing = await tx
-    .selectFrom('record_versions')
-    .select(['version', 'content_hash', 'received_at'])
-    .where('record_id', '=', record.id)
-    .orderBy('version', 'desc')
-    .execute();
+  const existing = writes
+    ? writes.versionsOf(record.id)
+    : await tx
+        .selectFrom('record_versions')
+        .select(['version', 'content_hash', 'received_at'])
+        .where('record_id', '=', record.id)
+        .orderBy('version', 'desc')
+        .execute();
   const same = existing.find((v) => v.version === record.version);
   if (same) return sameVersion(record, same);
   const ids = { id: record.id, version: record.version };

@@ -27,7 +27,20 @@ export class PushWrites {
   /** Record ids and party keys the waiting rows hold. */
   private held = new Set<string>();
 
-  constructor(readonly ledger: LedgerView) {}
+  /**
+   * @param ledger the push's view of the ledger
+   * @param stored the versions stored of each record in the push, newest first (`storedVersions`):
+   *   kept current as the push adds its own, so no record reads them again
+   */
+  constructor(
+    readonly ledger: LedgerView,
+    private readonly stored: Map<string, StoredVersion[]>,
+  ) {}
+
+  /** The versions of a record stored or waiting to be, newest first. */
+  versionsOf(id: string): StoredVersion[] {
+    return this.stored.get(id) ?? [];
+  }
 
   /** Writes the waiting rows if any of them is about this record or one of its parties. */
   async before(tx: Tx, record: { id: string; partyKeys: readonly string[] }): Promise<void> {
@@ -41,8 +54,13 @@ export class PushWrites {
     for (const k of record.partyKeys) this.held.add(`key:${k}`);
   }
 
-  version(row: Insertable<Database['record_versions']>): void {
+  version(row: Insertable<Database['record_versions']> & StoredVersion): void {
     this.versions.push(row);
+    const { version, content_hash, received_at } = row;
+    this.stored.set(row.record_id, [
+      { version, content_hash, received_at },
+      ...this.versionsOf(row.record_id),
+    ]);
   }
   summary(row: Insertable<Database['records']>): void {
     this.summaries.push(row);
@@ -99,6 +117,25 @@ export class PushWrites {
     this.ledger.forget([...this.held].flatMap((h) => (h.startsWith('key:') ? [h.slice(4)] : [])));
     this.held.clear();
   }
+}
+
+export type StoredVersion = { version: number; content_hash: string; received_at: string };
+
+/** The versions stored of these records, newest first, in one query. */
+export async function storedVersions(tx: Tx, ids: string[]): Promise<Map<string, StoredVersion[]>> {
+  const out = new Map<string, StoredVersion[]>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
+    const rows = await tx
+      .selectFrom('record_versions')
+      .select(['record_id', 'version', 'content_hash', 'received_at'])
+      .where('record_id', 'in', unique.slice(i, i + ROWS_PER_STATEMENT))
+      .orderBy('record_id')
+      .orderBy('version', 'desc')
+      .execute();
+    for (const { record_id, ...v } of rows) out.set(record_id, [...(out.get(record_id) ?? []), v]);
+  }
+  return out;
 }
 
 /** A version another push stored between this push's check and its write (PostgreSQL). */
