@@ -3,7 +3,7 @@ import type { Evaluation } from '$lib/domain/evaluate';
 import { findItem } from '$lib/domain/catalog';
 import { nowIso } from '$lib/domain/time';
 import type { Draft, EvidenceBlob, PatrolDb } from './db';
-import { evaluateDraft } from './records';
+import { draftFiles, evaluateDraft } from './records';
 import type { Message } from '$lib/i18n';
 
 /**
@@ -72,7 +72,9 @@ export class DraftEditor {
     if (!this.dirty) return;
     try {
       const snapshot: Draft = $state.snapshot(this.draft);
-      const files = this.pending;
+      // A file whose photo or signature was removed before it was ever written is dropped.
+      const named = new Set(draftFiles(snapshot));
+      const files = this.pending.filter((f) => named.has(f.sha256));
       await this.db.transaction('rw', [this.db.drafts, this.db.evidence], async () => {
         await this.db.evidence.bulkPut(files);
         // Keep numbers already taken for this draft (see finishDraft).
@@ -82,7 +84,9 @@ export class DraftEditor {
           ...(stored?.issuedDocuments ? { issuedDocuments: stored.issuedDocuments } : {}),
         });
       });
-      this.pending = this.pending.filter((f) => !files.includes(f));
+      // Written now; one no longer named (removed while unwritten) is not kept for later.
+      const current = new Set(draftFiles(this.draft));
+      this.pending = this.pending.filter((f) => !files.includes(f) && current.has(f.sha256));
       this.savedAt = nowIso();
       this.saveError = null;
       this.markDirty(false);

@@ -51,4 +51,22 @@ describe('DraftEditor.attach', () => {
     expect(await db.evidence.count()).toBe(1);
     expect((await db.drafts.get(editor.draft.id))?.evidence).toHaveLength(1);
   });
+
+  it('a photo removed before it was ever written is not written later', async () => {
+    const db = phoneDb('editor');
+    const editor = new DraftEditor(db, newDraft(starterCatalog), starterCatalog);
+    const key = db.vault.exportKey();
+    const kept = await sealFile(db, photo(3));
+    const dropped = await sealFile(db, photo(4));
+    db.vault.close();
+    await editor.attach(kept, (d) => void d.evidence.push(ref(kept.sha256)));
+    await editor.attach(dropped, (d) => void d.evidence.push(ref(dropped.sha256)));
+    editor.update((d) => (d.evidence = d.evidence.filter((e) => e.sha256 !== dropped.sha256)));
+    db.vault.open(key);
+    await editor.save();
+    expect((await db.evidence.toArray()).map((f) => f.sha256)).toEqual([kept.sha256]);
+    expect((await db.drafts.get(editor.draft.id))?.evidence.map((e) => e.sha256)).toEqual([
+      kept.sha256,
+    ]);
+  });
 });

@@ -203,7 +203,7 @@ export async function finishDraft(
 }
 
 /** Every file a draft holds: its photos and the signatures drawn so far. */
-function draftFiles(d: Draft): string[] {
+export function draftFiles(d: Draft): string[] {
   return [
     ...d.evidence.map((e) => e.sha256),
     ...signatureHashes(d.signatures),
