@@ -73,8 +73,8 @@ export class DraftEditor {
     try {
       const snapshot: Draft = $state.snapshot(this.draft);
       // A file whose photo or signature was removed before it was ever written is dropped.
-      const named = new Set(draftFiles(snapshot));
-      const files = this.pending.filter((f) => named.has(f.sha256));
+      const named = draftFiles(snapshot);
+      const files = this.pending.filter((f) => named.includes(f.sha256));
       await this.db.transaction('rw', [this.db.drafts, this.db.evidence], async () => {
         await this.db.evidence.bulkPut(files);
         // Keep numbers already taken for this draft (see finishDraft).
@@ -85,8 +85,8 @@ export class DraftEditor {
         });
       });
       // Written now; one no longer named (removed while unwritten) is not kept for later.
-      const current = new Set(draftFiles(this.draft));
-      this.pending = this.pending.filter((f) => !files.includes(f) && current.has(f.sha256));
+      const current = draftFiles(this.draft);
+      this.pending = this.pending.filter((f) => !files.includes(f) && current.includes(f.sha256));
       this.savedAt = nowIso();
       this.saveError = null;
       this.markDirty(false);
