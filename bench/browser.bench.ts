@@ -136,7 +136,7 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
     // LevelDB's files).
     record({
       part: 'ledger',
-      figure: `storage of ${LOOKUP_ENTRIES / 1000}k ledger entries (${r.rows ?? 0} buckets; IndexedDB files on disk; the browser estimates ${((r.settled ?? 0) / 1e6).toFixed(1)} MB)`,
+      figure: `storage of ${LOOKUP_ENTRIES / 1000}k ledger entries (${r.rows ?? 0} buckets holding ${((r.live ?? 0) / 1e6).toFixed(1)} MB; IndexedDB files on disk; the browser estimates ${((r.settled ?? 0) / 1e6).toFixed(1)} MB)`,
       value: onDisk / 1_000_000,
       unit: 'MB',
       baseline: 25,

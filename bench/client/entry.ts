@@ -334,12 +334,15 @@ async function ledgerPull(n: number) {
   const ms = performance.now() - t0;
   if ((await getSetting(db, 'pullCursor')) !== n) throw new Error('pull did not finish');
   const rows = await db.ledgerBuckets.count();
+  // What the buckets hold, whatever LevelDB's files still carry of values written over.
+  let live = 0;
+  await db.ledgerBuckets.each((v) => void (live += v.byteLength));
   db.close();
   const after = (await navigator.storage.estimate()).usage ?? 0;
   // LevelDB compacts its logs in the background: the size a while later is what stays.
   await new Promise((r) => setTimeout(r, 20_000));
   const settled = (await navigator.storage.estimate()).usage ?? 0;
-  return { ms, parse, rows, bytes: after - before, settled: settled - before };
+  return { ms, parse, rows, live, bytes: after - before, settled: settled - before };
 }
 
 (window as unknown as { patrolBench: unknown }).patrolBench = { lookup, save, photo, ledgerPull };

@@ -205,9 +205,9 @@ describe.each(DATABASES)('batched ingest on %s', (db) => {
   // Only PostgreSQL lets two pushes write at once (SQLite has one writer): a version stored by
   // another transaction between this push's check and its flush fails the batch, and the push
   // runs again record by record, answering that record from what is stored.
-  it.skipIf(db !== 'postgres')(
-    'falls back record by record when another push stores a version during the batch',
-    async () => {
+  // (Registered on PostgreSQL only: it is not skipped on SQLite, it does not apply there.)
+  if (db === 'postgres')
+    it('falls back record by record when another push stores a version during the batch', async () => {
       const server = servers.batched as TestServer;
       const [client] = clients as [ApiClient];
       const make = (n: number) =>
@@ -264,6 +264,5 @@ describe.each(DATABASES)('batched ingest on %s', (db) => {
       );
       // The raced record's other rows were the other push's to write: only the two stored here.
       expect(new Set(rows.map((r) => r.record_id))).toEqual(new Set([first.id, third.id]));
-    },
-  );
+    });
 });

@@ -1,6 +1,8 @@
 import { lookbackReach, lookbackStart } from '$lib/domain/catalog';
 import { shanghaiDate } from '$lib/domain/time';
+import type { Insertable } from 'kysely';
 import type { Tx } from '../../db/db';
+import type { Database } from '../../db/schema';
 import type { PreparedRecord } from './types';
 
 /** A ledger row with what the first-offence checks read of its record's summary. */
@@ -20,7 +22,8 @@ export type LedgerRow = {
  * per record: the first-offence checks both ways (`serverFlags`, `flagLaterRecords`) filter them
  * in memory, exactly as their queries would. Rows are kept per party key, for the dates any record
  * of the push can reach (its lookback window back, and forward for records it may be the prior
- * of). A key whose rows the push changes is read again at its next use: `forget`.
+ * of). Rows the push writes are added as they are written (`written`); a key whose rows change
+ * otherwise is read again at its next use (`forget`).
  */
 export class LedgerView {
   private byKey = new Map<string, LedgerRow[]>();
@@ -54,6 +57,37 @@ export class LedgerView {
   async rows(tx: Tx, keys: readonly string[]): Promise<LedgerRow[]> {
     await this.load(tx, keys);
     return keys.flatMap((k) => this.byKey.get(k) ?? []);
+  }
+
+  /**
+   * Ledger rows just written, each with the summary row written with it (a first version) or
+   * null (a replaced version, whose summary was updated in place): a held key gets the row as a
+   * query would now return it, or is read again.
+   */
+  written(
+    rows: readonly {
+      row: Insertable<Database['ledger']>;
+      summary: Insertable<Database['records']> | null;
+    }[],
+  ): void {
+    for (const { row, summary } of rows) {
+      const held = this.byKey.get(row.party_key);
+      if (!held) continue;
+      if (!summary) {
+        this.byKey.delete(row.party_key);
+        continue;
+      }
+      held.push({
+        party_key: row.party_key,
+        item_code: row.item_code,
+        found_date: row.found_date,
+        record_id: row.record_id,
+        branch: row.branch ?? null,
+        first_received_at: summary.first_received_at,
+        repeat_offence: toNumber(summary.repeat_offence ?? 0),
+        latest_version: summary.latest_version,
+      });
+    }
   }
 
   /** Drops the rows of these keys, or of every key: read again at their next use. */

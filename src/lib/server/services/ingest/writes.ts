@@ -10,8 +10,8 @@ import type { LedgerView } from './ledger-view';
  * key a waiting ledger row holds) flushes them first, so each record sees exactly what the
  * one-record-at-a-time path would have shown it.
  *
- * It carries the push's view of the ledger (`LedgerView`): the keys whose waiting rows are
- * written are read again at their next use.
+ * It carries the push's view of the ledger (`LedgerView`), which gets the ledger rows as they
+ * are written.
  *
  * Anything unexpected at the flush (a constraint, a version another push stored meanwhile) is
  * thrown as is: the push's transaction rolls back and the push runs again one record at a time
@@ -108,13 +108,16 @@ export class PushWrites {
       await tx.insertInto('ledger').values(rows).execute();
     for (const rows of chunks(this.confirmations))
       await tx.insertInto('officer_confirmations').values(rows).execute();
+    const summaries = new Map(this.summaries.map((r) => [r.id, r]));
+    this.ledger.written(
+      this.ledgerRowsWaiting.map((row) => ({ row, summary: summaries.get(row.record_id) ?? null })),
+    );
     this.versions = [];
     this.summaries = [];
     this.documents = [];
     this.blobRefs = [];
     this.ledgerRowsWaiting = [];
     this.confirmations = [];
-    this.ledger.forget([...this.held].flatMap((h) => (h.startsWith('key:') ? [h.slice(4)] : [])));
     this.held.clear();
   }
 }
