@@ -251,8 +251,12 @@ describe('officer app: one rulebook with the server', () => {
 
     // Every record is still on the phone, and the waiting one syncs once the network is back.
     expect(await idb<unknown[]>(page, 'records', 'all')).toHaveLength(onPhone);
+    // The network back once no sync is running: a push caught by the route as it is removed can
+    // stall until the app's 30 s request timeout (CI saw the button stay busy that long).
+    const syncNow = page.getByRole('button', { name: '立即同步' });
+    await expect.poll(() => syncNow.isEnabled(), { timeout: 40_000 }).toBe(true);
     await profile.context.unroute('**/api/sync/push');
-    await page.getByRole('button', { name: '立即同步' }).click();
+    await syncNow.click({ timeout: 40_000 });
     await app.waitSynced();
     const [row] = await query(server, (run) =>
       run('select count(*) as n from record_versions where record_id = $1', [id]),
