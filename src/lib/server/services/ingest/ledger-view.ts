@@ -23,7 +23,7 @@ export type LedgerRow = {
  * in memory, exactly as their queries would. Rows are kept per party key, for the dates any record
  * of the push can reach (its lookback window back, and forward for records it may be the prior
  * of). Rows the push writes are added as they are written (`written`); a key whose rows change
- * otherwise is read again at its next use (`forget`).
+ * otherwise makes the view read every key again (`forget`).
  */
 export class LedgerView {
   private byKey = new Map<string, LedgerRow[]>();
@@ -90,10 +90,9 @@ export class LedgerView {
     }
   }
 
-  /** Drops the rows of these keys, or of every key: read again at their next use. */
-  forget(keys?: Iterable<string>): void {
-    if (!keys) this.byKey.clear();
-    else for (const k of keys) this.byKey.delete(k);
+  /** Drops every key's rows: each is read again at its next use. */
+  forget(): void {
+    this.byKey.clear();
   }
 
   private async load(tx: Tx, keys: readonly string[]): Promise<void> {
