@@ -1,6 +1,9 @@
 import { jsPDF } from 'jspdf';
 import { encode as encodeQr } from 'uqr';
 import type { DocContent } from './content';
+import { wrap } from './wrap';
+
+export { wrap };
 
 /**
  * Renders a notice with jsPDF in the browser (offline, on the street) and in Node (supervisor
@@ -92,42 +95,6 @@ export function pdfDate(iso: string): string {
     `${p(t.getUTCHours())}${p(t.getUTCMinutes())}${p(t.getUTCSeconds())}+08'00'`
   );
 }
-const NO_LINE_START = '，。、；：？！）》」』〕】”’…—·,.;:?!)]}%';
-
-/**
- * Line breaking for Chinese text: by width, never starting a line with closing punctuation, and
- * never splitting a run of Latin letters and digits (an ID number, a URL) unless it is longer
- * than a whole line.
- */
-export function wrap(text: string, maxWidth: number, width: (s: string) => number): string[] {
-  const out: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    const tokens = paragraph.match(/[A-Za-z0-9.\-_:/?=&%#+@]+|[\s\S]/gu) ?? [];
-    let line = '';
-    const push = (token: string) => {
-      if (line === '' || width(line + token) <= maxWidth) {
-        line += token;
-        return;
-      }
-      if (NO_LINE_START.includes(token) && [...line].length > 1) {
-        const chars = [...line];
-        const last = chars.pop() ?? '';
-        out.push(chars.join(''));
-        line = last + token;
-        return;
-      }
-      out.push(line);
-      line = token;
-    };
-    for (const token of tokens) {
-      if (token.length > 1 && width(token) > maxWidth) for (const ch of token) push(ch);
-      else push(token);
-    }
-    out.push(line);
-  }
-  return out;
-}
-
 type Op = (doc: jsPDF, y: number) => Promise<void> | void;
 type Item = { height: number; draw: Op; keepWithNext?: boolean };
 
