@@ -124,14 +124,18 @@ export default ts.config(
     ),
   },
   {
-    // Notices are rendered alike on the phone and the server: the domain, jsPDF and the QR
-    // encoder, nothing from either side, and no UI language (a served document is in Chinese).
+    // Notices are rendered alike on the phone and the server: the domain, jsPDF, the QR and
+    // ESC/POS encoders, nothing from either side, and no UI language (a served document is in
+    // Chinese).
     files: ['src/lib/notices/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: boundary('Notices import only the domain, jspdf, uqr, zod and their own modules.', [
-      '^(?!jspdf$|uqr$|zod$|\\$lib/domain/|\\.{1,2}/)',
-      '/(server|client|i18n|routes|components|sync)/',
-    ]),
+    rules: boundary(
+      'Notices import only the domain, jspdf, uqr, the receipt printer encoder, zod and their own modules.',
+      [
+        '^(?!jspdf$|uqr$|zod$|@point-of-sale/receipt-printer-encoder$|\\$lib/domain/|\\.{1,2}/)',
+        '/(server|client|i18n|routes|components|sync)/',
+      ],
+    ),
   },
   {
     // Catalogs of messages: words and how to fill them, over the domain's own wording.

@@ -44,6 +44,12 @@ if (needsServer) {
       'browser suite: no Chromium (install Debian package "chromium" or set CHROMIUM_PATH)',
     );
   }
+  if (suites.includes('browser') && tools.chromium && !tools.ocr) {
+    skipped.push(
+      'Bluetooth printing test (tests/browser/printing.test.ts) will FAIL: no tesseract with ' +
+        'chi_sim (install Debian packages "tesseract-ocr tesseract-ocr-chi-sim")',
+    );
+  }
   if (suites.includes('integration') && !tools.poppler) {
     skipped.push('PDF text checks: no poppler-utils (pdftotext, pdffonts)');
   }

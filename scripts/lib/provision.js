@@ -37,18 +37,30 @@ function aptInstall(packages, log) {
   return r.status === 0;
 }
 
-/** Chromium, pdftotext/pdffonts and the CJK font the PDF tests compare against. */
+/** Tesseract with its simplified-Chinese model (reads the printer test's paper back). */
+export function hasChineseOcr() {
+  if (!has('tesseract')) return false;
+  const r = spawnSync('tesseract', ['--list-langs'], { encoding: 'utf8' });
+  return r.status === 0 && /^chi_sim$/m.test(`${r.stdout}${r.stderr}`);
+}
+
+/**
+ * Chromium, pdftotext/pdffonts and the CJK font the PDF tests compare against, and tesseract
+ * with simplified Chinese for the Bluetooth printing test.
+ */
 export function ensureBrowserTools(log = console.log) {
   const missing = [];
   if (!chromiumPath()) missing.push('chromium');
   if (!has('pdftotext') || !has('pdffonts')) missing.push('poppler-utils');
   if (!existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'))
     missing.push('fonts-wqy-microhei');
+  if (!hasChineseOcr()) missing.push('tesseract-ocr', 'tesseract-ocr-chi-sim');
   if (missing.length > 0) aptInstall(missing, log);
   return {
     chromium: chromiumPath(),
     poppler: has('pdftotext') && has('pdffonts'),
     font: existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
+    ocr: hasChineseOcr(),
   };
 }
 

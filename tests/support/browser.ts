@@ -17,7 +17,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A persistent profile, so IndexedDB and the service worker survive closing a page. */
-export async function launchProfile(options: { dir?: string } = {}): Promise<{
+export async function launchProfile(options: { dir?: string; args?: string[] } = {}): Promise<{
   context: BrowserContext;
   dir: string;
   close: () => Promise<void>;
@@ -26,7 +26,7 @@ export async function launchProfile(options: { dir?: string } = {}): Promise<{
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: requireChromium(),
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...(options.args ?? [])],
     viewport: { width: 412, height: 915 },
     deviceScaleFactor: 2,
     locale: 'zh-CN',

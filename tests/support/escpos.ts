@@ -37,7 +37,8 @@ export function decodeEscPos(bytes: Uint8Array): Page[] {
     } else if (b === 0x1b) {
       need(2);
       const c = bytes[i + 1] as number;
-      if (c === 0x40) i += 2; // ESC @ initialise
+      if (c === 0x40)
+        i += 2; // ESC @ initialise
       else if (c === 0x64 || c === 0x4a) {
         need(3);
         feeds += bytes[i + 2] as number; // ESC d n / ESC J n: feed
@@ -49,7 +50,8 @@ export function decodeEscPos(bytes: Uint8Array): Page[] {
     } else if (b === 0x1c) {
       need(2);
       const c = bytes[i + 1] as number;
-      if (c === 0x2e) i += 2; // FS . cancel Kanji mode
+      if (c === 0x2e)
+        i += 2; // FS . cancel Kanji mode
       else throw new Error(`unknown FS command 0x${c.toString(16)} at ${i}`);
     } else if (b === 0x1d) {
       need(2);
@@ -72,7 +74,8 @@ export function decodeEscPos(bytes: Uint8Array): Page[] {
         const m = bytes[i + 2] as number;
         i += m === 0x41 || m === 0x42 || m === 65 || m === 66 ? 4 : 3; // GS V m [n]: cut
         endPage();
-      } else if (c === 0x21 || c === 0x42) i += 3; // size, invert
+      } else if (c === 0x21 || c === 0x42)
+        i += 3; // size, invert
       else throw new Error(`unknown GS command 0x${c.toString(16)} at ${i}`);
     } else {
       throw new Error(`text byte 0x${b.toString(16)} at ${i}: the notice must be a raster image`);
@@ -94,7 +97,8 @@ export function pbm(page: Page, scale = 1): Uint8Array {
       const sx = Math.floor(x / scale);
       const sy = Math.floor(y / scale);
       const on = ((src.bits[sy * (src.width / 8) + (sx >> 3)] as number) >> (7 - (sx & 7))) & 1;
-      if (on) out[y * stride + (x >> 3)] = (out[y * stride + (x >> 3)] as number) | (0x80 >> (x & 7));
+      if (on)
+        out[y * stride + (x >> 3)] = (out[y * stride + (x >> 3)] as number) | (0x80 >> (x & 7));
     }
   }
   const header = new TextEncoder().encode(`P4\n${width} ${height}\n`);

@@ -5,6 +5,7 @@ import type { PatrolDb } from './db';
 import type { Keyring } from './keyring';
 import type { LedgerDict } from './ledger-pack';
 import type { PinHash } from './pin';
+import { pairedPrinterSchema, type PairedPrinter } from './printer';
 
 /** Typed access to the settings table; values read back are validated where they matter. */
 export type Settings = {
@@ -37,6 +38,8 @@ export type Settings = {
   /** The `ledgerSince` of the last pruning of old ledger entries. */
   ledgerPrunedFor: string;
   persisted: boolean;
+  /** The Bluetooth printer paired in settings (not personal data: a device id and its name). */
+  printer: PairedPrinter;
 };
 
 export async function getSetting<K extends keyof Settings>(
@@ -47,6 +50,10 @@ export async function getSetting<K extends keyof Settings>(
   if (!row) return undefined;
   if (key === 'me') {
     const parsed = meSchema.safeParse(row.value);
+    return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
+  }
+  if (key === 'printer') {
+    const parsed = pairedPrinterSchema.safeParse(row.value);
     return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
   }
   if (key === 'lastSyncError') {

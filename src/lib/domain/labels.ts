@@ -60,6 +60,26 @@ export const DOC_TITLES: Record<DocType, string> = {
   reinspectionRecord: '复查记录',
 };
 
+/**
+ * The copies of each document printed on the spot: the party keeps one of what is served on them
+ * and signs the bureau's copy for the case file (REFERENCE §5: "party's signature of receipt");
+ * the records the bureau keeps (inspection, service, re-inspection) print once.
+ */
+export type PrintCopy = 'party' | 'bureau';
+export const PRINT_COPIES: Record<DocType, readonly PrintCopy[]> = {
+  inspectionRecord: ['bureau'],
+  orderToCorrect: ['party', 'bureau'],
+  commitmentLetter: ['party', 'bureau'],
+  noPenaltyDecision: ['party', 'bureau'],
+  proofOfService: ['bureau'],
+  reinspectionRecord: ['bureau'],
+};
+/** Printed under the number where a document has two copies. */
+export const COPY_LABELS: Record<PrintCopy, string> = {
+  party: '第一联（当事人收执）',
+  bureau: '第二联（执法机关存档）',
+};
+
 export const PARTY_KIND_LABELS: Record<PartyKind, string> = {
   person: '个人',
   business: '商户 / 单位',

@@ -16,24 +16,29 @@ describe('ESC/POS encoding of a notice raster', () => {
   it.each([
     ['58mm', 384, 600],
     ['80mm', 576, 1000],
-  ] as const)('a %s page comes back dot for dot from the printer stream', (paper, width, height) => {
-    const page = patterned(width, height);
-    const bytes = escposCopy(page, paper);
-    const [decoded, ...more] = decodeEscPos(bytes);
-    expect(more).toHaveLength(0);
-    expect(decoded?.width).toBe(width);
-    expect(decoded?.height).toBe(height);
-    expect(decoded?.bits).toEqual(page.bits);
-    // Fed past the tear bar before the cut.
-    expect(decoded?.feeds).toBeGreaterThanOrEqual(4);
-    // Starts with ESC @ and holds no text byte outside the raster commands (the reader fails on one).
-    expect([...bytes.slice(0, 2)]).toEqual([0x1b, 0x40]);
-  });
+  ] as const)(
+    'a %s page comes back dot for dot from the printer stream',
+    (paper, width, height) => {
+      const page = patterned(width, height);
+      const bytes = escposCopy(page, paper);
+      const [decoded, ...more] = decodeEscPos(bytes);
+      expect(more).toHaveLength(0);
+      expect(decoded?.width).toBe(width);
+      expect(decoded?.height).toBe(height);
+      expect(decoded?.bits).toEqual(page.bits);
+      // Fed past the tear bar before the cut.
+      expect(decoded?.feeds).toBeGreaterThanOrEqual(4);
+      // Starts with ESC @ and holds no text byte outside the raster commands (the reader fails on one).
+      expect([...bytes.slice(0, 2)]).toEqual([0x1b, 0x40]);
+    },
+  );
 
   it('two copies are two pages', () => {
     const a = patterned(384, 64);
     const b = patterned(384, 128);
-    const pages = decodeEscPos(new Uint8Array([...escposCopy(a, '58mm'), ...escposCopy(b, '58mm')]));
+    const pages = decodeEscPos(
+      new Uint8Array([...escposCopy(a, '58mm'), ...escposCopy(b, '58mm')]),
+    );
     expect(pages.map((p) => p.height)).toEqual([64, 128]);
   });
 });
@@ -75,7 +80,10 @@ describe('the one-bit raster', () => {
     drawModules(b, qr.data, 4 * module, 4 * module, module);
     for (let r = 0; r < qr.size; r++)
       for (let c = 0; c < qr.size; c++)
-        for (const [dx, dy] of [[0, 0], [module - 1, module - 1]] as const)
+        for (const [dx, dy] of [
+          [0, 0],
+          [module - 1, module - 1],
+        ] as const)
           expect(bitAt(b, 4 * module + c * module + dx, 4 * module + r * module + dy)).toBe(
             qr.data[r]?.[c] === true,
           );

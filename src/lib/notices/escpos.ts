@@ -28,7 +28,13 @@ export function escposCopy(bitmap: Bitmap, paper: Paper): Uint8Array {
   }
   return encoder
     .initialize()
-    .image({ data: rgba, width: bitmap.width, height: bitmap.height }, bitmap.width, bitmap.height, 'threshold', 128)
+    .image(
+      { data: rgba, width: bitmap.width, height: bitmap.height },
+      bitmap.width,
+      bitmap.height,
+      'threshold',
+      128,
+    )
     .newline(4)
     .cut('partial')
     .encode();

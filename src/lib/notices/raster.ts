@@ -121,7 +121,7 @@ export async function renderRaster(input: RasterInput): Promise<Bitmap> {
   text(c.issuer, m.issuer, 'center');
   text(c.title, m.title, 'center');
   text(c.number, m.body, 'center');
-  if (input.copy) text(input.copy, m.small, 'center');
+  if (input.copy) text(input.copy, m.body, 'center');
   gap(16);
 
   for (const b of c.blocks) {
@@ -185,7 +185,8 @@ export async function renderRaster(input: RasterInput): Promise<Bitmap> {
   let y = 0;
   for (const item of items) {
     item.draw?.(g, y);
-    if (item.image) images.push({ x: item.image.x, y, width: item.image.width, height: item.height });
+    if (item.image)
+      images.push({ x: item.image.x, y, width: item.image.width, height: item.height });
     y += item.height;
   }
   const bitmap = toBits(g.getImageData(0, 0, m.width, height).data, m.width, height, images);

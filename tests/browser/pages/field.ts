@@ -150,6 +150,26 @@ export class FieldApp {
     await this.page.getByLabel('违法事实').fill(p.facts);
   }
 
+  /** A shop or company: its name, premises, credit code and who represents it. */
+  async fillBusiness(b: {
+    name: string;
+    uscc: string;
+    representative: string;
+    mobile: string;
+    premises: string;
+    address: string;
+    facts: string;
+  }) {
+    await this.page.getByRole('button', { name: '商户 / 单位', exact: true }).click();
+    await this.page.getByLabel('店招名称 / 单位名称').fill(b.name);
+    await this.page.getByLabel('经营地址').fill(b.premises);
+    await this.page.getByLabel('统一社会信用代码').fill(b.uscc);
+    await this.page.getByLabel('法定代表人（负责人）').fill(b.representative);
+    await this.page.getByLabel('手机号').fill(b.mobile);
+    await this.page.getByLabel('违法地点').fill(b.address);
+    await this.page.getByLabel('违法事实').fill(b.facts);
+  }
+
   /** Answers every yes/no question of the conditions step the way that keeps the item eligible. */
   async answerEligible() {
     for (const group of await this.page.getByRole('group').all()) {
@@ -244,7 +264,17 @@ export class FieldApp {
   }
 
   async finish() {
-    await this.page.getByRole('button', { name: '完成并锁定记录' }).click();
+    await this.page
+      .getByRole('button', { name: '完成并锁定记录' })
+      .click()
+      .catch(async (e: unknown) => {
+        const text =
+          (await this.page
+            .locator('main')
+            .textContent()
+            .catch(() => '')) ?? '';
+        throw new Error(`cannot finish the record: ${text.slice(0, 600)}`, { cause: e });
+      });
     await this.page.getByText('记录已完成并锁定').waitFor({ timeout: 30_000 });
     return this.page.url().split('/records/')[1]?.split('?')[0] ?? '';
   }
@@ -261,25 +291,51 @@ export async function createRecord(
     partner?: string;
     /** Search text and name of the catalog item; the mobile stall (SR-02) by default. */
     item?: [string, string];
+    /** A business party instead of a person (`name` is then the shop's, `id` its credit code). */
+    business?: boolean;
+    /** Measured quantities the item's checklist asks for, by (part of) their label. */
+    measures?: Record<string, string>;
   },
 ): Promise<string> {
   await app.startPatrol();
   await app.chooseItem(...(options.item ?? ['摆摊', '流动摊点占道经营']));
   await app.next();
-  await app.fillPerson({
-    name: options.name ?? '李堃',
-    id: options.id ?? '340102199003071232',
-    mobile: '13800138000',
-    address: '六安市金安区皖西路8号',
-    facts: '当事人推车在人行道上销售水果。',
-  });
+  if (options.business) {
+    await app.fillBusiness({
+      name: options.name ?? '六安市金安区好运来便利店',
+      uscc: options.id ?? '',
+      representative: '周敏',
+      mobile: '13800138000',
+      premises: '六安市金安区人民路66号',
+      address: '六安市金安区人民路66号门前',
+      facts: '当事人在店门外人行道摆放货架经营。',
+    });
+  } else {
+    await app.fillPerson({
+      name: options.name ?? '李堃',
+      id: options.id ?? '340102199003071232',
+      mobile: '13800138000',
+      address: '六安市金安区皖西路8号',
+      facts: '当事人推车在人行道上销售水果。',
+    });
+  }
   await app.next();
   await app.page.getByTestId('fo-sources').waitFor();
   await app.next();
   await app.answerEligible();
+  for (const [label, value] of Object.entries(options.measures ?? {}))
+    await app.page.getByLabel(new RegExp(label)).fill(value);
   await app.next();
   await app.correctOnTheSpot();
-  await app.page.getByLabel(/不予处罚的裁量理由/).fill('首次违法，当场改正');
+  // Asked where the case is exempt by discretion (a first offence), not for a mild one.
+  const reason = app.page.getByLabel(/不予处罚的裁量理由/);
+  if (
+    await reason.waitFor({ timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await reason.fill('首次违法，当场改正');
   await app.next();
   await app.educate();
   await app.next();
@@ -335,6 +391,7 @@ export async function makeJpeg(
 export async function officerRig(
   photos: { before: [number, number]; after: [number, number] },
   seeds: [number, number] = [1, 2],
+  profileArgs: string[] = [],
 ): Promise<{
   server: TestServer;
   profile: Awaited<ReturnType<typeof launchProfile>>;
@@ -346,7 +403,7 @@ export async function officerRig(
   const before = join(dir, 'before.jpg');
   const after = join(dir, 'after.jpg');
   const server = await startServer({ env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
-  const profile = await launchProfile();
+  const profile = await launchProfile({ args: profileArgs });
   await makeJpeg(profile.context, before, ...photos.before, seeds[0]);
   await makeJpeg(profile.context, after, ...photos.after, seeds[1]);
   return {
