@@ -27,6 +27,11 @@ export type EmulatedPrinter = {
   bytes: () => Uint8Array;
   writes: () => number;
   clear: () => void;
+  /**
+   * Another printer switched on nearby: its characteristic acknowledges writes (write with
+   * response) or not. The chooser picks it from now on.
+   */
+  switchOn: (name: string, options: { acknowledged: boolean }) => Promise<void>;
   /** The printer stops answering writes (switched off, jammed): the app's writes hang. */
   silence: (afterBytes: number) => void;
   /** Power back on: new writes are answered again (the hung one stays unanswered). */
@@ -38,6 +43,7 @@ export async function emulatePrinter(
   context: BrowserContext,
   profileDir: string,
   page: Page,
+  /** `acknowledged`: writes with response (the default), else writes without. */
   options: { name?: string; acknowledged?: boolean } = {},
 ): Promise<EmulatedPrinter> {
   const port = readFileSync(join(profileDir, 'DevToolsActivePort'), 'utf8').split('\n')[0];
@@ -51,23 +57,28 @@ export async function emulatePrinter(
       `this Chromium has no BluetoothEmulation DevTools domain: the printing test cannot run (${String(e)})`,
     );
   }
-  const address = '09:09:09:09:09:09';
-  await cdp.send('BluetoothEmulation.simulatePreconnectedPeripheral', {
-    address,
-    name: options.name ?? 'MPT-II',
-    manufacturerData: [],
-    knownServiceUuids: [PRINTER_SERVICE],
-  });
-  const { serviceId } = await cdp.send('BluetoothEmulation.addService', {
-    address,
-    serviceUuid: PRINTER_SERVICE,
-  });
-  const acknowledged = options.acknowledged ?? true;
-  await cdp.send('BluetoothEmulation.addCharacteristic', {
-    serviceId,
-    characteristicUuid: PRINTER_CHARACTERISTIC,
-    properties: acknowledged ? { write: true } : { writeWithoutResponse: true },
-  });
+  // Printers switched on nearby; the chooser picks the last one switched on (the one the officer
+  // taps), by its address.
+  let chosen = '';
+  const addPrinter = async (address: string, name: string, acknowledged: boolean) => {
+    await cdp.send('BluetoothEmulation.simulatePreconnectedPeripheral', {
+      address,
+      name,
+      manufacturerData: [],
+      knownServiceUuids: [PRINTER_SERVICE],
+    });
+    const { serviceId } = await cdp.send('BluetoothEmulation.addService', {
+      address,
+      serviceUuid: PRINTER_SERVICE,
+    });
+    await cdp.send('BluetoothEmulation.addCharacteristic', {
+      serviceId,
+      characteristicUuid: PRINTER_CHARACTERISTIC,
+      properties: acknowledged ? { write: true } : { writeWithoutResponse: true },
+    });
+    chosen = address;
+  };
+  await addPrinter('09:09:09:09:09:01', options.name ?? 'MPT-II', options.acknowledged ?? true);
 
   // The system chooser: pick the printer (what the officer taps). Enabled again after each
   // navigation: without it a headless chooser is cancelled at once.
@@ -79,7 +90,7 @@ export async function emulatePrinter(
   // answer to the same prompt takes the page down).
   const answered = new Set<string>();
   pageCdp.on('DeviceAccess.deviceRequestPrompted', (e) => {
-    const device = e.devices[0];
+    const device = e.devices.find((d) => d.id === chosen);
     if (!device || answered.has(e.id)) return;
     answered.add(e.id);
     void pageCdp
@@ -88,12 +99,13 @@ export async function emulatePrinter(
   });
   cdp.on('BluetoothEmulation.gattOperationReceived', (e) => {
     void cdp.send('BluetoothEmulation.simulateGATTOperationResponse', {
-      address,
+      address: e.address,
       type: e.type,
       code: 0,
     });
   });
 
+  let printers = 1;
   let parts: Buffer[] = [];
   let length = 0;
   let writes = 0;
@@ -122,6 +134,8 @@ export async function emulatePrinter(
       length = 0;
       writes = 0;
     },
+    switchOn: (name, { acknowledged }) =>
+      addPrinter(`09:09:09:09:09:0${++printers}`, name, acknowledged),
     silence: (afterBytes) => {
       silentAfter = length + afterBytes;
     },
