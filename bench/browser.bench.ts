@@ -17,6 +17,11 @@ async function serveBench(): Promise<{ url: string; server: Server }> {
   const port = await freePort();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/font.ttf') {
+      res.setHeader('content-type', 'font/ttf');
+      res.end(readFileSync(join(process.cwd(), 'static', 'fonts', 'wqy-microhei-subset.ttf')));
+      return;
+    }
     if (path === '/') {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.end(
@@ -60,7 +65,7 @@ async function run(page: Page, fn: string, ...args: number[]): Promise<Record<st
   );
 }
 
-const needsBundle = ['lookup', 'save', 'photo', 'ledger'].some(wants);
+const needsBundle = ['lookup', 'save', 'photo', 'ledger', 'printer'].some(wants);
 /** BENCH_LOOKUP_ENTRIES=20000 or 1000000: the ledger size of the lookup figure (scaling table). */
 const LOOKUP_ENTRIES = Number(process.env.BENCH_LOOKUP_ENTRIES ?? 200_000);
 
@@ -174,6 +179,38 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
     });
     save('save');
   });
+
+  it.skipIf(!wants('printer'))(
+    'a notice for an 80 mm Bluetooth printer, on the phone profile (4x CPU slowdown)',
+    async () => {
+      const cdp = await profile.context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      try {
+        const r = await run(page, 'printer', 15);
+        record({
+          part: 'printer',
+          figure:
+            'noPenaltyDecision for 80 mm: draw in printer dots + 1-bit + ESC/POS, 4x CPU slowdown, p50',
+          value: r.escpos50 ?? 0,
+          unit: 'ms',
+          baseline: r.pdf50 ?? null,
+          baselineLabel: 'ms, the 80 mm PDF of the same notice (font loaded)',
+        });
+        record({
+          part: 'printer',
+          figure: 'noPenaltyDecision for 80 mm: bytes sent to the printer (ESC/POS raster)',
+          value: (r.escposBytes ?? 0) / 1000,
+          unit: 'KB',
+          baseline: (r.pdfBytes ?? 0) / 1000,
+          baselineLabel: 'KB, the 80 mm PDF of the same notice',
+        });
+        // At 180 bytes per acknowledged write, BLE 4.2 printers take roughly 5-20 KB/s.
+      } finally {
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      }
+      save('printer');
+    },
+  );
 
   it.skipIf(!wants('photo'))('12-megapixel JPEG to the stored 1920 px JPEG', async () => {
     const r = await run(page, 'photo', 4000, 3000, 8);

@@ -17,6 +17,7 @@ const ALL = [
   'save',
   'photo',
   'documents',
+  'printer',
   'startup',
 ];
 const requested = process.argv.slice(2);
@@ -46,7 +47,7 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
   run(['vite', 'build', '--logLevel', 'warn']);
 }
 env.PB_BUILD_FRESH = '1';
-if (parts.some((p) => ['lookup', 'save', 'photo', 'ledger'].includes(p))) {
+if (parts.some((p) => ['lookup', 'save', 'photo', 'ledger', 'printer'].includes(p))) {
   log('building the browser benchmark bundle');
   run(['vite', 'build', '-c', 'bench/client/vite.config.ts', '--logLevel', 'warn']);
 }

@@ -16,7 +16,14 @@ import { applyPage } from '$lib/client/sync/apply-change';
 import { Vault } from '$lib/client/vault';
 import { pullResponseSchema } from '$lib/sync/contract';
 import type { LedgerEntry, Me } from '$lib/sync/contract';
-import { officerMe } from '../../tests/support/factories';
+import { officerMe, recordContent } from '../../tests/support/factories';
+import { COPY_LABELS } from '$lib/domain/labels';
+import { lockRecord } from '$lib/domain/record';
+import { printJob, TEMPLATE_VERSION } from '$lib/notices/content';
+import { escposCopy } from '$lib/notices/escpos';
+import { base64Of } from '$lib/notices/font';
+import { renderRaster } from '$lib/notices/raster';
+import { renderPdf } from '$lib/notices/render';
 
 /** The ledger holds digests of matching keys, as phones receive them. */
 const KEY = 'ab'.repeat(32);
@@ -345,4 +352,77 @@ async function ledgerPull(n: number) {
   return { ms, parse, rows, live, bytes: after - before, settled: settled - before };
 }
 
-(window as unknown as { patrolBench: unknown }).patrolBench = { lookup, save, photo, ledgerPull };
+/**
+ * One notice (the decision of no penalty) for an 80 mm Bluetooth printer: drawn in printer dots
+ * and encoded as ESC/POS, against the 80 mm PDF of the same notice; the font already loaded.
+ */
+async function printer(runs: number) {
+  const font = new Uint8Array(await (await fetch('/font.ttf')).arrayBuffer());
+  document.fonts.add(await new FontFace('Bench WenQuanYi', font).load());
+  const fontBase64 = base64Of(font);
+  const record = await lockRecord(recordContent({ templateVersion: TEMPLATE_VERSION }));
+  const doc = record.documents.find((d) => d.docType === 'noPenaltyDecision');
+  if (!doc) throw new Error('no decision');
+  const job = await printJob({ record, doc, catalog: starterCatalog, baseUrl: location.origin });
+  // A signature as the pad makes it: strokes on a transparent canvas, PNG.
+  const pad = new OffscreenCanvas(600, 200);
+  const g = pad.getContext('2d');
+  if (!g) throw new Error('2d');
+  g.lineWidth = 4;
+  g.beginPath();
+  for (let x = 20; x < 580; x += 20) g.lineTo(x, 100 + (x % 40 ? -50 : 50));
+  g.stroke();
+  const png = new Uint8Array(await (await pad.convertToBlob({ type: 'image/png' })).arrayBuffer());
+  const bitmap = await createImageBitmap(new Blob([png], { type: 'image/png' }));
+  const escpos = async () =>
+    escposCopy(
+      await renderRaster({
+        content: job.content,
+        paper: '80mm',
+        copy: COPY_LABELS.party,
+        fontFamily: 'Bench WenQuanYi',
+        image: () =>
+          Promise.resolve({ source: bitmap, width: bitmap.width, height: bitmap.height }),
+        verify: { url: job.url, short: job.short },
+        canvas: (w, h) => new OffscreenCanvas(w, h),
+      }),
+      '80mm',
+    );
+  const pdf = () =>
+    renderPdf({
+      content: job.content,
+      layout: '80mm',
+      fontBase64,
+      image: () => Promise.resolve({ bytes: png, format: 'PNG' }),
+      verify: { url: job.url, short: job.short },
+      createdAt: job.createdAt,
+      fileId: job.fileId,
+    });
+  const escposBytes = (await escpos()).length;
+  const pdfBytes = (await pdf()).length;
+  const escposTimes: number[] = [];
+  const pdfTimes: number[] = [];
+  // Taken turn about, after the warm-up above.
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    await escpos();
+    escposTimes.push(performance.now() - t0);
+    t0 = performance.now();
+    await pdf();
+    pdfTimes.push(performance.now() - t0);
+  }
+  return {
+    escpos50: pct(escposTimes, 50),
+    pdf50: pct(pdfTimes, 50),
+    escposBytes,
+    pdfBytes,
+  };
+}
+
+(window as unknown as { patrolBench: unknown }).patrolBench = {
+  lookup,
+  save,
+  photo,
+  ledgerPull,
+  printer,
+};
