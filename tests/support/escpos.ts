@@ -1,3 +1,5 @@
+import { bitmapRgba } from '$lib/notices/raster';
+
 /**
  * A small ESC/POS reader for tests: turns the bytes a printer received back into the pages it
  * would print, one bitmap per cut. It knows the commands a receipt printer needs for raster
@@ -128,15 +130,4 @@ export function pbm(page: Page, scale = 1): Uint8Array {
 }
 
 /** RGBA of a page, for QR decoding (jsqr). */
-export function rgbaOf(page: Page): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(page.width * page.height * 4);
-  for (let y = 0; y < page.height; y++) {
-    for (let x = 0; x < page.width; x++) {
-      const on = ((page.bits[y * (page.width / 8) + (x >> 3)] as number) >> (7 - (x & 7))) & 1;
-      const p = (y * page.width + x) * 4;
-      out[p] = out[p + 1] = out[p + 2] = on ? 0 : 255;
-      out[p + 3] = 255;
-    }
-  }
-  return out;
-}
+export const rgbaOf = (page: Page): Uint8ClampedArray => bitmapRgba(page);

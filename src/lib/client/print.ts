@@ -107,10 +107,11 @@ export async function escposOnPhone(
   const copies = PRINT_COPIES[content.docType];
   const pieces: PrintPiece[] = [];
   for (const copy of copies) {
+    const label = copies.length > 1 ? COPY_LABELS[copy] : null;
     const bitmap = await renderRaster({
       content,
       paper,
-      ...(copies.length > 1 ? { copy: COPY_LABELS[copy] } : {}),
+      ...(label ? { copy: label } : {}),
       fontFamily,
       verify: { url: prepared.url, short: prepared.short },
       canvas: (w, h) => new OffscreenCanvas(w, h),
@@ -125,7 +126,7 @@ export async function escposOnPhone(
       docId: content.docId,
       title: content.title,
       number: content.number,
-      copy: copies.length > 1 ? COPY_LABELS[copy] : null,
+      copy: label,
       bytes: escposCopy(bitmap, paper),
     });
   }

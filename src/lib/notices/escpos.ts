@@ -1,5 +1,5 @@
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
-import type { Bitmap, Paper } from './raster';
+import { bitmapRgba, type Bitmap, type Paper } from './raster';
 
 /**
  * One printed copy of a notice as ESC/POS commands: initialise, the raster image (GS v 0, in
@@ -13,19 +13,7 @@ export function escposCopy(bitmap: Bitmap, paper: Paper): Uint8Array {
     imageMode: 'raster',
     columns: paper === '58mm' ? 32 : 48,
   });
-  const rgba = new Uint8ClampedArray(bitmap.width * bitmap.height * 4);
-  const stride = bitmap.width / 8;
-  for (let y = 0; y < bitmap.height; y++) {
-    for (let x = 0; x < bitmap.width; x++) {
-      const black = ((bitmap.bits[y * stride + (x >> 3)] as number) >> (7 - (x & 7))) & 1;
-      const p = (y * bitmap.width + x) * 4;
-      const v = black ? 0 : 255;
-      rgba[p] = v;
-      rgba[p + 1] = v;
-      rgba[p + 2] = v;
-      rgba[p + 3] = 255;
-    }
-  }
+  const rgba = bitmapRgba(bitmap);
   return encoder
     .initialize()
     .image(

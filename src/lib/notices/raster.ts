@@ -241,6 +241,22 @@ export function bitAt(b: Bitmap, x: number, y: number): boolean {
   return (((b.bits[y * (b.width / 8) + (x >> 3)] as number) >> (7 - (x & 7))) & 1) === 1;
 }
 
+/** The bitmap as opaque RGBA, black and white (what image encoders and decoders take). */
+export function bitmapRgba(b: Bitmap): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(b.width * b.height * 4);
+  for (let y = 0; y < b.height; y++) {
+    for (let x = 0; x < b.width; x++) {
+      const p = (y * b.width + x) * 4;
+      const v = bitAt(b, x, y) ? 0 : 255;
+      out[p] = v;
+      out[p + 1] = v;
+      out[p + 2] = v;
+      out[p + 3] = 255;
+    }
+  }
+  return out;
+}
+
 function ditherInto(
   bits: Uint8Array,
   stride: number,
