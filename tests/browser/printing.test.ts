@@ -6,7 +6,7 @@ import type { DocType } from '$lib/domain/record';
 import { orgCodeCheckChar, usccCheckChar } from '$lib/domain/identifiers';
 import { watchPage } from '../support/browser';
 import { decodeEscPos, rgbaOf, type Page } from '../support/escpos';
-import { crop, headerOf, normaliseOcr, ocrChinese } from '../support/ocr';
+import { crop, headerOf, inParallel, normaliseOcr, ocrChinese } from '../support/ocr';
 import { BLUETOOTH_ARGS, emulatePrinter, type EmulatedPrinter } from '../support/printer-emulation';
 import { createRecord, FieldApp, officerRig } from './pages/field';
 
@@ -131,21 +131,16 @@ describe('Bluetooth printing to an emulated ESC/POS printer', () => {
           .toBe(expected.length);
         const pages = decodeEscPos(printer.bytes());
         expect(pages).toHaveLength(expected.length);
-        for (const [i, p] of pages.entries()) {
+        for (const [i, p] of pages.entries())
+          expect(p.width, `${expected[i]?.docType} on ${paper}`).toBe(DOTS[paper]);
+        const checked = pages.flatMap((p, i) => {
           const want = expected[i];
-          if (!want) throw new Error('more pages than copies');
-          expect(p.width, `${want.docType} on ${paper}`).toBe(DOTS[paper]);
-          if (!CHECKED.includes(want.docType as DocType)) continue;
-          if (process.env.PB_DUMP_PRINT) {
-            const { writeFileSync } = await import('node:fs');
-            const { pbm } = await import('../support/escpos');
-            writeFileSync(
-              `/tmp/pb-${want.docType}-${paper}-${c.business ? 'b' : 'p'}-${i}.pbm`,
-              pbm(p),
-            );
-          }
+          return want && CHECKED.includes(want.docType as DocType) ? [{ p, want }] : [];
+        });
+        // Two pages read at a time (two cores).
+        await inParallel(checked, 2, async ({ p, want }) => {
           // The header: issuer, title, number and (where two) whose copy.
-          const text = normaliseOcr(ocrChinese(headerOf(p)));
+          const text = normaliseOcr(await ocrChinese(headerOf(p)));
           const where = `${want.docType} ${paper} ${c.business ? 'business' : 'person'}: "${text}"`;
           expect(text, where).toContain(normaliseOcr(DOC_TITLES[want.docType as DocType]));
           expect(text, where).toContain(normaliseOcr(want.number));
@@ -157,7 +152,7 @@ describe('Bluetooth printing to an emulated ESC/POS printer', () => {
           const verified = await (await fetch(url ?? '')).text();
           expect(verified, where).toContain('核验通过');
           expect(verified, where).toContain(want.number);
-        }
+        });
       }
       await profile.context.setOffline(false);
       last = { page, expected };
@@ -208,7 +203,7 @@ describe('Bluetooth printing to an emulated ESC/POS printer', () => {
     const want = expected[1];
     if (!again || !want) throw new Error('nothing resumed');
     expect(again.height).toBeGreaterThan(before[1]?.height ?? 0);
-    const header = normaliseOcr(ocrChinese(headerOf(again)));
+    const header = normaliseOcr(await ocrChinese(headerOf(again)));
     expect(header).toContain(normaliseOcr(DOC_TITLES[want.docType as DocType]));
     expect(header).toContain(normaliseOcr(want.number));
   });

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pbm, type Page } from './escpos';
@@ -34,19 +35,42 @@ export function headerOf(page: Page, band = 20): Page {
   return page;
 }
 
-/** What tesseract (Debian's, with its simplified-Chinese model) reads on a printed page. */
-export function ocrChinese(page: Page): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pb-ocr-'));
+/**
+ * What tesseract (Debian's, with its simplified-Chinese model) reads on a printed page. One
+ * process per page, so pages can be read two at a time on two cores.
+ */
+export async function ocrChinese(page: Page): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-ocr-'));
   try {
     const file = join(dir, 'page.pbm');
-    writeFileSync(file, pbm(page));
-    return execFileSync('tesseract', [file, 'stdout', '-l', 'chi_sim', '--psm', '6'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    await writeFile(file, pbm(page));
+    const { stdout } = await promisify(execFile)(
+      'tesseract',
+      [file, 'stdout', '-l', 'chi_sim', '--psm', '6'],
+      { encoding: 'utf8' },
+    );
+    return stdout;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in order. */
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /**
