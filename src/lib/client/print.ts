@@ -9,7 +9,7 @@ import {
   type Coverage,
 } from '$lib/notices/font';
 import type { Layout } from '$lib/notices/render';
-import type { Paper } from '$lib/notices/raster';
+import type { Paper, RasterImage } from '$lib/notices/raster';
 import { COPY_LABELS, PRINT_COPIES } from '$lib/domain/labels';
 import type { PrintPiece } from './printer';
 import type { PatrolDb } from './db';
@@ -105,6 +105,20 @@ export async function escposOnPhone(
     printableContent(prepared),
   ]);
   const copies = PRINT_COPIES[content.docType];
+  // Each signature read, opened and decoded once for all copies.
+  const images = new Map<string, Promise<RasterImage | null>>();
+  const image = (sha256: string) => {
+    let found = images.get(sha256);
+    if (!found) {
+      found = imageBytes(db, sha256).then(async (img) => {
+        if (!img) return null;
+        const source = await createImageBitmap(new Blob([img.bytes], { type: img.mime }));
+        return { source, width: source.width, height: source.height };
+      });
+      images.set(sha256, found);
+    }
+    return found;
+  };
   const pieces: PrintPiece[] = [];
   for (const copy of copies) {
     const label = copies.length > 1 ? COPY_LABELS[copy] : null;
@@ -115,12 +129,7 @@ export async function escposOnPhone(
       fontFamily,
       verify: { url: prepared.url, short: prepared.short },
       canvas: (w, h) => new OffscreenCanvas(w, h),
-      image: async (sha256) => {
-        const img = await imageBytes(db, sha256);
-        if (!img) return null;
-        const source = await createImageBitmap(new Blob([img.bytes], { type: img.mime }));
-        return { source, width: source.width, height: source.height };
-      },
+      image,
     });
     pieces.push({
       docId: content.docId,
