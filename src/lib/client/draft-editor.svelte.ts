@@ -1,6 +1,7 @@
 import type { Catalog, CatalogItem } from '$lib/domain/catalog';
 import type { Evaluation } from '$lib/domain/evaluate';
 import { findItem } from '$lib/domain/catalog';
+import { applyDrafting } from '$lib/domain/drafting';
 import { nowIso } from '$lib/domain/time';
 import type { Draft, EvidenceBlob, PatrolDb } from './db';
 import { draftFiles, evaluateDraft } from './records';
@@ -43,6 +44,8 @@ export class DraftEditor {
   /** Applies a change and schedules the save. */
   update(change: (d: Draft) => void): void {
     change(this.draft);
+    // The facts, education and law explained the phone drafts follow the change (ADR 0021).
+    applyDrafting(this.draft, this.itemOf(this.draft));
     this.draft.updatedAt = nowIso();
     this.markDirty(true);
     if (this.timer) clearTimeout(this.timer);
@@ -59,6 +62,10 @@ export class DraftEditor {
     this.pending = [...this.pending.filter((f) => f.sha256 !== file.sha256), file];
     this.update(change);
     await this.save();
+  }
+
+  private itemOf(draft: Draft): CatalogItem | null {
+    return draft.itemCode ? (findItem(this.catalog, draft.itemCode) ?? null) : null;
   }
 
   private markDirty(dirty: boolean) {

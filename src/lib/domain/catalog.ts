@@ -144,8 +144,26 @@ export const catalogItemSchema = z
     lookbackKind: z.enum(['months', 'calendarYear']).default('months'),
     correction: correctionRuleSchema,
     exclusions: z.array(exclusionSchema).max(20),
-    /** Default education text the officer may edit. */
+    /** Default education text the officer may edit (persuasion, 说服教育). */
     educationTemplate: z.string().min(1).max(2000),
+    /**
+     * Education text for the other methods (劝导示范, 普法宣传), joined after the persuasion text
+     * when the officer picks them; the domain's general wording where absent.
+     */
+    educationByMethod: z
+      .object({
+        guidance: z.string().min(1).max(1000).optional(),
+        publicity: z.string().min(1).max(1000).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * The act in the words of a statement of facts, after 当事人 (e.g. 超出门窗在店门外摆放商品经营):
+     * the phone drafts the facts from it, the place, the time and the measured quantities.
+     */
+    factsAct: z.string().min(1).max(200).optional(),
+    /** What parties commonly say for this item: the officer picks one, then edits. */
+    statementPhrases: z.array(z.string().min(1).max(100)).max(10).optional(),
   })
   .strict()
   .superRefine((item, ctx) => {

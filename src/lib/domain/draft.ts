@@ -55,6 +55,11 @@ export type Draft = {
     recorder?: 0 | 1;
     leftAt?: { kind?: 'residence' | 'premises'; address?: string };
   };
+  /**
+   * The texts the phone last drafted (facts, education, law explained): a field still equal to
+   * its drafted text follows the case as it changes; one the officer edited is theirs.
+   */
+  drafted?: { facts?: string; education?: string; law?: string };
   /** Numbers taken when finishing started; reused if finishing is retried after a crash. */
   issuedDocuments?: DocumentRef[];
 };

@@ -77,6 +77,7 @@ export const ISSUE_TEXT = {
   officerSignaturesMissing: '两名执法人员都须签名',
   partySignatureMissing: '请当事人签名，或记录拒签及见证人',
   checklistMissing: '请完成核查清单',
+  questionOpen: '尚未回答：{question}',
   reinspectionResultMissing: '请选择复查结果',
   reinspectionSignaturesMissing: '复查须由两名执法人员签名',
   // what only the server can tell

@@ -22,6 +22,7 @@ import {
   type Place,
   type Procedure,
   type RecordContent,
+  type Signature,
 } from './record';
 import { shanghaiDate, shanghaiIso } from './time';
 import type { Author, BuildContext, Draft } from './draft';
@@ -263,76 +264,54 @@ export function buildContent(
   if (!partySig) issues.push(issue(['signatures', 'party'], 'partySignatureMissing'));
   const evaluation = evaluateDraft(draft, catalog, now);
   if (!evaluation) issues.push(issue(['answers'], 'checklistMissing'));
+  // Each question still open, by name and where it is answered (not one "checklist incomplete").
+  const open = evaluation && !evaluation.complete ? evaluation.unanswered.map(openQuestion) : [];
+  issues.push(...open);
   const procedure = procedureOf(draft, partySig?.kind === 'refused');
   if (!procedure && printsProcedure(draft)) issues.push(issue(['procedure'], 'procedureRequired'));
-  if (
-    issues.length > 0 ||
-    !item ||
-    !party ||
-    !officers ||
-    !s1 ||
-    !s2 ||
-    !partySig ||
-    !evaluation ||
-    !squad
-  ) {
-    return { content: null, issues };
-  }
-  const keys = partyKeys(party);
-  const correction = draft.answers.correction;
+
+  const reinspection = reinspectionOf(draft, author, at);
+  if ('issue' in reinspection) issues.push(reinspection.issue);
+  if (!item || !evaluation) return { content: null, issues };
+
+  // Everything the draft lacks stands in for the moment, so the rules on the rest (photos,
+  // education, the correction's dates, the procedure) are found now, all at once, instead of
+  // one layer at a time as the missing pieces are filled in. Findings on a stand-in are dropped.
+  const standIns = new Set<string>();
+  const stand = <T>(value: T | null | undefined, heads: string[], fallback: () => T): T => {
+    if (value) return value;
+    for (const h of heads) standIns.add(h);
+    return fallback();
+  };
+  const standInSignature = (): Signature => ({
+    sha256: STAND_IN_SHA,
+    signerName: '待签名',
+    signedAt: at,
+  });
+  const contentParty = stand(party, ['party', 'partyKeys'], () => STAND_IN_PARTY);
+  const keys = partyKeys(contentParty);
   const base = draft.base;
-  let reinspection: RecordContent['reinspection'] = null;
-  if (correction?.mode === 'deadline') {
-    reinspection =
-      base?.reinspection && base.reinspection.dueDate === correction.deadline
-        ? base.reinspection
-        : { dueDate: correction.deadline };
-  }
-  if (draft.kind === 'reinspect' && correction?.mode === 'deadline') {
-    const result = draft.reinspection?.result;
-    if (!result)
-      return { content: null, issues: [issue(['reinspection'], 'reinspectionResultMissing')] };
-    const [r1, r2] = draft.reinspection?.signatures ?? [null, null];
-    const second = draft.secondOfficerForReinspection;
-    if (!r1 || !r2 || !second || !author.certificateNo) {
-      return {
-        content: null,
-        issues: [issue(['reinspection', 'signatures'], 'reinspectionSignaturesMissing')],
-      };
-    }
-    const note = draft.reinspection?.note.trim() ?? '';
-    reinspection = {
-      dueDate: correction.deadline,
-      doneAt: at,
-      officers: [
-        { userId: author.userId, name: author.name, certificateNo: author.certificateNo },
-        second,
-      ],
-      signatures: [r1, r2],
-      result,
-      ...(note ? { note } : {}),
-    };
-  }
   const education = educationOf(draft);
   const answers = { ...draft.answers, educationRecorded: education !== null };
-  const followUp = followUpOf({ answers, reinspection });
+  const checkedReinspection = 'issue' in reinspection ? null : reinspection.value;
+  const followUp = followUpOf({ answers, reinspection: checkedReinspection });
   const content: RecordContent = {
     schemaVersion: RECORD_SCHEMA_VERSION,
     id: draft.id,
     version: base ? base.version + 1 : 1,
     previousVersionHash: base ? base.contentHash : null,
     deviceId: context.deviceId,
-    squadId: squad,
-    officers,
+    squadId: stand(squad, ['squadId', 'officers'], () => STAND_IN_ID),
+    officers: stand(officers, ['officers'], () => STAND_IN_OFFICERS),
     createdAt: draft.createdAt,
     foundAt: draft.foundAt,
-    place: placeOf(draft),
+    place: draft.place.address?.trim() ? placeOf(draft) : (standIns.add('place'), STAND_IN_PLACE),
     source: draft.source,
     catalogVersion: catalog.versionId,
     itemCode: item.code,
-    party,
+    party: contentParty,
     partyKeys: keys,
-    facts: draft.facts.trim(),
+    facts: draft.facts.trim() || (standIns.add('facts'), '待填写'),
     answers,
     firstOffenceCheck: draft.firstOffenceCheck ?? {
       checkedAt: at,
@@ -345,10 +324,19 @@ export function buildContent(
     education,
     ...(procedure ? { procedure } : {}),
     evidence: draft.evidence,
-    signatures: { party: partySig, officers: [s1, s2] },
+    signatures: {
+      party: stand(partySig, ['signatures'], () => ({
+        kind: 'signed' as const,
+        signature: standInSignature(),
+      })),
+      officers: [
+        stand(s1, ['signatures'], standInSignature),
+        stand(s2, ['signatures'], standInSignature),
+      ],
+    },
     documents: base ? [...base.documents] : [],
     followUp,
-    reinspection,
+    reinspection: checkedReinspection,
     amendmentNote: base ? amendmentNote(draft) : null,
     completedAt: at,
   };
@@ -356,9 +344,95 @@ export function buildContent(
     catalog,
     previous: base ? previousVersionOf(base) : null,
   });
-  return checked.ok
-    ? { content: checked.content, issues: [] }
-    : { content, issues: checked.issues };
+  if (issues.length === 0) {
+    return checked.ok
+      ? { content: checked.content, issues: [] }
+      : { content, issues: checked.issues };
+  }
+  if (checked.ok) return { content: null, issues };
+  const named = new Set(issues.map((i) => i.path.join('.')));
+  const more = checked.issues.filter(
+    (i) =>
+      !standIns.has(String(i.path[0])) &&
+      !named.has(i.path.join('.')) &&
+      !(i.code === 'checklistIncomplete' && open.length > 0) &&
+      !(i.code === 'educationRequired' && named.has('education')),
+  );
+  return { content: null, issues: [...issues, ...more] };
+}
+
+/** A stand-in for what the draft lacks while its other rules are checked (never locked). */
+const STAND_IN_SHA = '0'.repeat(64);
+const STAND_IN_ID = '00000000-0000-7000-8000-000000000000';
+const STAND_IN_PARTY: Party = {
+  kind: 'person',
+  name: '待填写',
+  idNumber: '11010519491231002X',
+  address: '待填写',
+};
+const STAND_IN_OFFICERS: [OfficerRef, OfficerRef] = [
+  { userId: STAND_IN_ID, name: '待填写', certificateNo: 'STAND-IN-1' },
+  { userId: '00000000-0000-7000-8000-000000000001', name: '待填写', certificateNo: 'STAND-IN-2' },
+];
+const STAND_IN_PLACE: Place = { address: '待填写', source: 'manual' };
+
+/** Where each kind of open question is answered in the draft. */
+function openQuestion(q: Evaluation['unanswered'][number]): Issue {
+  const path: (string | number)[] =
+    q.kind === 'condition'
+      ? ['answers', 'conditions', q.id]
+      : q.kind === 'exclusion'
+        ? ['answers', 'exclusions', q.id]
+        : q.kind === 'noFaultEvidence'
+          ? ['answers', 'noFaultEvidenceNote']
+          : q.kind === 'correction'
+            ? ['answers', 'correction']
+            : q.kind === 'commitment'
+              ? ['answers', 'commitmentSigned']
+              : q.kind === 'discretionReason'
+                ? ['answers', 'discretionReason']
+                : ['education'];
+  return issue(path, 'questionOpen', { question: q.text ?? '', kind: q.kind });
+}
+
+/** The re-inspection part of a version recording one; an issue where it is not complete. */
+function reinspectionOf(
+  draft: Draft,
+  author: Author,
+  at: string,
+): { value: RecordContent['reinspection'] } | { issue: Issue } {
+  const correction = draft.answers.correction;
+  const base = draft.base;
+  if (correction?.mode !== 'deadline') return { value: null };
+  if (draft.kind !== 'reinspect') {
+    return {
+      value:
+        base?.reinspection && base.reinspection.dueDate === correction.deadline
+          ? base.reinspection
+          : { dueDate: correction.deadline },
+    };
+  }
+  const result = draft.reinspection?.result;
+  if (!result) return { issue: issue(['reinspection'], 'reinspectionResultMissing') };
+  const [r1, r2] = draft.reinspection?.signatures ?? [null, null];
+  const second = draft.secondOfficerForReinspection;
+  if (!r1 || !r2 || !second || !author.certificateNo) {
+    return { issue: issue(['reinspection', 'signatures'], 'reinspectionSignaturesMissing') };
+  }
+  const note = draft.reinspection?.note.trim() ?? '';
+  return {
+    value: {
+      dueDate: correction.deadline,
+      doneAt: at,
+      officers: [
+        { userId: author.userId, name: author.name, certificateNo: author.certificateNo },
+        second,
+      ],
+      signatures: [r1, r2],
+      result,
+      ...(note ? { note } : {}),
+    },
+  };
 }
 
 /**

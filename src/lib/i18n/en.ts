@@ -54,6 +54,7 @@ export const en: Record<MessageKey, string> = {
   'issue.officerSignaturesMissing': 'Both officers must sign',
   'issue.partySignatureMissing': 'Have the party sign, or record the refusal and a witness',
   'issue.checklistMissing': 'Complete the checklist',
+  'issue.questionOpen': 'Not answered yet: {question}',
   'issue.reinspectionResultMissing': 'Choose the result of the re-inspection',
   'issue.reinspectionSignaturesMissing': 'A re-inspection must be signed by two officers',
   'issue.recordInvalid': 'The record does not meet the requirements',

@@ -59,8 +59,15 @@ export function issueText(locale: Locale, x: IssueLike): string {
   const key = `issue.${x.code ?? ''}`;
   if (!isMessageKey(key)) return x.message;
   const field = `field.${fieldKey(x.path)}`;
+  // An open question without the catalog's own words is named by its kind.
+  const kind = `question.${String(x.params?.kind ?? '')}`;
+  const question =
+    x.code === 'questionOpen' && !x.params?.question && isMessageKey(kind)
+      ? { question: translate(locale, kind) }
+      : {};
   return translate(locale, key, {
     ...x.params,
+    ...question,
     field: isMessageKey(field) ? translate(locale, field) : '',
   });
 }

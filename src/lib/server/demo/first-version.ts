@@ -1,4 +1,5 @@
 import { evaluate } from '$lib/domain/evaluate';
+import { educationTextOf, lawExplainedOf } from '$lib/domain/drafting';
 import { followUpOf } from '$lib/domain/lifecycle';
 import { partyKeys, type Party } from '$lib/domain/party';
 import {
@@ -152,17 +153,17 @@ export async function firstVersion(run: SeedRun, t: number, end: number): Promis
     },
     evaluation,
     evaluatedAt: at,
-    education: {
-      methods: rng() < 0.5 ? ['persuasion'] : ['persuasion', 'publicity'],
-      content: item.educationTemplate,
-      lawExplained: `${item.prohibitingClause.law}${item.prohibitingClause.article}；${item.penaltyClause.law}${item.penaltyClause.article}`,
+    education: ((methods: ('persuasion' | 'publicity')[]) => ({
+      methods,
+      content: educationTextOf(item, methods),
+      lawExplained: lawExplainedOf(item),
       partyStatement: pick(rng, [
         '我知道了，马上改正。',
         '以后不会再这样了。',
         '不知道有这个规定，现在清楚了。',
         '',
       ]),
-    },
+    }))(rng() < 0.5 ? ['persuasion'] : ['persuasion', 'publicity']),
     procedure: {
       certificatesShown: true,
       recusalNotified: true,
