@@ -457,9 +457,25 @@ function procedureOf(draft: Draft, refused: boolean): Procedure | null {
 }
 
 /** Recorded in Chinese whatever the interface language: it is part of the case file. */
+export const AMENDMENT_NOTES = {
+  returned: '按审核意见修改',
+  rejected: '按服务器拒收原因修改',
+  reinspectedCorrected: '复查：已改正',
+  reinspectedNotCorrected: '复查：未改正',
+} as const;
+export type AmendmentNoteCode = keyof typeof AMENDMENT_NOTES;
+
+/** The code of a recorded amendment note, for an interface in another language. */
+export function amendmentNoteCode(note: string): AmendmentNoteCode | null {
+  const found = Object.entries(AMENDMENT_NOTES).find(([, text]) => text === note);
+  return found ? (found[0] as AmendmentNoteCode) : null;
+}
+
 function amendmentNote(draft: Draft): string {
   if (draft.kind === 'reinspect') {
-    return `复查：${draft.reinspection?.result === 'corrected' ? '已改正' : '未改正'}`;
+    return draft.reinspection?.result === 'corrected'
+      ? AMENDMENT_NOTES.reinspectedCorrected
+      : AMENDMENT_NOTES.reinspectedNotCorrected;
   }
-  return draft.amendReason === 'rejected' ? '按服务器拒收原因修改' : '按审核意见修改';
+  return AMENDMENT_NOTES[draft.amendReason === 'rejected' ? 'rejected' : 'returned'];
 }

@@ -373,6 +373,10 @@ export const consoleEn: Record<ConsoleKey, string> = {
   'console.record.versionCarriesSystemFlags':
     'This version carries system flags: to approve it, say in the comment how each was handled.',
   'console.record.versionN': 'Version {n}',
+  'console.record.note.returned': 'amended after review',
+  'console.record.note.rejected': 'amended after the server refused it',
+  'console.record.note.reinspectedCorrected': 're-inspection: corrected',
+  'console.record.note.reinspectedNotCorrected': 're-inspection: not corrected',
   'console.record.versionNSyncedServer': 'Version {n} synced to the server (amendment)',
   'console.record.versionNSyncedServer2': 'Version {n} synced to the server',
   'console.record.whoActionVersionN': '{who}: {action} (version {n})',

@@ -359,6 +359,10 @@ export const consoleZh = {
   'console.record.versionCarriesSystemFlags':
     '该版本有系统标记：审核通过时须在意见中说明如何处理每一项。',
   'console.record.versionN': '第 {n} 版',
+  'console.record.note.returned': '按审核意见修改',
+  'console.record.note.rejected': '按服务器拒收原因修改',
+  'console.record.note.reinspectedCorrected': '复查：已改正',
+  'console.record.note.reinspectedNotCorrected': '复查：未改正',
   'console.record.versionNSyncedServer': '第 {n} 版同步到服务器（修订）',
   'console.record.versionNSyncedServer2': '第 {n} 版同步到服务器',
   'console.record.whoActionVersionN': '{who} {action}（第 {n} 版）',

@@ -52,3 +52,8 @@ export function errorParams(form: object): Record<string, string | number> | und
 export function labeller(locale: Locale): (set: LabelSet, code: string) => string {
   return (set, code) => labelText(locale, set, code);
 }
+
+/** Words in brackets, as each language writes them: `（x）` in Chinese, ` (x)` in English. */
+export function bracketer(locale: Locale): (x: string | number) => string {
+  return (x) => (locale === 'en' ? ` (${x})` : `（${x}）`);
+}

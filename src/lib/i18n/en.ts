@@ -80,7 +80,7 @@ export const en: Record<MessageKey, string> = {
     '{field}: the order to correct is dated the day of the finding ({foundOn})',
   'issue.deadlineBeforeFinding': '{field}: cannot be before the day of the finding ({foundOn})',
   'issue.deadlineTooLong':
-    '{field}: {days} days from the finding, beyond the item maximum of {maxDays}',
+    '{field}: {days:day|days} from the finding, beyond the item maximum of {maxDays}',
   'issue.reinspectionBeforeFinding':
     '{field}: the re-inspection cannot be before the day of the finding ({foundOn})',
   'issue.uncorrectedBeforeDeadlineEnd':
@@ -98,11 +98,11 @@ export const en: Record<MessageKey, string> = {
   'issue.addressRequiredForDecision':
     "{field}: the decision of no penalty must state the party's address",
   'issue.reviewFlagsNeedComment':
-    'This version has {n} system flag(s): say in the comment how each was handled before approving',
+    'This version has {n:system flag|system flags}: say in the comment how each was handled before approving',
   'issue.officerUnconfirmed':
-    '{n} officer(s) named on the record have not yet confirmed taking part; approve once they have',
+    'Officers named on the record who have not yet confirmed taking part: {n}. Approve once they have',
   'issue.officerDenied':
-    '{n} officer(s) named on the record say they did not take part: return or escalate it, do not approve',
+    'Officers named on the record who say they did not take part: {n}. Return or escalate it, do not approve',
   'issue.confirmationDecided': 'You have already confirmed or denied this; it cannot be changed',
   'issue.denialReasonRequired': 'Say what happened when you deny taking part',
   'field.record': 'Record',
@@ -211,17 +211,17 @@ export const en: Record<MessageKey, string> = {
   'reason.thresholdWithin': '{text} {value}{unit}, within {limit}{unit}',
   'reason.thresholdExceeded': '{text} {value}{unit}, over the {limit}{unit} limit',
   'reason.noPriorRecord':
-    'No record of this party and item in the {months} months since {windowStart}',
+    'No record of this party and item in the {months:month|months} since {windowStart}',
   'reason.priorRecordFound':
-    '{count} record(s) of this item within {months} months (latest {latest}): not a first offence',
+    '{count:record|records} of this item within {months:month|months} (latest {latest}): not a first offence',
   'reason.partyUnidentified': 'Party unidentified: first offence cannot be verified',
   'reason.priorNoPenaltyWarning':
-    '{count} earlier record(s) of this item for this party: reviewers will check',
+    '{count:earlier record|earlier records} of this item for this party: reviewers will check',
   'reason.correctedOnTheSpot': 'Corrected on the spot',
   'reason.notCorrectedOnTheSpot': 'Refused to correct on the spot',
   'reason.correctionModeNotAllowed': 'This correction mode is not allowed for the item: correct it',
   'reason.deadlineTooLong':
-    'Deadline of {days} days exceeds the item maximum of {maxDays}: correct it',
+    'Deadline of {days:day|days} exceeds the item maximum of {maxDays}: correct it',
   'reason.deadlineBeforeFinding':
     'The deadline is before the day of the finding ({foundOn}): correct it',
   'reason.orderNotOnFindingDay':
@@ -367,7 +367,7 @@ export const en: Record<MessageKey, string> = {
   'edu.statement': "Party's statement",
   'eval.basis': 'Basis',
   'eval.catalogItem': 'List item',
-  'eval.open': '{n} open question(s):',
+  'eval.open': '{n:open question|open questions}:',
   'eval.prospective': 'After confirmed correction: {branch}',
   'eval.result': 'Result',
   'evidence.after': 'After',
@@ -380,16 +380,16 @@ export const en: Record<MessageKey, string> = {
   'evidence.takeAfter': 'Take after-photo',
   'evidence.takeBefore': 'Take photo of violation',
   'fo.checked': 'Checked {at}',
-  'fo.found': '{n} record(s) of this party and item since {start}: not a first offence',
+  'fo.found': '{n:record|records} of this party and item since {start}: not a first offence',
   'fo.introYear':
     'Looks up this party and item within the calendar year of the finding (the phone keeps the ledger of every squad in the city; the server is asked too when online).',
   'item.lookbackYear': 'Look-back: the calendar year of the finding',
   'fo.intro':
-    'Looks up this party and item within {months} months (the phone keeps the ledger of every squad in the city; the server is asked too when online).',
+    'Looks up this party and item within {months:month|months} (the phone keeps the ledger of every squad in the city; the server is asked too when online).',
   'fo.localOnly': 'Local ledger only (offline)',
   'fo.noKeys': 'Party unidentified: the first offence cannot be verified.',
   'fo.none': 'No record of this item since {start}',
-  'fo.other': '{n} other record(s) of this party (other items or older)',
+  'fo.other': '{n:other record|other records} of this party (other items or older)',
   'fo.partyIncomplete': 'Complete the party first',
   'record.priorMissed': 'Prior found after sync:',
   'fo.recordedBy': 'Recorded on {date} by {squad}',
@@ -426,8 +426,8 @@ export const en: Record<MessageKey, string> = {
   'item.categories': 'Categories',
   'item.conditions': 'Conditions',
   'item.exclusions': 'Exclusions',
-  'item.lookback': 'Look-back {months} months',
-  'item.maxDays': 'deadline at most {days} days',
+  'item.lookback': 'Look-back {months:month|months}',
+  'item.maxDays': 'deadline at most {days:day|days}',
   'item.none': 'No matching item: not on the list',
   'item.penalty': 'Penalty clause',
   'item.prohibiting': 'Prohibiting clause',
@@ -505,7 +505,7 @@ export const en: Record<MessageKey, string> = {
   'reinspect.title': 'Re-inspection',
   'review.correction': 'Correction',
   'review.deadline': 'by {date}',
-  'review.evidence': '{n} photo(s)',
+  'review.evidence': '{n:photo|photos}',
   'review.finish': 'Finish and lock',
   'review.finishing': 'Saving…',
   'review.fix': 'Fix',
@@ -519,7 +519,7 @@ export const en: Record<MessageKey, string> = {
   'review.party': 'Party',
   'review.place': 'Place',
   'review.provisionalOk': 'I understand provisional numbers will be used',
-  'review.signatures': '{n} signature(s)',
+  'review.signatures': '{n:signature|signatures}',
   'review.action.approve': 'Approved',
   'review.action.return': 'Returned',
   'review.action.escalate': 'Escalated',
@@ -537,7 +537,7 @@ export const en: Record<MessageKey, string> = {
   'settings.export': 'Export unsynced records',
   'settings.exportHint':
     'When the phone cannot sync for long, give the file to a supervisor to import; importing twice changes nothing.',
-  'settings.exported': 'Exported {n} record(s)',
+  'settings.exported': 'Exported {n:record|records}',
   'settings.lock': 'Lock',
   'settings.logout': 'Sign out',
   'settings.persisted': 'Persistent storage',
@@ -546,7 +546,7 @@ export const en: Record<MessageKey, string> = {
   'settings.persistedYes': 'Granted',
   'settings.storage': 'Storage',
   'settings.unsynced': 'Unsynced records',
-  'settings.unsyncedCount': '{n} record(s)',
+  'settings.unsyncedCount': '{n:record|records}',
   'settings.used': '{used} used, {free} free',
   'sign.absentDone': 'Party absence recorded',
   'sign.absentIncomplete': 'Give the reason',
@@ -592,7 +592,7 @@ export const en: Record<MessageKey, string> = {
   'sync.last': 'Last sync',
   'sync.never': 'never',
   'sync.now': 'Sync now',
-  'sync.waiting': '{n} record(s) waiting',
+  'sync.waiting': '{n:record|records} waiting',
   'sync.phase.uploading': 'Uploading evidence…',
   'sync.phase.pushing': 'Sending records…',
   'sync.phase.pulling': 'Receiving reviews…',
@@ -617,7 +617,7 @@ export const en: Record<MessageKey, string> = {
   'confirm.onRecord': "Officers' confirmation",
   'confirm.denyReason': 'Reason: {reason}',
   'logout.decisionsUnsynced':
-    'Your confirmation of {n} record(s) has not been sent yet. Sync online before signing out',
+    'Your confirmation of {n:record|records} has not been sent yet. Sync online before signing out',
   'sync.phase.reserving': 'Reserving numbers…',
   'state.conflict': 'Conflict',
   'state.rejected': 'Rejected',
@@ -684,12 +684,12 @@ export const en: Record<MessageKey, string> = {
   'printer.cancelled': 'Printing cancelled',
   'printer.lost': 'The connection to the printer was lost',
   'printer.silent': 'The printer stopped responding (switched off, out of paper or too far away)',
-  'printer.printAll': 'Print all documents by Bluetooth ({n} copies)',
+  'printer.printAll': 'Print all documents by Bluetooth ({n:copy|copies})',
   'printer.connecting': 'Connecting to the printer…',
   'printer.preparing': 'Laying out…',
   'printer.sending': 'Printing {i} of {n}: {title}{copy}',
   'printer.done':
-    'Printed {n} copies. Check the document numbers on paper and hand the party their copies.',
+    'Printed {n:copy|copies}. Check the document numbers on paper and hand the party their copies.',
   'printer.interrupted':
     'Printing stopped: {reason}. {done} of {n} copies done. Check the printer (power, paper roll) and tap "Resume": the unfinished copy prints again from its top, with the same document number.',
   'printer.resume': 'Resume',
@@ -723,7 +723,7 @@ export const en: Record<MessageKey, string> = {
     'Many wrong PINs. Wait and try again, or go online and unlock with your password; no record on this phone is deleted.',
   'pin.usePin': 'Use the PIN instead',
   'logout.unsynced':
-    '{n} record(s) are not synced yet. Sync first, or export the unsynced records before signing out',
+    'Records not synced yet: {n}. Sync first, or export the unsynced records before signing out',
   'sync.evidencePending': 'Evidence files are not fully uploaded yet',
   'evidence.locked': 'Locked original evidence',
   'evidence.deleteQuestion': 'Delete this photo?',
@@ -733,7 +733,7 @@ export const en: Record<MessageKey, string> = {
     'Discard this draft? What was entered, and photos no other record uses, are deleted',
   'home.discardConfirm': 'Discard',
   'home.rejected': 'Refused by the server: to amend',
-  'sync.heldBanner': '{n} record(s) refused by the server, not synced: amend and resubmit',
+  'sync.heldBanner': '{n:record|records} refused by the server, not synced: amend and resubmit',
   'record.rejected':
     'The server refused this version; it is not synced. Amend it for these reasons and resubmit:',
   'record.conflict': 'The server holds different content; not synced. Ask an administrator:',

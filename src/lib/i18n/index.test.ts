@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dateDisplay,
+  fill,
   MessageError,
   messageText,
   storedMessageSchema,
@@ -30,6 +31,19 @@ describe('translate', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('en', 'home.dueOn', { date: '2026-12-01' })).not.toContain('{date}');
     expect(translate('en', 'home.dueOn')).toContain('{date}');
+  });
+
+  it.each([
+    [1, 'deadline at most 1 day'],
+    [3, 'deadline at most 3 days'],
+    [0, 'deadline at most 0 days'],
+  ])('puts an English word in its number: %s', (days, text) => {
+    expect(translate('en', 'item.maxDays', { days })).toBe(text);
+  });
+
+  it('leaves a plural placeholder without its number visible', () => {
+    expect(fill('{n:photo|photos}', {})).toBe('{n:photo|photos}');
+    expect(fill('{n:photo|photos} of {m}', { n: 1, m: 2 })).toBe('1 photo of 2');
   });
 });
 

@@ -15,12 +15,17 @@ export type Params = Record<string, string | number>;
 
 /** Fills `{name}` placeholders; unknown placeholders stay visible. */
 export function fill(template: string, params: Params = {}): string {
-  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in params ? String(params[name]) : m,
-  );
+  return template
+    .replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (m, name: string, one: string, many: string) =>
+      name in params ? `${String(params[name])} ${Number(params[name]) === 1 ? one : many}` : m,
+    )
+    .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
-/** Looks a message up and fills `{name}` placeholders; unknown placeholders stay visible. */
+/**
+ * Looks a message up and fills `{name}` placeholders, and `{name:one|many}` with the number and
+ * the word in its number (English plurals); unknown placeholders stay visible.
+ */
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
   return fill(catalogs[locale][key] ?? zhCN[key], params);
 }
