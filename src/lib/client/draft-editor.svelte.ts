@@ -4,7 +4,7 @@ import { findItem } from '$lib/domain/catalog';
 import { applyDrafting } from '$lib/domain/drafting';
 import { nowIso } from '$lib/domain/time';
 import type { Draft, EvidenceBlob, PatrolDb } from './db';
-import { draftFiles, evaluateDraft } from './records';
+import { draftFiles, draftParty, evaluateDraft } from './records';
 import type { Message } from '$lib/i18n';
 
 /**
@@ -15,6 +15,8 @@ export class DraftEditor {
   readonly catalog: Catalog;
   draft = $state<Draft>() as Draft;
   dirty = $state(false);
+  /** A write to IndexedDB is under way (what the "saving" indicator shows, nothing else). */
+  saving = $state(false);
   savedAt = $state<string | null>(null);
   saveError = $state<Message | null>(null);
   readonly evaluation: Evaluation | null = $derived.by(() =>
@@ -22,6 +24,13 @@ export class DraftEditor {
   );
   readonly item: CatalogItem | null = $derived.by(() =>
     this.draft.itemCode ? (findItem(this.catalog, this.draft.itemCode) ?? null) : null,
+  );
+  /**
+   * The party is not entered yet (a kind chosen other than "unknown", or none): the evaluation's
+   * "party unidentified" is then a question still open, not a finding.
+   */
+  readonly partyPending: boolean = $derived.by(
+    () => this.draft.party.kind !== 'unknown' && draftParty(this.draft) === null,
   );
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Files the draft names that are not written yet: they go with the draft's next save. */
@@ -77,6 +86,7 @@ export class DraftEditor {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.dirty) return;
+    this.saving = true;
     try {
       const snapshot: Draft = $state.snapshot(this.draft);
       // A file whose photo or signature was removed before it was ever written is dropped.
@@ -102,6 +112,8 @@ export class DraftEditor {
         key: 'err.draftSave',
         params: { detail: e instanceof Error ? e.message : String(e) },
       };
+    } finally {
+      this.saving = false;
     }
   }
 }

@@ -27,6 +27,12 @@ export type Gate = 'loading' | 'login' | 'setPin' | 'locked' | 'ready';
 /** Minutes without a touch before the app locks itself, unless the officer chose otherwise. */
 export const LOCK_AFTER_MINUTES = 5;
 const SYNC_INTERVAL_MS = 3 * 60_000;
+/**
+ * While the app is open, unlocked and online, the phone asks this often whether the server has
+ * anything for it (a returned record, a comment): a pull of an empty feed is one small request
+ * (ADR 0021), and a supervisor's return reaches the officer within seconds, not minutes.
+ */
+export const WATCH_INTERVAL_MS = 15_000;
 
 /**
  * The officer app's state: who is signed in, whether the app is unlocked, the network, the sync
@@ -94,6 +100,20 @@ class FieldApp {
       this.gate = 'login';
     }
     window.setInterval(() => this.lockWhenIdle(), 15_000);
+    window.setInterval(() => void this.watch(), WATCH_INTERVAL_MS);
+    document.addEventListener('visibilitychange', () => void this.watch());
+  }
+
+  /** The quick look for news from the server while the officer has the app in front of them. */
+  private async watch(): Promise<void> {
+    if (!this.engine || !this.me || !appVault.isOpen || this.failures > 0) return;
+    if (document.visibilityState !== 'visible' || !navigator.onLine) return;
+    if (this.syncPhase !== 'idle') return;
+    try {
+      if ((await this.engine.pullSoon()) > 0) await this.refresh();
+    } catch {
+      // Left to the full sync and its backoff.
+    }
   }
 
   /** The officer signed in on this phone, readable while locked (no name, no roster). */

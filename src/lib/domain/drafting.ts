@@ -127,3 +127,22 @@ export function applyDrafting(draft: Draft, item: CatalogItem | null): boolean {
   }
   return changed;
 }
+
+/** Reasons officers commonly give for the discretionary choice on a first offence. */
+export const DISCRETION_PHRASES = {
+  exempt: ['初次违法，危害后果轻微，并已当场改正', '初次违法，危害后果轻微，当事人承诺限期改正'],
+  decline: ['当事人拒不配合调查，不适用首违不罚', '违法行为持续时间较长，周边群众反映强烈'],
+} as const;
+
+/** Words picked from a list, put after what the field holds (or in its place when empty). */
+export function withPhrase(current: string | undefined, phrase: string): string {
+  const text = current?.trim() ?? '';
+  if (!text) return phrase;
+  if (text.includes(phrase)) return text;
+  return /[。！？.!?]$/.test(text) ? `${text}${phrase}` : `${text}，${phrase}`;
+}
+
+/** The place of a finding outside a shop's own premises (the usual place of 出店经营). */
+export function premisesPlace(address: string): string {
+  return `${address.trim()}门前`;
+}

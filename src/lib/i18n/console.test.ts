@@ -92,7 +92,10 @@ describe('console phrasebook', () => {
         const bare = markupText(text)
           .split('\n')
           .filter((line) => HAN.test(line) || /[（），、：；。]/.test(line));
-        expect(bare, `${path}: Chinese text or punctuation in markup, not passed through L() or paren()`).toEqual([]);
+        expect(
+          bare,
+          `${path}: Chinese text or punctuation in markup, not passed through L() or paren()`,
+        ).toEqual([]);
       }
     },
   );

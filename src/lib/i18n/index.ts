@@ -66,7 +66,7 @@ export function issueText(locale: Locale, x: IssueLike): string {
   const field = `field.${fieldKey(x.path)}`;
   // An open question without the catalog's own words is named by its kind.
   const kind = `question.${String(x.params?.kind ?? '')}`;
-  const question =
+  const question: Params =
     x.code === 'questionOpen' && !x.params?.question && isMessageKey(kind)
       ? { question: translate(locale, kind) }
       : {};

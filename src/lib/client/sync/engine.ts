@@ -52,9 +52,23 @@ function errorCode(e: unknown): string {
 
 const MAX_BATCH_BYTES = 1_500_000;
 
+const noop = () => undefined;
+
+const EMPTY_REPORT: SyncReport = {
+  uploaded: 0,
+  accepted: 0,
+  duplicates: 0,
+  held: 0,
+  failed: 0,
+  confirmed: 0,
+  pulled: 0,
+};
+
 export class SyncEngine {
   phase: SyncPhase = 'idle';
   private running: Promise<SyncReport> | null = null;
+  /** A quick pull in progress (`pullSoon`); a full run starts after it. */
+  private quick: Promise<number> | null = null;
 
   constructor(
     private db: PatrolDb,
@@ -64,11 +78,27 @@ export class SyncEngine {
 
   /** One full sync; concurrent calls share the run in progress. */
   run(): Promise<SyncReport> {
-    this.running ??= this.runOnce().finally(() => {
+    const quick = this.quick;
+    this.running ??= (
+      quick ? quick.then(noop, noop).then(() => this.runOnce()) : this.runOnce()
+    ).finally(() => {
       this.running = null;
       this.setPhase('idle');
     });
     return this.running;
+  }
+
+  /**
+   * A quick look for what the server has for this phone (returned records, review comments,
+   * confirmations asked): the pull alone, never at the same time as a full run (it waits for the
+   * run in progress instead, which pulls too). The app calls it often while it is open.
+   */
+  async pullSoon(): Promise<number> {
+    if (this.running) return (await this.running).pulled;
+    this.quick ??= this.pull().finally(() => {
+      this.quick = null;
+    });
+    return this.quick;
   }
 
   private setPhase(phase: SyncPhase) {
@@ -77,15 +107,7 @@ export class SyncEngine {
   }
 
   private async runOnce(): Promise<SyncReport> {
-    const report: SyncReport = {
-      uploaded: 0,
-      accepted: 0,
-      duplicates: 0,
-      held: 0,
-      failed: 0,
-      confirmed: 0,
-      pulled: 0,
-    };
+    const report: SyncReport = { ...EMPTY_REPORT };
     // Each phase runs even when an earlier one failed (a record the server cannot store must not
     // stop reviews, catalogs and numbers from arriving); only a lost network or session stops the
     // run, as nothing else could succeed.
