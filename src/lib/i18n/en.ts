@@ -484,6 +484,7 @@ export const en: Record<MessageKey, string> = {
   'place.accuracy': '±{m} m',
   'place.address': 'Place',
   'phrases.pick': 'Common phrases:',
+  'phrases.for': 'Phrases to pick ({n})',
   'place.suggested': 'Frequent places',
   'record.factsDrafted':
     'Drafted from the item, time, place and measurements: edit as needed; once edited it is no longer updated.',

@@ -264,6 +264,7 @@ export const zhCN = {
   'place.accuracy': '精度约 {m} 米',
   'place.address': '违法地点',
   'phrases.pick': '常用语：',
+  'phrases.for': '可选用语（{n} 条）',
   'place.suggested': '常用地点',
   'record.factsDrafted': '已按事项、时间、地点和测量数据生成，可直接修改；修改后不再自动更新。',
   'party.known': '本机记录过的当事人',
