@@ -51,7 +51,6 @@ describe("officer app: another district's prior, offline", () => {
 
     await app.startPatrol();
     await app.chooseItem('摆摊', '流动摊点占道经营');
-    await app.next();
     await app.fillPerson({
       name: '陈小红',
       id: '11010519491231002x',

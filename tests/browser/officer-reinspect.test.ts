@@ -26,7 +26,6 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
     // A shop trading beyond its door, told to clear it by tomorrow.
     await app.startPatrol();
     await app.chooseItem('出店', '出店经营');
-    await app.next();
     await app.fillPerson({
       name: '欧阳娜娜',
       id: '340102199003071232',
@@ -35,8 +34,7 @@ describe('officer app: correction by a deadline, then the re-inspection', () => 
       facts: '当事人在店门外人行道摆放货架经营，占用约3平方米。',
     });
     await app.next();
-    await page.getByTestId('fo-sources').waitFor();
-    await app.next();
+    await app.passFirstOffence();
     await app.answerEligible();
     await app.next();
     await page.getByRole('button', { name: '限期改正', exact: true }).click();

@@ -135,7 +135,12 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       });
       expect(review.status).toBe(201);
 
-      await page.getByRole('button', { name: '立即同步' }).click();
+      // Nobody taps "sync": with the app open, the return reaches the phone at its next quick
+      // look (every 15 s), long before the 3-minute sync, and the home screen says so.
+      await page.getByRole('link', { name: '首页' }).click();
+      await page.getByTestId('returned-alert').waitFor({ timeout: 40_000 });
+      expect(await page.getByTestId('returned-alert').textContent()).toContain('1 条记录被退回');
+      await page.getByTestId('returned-alert').click();
       await page
         .getByTestId('review-comment')
         .getByText('请补充当事人陈述的具体内容。')
@@ -144,6 +149,10 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
 
       await page.getByRole('button', { name: /按审核意见修改/ }).click();
       await page.getByText('正在修改，完成后生成第 2 版').waitFor();
+      // The amend screen says why, on every step.
+      expect(await page.getByTestId('amend-reason').textContent()).toContain(
+        '请补充当事人陈述的具体内容。',
+      );
       await page.getByRole('button', { name: '教育' }).click();
       await page
         .getByLabel('当事人陈述')
@@ -163,6 +172,13 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       await expect
         .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
         .toBe('已同步');
+      // Nothing stale once version 2 is in: "waiting to sync" became "synced", and version 1's
+      // return is history, folded away, not a banner over version 2.
+      await expect
+        .poll(() => page.getByTestId('finished').textContent())
+        .toContain('已同步到服务器');
+      expect(await page.getByTestId('review-comment').first().isVisible()).toBe(false);
+      await page.getByTestId('earlier-reviews').getByText('此前版本的审核意见（1 条）').waitFor();
 
       const detail = await supervisor.json<{
         record: LockedRecord;

@@ -99,6 +99,8 @@ describe('installable, offline, accessible officer app', () => {
     await check('home');
     await app.startPatrol();
     await app.chooseItem('摆摊', '流动摊点占道经营');
+    await page.getByRole('button', { name: '上一步' }).click();
+    await page.getByTestId('chosen-item').waitFor();
     await check('wizard 1 item');
     await app.next();
     await app.fillPerson({
@@ -118,7 +120,11 @@ describe('installable, offline, accessible officer app', () => {
       'signatures',
       'review',
     ].entries()) {
-      await app.next();
+      // Each step by its number (the first-offence step passes by itself after "next").
+      await page
+        .locator('.steps button')
+        .nth(i + 2)
+        .click();
       if (name === 'conditions') await app.answerEligible();
       if (name === 'correction') await app.correctOnTheSpot();
       if (name === 'evidence') await app.addPhoto('before', join(photos, 'p.jpg'));

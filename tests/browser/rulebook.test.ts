@@ -48,7 +48,6 @@ describe('officer app: one rulebook with the server', () => {
 
     await app.startPatrol();
     await app.chooseItem('摆摊', '流动摊点占道经营');
-    await app.next();
     await app.fillPerson({
       name: '李堃',
       id: '340102199003071232',
@@ -57,8 +56,7 @@ describe('officer app: one rulebook with the server', () => {
       facts: '当事人推车在人行道上销售水果。',
     });
     await app.next();
-    await page.getByTestId('fo-sources').waitFor();
-    await app.next();
+    await app.passFirstOffence();
     await app.answerEligible();
     await app.next();
     await app.correctOnTheSpot();

@@ -59,7 +59,7 @@ export type Draft = {
    * The texts the phone last drafted (facts, education, law explained): a field still equal to
    * its drafted text follows the case as it changes; one the officer edited is theirs.
    */
-  drafted?: { facts?: string; education?: string; law?: string };
+  drafted?: { facts?: string; education?: string; law?: string; reason?: string };
   /** Numbers taken when finishing started; reused if finishing is retried after a crash. */
   issuedDocuments?: DocumentRef[];
 };

@@ -105,6 +105,29 @@ describe('drafted texts', () => {
     expect(d.facts).toContain('在人民路1号巡查时发现');
   });
 
+  it('drafts the first-offence reason from the correction, empties it on declining, and chooses persuasion', () => {
+    const d = newDraft(starterCatalog, 'd1', at);
+    d.itemCode = 'SR-02';
+    applyDrafting(d, item('SR-02'));
+    expect(d.education.methods).toEqual(['persuasion']);
+    expect(d.answers.discretionReason).toBe('初次违法，危害后果轻微，及时改正');
+    d.answers.correction = { mode: 'onTheSpot', corrected: true };
+    applyDrafting(d, item('SR-02'));
+    expect(d.answers.discretionReason).toBe('初次违法，危害后果轻微，已当场改正');
+    d.answers.discretion = 'decline';
+    applyDrafting(d, item('SR-02'));
+    expect(d.answers.discretionReason).toBe('');
+    // A mild item asks for no reason: none is drafted.
+    const m = newDraft(starterCatalog, 'd2', at);
+    m.itemCode = 'SR-11';
+    applyDrafting(m, item('SR-11'));
+    expect(m.answers.discretionReason).toBeUndefined();
+    // Methods the officer cleared stay cleared.
+    m.education.methods = [];
+    applyDrafting(m, item('SR-11'));
+    expect(m.education.methods).toEqual([]);
+  });
+
   it('drafts nothing into an amendment (its texts are the locked version’s)', () => {
     const d = completeDraft(at, 'u-officer1');
     d.kind = 'amend';

@@ -94,7 +94,24 @@ export function draftedTexts(
     facts: draftFacts(draft, item),
     education: educationTextOf(item, draft.education.methods ?? []),
     law: lawExplainedOf(item),
+    ...(item.branches.includes('firstOffence') ? { reason: draftReason(draft) } : {}),
   };
+}
+
+/**
+ * The reason for exempting a first offence, from the answers (the officer edits or declines);
+ * empty once the officer declines the exemption, whose reason only they can give.
+ */
+export function draftReason(draft: Draft): string {
+  if (draft.answers.discretion === 'decline') return '';
+  const c = draft.answers.correction;
+  const corrected =
+    c?.mode === 'deadline'
+      ? '当事人承诺在期限内改正'
+      : c?.mode === 'onTheSpot' && c.corrected
+        ? '已当场改正'
+        : '及时改正';
+  return `初次违法，危害后果轻微，${corrected}`;
 }
 
 /**
@@ -119,6 +136,15 @@ export function applyDrafting(draft: Draft, item: CatalogItem | null): boolean {
   }
   if (follow(draft.education.lawExplained, before.law, next.law)) {
     draft.education.lawExplained = next.law;
+    changed = true;
+  }
+  if (follow(draft.answers.discretionReason, before.reason, next.reason)) {
+    draft.answers.discretionReason = next.reason;
+    changed = true;
+  }
+  // The drafted education text is persuasion (说服教育): chosen with it, changeable.
+  if (item && draft.education.methods === undefined) {
+    draft.education.methods = ['persuasion'];
     changed = true;
   }
   if (JSON.stringify(before) !== JSON.stringify(next)) {
@@ -146,3 +172,10 @@ export function withPhrase(current: string | undefined, phrase: string): string 
 export function premisesPlace(address: string): string {
   return `${address.trim()}门前`;
 }
+
+/** How a refusal to sign is usually recorded. */
+export const REFUSAL_PHRASES = [
+  '当事人拒绝在现场笔录和文书上签名',
+  '当事人拒绝签收文书',
+  '当事人称需请示经营者，拒绝签名',
+] as const;

@@ -104,6 +104,14 @@ export class FieldApp {
     await this.page.getByTestId('sync-banner').getByText('全部已同步').waitFor({ timeout });
   }
 
+  /**
+   * From the party to the conditions: the first-offence step passes by itself when it finds
+   * nothing (and says so on the next step); where it found a prior it stays for the officer.
+   */
+  async passFirstOffence() {
+    await this.page.getByTestId('fo-skipped').waitFor({ timeout: 30_000 });
+  }
+
   async startPatrol() {
     await this.page.getByRole('button', { name: '开始巡查记录' }).click();
     await this.page.getByLabel('搜索事项').waitFor();
@@ -120,8 +128,9 @@ export class FieldApp {
       .getByRole('button', { name: new RegExp(name) })
       .first()
       .click();
+    // Picking an item moves on to the party.
     await this.page
-      .getByTestId('chosen-item')
+      .getByRole('group', { name: '当事人类型' })
       .waitFor()
       .catch(async (e: unknown) => {
         await this.page.screenshot({ path: '/tmp/choose-failure.png', fullPage: true });
@@ -195,7 +204,9 @@ export class FieldApp {
   }
 
   async educate() {
-    await this.page.getByRole('button', { name: '说服教育' }).click();
+    // Persuasion is chosen with the drafted text; chosen here if the officer had cleared it.
+    const persuasion = this.page.getByRole('button', { name: '说服教育' });
+    if ((await persuasion.getAttribute('aria-pressed')) !== 'true') await persuasion.click();
     await this.page.getByLabel('当事人陈述').fill('知道了，马上收摊。');
   }
 
@@ -299,7 +310,6 @@ export async function createRecord(
 ): Promise<string> {
   await app.startPatrol();
   await app.chooseItem(...(options.item ?? ['摆摊', '流动摊点占道经营']));
-  await app.next();
   if (options.business) {
     await app.fillBusiness({
       name: options.name ?? '六安市金安区好运来便利店',
@@ -320,8 +330,7 @@ export async function createRecord(
     });
   }
   await app.next();
-  await app.page.getByTestId('fo-sources').waitFor();
-  await app.next();
+  await app.passFirstOffence();
   await app.answerEligible();
   for (const [label, value] of Object.entries(options.measures ?? {}))
     await app.page.getByLabel(new RegExp(label)).fill(value);

@@ -1,0 +1,285 @@
+import { expect } from 'vitest';
+import {
+  klmSeconds,
+  startTrace,
+  summarise,
+  takeTrace,
+  type TraceSummary,
+} from '../../support/trace';
+import type { FieldApp } from './field';
+
+/**
+ * The four standard cases of issue 17, scripted as an officer would do them with the app's
+ * shortcuts (drafted texts, phrases, the shop's own address as the place, the last partner
+ * chosen already), recorded as an interaction trace. Used by the browser test (which holds the
+ * first to its targets) and by `npm run bench -- klm` (which prints all four).
+ */
+
+export type CaseResult = {
+  name: string;
+  /** Parts of the case done at different times (the finding; a re-inspection days later). */
+  parts: { label: string; summary: TraceSummary; seconds: number; slowSeconds: number }[];
+  recordId: string;
+};
+
+export type Photos = { before: string; after: string };
+
+function part(label: string, summary: TraceSummary) {
+  return { label, summary, seconds: klmSeconds(summary), slowSeconds: klmSeconds(summary, 2) };
+}
+
+/** Answers every checklist question left open on the conditions step the eligible way. */
+async function answerFacts(app: FieldApp) {
+  for (const id of ['exclusions-none', 'conditions-all']) {
+    const all = app.page.getByTestId(id);
+    if ((await all.count()) > 0 && (await all.getAttribute('aria-pressed')) !== 'true')
+      await all.click();
+  }
+  for (const group of await app.page.getByRole('group').all()) {
+    const buttons = group.getByRole('button');
+    if ((await buttons.count()) !== 2) continue;
+    const pressed = await buttons.evaluateAll((b) =>
+      b.some((x) => x.getAttribute('aria-pressed') === 'true'),
+    );
+    if (pressed) continue;
+    const yes = group.getByRole('button', { name: '是', exact: true });
+    const absent = group.getByRole('button', { name: '不存在', exact: true });
+    if ((await yes.count()) > 0) await yes.click();
+    else if ((await absent.count()) > 0) await absent.click();
+  }
+}
+
+async function pickItem(app: FieldApp, initials: string, name: string) {
+  await app.page.getByRole('button', { name: '开始巡查记录' }).click();
+  await app.page.getByLabel('搜索事项').fill(initials);
+  await app.page
+    .getByRole('list', { name: '清单事项' })
+    .getByRole('button', { name: new RegExp(name) })
+    .first()
+    .click();
+  await app.page.getByRole('group', { name: '当事人类型' }).waitFor();
+}
+
+async function signAndProcedure(app: FieldApp, partner: string, party: 'sign' | 'refuse') {
+  const select = app.page.getByLabel('第二名执法人员');
+  if (!(await select.evaluate((el) => (el as HTMLSelectElement).value))) {
+    const value = await select.evaluate(
+      (el, name) =>
+        [...(el as HTMLSelectElement).options].find((o) => o.text.includes(name))?.value ?? '',
+      partner,
+    );
+    await select.selectOption(value);
+  }
+  await app.procedure();
+  if (party === 'sign') {
+    await app.draw('sig-party-pad');
+    await app.page.getByRole('button', { name: '确认签名' }).first().click();
+  } else {
+    await app.page.getByRole('button', { name: '当事人拒签', exact: true }).click();
+    await app.page.getByTestId('refusal-phrases').getByRole('button').first().click();
+    await app.page.getByLabel('见证人姓名').fill('陈芳');
+    await app.draw('sig-witness-pad');
+    await app.page.getByRole('button', { name: '确认签名' }).first().click();
+  }
+  await app.page.getByTestId('party-signature-status').waitFor();
+  await app.draw('sig-officer1-pad');
+  await app.page.getByRole('button', { name: '确认签名' }).nth(1).click();
+  await app.page.getByTestId('officer1-signature-status').waitFor();
+  await app.draw('sig-officer2-pad');
+  await app.page.getByRole('button', { name: '确认签名' }).nth(2).click();
+  await app.page.getByTestId('officer2-signature-status').waitFor();
+}
+
+async function educateWithPhrase(app: FieldApp) {
+  await app.page.getByTestId('statement-phrases').getByRole('button').first().click();
+}
+
+/**
+ * Case 1: a shop trading beyond its door (SR-01), a first offence, corrected on the spot, two
+ * photos, three signatures, offline or online alike.
+ */
+export async function shopFirstOffence(
+  app: FieldApp,
+  photos: Photos,
+  shop: { name: string; uscc: string },
+): Promise<CaseResult> {
+  const page = app.page;
+  await startTrace(page);
+  await takeTrace(page);
+  await pickItem(app, 'cdjy', '出店经营');
+  await page.getByRole('button', { name: '商户 / 单位', exact: true }).click();
+  await page.getByLabel('店招名称 / 单位名称').fill(shop.name);
+  await page.getByLabel('经营地址').fill('六安市金安区人民路66号');
+  await page.getByLabel('统一社会信用代码').fill(shop.uscc);
+  await page.getByLabel('法定代表人（负责人）').fill('周敏');
+  await page.getByLabel('手机号').fill('13800138000');
+  await page.getByTestId('place-suggestions').getByRole('button').first().click();
+  await expect.poll(() => page.getByLabel('违法事实').inputValue()).toContain('门前');
+  await app.next();
+  await app.passFirstOffence();
+  await answerFacts(app);
+  await app.next();
+  await page.getByRole('button', { name: '当场改正', exact: true }).click();
+  await page
+    .getByRole('group', { name: /告知承诺书/ })
+    .getByRole('button', { name: '已签署' })
+    .click();
+  await app.next();
+  await educateWithPhrase(app);
+  await app.next();
+  await app.addPhoto('before', photos.before);
+  await app.addPhoto('after', photos.after);
+  await app.next();
+  await signAndProcedure(app, '王喆', 'sign');
+  await app.next();
+  const recordId = await app.finish();
+  const events = await takeTrace(page);
+  if (process.env.PB_TRACE_DEBUG)
+    console.log(events.map((e) => `${e.kind} ${'target' in e ? e.target : e.field}`).join('\n'));
+  const summary = summarise(events, 10);
+  return { name: 'first offence at a shop (SR-01)', parts: [part('finding', summary)], recordId };
+}
+
+/** Case 2: mild littering (SR-11), a person, corrected on the spot (picked up). */
+export async function mildLittering(
+  app: FieldApp,
+  photos: Photos,
+  person: { name: string; id: string },
+): Promise<CaseResult> {
+  const page = app.page;
+  await startTrace(page);
+  await takeTrace(page);
+  await pickItem(app, 'sdlr', '随地乱扔');
+  await page.getByLabel('姓名').fill(person.name);
+  await page.getByLabel('身份证号').fill(person.id);
+  await page.getByLabel('手机号').fill('13900139000');
+  await page.getByLabel('住址', { exact: true }).fill('六安市金安区佛子岭路18号');
+  await page.getByLabel('违法地点').fill('六安市金安区梅山南路');
+  await app.next();
+  await app.passFirstOffence();
+  await answerFacts(app);
+  await app.next();
+  await page.getByRole('button', { name: '当场改正', exact: true }).click();
+  await app.next();
+  await educateWithPhrase(app);
+  await app.next();
+  await app.addPhoto('before', photos.before);
+  await app.addPhoto('after', photos.after);
+  await app.next();
+  await signAndProcedure(app, '王喆', 'sign');
+  await app.next();
+  const recordId = await app.finish();
+  const summary = summarise(await takeTrace(page), 10);
+  return {
+    name: 'mild littering corrected on the spot (SR-11)',
+    parts: [part('finding', summary)],
+    recordId,
+  };
+}
+
+/** Case 3: a mobile stall (SR-02) whose keeper refuses to sign; a witness signs. */
+export async function refusalWithWitness(
+  app: FieldApp,
+  photos: Photos,
+  person: { name: string; id: string },
+): Promise<CaseResult> {
+  const page = app.page;
+  await startTrace(page);
+  await takeTrace(page);
+  await pickItem(app, 'ldtd', '流动摊点');
+  await page.getByLabel('姓名').fill(person.name);
+  await page.getByLabel('身份证号').fill(person.id);
+  await page.getByLabel('手机号').fill('13700137000');
+  await page.getByLabel('住址', { exact: true }).fill('六安市裕安区解放南路9号');
+  await page.getByLabel('违法地点').fill('六安市金安区皖西路');
+  await app.next();
+  await app.passFirstOffence();
+  await answerFacts(app);
+  await app.next();
+  await page.getByRole('button', { name: '当场改正', exact: true }).click();
+  // A party who refuses to sign signs no commitment letter either.
+  await page
+    .getByRole('group', { name: /告知承诺书/ })
+    .getByRole('button', { name: '拒绝签署' })
+    .click();
+  await app.next();
+  await educateWithPhrase(app);
+  await app.next();
+  await app.addPhoto('before', photos.before);
+  await app.addPhoto('after', photos.after);
+  await app.next();
+  await signAndProcedure(app, '王喆', 'refuse');
+  await app.next();
+  const recordId = await app.finish();
+  const summary = summarise(await takeTrace(page), 10);
+  return {
+    name: 'refusal to sign, with a witness (SR-02)',
+    parts: [part('finding', summary)],
+    recordId,
+  };
+}
+
+/**
+ * Case 4: material piled on the road (SR-03), corrected by a deadline, then the re-inspection
+ * (the same day here: "corrected" can be recorded before the deadline runs out).
+ */
+export async function deadlineAndReinspection(
+  app: FieldApp,
+  photos: Photos,
+  person: { name: string; id: string },
+): Promise<CaseResult> {
+  const page = app.page;
+  await startTrace(page);
+  await takeTrace(page);
+  await pickItem(app, 'zddf', '占道堆放');
+  await page.getByLabel('姓名').fill(person.name);
+  await page.getByLabel('身份证号').fill(person.id);
+  await page.getByLabel('手机号').fill('13600136000');
+  await page.getByLabel('住址', { exact: true }).fill('六安市金安区长江东路3号');
+  await page.getByLabel('违法地点').fill('六安市金安区长江东路3号门前');
+  await app.next();
+  await app.passFirstOffence();
+  await answerFacts(app);
+  for (const input of await page.locator('input[type="number"]').all()) await input.fill('2');
+  await app.next();
+  await page.getByRole('button', { name: '限期改正', exact: true }).click();
+  const commitment = page.getByRole('group', { name: /告知承诺书/ });
+  if ((await commitment.count()) > 0)
+    await commitment.getByRole('button', { name: '已签署' }).click();
+  await app.next();
+  await educateWithPhrase(app);
+  await app.next();
+  await app.addPhoto('before', photos.before);
+  await app.next();
+  await signAndProcedure(app, '王喆', 'sign');
+  await app.next();
+  const recordId = await app.finish();
+  const finding = summarise(await takeTrace(page), 10);
+
+  await app.open('/');
+  await takeTrace(page);
+  await page.getByRole('link', { name: '复查', exact: true }).first().click();
+  await page.getByRole('heading', { name: '复查', exact: true }).waitFor();
+  await page.getByRole('button', { name: '已改正', exact: true }).click();
+  await app.addPhoto('after', photos.after);
+  const select = page.getByLabel('第二名执法人员');
+  if (!(await select.evaluate((el) => (el as HTMLSelectElement).value))) {
+    const partner = await select.evaluate(
+      (el) => [...(el as HTMLSelectElement).options].find((o) => o.text.includes('王喆'))?.value,
+    );
+    await select.selectOption(partner ?? '');
+  }
+  await app.draw('re-sig1-pad');
+  await page.getByRole('button', { name: '确认签名' }).first().click();
+  await app.draw('re-sig2-pad');
+  await page.getByRole('button', { name: '确认签名' }).nth(1).click();
+  await page.getByText('已签名 2/2').waitFor();
+  await page.getByRole('button', { name: '完成复查' }).click();
+  await page.getByText('记录已完成并锁定').waitFor({ timeout: 30_000 });
+  const reinspection = summarise(await takeTrace(page), 2);
+  return {
+    name: 'deadline correction and its re-inspection (SR-03)',
+    parts: [part('finding', finding), part('re-inspection', reinspection)],
+    recordId,
+  };
+}
