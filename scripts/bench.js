@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench [part ...]`: measures the figures of docs/PERFORMANCE.md, each next to a baseline
 // taken in the same run, prints one table and writes bench/results/<time>.json and latest.json.
-// Parts: ingest upload list lookup save photo documents startup (default: all); ingest also
+// Parts: ingest upload list lookup save photo documents printer startup klm (default: all);
+// klm drives the four standard cases of issue 17 in Chromium and times them by the
+// keystroke-level model; ingest also
 // pushes the same records to pouchdb-server and a minimal no-check server (bench/peers/). Not run
 // by CI.
 import { spawnSync } from 'node:child_process';
@@ -19,6 +21,7 @@ const ALL = [
   'documents',
   'printer',
   'startup',
+  'klm',
 ];
 const requested = process.argv.slice(2);
 for (const p of requested) {

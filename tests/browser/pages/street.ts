@@ -133,10 +133,7 @@ export async function shopFirstOffence(
   await signAndProcedure(app, '王喆', 'sign');
   await app.next();
   const recordId = await app.finish();
-  const events = await takeTrace(page);
-  if (process.env.PB_TRACE_DEBUG)
-    console.log(events.map((e) => `${e.kind} ${'target' in e ? e.target : e.field}`).join('\n'));
-  const summary = summarise(events, 10);
+  const summary = summarise(await takeTrace(page), 10);
   return { name: 'first offence at a shop (SR-01)', parts: [part('finding', summary)], recordId };
 }
 

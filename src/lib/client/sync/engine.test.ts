@@ -289,6 +289,43 @@ describe('sync engine over the protocol', () => {
     expect((await local(db, r))?.reviews).toHaveLength(1);
   });
 
+  it('a quick pull brings a return alone, and never runs beside a full sync', async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '癸');
+    await engine.run();
+    server.publish({
+      kind: 'review',
+      at,
+      review: {
+        id: 'rv-q',
+        recordId: r.id,
+        version: r.version,
+        action: 'return',
+        comment: '照片不清晰',
+        reviewerName: '孙建国',
+        reviewState: 'returned',
+      },
+    });
+    server.calls.length = 0;
+    expect(await engine.pullSoon()).toBe(1);
+    // One request: the pull, nothing else of a full sync.
+    expect(server.calls).toEqual([expect.stringMatching(/^GET \/api\/sync\/pull/)]);
+    expect((await local(db, r))?.state).toBe('returned');
+    // Called while a full sync runs: it waits for that run (which pulls) instead of a second pull.
+    server.calls.length = 0;
+    const full = engine.run();
+    const quick = engine.pullSoon();
+    await Promise.all([full, quick]);
+    expect(server.calls.filter((c) => c.startsWith('GET /api/sync/pull'))).toHaveLength(1);
+    // And a full sync asked for during a quick pull starts after it, not inside it.
+    server.calls.length = 0;
+    const first = engine.pullSoon();
+    const then = engine.run();
+    await Promise.all([first, then]);
+    expect(server.calls.filter((c) => c.startsWith('GET /api/sync/pull'))).toHaveLength(2);
+    expect(server.calls.some((c) => c.includes('/api/device/status'))).toBe(true);
+  });
+
   it('tops up every document type that runs low, once', async () => {
     const { db, server, engine } = await phone();
     await engine.topUpNumbers(NOW);
