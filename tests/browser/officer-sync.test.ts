@@ -264,7 +264,12 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
         .poll(() => page.evaluate(() => (window as unknown as { marker?: number }).marker ?? 0), {
           timeout: 30_000,
         })
-        .toBe(0);
+        .toBe(0)
+        .catch(async (e: unknown) => {
+          throw new Error(`no switch: ${(await page.locator('body').textContent()) ?? ''}`, {
+            cause: e,
+          });
+        });
       // The new version starts locked, like any page load (ADR 0018).
       await app.unlockIfLocked();
       await page.getByTestId('draft-card').waitFor();

@@ -109,7 +109,17 @@ export class FieldApp {
    * nothing (and says so on the next step); where it found a prior it stays for the officer.
    */
   async passFirstOffence() {
-    await this.page.getByTestId('fo-skipped').waitFor({ timeout: 30_000 });
+    await this.page
+      .getByTestId('fo-skipped')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (e: unknown) => {
+        const text =
+          (await this.page
+            .locator('main')
+            .textContent()
+            .catch(() => '')) ?? '';
+        throw new Error(`the first-offence step did not pass: ${text.slice(0, 400)}`, { cause: e });
+      });
   }
 
   async startPatrol() {
