@@ -147,6 +147,7 @@ export async function mildLittering(
   await startTrace(page);
   await takeTrace(page);
   await pickItem(app, 'sdlr', '随地乱扔');
+  await page.getByRole('button', { name: '个人', exact: true }).click();
   await page.getByLabel('姓名').fill(person.name);
   await page.getByLabel('身份证号').fill(person.id);
   await page.getByLabel('手机号').fill('13900139000');
@@ -174,7 +175,7 @@ export async function mildLittering(
   };
 }
 
-/** Case 3: a mobile stall (SR-02) whose keeper refuses to sign; a witness signs. */
+/** Case 3: a bicycle left on the pavement (SR-21), its owner refuses to sign; a witness signs. */
 export async function refusalWithWitness(
   app: FieldApp,
   photos: Photos,
@@ -183,7 +184,8 @@ export async function refusalWithWitness(
   const page = app.page;
   await startTrace(page);
   await takeTrace(page);
-  await pickItem(app, 'ldtd', '流动摊点');
+  await pickItem(app, '乱停', '人行道乱停乱放');
+  await page.getByRole('button', { name: '个人', exact: true }).click();
   await page.getByLabel('姓名').fill(person.name);
   await page.getByLabel('身份证号').fill(person.id);
   await page.getByLabel('手机号').fill('13700137000');
@@ -194,11 +196,6 @@ export async function refusalWithWitness(
   await answerFacts(app);
   await app.next();
   await page.getByRole('button', { name: '当场改正', exact: true }).click();
-  // A party who refuses to sign signs no commitment letter either.
-  await page
-    .getByRole('group', { name: /告知承诺书/ })
-    .getByRole('button', { name: '拒绝签署' })
-    .click();
   await app.next();
   await educateWithPhrase(app);
   await app.next();
@@ -210,7 +207,7 @@ export async function refusalWithWitness(
   const recordId = await app.finish();
   const summary = summarise(await takeTrace(page), 10);
   return {
-    name: 'refusal to sign, with a witness (SR-02)',
+    name: 'refusal to sign, with a witness (SR-21)',
     parts: [part('finding', summary)],
     recordId,
   };
@@ -229,6 +226,7 @@ export async function deadlineAndReinspection(
   await startTrace(page);
   await takeTrace(page);
   await pickItem(app, 'zddf', '占道堆放');
+  await page.getByRole('button', { name: '个人', exact: true }).click();
   await page.getByLabel('姓名').fill(person.name);
   await page.getByLabel('身份证号').fill(person.id);
   await page.getByLabel('手机号').fill('13600136000');
