@@ -6,8 +6,11 @@ import { config, ConfigError } from '$lib/server/config';
 import { errorResponse, HttpError, unreadBody } from '$lib/server/http';
 import { seedDemo } from '$lib/server/demo/seed';
 import { bootstrap } from '$lib/server/bootstrap';
+import { loadLocale } from '$lib/i18n';
 
 export const init: ServerInit = async () => {
+  // The console renders English on the server too: its messages are there from the start.
+  await loadLocale('en');
   // `vite build` runs this too, to prerender the officer app: it must not create or seed a
   // database (a fresh clone's `npm run demo` would then find "existing data" and skip the demo).
   if (building) return;

@@ -83,6 +83,13 @@ describe('officer app on the street', () => {
     await page.getByTestId('party-problems').waitFor({ state: 'detached' });
     await page.getByLabel('身份证号').fill('11010519491231002X');
 
+    // The reason asked for on a first offence sits above the result card, not below it.
+    await page.getByRole('button', { name: '5 改正' }).click();
+    await page.getByRole('button', { name: '当场改正', exact: true }).click();
+    const reason = await page.getByLabel(/不予处罚的裁量理由/).boundingBox();
+    const card = await page.getByTestId('evaluation').boundingBox();
+    expect(reason && card && reason.y < card.y).toBe(true);
+
     // Step 9 lists the photos with the signatures and names each open question.
     await page.getByRole('button', { name: '9 核对并完成' }).click();
     const issues = page.getByTestId('issues');
@@ -122,12 +129,26 @@ describe('officer app on the street', () => {
     await signIn();
     const page = app.page;
     const violations: string[] = [];
+    /** The screens at a small and a common phone size. */
+    const bothSizes = async (lang: string) => {
+      for (const [w, h] of [
+        [360, 640],
+        [390, 844],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await screens(lang, `${w}x${h}`);
+      }
+    };
     const screens = async (lang: string, size: string) => {
       const at = `${lang} ${size}`;
       const check = async (screen: string) => {
         const r = await audit(page, `${screen} ${at}`);
         violations.push(...r.violations.map((v) => `${screen} ${at}: ${v.id}`));
       };
+      await app.page.getByRole('link', { name: lang === 'zh' ? '首页' : 'Home' }).click();
+      await app.page.getByTestId('draft-card').first().waitFor();
+      await check('home');
+      await app.page.getByTestId('draft-card').first().getByRole('link').click();
       for (const [n, name] of [
         [2, 'party'],
         [4, 'conditions'],
@@ -143,13 +164,7 @@ describe('officer app on the street', () => {
         await check(`step ${n} ${name}`);
       }
     };
-    for (const [w, h] of [
-      [360, 640],
-      [390, 844],
-    ] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      await screens('zh', `${w}x${h}`);
-    }
+    await bothSizes('zh');
     // English: words in their number and brackets of the language.
     await app.open('/settings');
     await page.getByRole('button', { name: 'English' }).click();
@@ -159,13 +174,7 @@ describe('officer app on the street', () => {
     await page.getByText('deadline at most 1 day', { exact: false }).first().waitFor();
     // (The list's own legal text keeps its Chinese brackets: it is data, not interface.)
     expect(await page.locator('main').textContent()).not.toMatch(/\b1 days\b|\(s\)/);
-    for (const [w, h] of [
-      [360, 640],
-      [390, 844],
-    ] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      await screens('en', `${w}x${h}`);
-    }
+    await bothSizes('en');
     await app.open('/settings');
     await page.getByRole('button', { name: '中文' }).click();
     expect(violations).toEqual([]);

@@ -74,7 +74,7 @@ class FieldApp {
     this.started = true;
     const database = this.database;
     const locale = await getSetting(database, 'locale');
-    if (locale && locale !== i18n.locale) i18n.toggle();
+    if (locale && locale !== i18n.locale) await i18n.toggle();
     this.engine = new SyncEngine(database, (phase) => (this.syncPhase = phase));
     window.addEventListener('online', () => {
       this.online = true;
@@ -478,7 +478,7 @@ class FieldApp {
   }
 
   async setLocale(): Promise<void> {
-    await setSetting(this.database, 'locale', i18n.toggle());
+    await setSetting(this.database, 'locale', await i18n.toggle());
   }
 }
 

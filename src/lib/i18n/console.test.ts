@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { consoleEn } from './console-en';
 import { consoleZh } from './console-zh';
 import { isConsoleKey, phrasebook } from './console';
 import { LABELS } from '$lib/domain/labels';
-import { isMessageKey, translate } from './index';
+import { isMessageKey, loadLocale, translate } from './index';
 
 const ROOT = 'src/routes/(console)';
 const HAN = /[\u4e00-\u9fff]/;
@@ -67,6 +67,8 @@ function markupText(source: string): string {
 
 const sources = files(ROOT).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 
+// English is loaded on first use (the app's first load carries Chinese only).
+beforeAll(() => loadLocale('en'));
 describe('console phrasebook', () => {
   it('finds the console pages', () => {
     expect(sources.filter((s) => s.path.endsWith('.svelte')).length).toBeGreaterThanOrEqual(11);

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   dateDisplay,
   fill,
+  loadLocale,
   MessageError,
   messageText,
   storedMessageSchema,
@@ -9,6 +10,8 @@ import {
   type Message,
 } from './index';
 
+// English is loaded on first use (the app's first load carries Chinese only).
+beforeAll(() => loadLocale('en'));
 describe('dateDisplay', () => {
   // 16:30 UTC is already the next day in Shanghai (UTC+8, no daylight saving).
   const cases = [

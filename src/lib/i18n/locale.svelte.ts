@@ -2,6 +2,7 @@ import type { LocalDate } from '$lib/domain/time';
 import {
   dateDisplay,
   issueText,
+  loadLocale,
   messageText,
   messageOf,
   translate,
@@ -48,8 +49,11 @@ class I18n {
   /** An issue of a record in the current language (see `issueText`). */
   issue = (x: IssueLike): string => issueText(this.locale, x);
 
-  toggle(): Locale {
-    this.locale = this.locale === 'zh-CN' ? 'en' : 'zh-CN';
+  /** Switches to the other language, once its messages are loaded (English, on first use). */
+  async toggle(): Promise<Locale> {
+    const next: Locale = this.locale === 'zh-CN' ? 'en' : 'zh-CN';
+    await loadLocale(next);
+    this.locale = next;
     if (typeof document !== 'undefined') document.documentElement.lang = this.locale;
     return this.locale;
   }

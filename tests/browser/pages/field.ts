@@ -113,13 +113,19 @@ export class FieldApp {
       .getByTestId('fo-skipped')
       .waitFor({ timeout: 30_000 })
       .catch(async (e: unknown) => {
-        const text =
-          (await this.page
-            .locator('main')
-            .textContent()
-            .catch(() => '')) ?? '';
+        const text = await this.mainText();
         throw new Error(`the first-offence step did not pass: ${text.slice(0, 400)}`, { cause: e });
       });
+  }
+
+  /** What the screen says, for a failure's message. */
+  private async mainText(): Promise<string> {
+    return (
+      (await this.page
+        .locator('main')
+        .textContent()
+        .catch(() => '')) ?? ''
+    );
   }
 
   async startPatrol() {
@@ -244,24 +250,42 @@ export class FieldApp {
     await this.page.mouse.up();
   }
 
-  async signAll(secondOfficer: string) {
+  /** The second officer chosen (left as it is when already chosen), the procedure confirmed. */
+  async choosePartner(secondOfficer: string) {
     const select = this.page.getByLabel('第二名执法人员');
     const value = await select.evaluate(
       (el, name) =>
         [...(el as HTMLSelectElement).options].find((o) => o.text.includes(name))?.value ?? '',
       secondOfficer,
     );
-    await select.selectOption(value);
+    if ((await select.inputValue()) !== value) await select.selectOption(value);
+  }
+
+  /** A signature drawn on the pad and confirmed with the nth "confirm" button of the step. */
+  async sign(pad: string, nth: number, status: string) {
+    await this.draw(pad);
+    await this.page.getByRole('button', { name: '确认签名' }).nth(nth).click();
+    await this.page.getByTestId(status).waitFor();
+  }
+
+  /**
+   * Partner, procedure, and the three signatures: the party's (or, with `refusal`, the
+   * witnessed refusal: a reason picked from the phrases and the witness's name) and both
+   * officers'.
+   */
+  async signAll(secondOfficer: string, refusal?: { witness: string }) {
+    await this.choosePartner(secondOfficer);
     await this.procedure();
-    await this.draw('sig-party-pad');
-    await this.page.getByRole('button', { name: '确认签名' }).first().click();
-    await this.page.getByTestId('party-signature-status').waitFor();
-    await this.draw('sig-officer1-pad');
-    await this.page.getByRole('button', { name: '确认签名' }).nth(1).click();
-    await this.page.getByTestId('officer1-signature-status').waitFor();
-    await this.draw('sig-officer2-pad');
-    await this.page.getByRole('button', { name: '确认签名' }).nth(2).click();
-    await this.page.getByTestId('officer2-signature-status').waitFor();
+    if (refusal) {
+      await this.page.getByRole('button', { name: '当事人拒签', exact: true }).click();
+      await this.page.getByTestId('refusal-phrases').getByRole('button').first().click();
+      await this.page.getByLabel('见证人姓名').fill(refusal.witness);
+      await this.sign('sig-witness-pad', 0, 'party-signature-status');
+    } else {
+      await this.sign('sig-party-pad', 0, 'party-signature-status');
+    }
+    await this.sign('sig-officer1-pad', 1, 'officer1-signature-status');
+    await this.sign('sig-officer2-pad', 2, 'officer2-signature-status');
   }
 
   /** Certificates shown and the right to ask for recusal told, before anyone signs. */
@@ -289,11 +313,7 @@ export class FieldApp {
       .getByRole('button', { name: '完成并锁定记录' })
       .click()
       .catch(async (e: unknown) => {
-        const text =
-          (await this.page
-            .locator('main')
-            .textContent()
-            .catch(() => '')) ?? '';
+        const text = await this.mainText();
         throw new Error(`cannot finish the record: ${text.slice(0, 600)}`, { cause: e });
       });
     await this.page.getByText('记录已完成并锁定').waitFor({ timeout: 30_000 });

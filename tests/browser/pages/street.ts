@@ -60,34 +60,19 @@ async function pickItem(app: FieldApp, initials: string, name: string) {
   await app.page.getByRole('group', { name: '当事人类型' }).waitFor();
 }
 
-async function signAndProcedure(app: FieldApp, partner: string, party: 'sign' | 'refuse') {
-  const select = app.page.getByLabel('第二名执法人员');
-  if (!(await select.evaluate((el) => (el as HTMLSelectElement).value))) {
-    const value = await select.evaluate(
-      (el, name) =>
-        [...(el as HTMLSelectElement).options].find((o) => o.text.includes(name))?.value ?? '',
-      partner,
-    );
-    await select.selectOption(value);
-  }
-  await app.procedure();
-  if (party === 'sign') {
-    await app.draw('sig-party-pad');
-    await app.page.getByRole('button', { name: '确认签名' }).first().click();
-  } else {
-    await app.page.getByRole('button', { name: '当事人拒签', exact: true }).click();
-    await app.page.getByTestId('refusal-phrases').getByRole('button').first().click();
-    await app.page.getByLabel('见证人姓名').fill('陈芳');
-    await app.draw('sig-witness-pad');
-    await app.page.getByRole('button', { name: '确认签名' }).first().click();
-  }
-  await app.page.getByTestId('party-signature-status').waitFor();
-  await app.draw('sig-officer1-pad');
-  await app.page.getByRole('button', { name: '确认签名' }).nth(1).click();
-  await app.page.getByTestId('officer1-signature-status').waitFor();
-  await app.draw('sig-officer2-pad');
-  await app.page.getByRole('button', { name: '确认签名' }).nth(2).click();
-  await app.page.getByTestId('officer2-signature-status').waitFor();
+/** A person as the party, typed (the identity and the home address), and the place. */
+async function fillPersonParty(
+  app: FieldApp,
+  person: { name: string; id: string; mobile: string; home: string },
+  place: string,
+) {
+  const page = app.page;
+  await page.getByRole('button', { name: '个人', exact: true }).click();
+  await page.getByLabel('姓名').fill(person.name);
+  await page.getByLabel('身份证号').fill(person.id);
+  await page.getByLabel('手机号').fill(person.mobile);
+  await page.getByLabel('住址', { exact: true }).fill(person.home);
+  await page.getByLabel('违法地点').fill(place);
 }
 
 async function educateWithPhrase(app: FieldApp) {
@@ -130,7 +115,7 @@ export async function shopFirstOffence(
   await app.addPhoto('before', photos.before);
   await app.addPhoto('after', photos.after);
   await app.next();
-  await signAndProcedure(app, '王喆', 'sign');
+  await app.signAll('王喆');
   await app.next();
   const recordId = await app.finish();
   const summary = summarise(await takeTrace(page), 10);
@@ -147,12 +132,11 @@ export async function mildLittering(
   await startTrace(page);
   await takeTrace(page);
   await pickItem(app, 'sdlr', '随地乱扔');
-  await page.getByRole('button', { name: '个人', exact: true }).click();
-  await page.getByLabel('姓名').fill(person.name);
-  await page.getByLabel('身份证号').fill(person.id);
-  await page.getByLabel('手机号').fill('13900139000');
-  await page.getByLabel('住址', { exact: true }).fill('六安市金安区佛子岭路18号');
-  await page.getByLabel('违法地点').fill('六安市金安区梅山南路');
+  await fillPersonParty(
+    app,
+    { ...person, mobile: '13900139000', home: '六安市金安区佛子岭路18号' },
+    '六安市金安区梅山南路',
+  );
   await app.next();
   await app.passFirstOffence();
   await answerFacts(app);
@@ -164,7 +148,7 @@ export async function mildLittering(
   await app.addPhoto('before', photos.before);
   await app.addPhoto('after', photos.after);
   await app.next();
-  await signAndProcedure(app, '王喆', 'sign');
+  await app.signAll('王喆');
   await app.next();
   const recordId = await app.finish();
   const summary = summarise(await takeTrace(page), 10);
@@ -185,12 +169,11 @@ export async function refusalWithWitness(
   await startTrace(page);
   await takeTrace(page);
   await pickItem(app, '乱停', '人行道乱停乱放');
-  await page.getByRole('button', { name: '个人', exact: true }).click();
-  await page.getByLabel('姓名').fill(person.name);
-  await page.getByLabel('身份证号').fill(person.id);
-  await page.getByLabel('手机号').fill('13700137000');
-  await page.getByLabel('住址', { exact: true }).fill('六安市裕安区解放南路9号');
-  await page.getByLabel('违法地点').fill('六安市金安区皖西路');
+  await fillPersonParty(
+    app,
+    { ...person, mobile: '13700137000', home: '六安市裕安区解放南路9号' },
+    '六安市金安区皖西路',
+  );
   await app.next();
   await app.passFirstOffence();
   await answerFacts(app);
@@ -202,7 +185,7 @@ export async function refusalWithWitness(
   await app.addPhoto('before', photos.before);
   await app.addPhoto('after', photos.after);
   await app.next();
-  await signAndProcedure(app, '王喆', 'refuse');
+  await app.signAll('王喆', { witness: '陈芳' });
   await app.next();
   const recordId = await app.finish();
   const summary = summarise(await takeTrace(page), 10);
@@ -226,12 +209,11 @@ export async function deadlineAndReinspection(
   await startTrace(page);
   await takeTrace(page);
   await pickItem(app, 'zddf', '占道堆放');
-  await page.getByRole('button', { name: '个人', exact: true }).click();
-  await page.getByLabel('姓名').fill(person.name);
-  await page.getByLabel('身份证号').fill(person.id);
-  await page.getByLabel('手机号').fill('13600136000');
-  await page.getByLabel('住址', { exact: true }).fill('六安市金安区长江东路3号');
-  await page.getByLabel('违法地点').fill('六安市金安区长江东路3号门前');
+  await fillPersonParty(
+    app,
+    { ...person, mobile: '13600136000', home: '六安市金安区长江东路3号' },
+    '六安市金安区长江东路3号门前',
+  );
   await app.next();
   await app.passFirstOffence();
   await answerFacts(app);
@@ -246,7 +228,7 @@ export async function deadlineAndReinspection(
   await app.next();
   await app.addPhoto('before', photos.before);
   await app.next();
-  await signAndProcedure(app, '王喆', 'sign');
+  await app.signAll('王喆');
   await app.next();
   const recordId = await app.finish();
   const finding = summarise(await takeTrace(page), 10);
@@ -257,15 +239,10 @@ export async function deadlineAndReinspection(
   await page.getByRole('heading', { name: '复查', exact: true }).waitFor();
   await page.getByRole('button', { name: '已改正', exact: true }).click();
   await app.addPhoto('after', photos.after);
-  const select = page.getByLabel('第二名执法人员');
-  if (!(await select.evaluate((el) => (el as HTMLSelectElement).value))) {
-    const partner = await select.evaluate(
-      (el) => [...(el as HTMLSelectElement).options].find((o) => o.text.includes('王喆'))?.value,
-    );
-    await select.selectOption(partner ?? '');
-  }
+  await app.choosePartner('王喆');
   await app.draw('re-sig1-pad');
   await page.getByRole('button', { name: '确认签名' }).first().click();
+  await page.getByText('已签名 1/2').waitFor();
   await app.draw('re-sig2-pad');
   await page.getByRole('button', { name: '确认签名' }).nth(1).click();
   await page.getByText('已签名 2/2').waitFor();
