@@ -83,13 +83,6 @@ describe('officer app on the street', () => {
     await page.getByTestId('party-problems').waitFor({ state: 'detached' });
     await page.getByLabel('身份证号').fill('11010519491231002X');
 
-    // The reason asked for on a first offence sits above the result card, not below it.
-    await page.getByRole('button', { name: '5 改正' }).click();
-    await page.getByRole('button', { name: '当场改正', exact: true }).click();
-    const reason = await page.getByLabel(/不予处罚的裁量理由/).boundingBox();
-    const card = await page.getByTestId('evaluation').boundingBox();
-    expect(reason && card && reason.y < card.y).toBe(true);
-
     // Step 9 lists the photos with the signatures and names each open question.
     await page.getByRole('button', { name: '9 核对并完成' }).click();
     const issues = page.getByTestId('issues');
@@ -123,6 +116,24 @@ describe('officer app on the street', () => {
       .getByRole('button')
       .evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().bottom <= 640 - 70).length);
     expect(visible).toBeGreaterThanOrEqual(3);
+
+    // The reason asked for on a first offence sits above the result card, not below it.
+    await page.getByRole('button', { name: '4 适用条件' }).click();
+    await page.getByTestId('exclusions-none').click();
+    await page.getByTestId('conditions-all').click();
+    await page.getByRole('button', { name: '5 改正' }).click();
+    await page.getByRole('button', { name: '当场改正', exact: true }).click();
+    await page
+      .getByRole('group', { name: /告知承诺书/ })
+      .getByRole('button', { name: '已签署' })
+      .click();
+    const reason = await page.getByLabel(/不予处罚的裁量理由/).boundingBox();
+    const card = await page.getByTestId('evaluation').boundingBox();
+    expect(reason && card && reason.y < card.y).toBe(true);
+    // Drafted from the answers, ready to edit.
+    expect(await page.getByLabel(/不予处罚的裁量理由/).inputValue()).toBe(
+      '初次违法，危害后果轻微，已当场改正',
+    );
   });
 
   it('passes axe on the changed screens at 360×640 and 390×844, in Chinese and in English', async () => {
@@ -171,7 +182,18 @@ describe('officer app on the street', () => {
     await app.open('/');
     await page.getByTestId('draft-card').first().getByRole('link').click();
     await page.locator('.steps button').first().click();
-    await page.getByText('deadline at most 1 day', { exact: false }).first().waitFor();
+    await page
+      .getByText('deadline at most 1 day', { exact: false })
+      .first()
+      .waitFor()
+      .catch(async (e: unknown) => {
+        throw new Error(
+          `no English item card: ${(await page.locator('main').textContent()) ?? ''}`,
+          {
+            cause: e,
+          },
+        );
+      });
     // (The list's own legal text keeps its Chinese brackets: it is data, not interface.)
     expect(await page.locator('main').textContent()).not.toMatch(/\b1 days\b|\(s\)/);
     await bothSizes('en');
