@@ -179,6 +179,8 @@ describe('officer app on the street', () => {
     // English: words in their number and brackets of the language.
     await app.open('/settings');
     await page.getByRole('button', { name: 'English' }).click();
+    // Shown in English once kept (the catalog loads on first use): a reload then opens in it.
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
     await app.open('/');
     await page.getByTestId('draft-card').first().getByRole('link').click();
     await page.locator('.steps button').first().click();

@@ -477,8 +477,10 @@ class FieldApp {
     this.gate = 'login';
   }
 
+  /** The other language: kept first, then shown (a page loaded meanwhile opens in it). */
   async setLocale(): Promise<void> {
-    await setSetting(this.database, 'locale', await i18n.toggle());
+    await setSetting(this.database, 'locale', i18n.locale === 'zh-CN' ? 'en' : 'zh-CN');
+    await i18n.toggle();
   }
 }
 
