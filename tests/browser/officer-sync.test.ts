@@ -136,7 +136,8 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       expect(review.status).toBe(201);
 
       // Nobody taps "sync": with the app open, the return reaches the phone at its next quick
-      // look (every 15 s), long before the 3-minute sync, and the home screen says so.
+      // look (the home screen looks when shown, and every 15 s), long before the 3-minute sync,
+      // and the home screen says so.
       await page.getByRole('link', { name: '首页' }).click();
       await page.getByTestId('returned-alert').waitFor({ timeout: 40_000 });
       expect(await page.getByTestId('returned-alert').textContent()).toContain('1 条记录被退回');

@@ -100,12 +100,12 @@ class FieldApp {
       this.gate = 'login';
     }
     window.setInterval(() => this.lockWhenIdle(), 15_000);
-    window.setInterval(() => void this.watch(), WATCH_INTERVAL_MS);
-    document.addEventListener('visibilitychange', () => void this.watch());
+    window.setInterval(() => void this.lookForNews(), WATCH_INTERVAL_MS);
+    document.addEventListener('visibilitychange', () => void this.lookForNews());
   }
 
   /** The quick look for news from the server while the officer has the app in front of them. */
-  private async watch(): Promise<void> {
+  async lookForNews(): Promise<void> {
     if (!this.engine || !this.me || !appVault.isOpen || this.failures > 0) return;
     if (document.visibilityState !== 'visible' || !navigator.onLine) return;
     if (this.syncPhase !== 'idle') return;
