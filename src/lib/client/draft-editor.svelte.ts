@@ -54,7 +54,7 @@ export class DraftEditor {
   update(change: (d: Draft) => void): void {
     change(this.draft);
     // The facts, education and law explained the phone drafts follow the change (ADR 0021).
-    applyDrafting(this.draft, this.itemOf(this.draft));
+    applyDrafting(this.draft, this.item);
     this.draft.updatedAt = nowIso();
     this.markDirty(true);
     if (this.timer) clearTimeout(this.timer);
@@ -71,10 +71,6 @@ export class DraftEditor {
     this.pending = [...this.pending.filter((f) => f.sha256 !== file.sha256), file];
     this.update(change);
     await this.save();
-  }
-
-  private itemOf(draft: Draft): CatalogItem | null {
-    return draft.itemCode ? (findItem(this.catalog, draft.itemCode) ?? null) : null;
   }
 
   private markDirty(dirty: boolean) {

@@ -53,7 +53,6 @@ function partyWords(draft: Draft): string {
   const p = draft.party as Record<string, string | undefined>;
   switch (draft.party.kind) {
     case 'person':
-      return p.name?.trim() ?? '';
     case 'business':
       return p.name?.trim() ?? '';
     case 'vehicle': {

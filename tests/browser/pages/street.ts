@@ -79,6 +79,51 @@ async function educateWithPhrase(app: FieldApp) {
   await app.page.getByTestId('statement-phrases').getByRole('button').first().click();
 }
 
+/** Corrected on the spot (the one tap also answers "corrected"). */
+const ON_THE_SPOT = (app: FieldApp) => async () => {
+  await app.page.getByRole('button', { name: '当场改正', exact: true }).click();
+};
+
+/** The trace started afresh: what is recorded from here is the case's. */
+async function begin(app: FieldApp) {
+  await startTrace(app.page);
+  await takeTrace(app.page);
+}
+
+/**
+ * From the party step to the locked record, the same for every case: the first-offence step
+ * passes by itself, the checklist is affirmed, `correct` answers the correction step, the
+ * party's statement is picked, the photos are taken, everyone signs (or the party refuses before
+ * a witness), and the record is finished. Returns its id.
+ */
+async function throughToFinish(
+  app: FieldApp,
+  photos: Photos,
+  options: {
+    correct: () => Promise<void>;
+    kinds?: ('before' | 'after')[];
+    measures?: string;
+    refusal?: { witness: string };
+  },
+): Promise<string> {
+  await app.next();
+  await app.passFirstOffence();
+  await answerFacts(app);
+  if (options.measures !== undefined)
+    for (const input of await app.page.locator('input[type="number"]').all())
+      await input.fill(options.measures);
+  await app.next();
+  await options.correct();
+  await app.next();
+  await educateWithPhrase(app);
+  await app.next();
+  for (const kind of options.kinds ?? ['before', 'after']) await app.addPhoto(kind, photos[kind]);
+  await app.next();
+  await app.signAll('王喆', options.refusal);
+  await app.next();
+  return app.finish();
+}
+
 /**
  * Case 1: a shop trading beyond its door (SR-01), a first offence, corrected on the spot, two
  * photos, three signatures, offline or online alike.
@@ -89,8 +134,7 @@ export async function shopFirstOffence(
   shop: { name: string; uscc: string },
 ): Promise<CaseResult> {
   const page = app.page;
-  await startTrace(page);
-  await takeTrace(page);
+  await begin(app);
   await pickItem(app, 'cdjy', '出店经营');
   await page.getByRole('button', { name: '商户 / 单位', exact: true }).click();
   await page.getByLabel('店招名称 / 单位名称').fill(shop.name);
@@ -100,24 +144,15 @@ export async function shopFirstOffence(
   await page.getByLabel('手机号').fill('13800138000');
   await page.getByTestId('place-suggestions').getByRole('button').first().click();
   await expect.poll(() => page.getByLabel('违法事实').inputValue()).toContain('门前');
-  await app.next();
-  await app.passFirstOffence();
-  await answerFacts(app);
-  await app.next();
-  await page.getByRole('button', { name: '当场改正', exact: true }).click();
-  await page
-    .getByRole('group', { name: /告知承诺书/ })
-    .getByRole('button', { name: '已签署' })
-    .click();
-  await app.next();
-  await educateWithPhrase(app);
-  await app.next();
-  await app.addPhoto('before', photos.before);
-  await app.addPhoto('after', photos.after);
-  await app.next();
-  await app.signAll('王喆');
-  await app.next();
-  const recordId = await app.finish();
+  const recordId = await throughToFinish(app, photos, {
+    correct: async () => {
+      await page.getByRole('button', { name: '当场改正', exact: true }).click();
+      await page
+        .getByRole('group', { name: /告知承诺书/ })
+        .getByRole('button', { name: '已签署' })
+        .click();
+    },
+  });
   const summary = summarise(await takeTrace(page), 10);
   return { name: 'first offence at a shop (SR-01)', parts: [part('finding', summary)], recordId };
 }
@@ -129,28 +164,14 @@ export async function mildLittering(
   person: { name: string; id: string },
 ): Promise<CaseResult> {
   const page = app.page;
-  await startTrace(page);
-  await takeTrace(page);
+  await begin(app);
   await pickItem(app, 'sdlr', '随地乱扔');
   await fillPersonParty(
     app,
     { ...person, mobile: '13900139000', home: '六安市金安区佛子岭路18号' },
     '六安市金安区梅山南路',
   );
-  await app.next();
-  await app.passFirstOffence();
-  await answerFacts(app);
-  await app.next();
-  await page.getByRole('button', { name: '当场改正', exact: true }).click();
-  await app.next();
-  await educateWithPhrase(app);
-  await app.next();
-  await app.addPhoto('before', photos.before);
-  await app.addPhoto('after', photos.after);
-  await app.next();
-  await app.signAll('王喆');
-  await app.next();
-  const recordId = await app.finish();
+  const recordId = await throughToFinish(app, photos, { correct: ON_THE_SPOT(app) });
   const summary = summarise(await takeTrace(page), 10);
   return {
     name: 'mild littering corrected on the spot (SR-11)',
@@ -166,28 +187,17 @@ export async function refusalWithWitness(
   person: { name: string; id: string },
 ): Promise<CaseResult> {
   const page = app.page;
-  await startTrace(page);
-  await takeTrace(page);
+  await begin(app);
   await pickItem(app, '乱停', '人行道乱停乱放');
   await fillPersonParty(
     app,
     { ...person, mobile: '13700137000', home: '六安市裕安区解放南路9号' },
     '六安市金安区皖西路',
   );
-  await app.next();
-  await app.passFirstOffence();
-  await answerFacts(app);
-  await app.next();
-  await page.getByRole('button', { name: '当场改正', exact: true }).click();
-  await app.next();
-  await educateWithPhrase(app);
-  await app.next();
-  await app.addPhoto('before', photos.before);
-  await app.addPhoto('after', photos.after);
-  await app.next();
-  await app.signAll('王喆', { witness: '陈芳' });
-  await app.next();
-  const recordId = await app.finish();
+  const recordId = await throughToFinish(app, photos, {
+    correct: ON_THE_SPOT(app),
+    refusal: { witness: '陈芳' },
+  });
   const summary = summarise(await takeTrace(page), 10);
   return {
     name: 'refusal to sign, with a witness (SR-21)',
@@ -206,31 +216,23 @@ export async function deadlineAndReinspection(
   person: { name: string; id: string },
 ): Promise<CaseResult> {
   const page = app.page;
-  await startTrace(page);
-  await takeTrace(page);
+  await begin(app);
   await pickItem(app, 'zddf', '占道堆放');
   await fillPersonParty(
     app,
     { ...person, mobile: '13600136000', home: '六安市金安区长江东路3号' },
     '六安市金安区长江东路3号门前',
   );
-  await app.next();
-  await app.passFirstOffence();
-  await answerFacts(app);
-  for (const input of await page.locator('input[type="number"]').all()) await input.fill('2');
-  await app.next();
-  await page.getByRole('button', { name: '限期改正', exact: true }).click();
-  const commitment = page.getByRole('group', { name: /告知承诺书/ });
-  if ((await commitment.count()) > 0)
-    await commitment.getByRole('button', { name: '已签署' }).click();
-  await app.next();
-  await educateWithPhrase(app);
-  await app.next();
-  await app.addPhoto('before', photos.before);
-  await app.next();
-  await app.signAll('王喆');
-  await app.next();
-  const recordId = await app.finish();
+  const recordId = await throughToFinish(app, photos, {
+    measures: '2',
+    kinds: ['before'],
+    correct: async () => {
+      await page.getByRole('button', { name: '限期改正', exact: true }).click();
+      const commitment = page.getByRole('group', { name: /告知承诺书/ });
+      if ((await commitment.count()) > 0)
+        await commitment.getByRole('button', { name: '已签署' }).click();
+    },
+  });
   const finding = summarise(await takeTrace(page), 10);
 
   await app.open('/');
