@@ -52,6 +52,8 @@ describe('officer app on the street', () => {
     // The trace saw the case as it was: 3 signatures, 2 photos, the identity typed in full.
     expect(s.signatures).toBe(3);
     expect(s.photos).toBe(2);
+    // Both taken with the in-app camera, without leaving the wizard.
+    expect(s.systemPhotos).toBe(0);
     expect(s.identityChars).toBe('好运来便利店'.length + 18 + '周敏'.length + 11);
     expect(IDENTITY_FIELDS.has('b-uscc')).toBe(true);
     expect(KLM.M).toBe(1.35);
@@ -136,6 +138,46 @@ describe('officer app on the street', () => {
     );
   });
 
+  it('hands the phone round for the signatures, one signer at a time, full width, landscape allowed', async () => {
+    await signIn();
+    const page = app.page;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await app.open('/');
+    await app.startPatrol();
+    await app.chooseItem('出店', '出店经营');
+    await page.getByRole('button', { name: '2 当事人与现场' }).click();
+    await page.getByRole('button', { name: '个人', exact: true }).click();
+    await page.getByLabel('姓名').fill('林小雨');
+    await page.getByRole('button', { name: '8 签名' }).click();
+    await app.choosePartner('王喆');
+    const handoff = page.getByTestId('handoff');
+    // The party first, by name; the pad as wide as the page.
+    expect(await handoff.getByTestId('handoff-to').textContent()).toContain('当事人：林小雨');
+    expect(await handoff.getByTestId('handoff-progress').textContent()).toBe('已签 0/3');
+    const pad = await page.getByTestId('sig-party-pad').boundingBox();
+    expect(pad && pad.width >= 390 - 64 && pad.height >= 200).toBe(true);
+    await app.sign('sig-party-pad', 'party-signature-status');
+    // Then the phone goes to the officers, the next one named.
+    expect(await handoff.getByTestId('handoff-to').textContent()).toMatch(/执法人员：/);
+    expect(await handoff.getByTestId('handoff-progress').textContent()).toBe('已签 1/3');
+    await app.sign('sig-officer1-pad', 'officer1-signature-status');
+    expect(await handoff.getByTestId('handoff-to').textContent()).toContain('执法人员：王喆');
+    // Turned sideways, full screen: the pad takes the screen's width and most of its height.
+    await page.setViewportSize({ width: 844, height: 390 });
+    await handoff.getByRole('button', { name: '全屏签名' }).click();
+    const wide = await page.getByTestId('sig-officer2-pad').boundingBox();
+    expect(wide && wide.width >= 844 - 64 && wide.height >= 390 * 0.45).toBe(true);
+    await app.sign('sig-officer2-pad', 'officer2-signature-status');
+    await handoff.getByTestId('handoff-done').waitFor();
+    // A smudged signature is signed again on request, the others kept.
+    await page.getByTestId('signers').getByRole('button', { name: '重签' }).first().click();
+    expect(await handoff.getByTestId('handoff-to').textContent()).toContain('当事人：林小雨');
+    await page.getByTestId('sig-party-pad').waitFor();
+    await handoff.getByRole('button', { name: '取消' }).click();
+    await handoff.getByTestId('handoff-done').waitFor();
+    await page.setViewportSize({ width: 412, height: 915 });
+  });
+
   it('passes axe on the changed screens at 360×640 and 390×844, in Chinese and in English', async () => {
     await signIn();
     const page = app.page;
@@ -165,6 +207,8 @@ describe('officer app on the street', () => {
         [4, 'conditions'],
         [5, 'correction'],
         [6, 'education'],
+        [7, 'evidence'],
+        [8, 'signatures'],
         [9, 'review'],
       ] as const) {
         await page

@@ -9,10 +9,11 @@ import type { Page } from 'playwright-core';
  * stroke), every text input with the field's value after it, every choice from a drop-down list
  * and every photo handed to a file input. Counted from it:
  * - taps, counted as issue 17 counted them (its "31 taps, 8 text fields"): pointer presses on
- *   controls outside canvases, one per drop-down choice, one per photo; text fields apart;
+ *   controls outside canvases (the in-app camera's shutter among them: one per photo), one per
+ *   drop-down choice, one per photo handed to a file input; text fields apart;
  * - touches, everything a finger does: the taps, plus the tap that focuses each text field (a
  *   script fills a field without one), the second touch of a drop-down (open, then pick) and two
- *   more per photo (the app's camera button and the system camera's confirm). The time estimate
+ *   more per photo through the system camera (the app's button and the camera's confirm). The estimate
  *   counts touches;
  * - typed characters: the length of each field's last typed value, Chinese and other apart, and
  *   apart again the party's identity (name, ID number, phone), which no design can spare;
@@ -120,7 +121,10 @@ export type TraceSummary = {
   /** Of the typed characters, those of the party's identity (name, ID number, phone). */
   identityChars: number;
   signatures: number;
+  /** Photos taken, with the in-app camera (its shutter) or the system camera (a file). */
   photos: number;
+  /** Of them, through the system camera: its own two taps and time to open. */
+  systemPhotos: number;
   selects: number;
   /** Screens the officer reads and decides on (wizard steps and other pages visited). */
   screens: number;
@@ -143,16 +147,20 @@ export function summarise(events: readonly TraceEvent[], screens: number): Trace
   );
   const presses = events.filter((e) => e.kind === 'tap' && e.canvas === null).length;
   const selects = events.filter((e) => e.kind === 'select').length;
-  const photos = events.filter((e) => e.kind === 'file').length;
+  const systemPhotos = events.filter((e) => e.kind === 'file').length;
+  // The in-app camera's shutter: a press like any other, one photo each.
+  const shutters = events.filter((e) => e.kind === 'tap' && e.target.startsWith('button#shutter'));
+  const photos = systemPhotos + shutters.length;
   return {
-    taps: presses + selects + photos,
-    touches: presses + last.size + 2 * selects + 3 * photos,
+    taps: presses + selects + systemPhotos,
+    touches: presses + last.size + 2 * selects + 3 * systemPhotos,
     fields: last.size,
     typedChinese,
     typedOther,
     identityChars,
     signatures: strokes.size,
     photos,
+    systemPhotos,
     selects,
     screens,
   };
@@ -172,7 +180,8 @@ export function summarise(events: readonly TraceEvent[], screens: number): Trace
  * table also gives the estimate with typing at half those rates.
  *
  * Our own assumptions, not published operator times: a handwritten signature 5 s; the system
- * camera 2 s to open and settle before the shutter (beyond its taps, counted above).
+ * camera 2 s to open and settle before the shutter (beyond its taps, counted above). The in-app
+ * camera is open already on the evidence step: a photo there is aimed (M) and its shutter pressed.
  */
 export const KLM = {
   M: 1.35,
@@ -195,6 +204,6 @@ export function klmSeconds(s: TraceSummary, slow = 1): number {
     s.touches * KLM.P +
     slow * (s.typedChinese * KLM.chinese + s.typedOther * KLM.other) +
     s.signatures * KLM.signature +
-    s.photos * KLM.camera
+    s.systemPhotos * KLM.camera
   );
 }

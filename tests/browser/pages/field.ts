@@ -235,6 +235,20 @@ export class FieldApp {
       .toBe(count + 1);
   }
 
+  /**
+   * Takes a photo with the in-app camera (the kind chosen first if the camera would take the
+   * other) and waits for its thumbnail.
+   */
+  async shoot(kind: 'before' | 'after') {
+    const count = await this.page.getByTestId('photos').locator('li').count();
+    const toggle = this.page.getByTestId(`camera-kind-${kind}`);
+    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+    await this.page.locator('#shutter').click({ timeout: 15_000 });
+    await expect
+      .poll(() => this.page.getByTestId('photos').locator('li img').count(), { timeout: 30_000 })
+      .toBe(count + 1);
+  }
+
   async draw(padTestId: string) {
     const pad = this.page.getByTestId(padTestId);
     await pad.scrollIntoViewIfNeeded();
@@ -261,10 +275,13 @@ export class FieldApp {
     if ((await select.inputValue()) !== value) await select.selectOption(value);
   }
 
-  /** A signature drawn on the pad and confirmed with the nth "confirm" button of the step. */
-  async sign(pad: string, nth: number, status: string) {
+  /**
+   * The signer the hand-off screen asks for signs on its pad (`pad`: that signer's pad, which
+   * must be the one shown) and confirms; waits for the signer's status.
+   */
+  async sign(pad: string, status: string) {
     await this.draw(pad);
-    await this.page.getByRole('button', { name: '确认签名' }).nth(nth).click();
+    await this.page.getByTestId('handoff').getByRole('button', { name: '确认签名' }).click();
     await this.page.getByTestId(status).waitFor();
   }
 
@@ -280,12 +297,12 @@ export class FieldApp {
       await this.page.getByRole('button', { name: '当事人拒签', exact: true }).click();
       await this.page.getByTestId('refusal-phrases').getByRole('button').first().click();
       await this.page.getByLabel('见证人姓名').fill(refusal.witness);
-      await this.sign('sig-witness-pad', 0, 'party-signature-status');
+      await this.sign('sig-witness-pad', 'party-signature-status');
     } else {
-      await this.sign('sig-party-pad', 0, 'party-signature-status');
+      await this.sign('sig-party-pad', 'party-signature-status');
     }
-    await this.sign('sig-officer1-pad', 1, 'officer1-signature-status');
-    await this.sign('sig-officer2-pad', 2, 'officer2-signature-status');
+    await this.sign('sig-officer1-pad', 'officer1-signature-status');
+    await this.sign('sig-officer2-pad', 'officer2-signature-status');
   }
 
   /** Certificates shown and the right to ask for recusal told, before anyone signs. */
@@ -297,14 +314,14 @@ export class FieldApp {
   /** An amendment whose facts changed: the party and both officers sign again. */
   async resignAll() {
     await this.page.getByTestId('signatures-stale').waitFor();
-    const sign = async (pad: string, nth: number, status: string, done: RegExp) => {
+    const sign = async (pad: string, status: string, done: RegExp) => {
       await this.draw(pad);
-      await this.page.getByRole('button', { name: '确认签名' }).nth(nth).click();
+      await this.page.getByTestId('handoff').getByRole('button', { name: '确认签名' }).click();
       await expect.poll(() => this.page.getByTestId(status).textContent()).toMatch(done);
     };
-    await sign('sig-party-pad', 0, 'party-signature-status', /当事人已签名/);
-    await sign('sig-officer1-pad', 1, 'officer1-signature-status', /已签名/);
-    await sign('sig-officer2-pad', 2, 'officer2-signature-status', /已签名/);
+    await sign('sig-party-pad', 'party-signature-status', /当事人已签名/);
+    await sign('sig-officer1-pad', 'officer1-signature-status', /已签名/);
+    await sign('sig-officer2-pad', 'officer2-signature-status', /已签名/);
     await this.page.getByTestId('signatures-stale').waitFor({ state: 'detached' });
   }
 

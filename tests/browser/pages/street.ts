@@ -117,7 +117,14 @@ async function throughToFinish(
   await app.next();
   await educateWithPhrase(app);
   await app.next();
-  for (const kind of options.kinds ?? ['before', 'after']) await app.addPhoto(kind, photos[kind]);
+  // The in-app camera where the phone gives one (the test phone's fake camera), else the system's.
+  const inApp = await app.page
+    .locator('#shutter')
+    .waitFor({ timeout: 10_000 })
+    .then(() => true)
+    .catch(() => false);
+  for (const kind of options.kinds ?? ['before', 'after'])
+    await (inApp ? app.shoot(kind) : app.addPhoto(kind, photos[kind]));
   await app.next();
   await app.signAll('王喆', options.refusal);
   await app.next();
