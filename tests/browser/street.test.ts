@@ -138,7 +138,7 @@ describe('officer app on the street', () => {
     );
   });
 
-  it('hands the phone round for the signatures, one signer at a time, full width, landscape allowed', async () => {
+  it("offers the squad's street nearest the phone's fix, and hands the phone round for the signatures, one signer at a time, full width, landscape allowed", async () => {
     await signIn();
     const page = app.page;
     await page.setViewportSize({ width: 390, height: 844 });
@@ -148,6 +148,17 @@ describe('officer app on the street', () => {
     await page.getByRole('button', { name: '2 当事人与现场' }).click();
     await page.getByRole('button', { name: '个人', exact: true }).click();
     await page.getByLabel('姓名').fill('林小雨');
+    // The fix is taken as the step opens; the squad's configured street nearest it is offered
+    // (the demo's 人民路 point lies some 50 m from the test phone's position).
+    await page
+      .getByTestId('near-street')
+      .getByText(/六安市金安区人民路（约 \d+ 米）/)
+      .waitFor();
+    await page
+      .getByTestId('place-suggestions')
+      .getByRole('button', { name: '六安市金安区人民路', exact: true })
+      .click();
+    expect(await page.getByLabel('违法地点').inputValue()).toBe('六安市金安区人民路');
     await page.getByRole('button', { name: '8 签名' }).click();
     await app.choosePartner('王喆');
     const handoff = page.getByTestId('handoff');

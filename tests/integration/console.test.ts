@@ -449,6 +449,64 @@ describe.each(DATABASES)('console on %s', (db) => {
     );
   });
 
+  it("squad street names: every bad line named and nothing saved; a good list reaches that squad's phones only, audited", async () => {
+    const cookie = await consoleSession(server.url, 'admin');
+    const save = async (squadId: string, streets: string, who = cookie) => {
+      const res = await fetch(`${server.url}/console/admin/users?/streets`, {
+        method: 'POST',
+        headers: {
+          cookie: who,
+          origin: server.url,
+          accept: 'application/json',
+          'x-sveltekit-action': 'true',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ squadId, streets }),
+        redirect: 'manual',
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const stored = async () =>
+      query(server, (run) => run(`select id, streets from squads order by id`));
+    const phoneStreets = async (username: string) => {
+      const phone = new ApiClient(server.url);
+      await phone.login(username);
+      const me = await phone.json<{ streets: unknown }>('GET', '/api/auth/me');
+      return me.body.streets;
+    };
+    const before = await stored();
+    // The demo's own list arrives with the officer's profile.
+    expect(await phoneStreets('officer1')).toContainEqual({
+      name: '六安市金安区人民路',
+      lat: 31.7352,
+      lng: 116.5083,
+    });
+
+    const bad = await save('sq-yeji', '史河路, 31.1\n\n叶淮路, 116.2, 31.7\n史河路');
+    expect(bad.body).toContain('第 1 行：坐标应为');
+    expect(bad.body).toContain('第 3 行：坐标不在我国境内');
+    expect(bad.body).toContain('第 4 行：与前面的名称重复');
+    expect((await save('sq-nowhere', '史河路')).body).toContain('没有这个中队');
+    // Only an administrator: a supervisor's form is refused.
+    const supervisor = await consoleSession(server.url, 'supervisor2');
+    const denied = await save('sq-yeji', '史河路', supervisor);
+    expect(denied.body).not.toContain('"type":"success"');
+    expect(await stored()).toEqual(before);
+
+    const ok = await save('sq-yeji', '史河路, 32.2851, 115.9182\n叶淮路');
+    expect(ok.body).toContain('"type":"success"');
+    expect(await phoneStreets('officer5')).toEqual([
+      { name: '史河路', lat: 32.2851, lng: 115.9182 },
+      { name: '叶淮路' },
+    ]);
+    // Another squad's phones are not given them.
+    expect(JSON.stringify(await phoneStreets('officer1'))).not.toContain('史河路');
+    const [entry] = await query(server, (run) =>
+      run(`select detail from audit_log where action = 'squad.streets' order by id desc limit 1`),
+    );
+    expect(JSON.parse(String(entry?.detail))).toEqual({ count: 2, withPoint: 1 });
+  });
+
   it('refuses a console form posted from another site (or with no Origin), and changes nothing', async () => {
     const cookie = await consoleSession(server.url, 'admin');
     const formats = () =>

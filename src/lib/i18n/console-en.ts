@@ -490,6 +490,14 @@ export const consoleEn: Record<ConsoleKey, string> = {
   'console.users.shownOnlyOnceHand': ' (shown only once; hand it to the person directly)',
   'console.users.squad': 'Squad',
   'console.users.squadLeaderReviewer': 'Squad leader / reviewer',
+  'console.users.streets': 'Street names',
+  'console.users.streetsHint':
+    'One a line: a name, or "name, latitude, longitude" (pasted from a spreadsheet). Phones pick them offline after their next sync; those with a point are offered from the position fix, nearest first.',
+  'console.users.streetCount': ' ({n})',
+  'console.users.streetsOf': 'Street names of {name}',
+  'console.users.saveStreets': 'Save the street names',
+  'console.users.streetsSaved':
+    'Saved the street names of {name} ({n}): phones get them at their next sync',
   'console.users.squadName': 'Squad name',
   'console.users.supervisedSquads': 'Supervised squads',
   'console.users.supervisedSquadsSquadLeaders': 'Supervised squads (squad leaders / reviewers)',

@@ -469,6 +469,13 @@ export const consoleZh = {
   'console.users.shownOnlyOnceHand': '（只显示这一次，请当面交给本人）',
   'console.users.squad': '所属中队',
   'console.users.squadLeaderReviewer': '中队长/审核',
+  'console.users.streets': '街道名录',
+  'console.users.streetsHint':
+    '每行一条：名称，或“名称, 纬度, 经度”（可从表格粘贴）。执法手机下次同步后可离线选用；有坐标的，按定位推荐最近的街道。',
+  'console.users.streetCount': '（{n} 条）',
+  'console.users.streetsOf': '{name}的街道名录',
+  'console.users.saveStreets': '保存街道名录',
+  'console.users.streetsSaved': '已保存{name}的街道名录（{n} 条），手机下次同步后生效',
   'console.users.squadName': '中队名称',
   'console.users.supervisedSquads': '所辖中队',
   'console.users.supervisedSquadsSquadLeaders': '所辖中队（中队长/审核）',

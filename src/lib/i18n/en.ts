@@ -379,7 +379,8 @@ export const en: Record<MessageKey, string> = {
   'camera.view': 'Camera view',
   'camera.start': 'Open the camera',
   'camera.starting': 'Opening the camera…',
-  'camera.unavailable': 'The in-app camera is not available on this phone (no permission or no camera): use the buttons below for the system camera.',
+  'camera.unavailable':
+    'The in-app camera is not available on this phone (no permission or no camera): use the buttons below for the system camera.',
   'camera.kind': 'Photo of',
   'camera.shoot': 'Take photo: {kind}',
   'camera.processing': 'Processing {n:photo|photos}…',
@@ -495,6 +496,7 @@ export const en: Record<MessageKey, string> = {
   'place.address': 'Place',
   'phrases.pick': 'Common phrases:',
   'phrases.for': 'Phrases to pick ({n})',
+  'place.near': 'Near the fix: {name} (about {m} m), offered above',
   'place.suggested': 'Frequent places',
   'record.factsDrafted':
     'Drafted from the item, time, place and measurements: edit as needed; once edited it is no longer updated.',

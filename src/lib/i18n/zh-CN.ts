@@ -165,7 +165,8 @@ export const zhCN = {
   'camera.view': '相机取景',
   'camera.start': '打开相机',
   'camera.starting': '正在打开相机…',
-  'camera.unavailable': '此手机无法在应用内使用相机（未授权或无相机），请用下面的按钮调用系统相机拍摄。',
+  'camera.unavailable':
+    '此手机无法在应用内使用相机（未授权或无相机），请用下面的按钮调用系统相机拍摄。',
   'camera.kind': '照片类型',
   'camera.shoot': '拍照：{kind}',
   'camera.processing': '正在处理 {n} 张照片…',
@@ -275,6 +276,7 @@ export const zhCN = {
   'place.address': '违法地点',
   'phrases.pick': '常用语：',
   'phrases.for': '可选用语（{n} 条）',
+  'place.near': '定位附近：{name}（约 {m} 米），可在上方选用',
   'place.suggested': '常用地点',
   'record.factsDrafted': '已按事项、时间、地点和测量数据生成，可直接修改；修改后不再自动更新。',
   'party.known': '本机记录过的当事人',

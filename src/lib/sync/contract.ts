@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { streetListSchema } from '../domain/streets';
 import { catalogSchema, itemCodeSchema } from '../domain/catalog';
 import { freeText } from '../domain/fields';
 import { priorRecordSchema } from '../domain/evaluate';
@@ -82,6 +83,11 @@ export const meSchema = z.object({
   bureau: z.object({ id: z.string(), name: z.string(), shortName: z.string() }),
   /** Officers of the user's squad, cached on the phone to pick the second officer offline. */
   roster: z.array(rosterEntrySchema),
+  /**
+   * The squad's street names and points (`domain/streets.ts`), offered as places offline. Absent
+   * from a copy saved by an earlier release: it arrives with the next sync.
+   */
+  streets: streetListSchema.default([]),
   deviceId: uuidSchema.nullable(),
   /** Base of the verification URL printed in QR codes. */
   publicUrl: z.string(),

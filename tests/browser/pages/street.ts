@@ -72,7 +72,16 @@ async function fillPersonParty(
   await page.getByLabel('身份证号').fill(person.id);
   await page.getByLabel('手机号').fill(person.mobile);
   await page.getByLabel('住址', { exact: true }).fill(person.home);
-  await page.getByLabel('违法地点').fill(place);
+  // The squad's street near the phone's position is offered: one tap, else typed.
+  const offered = page
+    .getByTestId('place-suggestions')
+    .getByRole('button', { name: place, exact: true });
+  const shown = await offered
+    .waitFor({ timeout: 5_000 })
+    .then(() => true)
+    .catch(() => false);
+  if (shown) await offered.click();
+  else await page.getByLabel('违法地点').fill(place);
 }
 
 async function educateWithPhrase(app: FieldApp) {
@@ -176,7 +185,7 @@ export async function mildLittering(
   await fillPersonParty(
     app,
     { ...person, mobile: '13900139000', home: '六安市金安区佛子岭路18号' },
-    '六安市金安区梅山南路',
+    '六安市金安区人民路',
   );
   const recordId = await throughToFinish(app, photos, { correct: ON_THE_SPOT(app) });
   const summary = summarise(await takeTrace(page), 10);

@@ -25,6 +25,8 @@ export type Database = {
     district: Text;
     active: Bool;
     created_at: Text;
+    /** JSON `Street[]` (domain/streets.ts); `[]` by default. */
+    streets: Generated<Text>;
   };
   users: {
     id: Text;

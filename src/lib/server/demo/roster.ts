@@ -1,4 +1,5 @@
 import type { OfficerRef } from '$lib/domain/record';
+import type { Street } from '$lib/domain/streets';
 import type { AppContext } from '../app';
 import type { SessionUser } from '../auth/types';
 import { LUAN } from '../bootstrap';
@@ -12,6 +13,29 @@ export const SQUADS = [
   { id: 'sq-yeji', name: '叶集区中队', district: '叶集区' },
   { id: 'sq-jingkai', name: '经开区中队', district: '经济技术开发区' },
 ];
+
+/**
+ * The demo squads' street names (`domain/streets.ts`). Real street names of Lu'an; the points
+ * are rough, placed for the demo around the test phones' position (31.7349, 116.5078), not
+ * surveyed.
+ */
+export const SQUAD_STREETS: Record<string, Street[]> = {
+  'sq-jinan': [
+    { name: '六安市金安区人民路', lat: 31.7352, lng: 116.5083 },
+    { name: '六安市金安区皖西路', lat: 31.7381, lng: 116.5072 },
+    { name: '六安市金安区梅山南路', lat: 31.7318, lng: 116.5121 },
+    { name: '六安市金安区佛子岭路', lat: 31.7426, lng: 116.4998 },
+    { name: '六安市金安区长安南路', lat: 31.7287, lng: 116.5036 },
+    { name: '六安市金安区紫竹林路' },
+  ],
+  'sq-yuan': [
+    { name: '六安市裕安区解放南路', lat: 31.7402, lng: 116.4843 },
+    { name: '六安市裕安区淠河路', lat: 31.7461, lng: 116.4902 },
+    { name: '六安市裕安区鼓楼街' },
+  ],
+  'sq-yeji': [{ name: '六安市叶集区史河路' }, { name: '六安市叶集区叶淮路' }],
+  'sq-jingkai': [{ name: '六安市经开区皋城东路' }, { name: '六安市经开区寿春路' }],
+};
 export const OFFICER_NAMES = ['张伟', '王喆', '李堃', '刘洋', '陈静', '杨帆', '赵磊', '周敏'];
 
 export type DemoAccount = { username: string; role: string; name: string; squads: string };

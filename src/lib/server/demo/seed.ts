@@ -9,6 +9,7 @@ import {
   OFFICER_NAMES,
   printAccounts,
   SQUADS,
+  SQUAD_STREETS,
   SUPERVISORS,
   type DemoAccount,
 } from './roster';
@@ -49,6 +50,7 @@ export async function seedDemo(
           district: s.district,
           active: 1 as const,
           created_at: at,
+          streets: JSON.stringify(SQUAD_STREETS[s.id] ?? []),
         })),
       )
       .execute();

@@ -14,6 +14,7 @@ export type AuditAction =
   | 'user.deactivate'
   | 'user.resetPassword'
   | 'squad.create'
+  | 'squad.streets'
   | 'squad.update'
   | 'catalog.publish'
   | 'numberFormat.update'

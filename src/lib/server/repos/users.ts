@@ -1,3 +1,4 @@
+import { streetListSchema, type Street } from '$lib/domain/streets';
 import type { Me } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 import { failedSincePreviousSignIn } from '../auth/ratelimit';
@@ -30,6 +31,16 @@ export async function squadRefs(db: Db, ids: string[]) {
     .where('id', 'in', ids)
     .orderBy('name')
     .execute();
+}
+
+/** A squad's street names (what its administrator saved; `[]` before any). */
+export async function squadStreets(db: Db | Tx, squadId: string): Promise<Street[]> {
+  const row = await db
+    .selectFrom('squads')
+    .select('streets')
+    .where('id', '=', squadId)
+    .executeTakeFirst();
+  return row ? streetListSchema.parse(JSON.parse(row.streets)) : [];
 }
 
 /** The installation's bureau (the first one created), if it has been set up yet. */
@@ -90,6 +101,7 @@ export async function meOf(
       name: r.real_name,
       certificateNo: r.certificate_no ?? '',
     })),
+    streets: user.squadId ? await squadStreets(db, user.squadId) : [],
     deviceId,
     publicUrl,
     ...(user.role === 'officer'

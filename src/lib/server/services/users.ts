@@ -1,7 +1,14 @@
 import { cancelUserWipes, orderDeviceWipe, orderUserWipes } from '../repos/wipes';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { hasForbiddenCharacters } from '$lib/domain/fields';
+import { hasForbiddenCharacters, LIMITS } from '$lib/domain/fields';
+import {
+  formatStreetList,
+  MAX_STREETS,
+  parseStreetList,
+  streetListSchema,
+  type StreetLineProblem,
+} from '$lib/domain/streets';
 import { certificateNoSchema } from '$lib/domain/record';
 import { uuidv7 } from '$lib/domain/uuid';
 import { hashPassword } from '../auth/password';
@@ -82,7 +89,10 @@ export async function listUsers(db: Db) {
       supervised: supervised.filter((s) => s.user_id === u.id).map((s) => s.squad_id),
       records: Number(counts.find((c) => c.officer1_id === u.id)?.n ?? 0),
     })),
-    squads,
+    squads: squads.map(({ streets, ...s }) => {
+      const list = streetListSchema.parse(JSON.parse(streets));
+      return { ...s, streetCount: list.length, streetsText: formatStreetList(list) };
+    }),
   };
 }
 
@@ -347,5 +357,57 @@ export async function createSquad(
       ip: actor.ip,
     });
     return { ok: true as const, name };
+  });
+}
+
+const STREET_PROBLEMS: Record<StreetLineProblem['code'], string> = {
+  empty: '缺少街道名称',
+  tooLong: `名称超过 ${LIMITS.address} 字`,
+  controlChars: '含有不可见的控制字符',
+  badPoint: '坐标应为“纬度, 经度”两个数字',
+  outsideChina: '坐标不在我国境内（纬度与经度是否写反？）',
+  duplicate: '与前面的名称重复',
+};
+
+/**
+ * A squad's street names, saved whole from the console's text (one a line, `名称` or
+ * `名称, 纬度, 经度`): every bad line is named at once and nothing is saved until all are right.
+ * The squad's phones receive the list with their next sync.
+ */
+export async function setSquadStreets(
+  db: Db,
+  input: { squadId: string; text: string },
+  actor: Actor,
+): Promise<Outcome<{ name: string; count: number }>> {
+  if (input.text.length > 100_000) return refuse(400, '街道名录过长');
+  const parsed = parseStreetList(input.text);
+  if (!parsed.ok) {
+    const lines = parsed.problems.map((p) => `第 ${p.line} 行：${STREET_PROBLEMS[p.code]}`);
+    if (parsed.tooMany) lines.push(`最多 ${MAX_STREETS} 条`);
+    return refuse(400, `街道名录未保存。${lines.join('；')}`);
+  }
+  return inTransaction(db, async (tx) => {
+    const squad = await tx
+      .selectFrom('squads')
+      .select(['id', 'name'])
+      .where('id', '=', input.squadId)
+      .executeTakeFirst();
+    if (!squad) throw new Refused(refuse(404, '没有这个中队'));
+    await tx
+      .updateTable('squads')
+      .set({ streets: JSON.stringify(parsed.streets) })
+      .where('id', '=', squad.id)
+      .execute();
+    await audit(tx, {
+      userId: actor.adminId,
+      action: 'squad.streets',
+      target: squad.id,
+      detail: {
+        count: parsed.streets.length,
+        withPoint: parsed.streets.filter((s) => s.lat !== undefined).length,
+      },
+      ip: actor.ip,
+    });
+    return { ok: true as const, name: squad.name, count: parsed.streets.length };
   });
 }

@@ -11,6 +11,7 @@ import {
   newUserSchema,
   reportDeviceLost,
   resetPassword,
+  setSquadStreets,
   setUserActive,
   updateUser,
   userChangeSchema,
@@ -93,5 +94,15 @@ export const actions: Actions = {
       by,
     );
     return r.ok ? { squad: r.name } : refused(r);
+  },
+  streets: async (event) => {
+    const by = actor(event);
+    const f = await event.request.formData();
+    const r = await setSquadStreets(
+      (await app()).db,
+      { squadId: field(f, 'squadId'), text: field(f, 'streets') },
+      by,
+    );
+    return r.ok ? { streets: { name: r.name, count: r.count } } : refused(r);
   },
 };
