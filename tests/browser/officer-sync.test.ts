@@ -150,6 +150,8 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
 
       await page.getByRole('button', { name: /按审核意见修改/ }).click();
       await page.getByText('正在修改，完成后生成第 2 版').waitFor();
+      // It opens at the last step, where what is needed stands beside the comment.
+      await page.getByRole('heading', { level: 1, name: '核对并完成' }).waitFor();
       // The amend screen says why, on every step.
       expect(await page.getByTestId('amend-reason').textContent()).toContain(
         '请补充当事人陈述的具体内容。',
