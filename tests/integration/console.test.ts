@@ -475,6 +475,20 @@ describe.each(DATABASES)('console on %s', (db) => {
       return me.body.streets;
     };
     const before = await stored();
+    // The squad's frequent places of the last 30 days (two cases or more) come with it too.
+    const since = shanghaiDate(Date.now() - 30 * 86_400_000);
+    const frequent = await query(server, (run) =>
+      run(
+        `select address, count(*) as n from records where squad_id = 'sq-jinan' and found_date >= $1
+         and address <> '' group by address having count(*) >= 2 order by n desc, address limit 10`,
+        [since],
+      ),
+    );
+    expect(frequent.length).toBeGreaterThan(0);
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const me = await officer.json<{ squadPlaces: string[] }>('GET', '/api/auth/me');
+    expect(me.body.squadPlaces).toEqual(frequent.map((r) => r.address));
     // The demo's own list arrives with the officer's profile.
     expect(await phoneStreets('officer1')).toContainEqual({
       name: '六安市金安区人民路',

@@ -271,6 +271,7 @@ export function officerMe(overrides: Partial<Me> = {}): Me {
     bureau: { id: 'luan', name: '六安市城市管理局', shortName: '六安市城管局' },
     roster: [],
     streets: [],
+    squadPlaces: [],
     deviceId: null,
     publicUrl: 'http://localhost:3000',
     ledgerKey: null,

@@ -86,16 +86,17 @@ describe('nearestStreets', () => {
 });
 
 describe('placeSuggestions', () => {
-  it('orders premises, nearest points, recent places, then the other names, without repeats', () => {
+  it("orders premises, nearest points, recent places, the squad's frequent places, then the other names, without repeats", () => {
     expect(
       placeSuggestions({
         premises: '人民路66号门前',
         near: [{ name: '人民路' }],
         recent: ['梅山南路', '人民路', '人民路66号门前'],
+        squad: ['万达广场北门', '梅山南路'],
         streets: [{ name: '皖西路' }, { name: '人民路' }, { name: '解放南路' }],
         current: '解放南路',
       }),
-    ).toEqual(['人民路66号门前', '人民路', '梅山南路', '皖西路']);
+    ).toEqual(['人民路66号门前', '人民路', '梅山南路', '万达广场北门', '皖西路']);
   });
   it('keeps to the limit', () => {
     const streets = Array.from({ length: 20 }, (_, i) => ({ name: `路${i}` }));

@@ -119,12 +119,14 @@ export function nearestStreets(
 /**
  * The places the party step offers, in order, without repeats and never the place already
  * typed: outside the shop's own premises; the squad's named points nearest the fix; this phone's
- * latest places; then the squad's other street names.
+ * latest places; the squad's frequent places; then the squad's other street names.
  */
 export function placeSuggestions(input: {
   premises?: string | undefined;
   near: readonly { name: string }[];
   recent: readonly string[];
+  /** The squad's frequent places of late (from the server; see `FREQUENT_PLACES`). */
+  squad?: readonly string[];
   streets: readonly Street[];
   current: string | undefined;
   limit?: number;
@@ -137,6 +139,15 @@ export function placeSuggestions(input: {
   add(input.premises);
   for (const n of input.near) add(n.name);
   for (const r of input.recent) add(r);
+  for (const p of input.squad ?? []) add(p);
   for (const s of input.streets) add(s.name);
   return out.slice(0, input.limit ?? 6);
 }
+
+/**
+ * The squad's frequent places a phone is given: places of at least `minCases` of the squad's
+ * records found in the last `days` days, most frequent first. Places of patrol (a market's gate,
+ * a street), not of one case: an address seen once (which may be someone's home) stays on the
+ * phone that recorded it.
+ */
+export const FREQUENT_PLACES = { days: 30, minCases: 2, limit: 10 } as const;

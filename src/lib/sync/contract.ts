@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { streetListSchema } from '../domain/streets';
+import { FREQUENT_PLACES, streetListSchema } from '../domain/streets';
 import { catalogSchema, itemCodeSchema } from '../domain/catalog';
 import { freeText } from '../domain/fields';
 import { priorRecordSchema } from '../domain/evaluate';
@@ -88,6 +88,8 @@ export const meSchema = z.object({
    * from a copy saved by an earlier release: it arrives with the next sync.
    */
   streets: streetListSchema.default([]),
+  /** The squad's frequent places of late (`FREQUENT_PLACES`), offered offline. */
+  squadPlaces: z.array(z.string().max(200)).max(FREQUENT_PLACES.limit).default([]),
   deviceId: uuidSchema.nullable(),
   /** Base of the verification URL printed in QR codes. */
   publicUrl: z.string(),

@@ -1,4 +1,5 @@
-import { streetListSchema, type Street } from '$lib/domain/streets';
+import { FREQUENT_PLACES, streetListSchema, type Street } from '$lib/domain/streets';
+import { shanghaiDate } from '$lib/domain/time';
 import type { Me } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
 import { failedSincePreviousSignIn } from '../auth/ratelimit';
@@ -41,6 +42,24 @@ export async function squadStreets(db: Db | Tx, squadId: string): Promise<Street
     .where('id', '=', squadId)
     .executeTakeFirst();
   return row ? streetListSchema.parse(JSON.parse(row.streets)) : [];
+}
+
+/** The squad's frequent places of late, most frequent first (`FREQUENT_PLACES`). */
+export async function frequentPlaces(db: Db, squadId: string, now: Date): Promise<string[]> {
+  const since = shanghaiDate(new Date(now.getTime() - FREQUENT_PLACES.days * 86_400_000));
+  const rows = await db
+    .selectFrom('records')
+    .select(['address', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('squad_id', '=', squadId)
+    .where('found_date', '>=', since)
+    .where('address', '!=', '')
+    .groupBy('address')
+    .having((eb) => eb.fn.countAll(), '>=', FREQUENT_PLACES.minCases)
+    .orderBy('n', 'desc')
+    .orderBy('address')
+    .limit(FREQUENT_PLACES.limit)
+    .execute();
+  return rows.map((r) => r.address);
 }
 
 /** The installation's bureau (the first one created), if it has been set up yet. */
@@ -102,6 +121,10 @@ export async function meOf(
       certificateNo: r.certificate_no ?? '',
     })),
     streets: user.squadId ? await squadStreets(db, user.squadId) : [],
+    squadPlaces:
+      user.role === 'officer' && user.squadId
+        ? await frequentPlaces(db, user.squadId, new Date())
+        : [],
     deviceId,
     publicUrl,
     ...(user.role === 'officer'
