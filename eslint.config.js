@@ -124,15 +124,15 @@ export default ts.config(
     ),
   },
   {
-    // Notices are rendered alike on the phone and the server: the domain, jsPDF, the QR and
-    // ESC/POS encoders, nothing from either side, and no UI language (a served document is in
-    // Chinese).
+    // Notices are rendered alike on the phone and the server: the domain, jsPDF (and fflate, the
+    // deflate jsPDF itself uses), the QR and ESC/POS encoders, nothing from either side, and no
+    // UI language (a served document is in Chinese).
     files: ['src/lib/notices/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: boundary(
-      'Notices import only the domain, jspdf, uqr, the receipt printer encoder, zod and their own modules.',
+      'Notices import only the domain, jspdf, fflate, uqr, the receipt printer encoder, zod and their own modules.',
       [
-        '^(?!jspdf$|uqr$|zod$|@point-of-sale/receipt-printer-encoder$|\\$lib/domain/|\\.{1,2}/)',
+        '^(?!jspdf$|fflate$|uqr$|zod$|@point-of-sale/receipt-printer-encoder$|\\$lib/domain/|\\.{1,2}/)',
         '/(server|client|i18n|routes|components|sync)/',
       ],
     ),
