@@ -10,7 +10,7 @@ import type { DraftEditor } from './draft-editor.svelte';
 import { fromHex, newDataKey, unwrapDataKey, wrapDataKey } from './keyring';
 import { pinLockout, validPin, verifyPin } from './pin';
 import { SEALED_TABLES } from './seal';
-import { FONT_URL } from './print';
+import { FONT_URL } from './font-url';
 import { pwa } from './pwa.svelte';
 import { finishDraft } from './records';
 import { deviceId, getSetting, setSetting } from './settings';

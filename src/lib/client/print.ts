@@ -19,7 +19,8 @@ import { MessageError } from '$lib/i18n';
  * Printing on the phone, offline: the font comes from the service worker's cache (fetched right
  * after login), jsPDF is loaded only now, and images come from IndexedDB.
  */
-export const FONT_URL = '/fonts/wqy-microhei-subset.ttf';
+import { FONT_URL } from './font-url';
+export { FONT_URL };
 
 type LoadedFont = { bytes: Uint8Array; base64: string; coverage: Coverage };
 let font: Promise<LoadedFont> | null = null;

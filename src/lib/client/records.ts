@@ -26,7 +26,7 @@ import type { Me } from '$lib/sync/contract';
 import type { LocalRecord, PatrolDb } from './db';
 import { ownEntries, writeLedger } from './ledger';
 import { deviceId, getSetting, setSetting } from './settings';
-import { TEMPLATE_VERSION } from '$lib/notices/content';
+import { TEMPLATE_VERSION } from '$lib/notices/version';
 
 export { draftParty, educationComplete, evaluateDraft } from '$lib/domain/record-builder';
 

@@ -14,8 +14,7 @@ import type { ContentInput, DocContent } from './types';
 export { DOC_TITLES } from './types';
 export type { ContentInput, DocBlock, DocContent, SignatureSlot } from './types';
 
-/** The version new documents are issued under. */
-export const TEMPLATE_VERSION = '2';
+export { TEMPLATE_VERSION } from './version';
 
 /**
  * Every version ever issued, so paper served under an old one still verifies: its content is
