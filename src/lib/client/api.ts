@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { apiErrorSchema } from '$lib/sync/contract';
 import { MessageError, type Message } from '$lib/i18n';
 
 /**
@@ -35,6 +34,8 @@ export const httpTransport: Transport = (path, init) =>
 
 async function failureOf(res: Response): Promise<ApiFailure> {
   try {
+    // The contract's schema, loaded on the first failure (start-up code does without it).
+    const { apiErrorSchema } = await import('$lib/sync/contract');
     const body = apiErrorSchema.safeParse(await res.json());
     if (body.success)
       return new ApiFailure(res.status, body.data.code, {

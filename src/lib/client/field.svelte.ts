@@ -1,6 +1,6 @@
-import { catalogInForce, type Catalog } from '$lib/domain/catalog';
+import type { Catalog } from '$lib/domain/catalog';
 import { shanghaiDate } from '$lib/domain/time';
-import { deviceKeySchema, meSchema, type Me } from '$lib/sync/contract';
+import type { Me } from '$lib/sync/contract';
 import { toHex } from '$lib/domain/integrity';
 import { i18n } from '$lib/i18n/locale.svelte';
 import { messageOf, type Message } from '$lib/i18n';
@@ -12,10 +12,10 @@ import { pinLockout, validPin, verifyPin } from './pin';
 import { SEALED_TABLES } from './seal';
 import { FONT_URL } from './font-url';
 import { pwa } from './pwa.svelte';
-import { finishDraft } from './records';
-import { deviceId, getSetting, setSetting } from './settings';
+import { deviceId, getSetting, loadSettingSchemas, setSetting } from './settings';
 import { requestPersistence, storageInfo, type StorageInfo } from './storage';
-import { backoffMs, SyncEngine, type SyncPhase } from './sync/engine';
+import { backoffMs } from './sync/backoff';
+import type { SyncEngine, SyncPhase } from './sync/engine';
 
 /** What a failed sign-in says: no network, or what the failure itself says. */
 function failureMessage(e: unknown): Message {
@@ -75,7 +75,9 @@ class FieldApp {
     const database = this.database;
     const locale = await getSetting(database, 'locale');
     if (locale && locale !== i18n.locale) await i18n.toggle();
-    this.engine = new SyncEngine(database, (phase) => (this.syncPhase = phase));
+    // What the PIN screen does not need loads beside it: the settings' schemas, the sync engine.
+    void loadSettingSchemas();
+    void this.syncEngine();
     window.addEventListener('online', () => {
       this.online = true;
       this.failures = 0;
@@ -103,6 +105,19 @@ class FieldApp {
     window.setInterval(() => void this.lookForNews(), WATCH_INTERVAL_MS);
     document.addEventListener('visibilitychange', () => void this.lookForNews());
   }
+
+  /**
+   * The sync engine, loaded on first use (start-up code does without it: the PIN screen shows
+   * before the record builder, the contract and zod are loaded).
+   */
+  private syncEngine(): Promise<SyncEngine> {
+    this.engineLoad ??= import('./sync/engine').then(({ SyncEngine }) => {
+      this.engine = new SyncEngine(this.database, (phase) => (this.syncPhase = phase));
+      return this.engine;
+    });
+    return this.engineLoad;
+  }
+  private engineLoad: Promise<SyncEngine> | null = null;
 
   /** The quick look for news from the server while the officer has the app in front of them. */
   async lookForNews(): Promise<void> {
@@ -155,6 +170,7 @@ class FieldApp {
   async login(username: string, password: string): Promise<Message | null> {
     try {
       const device = await deviceId(this.database);
+      const { meSchema } = await import('$lib/sync/contract');
       const me = await call(meSchema, '/api/auth/login', {
         json: { username, password, deviceId: device },
       });
@@ -288,6 +304,7 @@ class FieldApp {
     if (!navigator.onLine) return { key: 'login.needNetwork' };
     try {
       const device = await deviceId(this.database);
+      const { deviceKeySchema, meSchema } = await import('$lib/sync/contract');
       const fresh = await call(meSchema, '/api/auth/login', {
         json: { username: account.username, password, deviceId: device },
       });
@@ -340,6 +357,7 @@ class FieldApp {
 
   async loadCatalog(): Promise<void> {
     const rows = await this.database.catalogs.toArray();
+    const { catalogInForce } = await import('$lib/domain/catalog');
     const inForce =
       catalogInForce(rows, shanghaiDate(new Date())) ??
       rows.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
@@ -363,6 +381,7 @@ class FieldApp {
       await editor.save();
       // Nothing is locked from a draft (or files) the phone could not write.
       if (editor.saveError) return { ok: false, error: i18n.say(editor.saveError) };
+      const { finishDraft } = await import('./records');
       const result = await finishDraft(this.database, $state.snapshot<Draft>(editor.draft), {
         catalog: editor.catalog,
         me,
@@ -390,7 +409,7 @@ class FieldApp {
 
   /** Runs a sync now; on failure retries with backoff. Safe to call at any time. */
   async sync(): Promise<void> {
-    if (!this.engine) return;
+    const engine = await this.syncEngine();
     if (!appVault.isOpen) return this.checkWhileLocked();
     if (!this.me) return;
     if (this.timer) clearTimeout(this.timer);
@@ -400,7 +419,7 @@ class FieldApp {
       return;
     }
     try {
-      const report = await this.engine.run();
+      const report = await engine.run();
       if (report.wiped) {
         this.afterWipe(report.wiped);
         return;
@@ -452,11 +471,12 @@ class FieldApp {
    * reported lost; if so it wipes itself at once: whoever holds it cannot unlock it anyway.
    */
   private async checkWhileLocked(): Promise<void> {
-    if (!this.engine || !this.account || !navigator.onLine) return;
+    const engine = await this.syncEngine();
+    if (!this.account || !navigator.onLine) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     try {
-      const wiped = await this.engine.wipeIfLost();
+      const wiped = await engine.wipeIfLost();
       if (wiped) return this.afterWipe('lost');
     } catch {
       // No answer: asked again later.

@@ -1,11 +1,11 @@
 import { uuidv7 } from '$lib/domain/uuid';
-import { meSchema, type Me } from '$lib/sync/contract';
-import { storedMessageSchema, type Message } from '$lib/i18n';
+import type { Me } from '$lib/sync/contract';
+import type { Message } from '$lib/i18n';
 import type { PatrolDb } from './db';
 import type { Keyring } from './keyring';
 import type { LedgerDict } from './ledger-pack';
 import type { PinHash } from './pin';
-import { pairedPrinterSchema, type PairedPrinter } from './printer';
+import type { PairedPrinter } from './printer';
 
 /** Typed access to the settings table; values read back are validated where they matter. */
 export type Settings = {
@@ -42,22 +42,34 @@ export type Settings = {
   printer: PairedPrinter;
 };
 
+type Validated = 'me' | 'printer' | 'lastSyncError';
+type Schemas = Record<
+  Validated,
+  { safeParse: (value: unknown) => { success: boolean; data?: unknown } }
+>;
+let schemas: Schemas | null = null;
+
+/**
+ * The schemas of the settings read back validated (`me`, `printer`, `lastSyncError`), loaded
+ * apart from the start-up code (the PIN screen needs none of them). The app loads them as it
+ * starts; a read inside a transaction comes after that, so it never waits on a module.
+ */
+export async function loadSettingSchemas(): Promise<Schemas> {
+  schemas ??= (await import('./setting-schemas')).SETTING_SCHEMAS;
+  return schemas;
+}
+
+const isValidated = (key: string): key is Validated =>
+  key === 'me' || key === 'printer' || key === 'lastSyncError';
+
 export async function getSetting<K extends keyof Settings>(
   db: PatrolDb,
   key: K,
 ): Promise<Settings[K] | undefined> {
   const row = await db.settings.get(key);
   if (!row) return undefined;
-  if (key === 'me') {
-    const parsed = meSchema.safeParse(row.value);
-    return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
-  }
-  if (key === 'printer') {
-    const parsed = pairedPrinterSchema.safeParse(row.value);
-    return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
-  }
-  if (key === 'lastSyncError') {
-    const parsed = storedMessageSchema.nullable().safeParse(row.value);
+  if (isValidated(key)) {
+    const parsed = (schemas ?? (await loadSettingSchemas()))[key].safeParse(row.value);
     return (parsed.success ? parsed.data : undefined) as Settings[K] | undefined;
   }
   return row.value as Settings[K];

@@ -185,6 +185,9 @@ export const en: Record<MessageKey, string> = {
   'app.name': 'Patrolbook',
   'app.shortName': 'Patrolbook',
   'app.tagline': 'On-street assistant for mild and first-offence no-penalty cases',
+  'app.loadFailed':
+    'The home screen did not load (the app may just have been updated). Reload: saved records are not affected.',
+  'app.reload': 'Reload',
   'app.loading': 'Loading…',
   'app.offline': 'Offline',
   'app.online': 'Online',

@@ -5,10 +5,10 @@ import {
   loadLocale,
   MessageError,
   messageText,
-  storedMessageSchema,
   translate,
   type Message,
 } from './index';
+import { storedMessageSchema } from './stored';
 
 // English is loaded on first use (the app's first load carries Chinese only).
 beforeAll(() => loadLocale('en'));

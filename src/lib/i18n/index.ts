@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { fieldKey } from '$lib/domain/issues';
 import { labelOf, type LabelSet } from '$lib/domain/labels';
 import { chineseDate, chineseDateTime, shanghaiIso, type LocalDate } from '$lib/domain/time';
@@ -92,18 +91,6 @@ export function issueText(locale: Locale, x: IssueLike): string {
  * and IndexedDB stores one, so a switch of language reaches a message already kept.
  */
 export type Message = { key: MessageKey; params?: Params } | { code: string; text: string };
-
-const paramsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
-
-/** A message read back from storage; a plain string (as older versions stored) is the server's words. */
-export const storedMessageSchema = z.union([
-  z.object({
-    key: z.custom<MessageKey>((v) => typeof v === 'string' && isMessageKey(v)),
-    params: paramsSchema.optional(),
-  }),
-  z.object({ code: z.string(), text: z.string() }),
-  z.string().transform((text): Message => ({ code: '', text })),
-]);
 
 export function messageText(locale: Locale, m: Message): string {
   return 'key' in m ? translate(locale, m.key, m.params) : m.text;

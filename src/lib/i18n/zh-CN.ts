@@ -37,6 +37,8 @@ export const zhCN = {
   'app.name': '柔性执法助手',
   'app.shortName': '柔性执法',
   'app.tagline': '城管执法队员的轻微违法不罚、首违不罚现场助手',
+  'app.loadFailed': '首页未能载入（应用可能刚更新）。请重新载入，已保存的记录不受影响。',
+  'app.reload': '重新载入',
   'app.loading': '正在加载…',
   'app.offline': '当前离线',
   'app.online': '在线',

@@ -19,6 +19,8 @@ import { pruneLedger, rebuildOwnLedger } from '../ledger';
 import { applyPage } from './apply-change';
 import { deviceId, getSetting, setSetting } from '../settings';
 import { messageOf } from '$lib/i18n';
+import { backoffMs } from './backoff';
+export { backoffMs };
 
 /**
  * The sync engine: evidence first (HEAD, then PUT only what is missing), then records in
@@ -493,10 +495,4 @@ export class SyncEngine {
 
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
-}
-
-/** Exponential backoff with equal jitter (half fixed, half random): 5 s, 10 s, 20 s … capped at 10 minutes. */
-export function backoffMs(failures: number, random = Math.random): number {
-  const cap = Math.min(10 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
-  return Math.round(cap / 2 + random() * (cap / 2));
 }
