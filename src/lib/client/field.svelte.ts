@@ -85,7 +85,6 @@ class FieldApp {
     });
     window.addEventListener('offline', () => (this.online = false));
     pwa.register();
-    await this.refresh();
     this.lockAfterMinutes = (await getSetting(database, 'lockAfterMinutes')) ?? LOCK_AFTER_MINUTES;
     const account = await getSetting(database, 'account');
     const keyring = await getSetting(database, 'keyring');
@@ -101,6 +100,9 @@ class FieldApp {
       if (account) await this.forgetEverything();
       this.gate = 'login';
     }
+    // The counts and the last sync's outcome after the gate: its message is read with a schema
+    // that loads beside the PIN screen.
+    void this.refresh();
     window.setInterval(() => this.lockWhenIdle(), 15_000);
     window.setInterval(() => void this.lookForNews(), WATCH_INTERVAL_MS);
     document.addEventListener('visibilitychange', () => void this.lookForNews());
