@@ -138,7 +138,7 @@ describe('officer app on the street', () => {
     );
   });
 
-  it("offers the squad's street nearest the phone's fix, and hands the phone round for the signatures, one signer at a time, full width, landscape allowed", async () => {
+  it("offers the squad's street nearest the phone's fix, hands the phone round for the signatures (one signer at a time, full width, landscape allowed), and falls back to the system camera where there is none in the app", async () => {
     await signIn();
     const page = app.page;
     await page.setViewportSize({ width: 390, height: 844 });
@@ -187,6 +187,21 @@ describe('officer app on the street', () => {
     await handoff.getByRole('button', { name: '取消' }).click();
     await handoff.getByTestId('handoff-done').waitFor();
     await page.setViewportSize({ width: 412, height: 915 });
+
+    // The in-app camera on the evidence step; where the phone gives none, the step says so and
+    // the system camera's buttons remain.
+    await page.getByRole('button', { name: '7 证据照片' }).click();
+    await page.locator('#shutter').waitFor();
+    await page.getByRole('button', { name: '8 签名' }).click();
+    await page.evaluate(() => {
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException('no camera', 'NotFoundError'));
+    });
+    await page.getByRole('button', { name: '7 证据照片' }).click();
+    await page.getByTestId('camera-unavailable').waitFor();
+    expect(await page.locator('#shutter').count()).toBe(0);
+    expect(await page.getByTestId('camera-kind-before').count()).toBe(0);
+    await page.locator('button', { hasText: '拍摄违法现场照片' }).waitFor();
   });
 
   it('passes axe on the changed screens at 360×640 and 390×844, in Chinese and in English', async () => {
