@@ -269,9 +269,15 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
         })
         .toBe(0)
         .catch(async (e: unknown) => {
-          throw new Error(`no switch: ${(await page.locator('body').textContent()) ?? ''}`, {
-            cause: e,
+          const workers = await page.evaluate(async () => {
+            const r = await navigator.serviceWorker.getRegistration();
+            const at = (w: ServiceWorker | null | undefined) => w && `${w.state}`;
+            return `controller ${navigator.serviceWorker.controller?.state ?? 'none'}, installing ${at(r?.installing) ?? '-'}, waiting ${at(r?.waiting) ?? '-'}, active ${at(r?.active) ?? '-'}`;
           });
+          throw new Error(
+            `no switch (${workers}): ${(await page.locator('body').textContent()) ?? ''}; ${app.log.join(' | ')}`,
+            { cause: e },
+          );
         });
       // The new version starts locked, like any page load (ADR 0018).
       await app.unlockIfLocked();

@@ -630,6 +630,7 @@ export const en: Record<MessageKey, string> = {
   'source.patrol': 'Patrol',
   'storage.low': 'Storage low ({free} left)',
   'storage.notPersisted': 'Persistent storage not granted: sync often.',
+  'sync.notYet': 'Not synced yet',
   'sync.allSynced': 'All synced',
   'sync.last': 'Last sync',
   'sync.never': 'never',

@@ -401,6 +401,7 @@ export const zhCN = {
   'sign.witnessRole': '见证人身份（如社区居委会工作人员）',
   'storage.low': '手机存储空间不足（剩余 {free}），请尽快同步并清理',
   'storage.notPersisted': '浏览器未授予持久存储：空间紧张时数据可能被清除，请经常同步。',
+  'sync.notYet': '尚未同步',
   'sync.allSynced': '全部已同步',
   'sync.last': '上次成功同步',
   'sync.never': '从未',

@@ -130,7 +130,15 @@ export class FieldApp {
 
   async startPatrol() {
     await this.page.getByRole('button', { name: '开始巡查记录' }).click();
-    await this.page.getByLabel('搜索事项').waitFor();
+    await this.page
+      .getByLabel('搜索事项')
+      .waitFor()
+      .catch(async (e: unknown) => {
+        const shown = (await this.page.locator('main').textContent()) ?? '';
+        throw new Error(`no wizard: ${shown.slice(0, 400)}; ${this.log.join(' | ')}`, {
+          cause: e,
+        });
+      });
   }
 
   async next() {
