@@ -47,6 +47,27 @@ async function cacheFont(url: string): Promise<void> {
   if (!(await cache.match(url))) await cache.add(url);
 }
 
+// The API, the console and the verification page never need the worker: a static route sends
+// them straight to the network (Chrome 123+), so the worker is not even started for them. Besides
+// saving a worker hop on every sync request, this keeps the app's own polling from holding the
+// outgoing worker busy when the officer accepts an update: the new version activates only once
+// the old one has no event in hand.
+type StaticRoute = { condition: { urlPattern: string }; source: 'network' };
+self.addEventListener('install', (event) => {
+  const routes = event as ExtendableEvent & { addRoutes?: (r: StaticRoute[]) => Promise<void> };
+  if (!routes.addRoutes) return;
+  // Patterns are resolved against the worker's own URL: same origin only.
+  const network = (urlPattern: string): StaticRoute => ({
+    condition: { urlPattern },
+    source: 'network',
+  });
+  event.waitUntil(
+    routes
+      .addRoutes(['/api/*', '/console', '/console/*', '/v/*'].map(network))
+      .catch((e: unknown) => console.warn('static routes refused', e)),
+  );
+});
+
 // The first install takes control at once, so the page that installed it works offline without
 // a reload. Later versions wait until the officer accepts the update (SKIP_WAITING below).
 self.addEventListener('activate', (event) => {

@@ -262,6 +262,16 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       // Leave the wizard (the draft is saved), then accept: the app reloads on the new version.
       await page.getByRole('link', { name: '首页' }).click();
       await page.getByTestId('draft-card').waitFor();
+      // The page stays busy on the network as the switch happens (as during a sync). Chromium then
+      // often restarts the outgoing worker as it stops (speculative warm-up), which parks the
+      // activation for minutes; the app must get through anyway (see pwa.svelte.ts).
+      await page.evaluate(() => {
+        const until = Date.now() + 3000;
+        const busy = () => {
+          if (Date.now() < until) void fetch('/api/health').finally(() => setTimeout(busy, 2));
+        };
+        for (let i = 0; i < 4; i++) busy();
+      });
       await page.getByRole('button', { name: '立即更新' }).click();
       await expect
         .poll(() => page.evaluate(() => (window as unknown as { marker?: number }).marker ?? 0), {

@@ -1,6 +1,9 @@
 import { Workbox } from 'workbox-window';
 import { dev } from '$app/environment';
 
+/** How long an accepted update may take to activate before the app reloads to push it through. */
+const PARKED_MS = 3000;
+
 /**
  * Service-worker registration and the update prompt. A waiting new version is announced; the app
  * switches only when the officer accepts, and never while a draft has unsaved input or an upload
@@ -11,6 +14,7 @@ class Pwa {
   registered = $state(false);
   private wb: Workbox | null = null;
   private accepted = false;
+  private fallback: ReturnType<typeof setTimeout> | null = null;
 
   register(): void {
     if (!('serviceWorker' in navigator) || this.wb) return;
@@ -20,6 +24,7 @@ class Pwa {
     });
     // Reload only onto a version the officer accepted; the first install just takes control.
     this.wb.addEventListener('controlling', () => {
+      if (this.fallback) clearTimeout(this.fallback);
       if (this.accepted) window.location.reload();
     });
     this.wb
@@ -42,11 +47,21 @@ class Pwa {
     await this.wb?.update();
   }
 
-  /** Returns false (and switches nothing) when the caller is not ready. */
-  accept(canSwitch: boolean): boolean {
+  /**
+   * Returns false (and switches nothing) when the caller is not ready. `stillSafe` is asked again
+   * before the fallback reload below.
+   */
+  accept(canSwitch: boolean, stillSafe: () => boolean = () => canSwitch): boolean {
     if (!canSwitch || !this.wb) return false;
     this.accepted = true;
     this.wb.messageSkipWaiting();
+    // Chromium stops the outgoing worker to activate the new one, but its speculative warm-up
+    // (links on screen) can start the old one again in that moment; the activation is then parked
+    // for up to five minutes, and asking again changes nothing (the first skipWaiting() is still
+    // pending). A navigation retries it: the reload lands on the new version.
+    this.fallback = setTimeout(() => {
+      if (navigator.serviceWorker.controller && stillSafe()) window.location.reload();
+    }, PARKED_MS);
     return true;
   }
 }
