@@ -30,11 +30,11 @@ import { DATABASES, startServer, type TestServer } from '../support/server';
  * IndexedDB (fake-indexeddb), pushed over HTTP to a real server on SQLite and on PostgreSQL.
  * Amendments of accepted records are generated too (signatures kept or renewed, evidence dropped).
  *
- *   PB_GENERATIVE_RECORDS  records per database (2,000 in `npm test`; `npm run test:generative`
+ *   PB_GENERATIVE_RECORDS  records per database (1,000 in `npm test`; `npm run test:generative`
  *                          runs 100,000)
  *   PB_GENERATIVE_SEED     the fast-check seed (printed, so a failure can be replayed)
  */
-const RECORDS = Number(process.env.PB_GENERATIVE_RECORDS ?? 2000);
+const RECORDS = Number(process.env.PB_GENERATIVE_RECORDS ?? 1000);
 const SEED = Number(process.env.PB_GENERATIVE_SEED ?? 20_261_130);
 const BATCH = 100;
 
