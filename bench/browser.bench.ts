@@ -168,6 +168,14 @@ describe.skipIf(!needsBundle && !wants('startup'))('phone-side figures in Chromi
       baseline: r.base95 ?? null,
       baselineLabel: 'ms, raw IndexedDB put',
     });
+    record({
+      part: 'save',
+      figure: 'finish record alone (numbers, validation, hash, record + outbox + ledger), p50',
+      value: r.finish50 ?? 0,
+      unit: 'ms',
+      baseline: r.finishBase50 ?? null,
+      baselineLabel: 'ms, raw IndexedDB put of the record and its outbox row',
+    });
     const off = await run(page, 'save', 15, 0);
     record({
       part: 'save',

@@ -90,7 +90,7 @@ export class DraftEditor {
       const files = this.pending.filter((f) => named.includes(f.sha256));
       await this.db.transaction('rw', [this.db.drafts, this.db.evidence], async () => {
         await this.db.evidence.bulkPut(files);
-        // Keep numbers already taken for this draft (see finishDraft).
+        // Keep numbers an earlier release took for this draft (see finishDraft).
         const stored = await this.db.drafts.get(snapshot.id);
         await this.db.drafts.put({
           ...snapshot,

@@ -151,6 +151,55 @@ describe('finishing a draft', () => {
     expect(!v2.ok && v2.issues.map((i) => i.code)).toEqual(['evidenceRemoved']);
   });
 
+  it('two records finished at once (two tabs) never get the same number', async () => {
+    const db = await freshDb();
+    for (const t of [
+      'inspectionRecord',
+      'orderToCorrect',
+      'commitmentLetter',
+      'noPenaltyDecision',
+      'proofOfService',
+    ]) {
+      await db.numberBlocks.put(block(t, 11, 20));
+    }
+    const drafts = [completeDraft(), completeDraft(), completeDraft()];
+    for (const d of drafts) await db.drafts.put(d);
+    // Each finish plans its numbers from a read and hashes before writing: all three plan 0011.
+    const results = await Promise.all(
+      drafts.map((d) => finishDraft(db, d, { catalog: starterCatalog, me, now: NOW })),
+    );
+    const numbers = results.map((r) => {
+      if (!r.ok) throw new Error(r.issues.map((i) => i.message).join());
+      return r.record.documents.find((d) => d.docType === 'noPenaltyDecision')?.number;
+    });
+    expect(new Set(numbers).size).toBe(3);
+    expect(numbers.sort()).toEqual([
+      '六城管测〔2026〕第0011号',
+      '六城管测〔2026〕第0012号',
+      '六城管测〔2026〕第0013号',
+    ]);
+    expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(14);
+    expect(await db.outbox.count()).toBe(3);
+  });
+
+  it('numbers an earlier release took and remembered in the draft are used again', async () => {
+    const db = await freshDb();
+    await db.numberBlocks.put(block('noPenaltyDecision', 11, 20));
+    const draft = completeDraft();
+    const taken = {
+      id: '0190a0b0-0000-7000-8000-0000000000ff',
+      docType: 'noPenaltyDecision' as const,
+      number: '六城管测〔2026〕第0009号',
+      provisional: false,
+      templateVersion: '2',
+    };
+    await db.drafts.put({ ...draft, issuedDocuments: [taken] });
+    const r = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join());
+    expect(r.record.documents.find((d) => d.docType === 'noPenaltyDecision')).toEqual(taken);
+    expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(11);
+  });
+
   it('a text over its limit is refused before locking, naming the field', async () => {
     const db = await freshDb();
     const draft = completeDraft();

@@ -23,7 +23,7 @@ import {
 import { shanghaiDate, shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Me } from '$lib/sync/contract';
-import type { LocalRecord, PatrolDb } from './db';
+import type { BlockRow, LocalRecord, PatrolDb } from './db';
 import { ownEntries, writeLedger } from './ledger';
 import { deviceId, getSetting, setSetting } from './settings';
 import { TEMPLATE_VERSION } from '$lib/notices/version';
@@ -73,9 +73,12 @@ export function contentOf(
 
 /**
  * Finishes a draft: takes document numbers, locks the record by its content hash and puts it in
- * the outbox. Numbers are taken in a first transaction and remembered in the draft (a crash
- * afterwards reuses them, never takes new ones); the record, its outbox row and the removal of
- * the draft commit together in a second one.
+ * the outbox, all in one transaction. IndexedDB commits a transaction that waits on anything else
+ * (WebCrypto's hashing and HMACs), so the numbers are planned from a read first, the record is
+ * built, validated and hashed, and the write transaction takes the numbers only if nothing took
+ * them meanwhile (another tab finishing a record); else it changes nothing and plans again. A
+ * record refused by the rules, or a crash before the commit, takes no number at all. Numbers an
+ * earlier release remembered in the draft (`issuedDocuments`) are used again.
  */
 export async function finishDraft(
   database: PatrolDb,
@@ -87,119 +90,187 @@ export async function finishDraft(
   const built = contentOf(draft, { ...options, deviceId: device, now });
   if (!built.content || built.issues.length > 0) return { ok: false, issues: built.issues };
   const content = built.content;
-
   const needed = requiredDocuments(content).filter(
     (t) => !content.documents.some((d) => d.docType === t),
   );
-  const provisional: DocType[] = [];
   const year = shanghaiYear(now);
   // A case keeps the template version it started with: a re-inspection of a case begun under
   // version 1 adds version 1 documents (they print only what that case recorded).
   const templateVersion = content.documents[0]?.templateVersion ?? TEMPLATE_VERSION;
-  const assigned = await database.transaction(
-    'rw',
-    [database.drafts, database.numberBlocks, database.settings],
-    async () => {
-      const stored = await database.drafts.get(draft.id);
-      const remembered: DocumentRef[] = stored?.issuedDocuments ?? [];
-      const out: DocumentRef[] = [];
-      for (const docType of needed) {
-        const known = remembered.find((d) => d.docType === docType);
-        if (known) {
-          out.push(known);
-          continue;
-        }
-        const blocks = await database.numberBlocks.where({ docType, year }).toArray();
-        const taken = takeNext(blocks, docType, year);
-        let number: string;
-        if (taken.ok) {
-          await database.numberBlocks.put({ ...taken.block, deviceId: device });
-          number = taken.number;
-        } else {
-          const counter = ((await getSetting(database, 'provisionalCounter')) ?? 0) + 1;
-          await setSetting(database, 'provisionalCounter', counter);
-          number = provisionalNumber(device, docType, counter);
-          provisional.push(docType);
-        }
-        out.push({
-          id: uuidv7(now.getTime()),
-          docType,
-          number,
-          provisional: !taken.ok,
-          templateVersion,
-        });
-      }
-      if (stored) await database.drafts.put({ ...stored, issuedDocuments: out });
-      return out;
-    },
-  );
-  content.documents = [...content.documents, ...assigned];
 
-  // The very rules the server applies, once more with the documents: nothing is locked, printed
-  // or put in the outbox that the server would refuse for its content.
-  let record: LockedRecord;
-  try {
-    record = await lockRecord(content, {
-      catalog: options.catalog,
-      previous: draft.base ? previousVersionOf(draft.base) : null,
-    });
-  } catch (e) {
-    if (e instanceof RecordIncompleteError) return { ok: false, issues: e.issues };
-    throw e;
+  for (let attempt = 1; ; attempt++) {
+    const seen = await numberingState(database, draft.id);
+    const plan = planNumbers(needed, seen, { device, year, templateVersion, now });
+    // The very rules the server applies, once more with the documents: nothing is locked, printed
+    // or put in the outbox that the server would refuse for its content.
+    let record: LockedRecord;
+    try {
+      record = await lockRecord(
+        { ...content, documents: [...content.documents, ...plan.documents] },
+        {
+          catalog: options.catalog,
+          previous: draft.base ? previousVersionOf(draft.base) : null,
+        },
+      );
+    } catch (e) {
+      if (e instanceof RecordIncompleteError) return { ok: false, issues: e.issues };
+      throw e;
+    }
+    // Digests before the transaction too. Without the key yet, the entries come with the first
+    // sync (rebuildOwnLedger). An amendment replaces the entries its earlier versions made, under
+    // whatever keys they named.
+    const earlierKeys =
+      record.version > 1
+        ? (await database.records.where('id').equals(record.id).toArray()).flatMap(
+            (r) => r.record.partyKeys,
+          )
+        : [];
+    const entries = options.me.ledgerKey
+      ? await ownEntries(record, options.me.ledgerKey, earlierKeys)
+      : null;
+    const written = await database.transaction(
+      'rw',
+      [
+        database.records,
+        database.outbox,
+        database.ledgerBuckets,
+        database.settings,
+        database.drafts,
+        database.numberBlocks,
+      ],
+      async () => {
+        if (!sameNumbers(seen, await currentNumbers(database))) return false;
+        await database.numberBlocks.bulkPut(plan.blocks);
+        if (plan.counter !== seen.counter) {
+          await setSetting(database, 'provisionalCounter', plan.counter);
+        }
+        if (record.version > 1) {
+          await database.records.where('id').equals(record.id).modify({ latest: 0 });
+          // An earlier version still waiting (held after a rejection) is superseded by this one.
+          await database.outbox.where('recordId').equals(record.id).delete();
+        }
+        await database.records.put(localRecordOf(record));
+        await database.outbox.add({
+          recordId: record.id,
+          version: record.version,
+          createdAt: new Date().toISOString(),
+          attempts: 0,
+          status: 'pending',
+          lastError: null,
+        });
+        if (entries) await writeLedger(database, [entries]);
+        await database.drafts.delete(draft.id);
+        return true;
+      },
+    );
+    if (!written) {
+      if (attempt < MAX_PLANS) continue;
+      throw new Error('document numbers kept changing while this record was being finished');
+    }
+    const blocks = [
+      ...seen.blocks.filter((b) => !plan.blocks.some((p) => p.id === b.id)),
+      ...plan.blocks,
+    ];
+    const lowOn = [...new Set(requiredDocuments(record))].filter((t) => isLow(blocks, t, year));
+    return { ok: true, record, provisional: plan.provisional, lowOn };
   }
-  const date = shanghaiDate(record.foundAt);
-  // Digests are computed before the transaction: IndexedDB commits a transaction that waits on
-  // anything else. Without the key yet, the entries come with the first sync (rebuildOwnLedger).
-  // An amendment replaces the entries its earlier versions made, under whatever keys they named.
-  const earlierKeys =
-    record.version > 1
-      ? (await database.records.where('id').equals(record.id).toArray()).flatMap(
-          (r) => r.record.partyKeys,
-        )
-      : [];
-  const entries = options.me.ledgerKey
-    ? await ownEntries(record, options.me.ledgerKey, earlierKeys)
-    : null;
-  await database.transaction(
-    'rw',
-    [database.records, database.outbox, database.ledgerBuckets, database.settings, database.drafts],
-    async () => {
-      if (record.version > 1) {
-        await database.records.where('id').equals(record.id).modify({ latest: 0 });
-        // An earlier version still waiting (held after a rejection) is superseded by this one.
-        await database.outbox.where('recordId').equals(record.id).delete();
-      }
-      const local: LocalRecord = {
-        id: record.id,
-        version: record.version,
-        record,
-        latest: 1,
-        state: LOCKED,
-        syncStatus: UNSENT,
-        syncMessage: null,
-        flags: [],
-        reviews: [],
-        foundDate: date,
-        followUp: record.followUp,
-        dueDate: record.followUp === 'pending' ? (record.reinspection?.dueDate ?? null) : null,
-        assignedNumbers: [],
-      };
-      await database.records.put(local);
-      await database.outbox.add({
-        recordId: record.id,
-        version: record.version,
-        createdAt: new Date().toISOString(),
-        attempts: 0,
-        status: 'pending',
-        lastError: null,
-      });
-      if (entries) await writeLedger(database, [entries]);
-      await database.drafts.delete(draft.id);
-    },
-  );
-  const blocks = await database.numberBlocks.toArray();
-  const lowOn = [...new Set(requiredDocuments(record))].filter((t) => isLow(blocks, t, year));
-  return { ok: true, record, provisional, lowOn };
+}
+
+/** How often finishing plans its numbers again when another tab keeps taking them. */
+const MAX_PLANS = 5;
+
+type NumberingState = {
+  remembered: DocumentRef[];
+  blocks: BlockRow[];
+  counter: number;
+};
+
+/**
+ * What the numbers of a finish depend on: the phone's blocks, its provisional counter, and numbers
+ * an earlier release remembered in the draft (only ever written by that release, so not checked
+ * again at the write).
+ */
+async function numberingState(database: PatrolDb, draftId: string): Promise<NumberingState> {
+  const [stored, now] = await Promise.all([database.drafts.get(draftId), currentNumbers(database)]);
+  return { remembered: stored?.issuedDocuments ?? [], ...now };
+}
+
+async function currentNumbers(
+  database: PatrolDb,
+): Promise<Pick<NumberingState, 'blocks' | 'counter'>> {
+  const [blocks, counter] = await Promise.all([
+    database.numberBlocks.toArray(),
+    getSetting(database, 'provisionalCounter'),
+  ]);
+  return { blocks, counter: counter ?? 0 };
+}
+
+function sameNumbers(
+  a: Pick<NumberingState, 'blocks' | 'counter'>,
+  b: Pick<NumberingState, 'blocks' | 'counter'>,
+): boolean {
+  const blocks = (s: { blocks: BlockRow[] }) =>
+    JSON.stringify([...s.blocks].sort((x, y) => (x.id < y.id ? -1 : 1)));
+  return a.counter === b.counter && blocks(a) === blocks(b);
+}
+
+/** The documents a finish adds and the blocks and counter after it (pure). */
+function planNumbers(
+  needed: DocType[],
+  state: NumberingState,
+  options: { device: string; year: number; templateVersion: string; now: Date },
+): { documents: DocumentRef[]; blocks: BlockRow[]; counter: number; provisional: DocType[] } {
+  let blocks = state.blocks;
+  const changed = new Map<string, BlockRow>();
+  let counter = state.counter;
+  const documents: DocumentRef[] = [];
+  const provisional: DocType[] = [];
+  for (const docType of needed) {
+    const known = state.remembered.find((d) => d.docType === docType);
+    if (known) {
+      documents.push(known);
+      continue;
+    }
+    const taken = takeNext(blocks, docType, options.year);
+    let number: string;
+    if (taken.ok) {
+      const block = { ...taken.block, deviceId: options.device };
+      changed.set(block.id, block);
+      blocks = blocks.map((b) => (b.id === block.id ? block : b));
+      number = taken.number;
+    } else {
+      counter += 1;
+      number = provisionalNumber(options.device, docType, counter);
+      provisional.push(docType);
+    }
+    documents.push({
+      id: uuidv7(options.now.getTime()),
+      docType,
+      number,
+      provisional: !taken.ok,
+      templateVersion: options.templateVersion,
+    });
+  }
+  return { documents, blocks: [...changed.values()], counter, provisional };
+}
+
+/** A freshly locked version as the phone keeps it. */
+function localRecordOf(record: LockedRecord): LocalRecord {
+  return {
+    id: record.id,
+    version: record.version,
+    record,
+    latest: 1,
+    state: LOCKED,
+    syncStatus: UNSENT,
+    syncMessage: null,
+    flags: [],
+    reviews: [],
+    foundDate: shanghaiDate(record.foundAt),
+    followUp: record.followUp,
+    dueDate: record.followUp === 'pending' ? (record.reinspection?.dueDate ?? null) : null,
+    assignedNumbers: [],
+  };
 }
 
 /** Every file a draft holds: its photos and the signatures drawn so far. */

@@ -85,6 +85,9 @@ export async function setSetting<K extends keyof Settings>(
 
 /** The device id, created once per browser profile and registered with the server at login. */
 export async function deviceId(db: PatrolDb): Promise<string> {
+  // Read first: a write transaction (and its commit) only for the one call that creates the id.
+  const known = await getSetting(db, 'deviceId');
+  if (known) return known;
   return db.transaction('rw', db.settings, async () => {
     const existing = await getSetting(db, 'deviceId');
     if (existing) return existing;
