@@ -1,15 +1,8 @@
+import { base64Of as base64 } from '$lib/domain/bytes';
 import { referencedBlobs } from '$lib/domain/record';
 import type { ExportFile } from '$lib/sync/contract';
 import type { PatrolDb } from './db';
 import { deviceId, getSetting } from './settings';
-
-function base64(bytes: ArrayBuffer): string {
-  const view = new Uint8Array(bytes);
-  let s = '';
-  for (let i = 0; i < view.length; i += 0x8000)
-    s += String.fromCharCode(...view.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 /** Every record still in the outbox with its evidence, as one file the console can import. */
 export async function exportUnsynced(db: PatrolDb): Promise<{ file: ExportFile; count: number }> {

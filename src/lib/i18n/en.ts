@@ -599,7 +599,6 @@ export const en: Record<MessageKey, string> = {
   'sign.empty': 'The pad is empty',
   'sign.officerDone': '{name} has signed',
   'sign.officerPad': 'Officer: {name} (cert. {cert})',
-  'sign.officers': 'Officers',
   'proc.title': 'On-site procedure',
   'proc.certificates': 'Officers showed their certificates to the party (Art. 55)',
   'proc.recusal': 'The party was told of the right to ask for recusal (Art. 43)',

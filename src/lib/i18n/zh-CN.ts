@@ -374,7 +374,6 @@ export const zhCN = {
   'sign.empty': '签名为空，请签名后再确认',
   'sign.officerDone': '{name} 已签名',
   'sign.officerPad': '执法人员签名：{name}（执法证号 {cert}）',
-  'sign.officers': '执法人员签名',
   'proc.title': '现场程序',
   'proc.certificates': '执法人员已向当事人出示执法证件（行政处罚法第五十五条）',
   'proc.recusal': '已告知当事人有权申请执法人员回避（第四十三条）',

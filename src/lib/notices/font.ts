@@ -87,10 +87,4 @@ export function markUncovered(text: string, coverage: Coverage): string {
   return out;
 }
 
-export function base64Of(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}
+export { base64Of } from '$lib/domain/bytes';

@@ -1,4 +1,5 @@
 import { zlibSync } from 'fflate';
+import { binaryString } from '$lib/domain/bytes';
 import { jsPDF } from 'jspdf';
 import { encode as encodeQr } from 'uqr';
 import type { DocContent } from './content';
@@ -326,14 +327,6 @@ type Filters = (
   data: string,
   filters?: string | string[],
 ) => { data: string; reverseChain: string };
-
-/** A binary string of the bytes, 8 KB at a time (one character per byte, as jsPDF keeps data). */
-function binaryString(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 0x2000)
-    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x2000) as unknown as number[]);
-  return out;
-}
 
 /**
  * jsPDF's Flate filter (every compressed stream: the pages, the font subset, the widths) with the
