@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Catalog } from '$lib/domain/catalog';
 import { residentIdCheckChar } from '$lib/domain/party';
@@ -205,6 +205,8 @@ describe('officer app: one rulebook with the server', () => {
     await app.waitSynced();
     // A record the server has not got yet (its pushes fail for now).
     await profile.context.route('**/api/sync/push', (route) => route.abort('internetdisconnected'));
+    // Whatever happens below, the next test gets its network back.
+    onTestFinished(() => profile.context.unroute('**/api/sync/push'));
     const idNumber = `11010519800101123${residentIdCheckChar('11010519800101123')}`;
     const id = await createRecord(app, { before, after, name: '张三', id: idNumber });
     await app.open('/');

@@ -46,7 +46,11 @@ export class FieldApp {
 
   /** Once the app has decided what to show: the PIN screen is answered, anything else left. */
   async unlockIfLocked(pin = this.pin) {
-    const shown = this.page.getByTestId('app-shell').locator('> main');
+    // A gate screen counts once it has decided what it asks for (the PIN, or the password after
+    // too many wrong PINs).
+    const shown = this.page
+      .getByTestId('app-shell')
+      .locator('> main:not(.gate), > main.gate[data-ready="true"]');
     await shown.first().waitFor({ timeout: 30_000 });
     // The PIN screen in either language: one PIN field, no confirmation field.
     const field = this.page.locator('main.gate input#pin');
