@@ -32,6 +32,19 @@ const block = (docType: string, first: number, last: number) => ({
   deviceId: '0190a0b0-0000-7000-8000-0000000000aa',
 });
 
+/** A block of serials first..last for each document a complete first-offence case needs. */
+async function withBlocks(db: Awaited<ReturnType<typeof freshDb>>, first: number, last: number) {
+  for (const t of [
+    'inspectionRecord',
+    'orderToCorrect',
+    'commitmentLetter',
+    'noPenaltyDecision',
+    'proofOfService',
+  ]) {
+    await db.numberBlocks.put(block(t, first, last));
+  }
+}
+
 /** A fresh phone with version 1 of the complete draft locked, and a draft amending it. */
 async function lockedThenAmend() {
   const db = await freshDb();
@@ -45,15 +58,7 @@ async function lockedThenAmend() {
 describe('finishing a draft', () => {
   it('takes numbers from the device blocks, locks the record and writes its outbox row together', async () => {
     const db = await freshDb();
-    for (const t of [
-      'inspectionRecord',
-      'orderToCorrect',
-      'commitmentLetter',
-      'noPenaltyDecision',
-      'proofOfService',
-    ]) {
-      await db.numberBlocks.put(block(t, 11, 12));
-    }
+    await withBlocks(db, 11, 12);
     const draft = completeDraft();
     await db.drafts.put(draft);
     const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
@@ -153,15 +158,7 @@ describe('finishing a draft', () => {
 
   it('two records finished at once (two tabs) never get the same number', async () => {
     const db = await freshDb();
-    for (const t of [
-      'inspectionRecord',
-      'orderToCorrect',
-      'commitmentLetter',
-      'noPenaltyDecision',
-      'proofOfService',
-    ]) {
-      await db.numberBlocks.put(block(t, 11, 20));
-    }
+    await withBlocks(db, 11, 20);
     const drafts = [completeDraft(), completeDraft(), completeDraft()];
     for (const d of drafts) await db.drafts.put(d);
     // Each finish plans its numbers from a read and hashes before writing: all three plan 0011.
