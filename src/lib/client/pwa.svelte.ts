@@ -7,7 +7,7 @@ const PARKED_MS = 3000;
 /**
  * Service-worker registration and the update prompt. A waiting new version is announced; the app
  * switches only when the officer accepts, and never while a draft has unsaved input or an upload
- * is running (the caller says which via `canSwitch`).
+ * is running (the caller says which via `ready`).
  */
 class Pwa {
   updateWaiting = $state(false);
@@ -48,11 +48,11 @@ class Pwa {
   }
 
   /**
-   * Returns false (and switches nothing) when the caller is not ready. `stillSafe` is asked again
-   * before the fallback reload below.
+   * Switches to the waiting version if `ready()` says the app may (asked again before the
+   * fallback reload below); returns false, switching nothing, when it may not.
    */
-  accept(canSwitch: boolean, stillSafe: () => boolean = () => canSwitch): boolean {
-    if (!canSwitch || !this.wb) return false;
+  accept(ready: () => boolean): boolean {
+    if (!ready() || !this.wb) return false;
     this.accepted = true;
     this.wb.messageSkipWaiting();
     // Chromium stops the outgoing worker to activate the new one, but its speculative warm-up
@@ -60,7 +60,7 @@ class Pwa {
     // for up to five minutes, and asking again changes nothing (the first skipWaiting() is still
     // pending). A navigation retries it: the reload lands on the new version.
     this.fallback = setTimeout(() => {
-      if (navigator.serviceWorker.controller && stillSafe()) window.location.reload();
+      if (navigator.serviceWorker.controller && ready()) window.location.reload();
     }, PARKED_MS);
     return true;
   }
