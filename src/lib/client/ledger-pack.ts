@@ -128,6 +128,152 @@ export class TupleWriter {
   }
 }
 
+/** The end of the tuple that starts at `at`. */
+function tupleEnd(bytes: Uint8Array, at: number): number {
+  let p = at + TAIL + 9;
+  p += (bytes[at + TAIL] as number) & UUID_ID ? 16 : 1 + (bytes[p] as number);
+  return p + 1 + (bytes[p] as number);
+}
+
+/**
+ * Ledger writes held in memory to be written together (ADR 0018): a phone's first pull of the
+ * city-wide ledger holds all of it, so each bucket is written once and not once per page (the
+ * storage engine keeps every superseded value on disk until it compacts). A record's tuples are
+ * packed as they arrive, each after its bucket's number, into one growing buffer, against a
+ * dictionary of the batch's own (renumbered into the stored one when written, whatever was
+ * written in between). The last write per record wins; what an earlier one withdrew stays
+ * withdrawn.
+ */
+export class HeldLedger {
+  private readonly dict = emptyDict();
+  private readonly writer = new TupleWriter(this.dict);
+  /** Squads' names the entries brought. */
+  readonly names = new Map<string, string>();
+  private bytes = new Uint8Array(1 << 16);
+  private used = 0;
+  /** Per record, the start and end of its tuples in `bytes`. */
+  private readonly spans = new Map<string, number>();
+  private ends: number[] = [];
+  private starts: number[] = [];
+  /** Per record, the digests its writes withdrew. */
+  private readonly withdrawn = new Map<string, Set<string>>();
+  private index: { first: Uint32Array; order: Uint32Array; gone: Map<number, string[]> } | null =
+    null;
+
+  /** Records held. */
+  get size(): number {
+    return this.spans.size;
+  }
+
+  /** A record's tuples now (replacing what was held of it) and the digests it withdraws. */
+  hold(recordId: string, add: readonly PackedEntry[], withdraws: readonly string[] = []): void {
+    this.index = null;
+    if (withdraws.length) {
+      const set = this.withdrawn.get(recordId) ?? new Set();
+      for (const d of withdraws) {
+        bucketOf(d);
+        set.add(d);
+      }
+      this.withdrawn.set(recordId, set);
+    }
+    const at = this.used;
+    for (const e of add) {
+      const t = this.writer.encode(e);
+      this.grow(2 + t.length);
+      const b = bucketOf(e.digest);
+      this.bytes[this.used] = b >> 8;
+      this.bytes[this.used + 1] = b & 0xff;
+      this.bytes.set(t, this.used + 2);
+      this.used += 2 + t.length;
+    }
+    const slot = this.spans.get(recordId);
+    if (slot === undefined) {
+      this.spans.set(recordId, this.starts.length);
+      this.starts.push(at);
+      this.ends.push(this.used);
+    } else {
+      this.starts[slot] = at;
+      this.ends[slot] = this.used;
+    }
+  }
+
+  private grow(n: number): void {
+    if (this.used + n <= this.bytes.length) return;
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n));
+    next.set(this.bytes.subarray(0, this.used));
+    this.bytes = next;
+  }
+
+  /** The buckets the held writes touch, in order, indexed once by a counting sort. */
+  buckets(): number[] {
+    const index = this.indexed();
+    const out: number[] = [];
+    for (let b = 0; b < 65536; b++)
+      if ((index.first[b + 1] as number) > (index.first[b] as number) || index.gone.has(b))
+        out.push(b);
+    return out;
+  }
+
+  private indexed() {
+    if (this.index) return this.index;
+    const count = new Uint32Array(65537);
+    const each = (f: (bucket: number, at: number) => void) => {
+      for (let r = 0; r < this.starts.length; r++)
+        for (let p = this.starts[r] as number, end = this.ends[r] as number; p < end;) {
+          f(((this.bytes[p] as number) << 8) | (this.bytes[p + 1] as number), p + 2);
+          p = tupleEnd(this.bytes, p + 2);
+        }
+    };
+    each((b) => (count[b + 1] = (count[b + 1] as number) + 1));
+    for (let b = 0; b < 65536; b++) count[b + 1] = (count[b + 1] as number) + (count[b] as number);
+    const first = count.slice();
+    const order = new Uint32Array(count[65536] as number);
+    each((b, at) => {
+      const i = count[b] as number;
+      order[i] = at;
+      count[b] = i + 1;
+    });
+    const gone = new Map<number, string[]>();
+    for (const [recordId, digests] of this.withdrawn)
+      for (const d of digests) {
+        const b = bucketOf(d);
+        gone.set(b, [...(gone.get(b) ?? []), recordId]);
+      }
+    return (this.index = { first, order, gone });
+  }
+
+  /**
+   * How the held writes number their strings in `target` (the stored dictionary), which gains
+   * those it lacks.
+   */
+  numberingIn(target: LedgerDict): Uint16Array {
+    const index = new Map(target.strings.map((s, i) => [s, i]));
+    return Uint16Array.from(this.dict.strings, (s) => indexOf(target, s, index));
+  }
+
+  /**
+   * A bucket with the held writes applied: the held records' earlier tuples dropped, their
+   * tuples added in the stored dictionary's numbering (`numberingIn`).
+   */
+  rewrite(bucketNo: number, old: Uint8Array | undefined, numbering: Uint16Array): Uint8Array {
+    const { first, order, gone } = this.indexed();
+    const drop = new Set(gone.get(bucketNo));
+    const add: Uint8Array[] = [];
+    for (let i = first[bucketNo] as number; i < (first[bucketNo + 1] as number); i++) {
+      const at = order[i] as number;
+      const t = this.bytes.slice(at, tupleEnd(this.bytes, at));
+      const view = new DataView(t.buffer);
+      for (const field of [TAIL + 3, TAIL + 5, TAIL + 7]) {
+        const n = view.getUint16(field);
+        if (n !== NONE) view.setUint16(field, numbering[n] as number);
+      }
+      drop.add(recordIdAt(t, 0));
+      add.push(t);
+    }
+    return rewriteBucket(old, (id) => drop.has(id), add);
+  }
+}
+
 /** Where each tuple of a bucket starts and ends. */
 function* tuples(bucket: Uint8Array): Generator<[number, number]> {
   let p = 0;

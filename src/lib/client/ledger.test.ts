@@ -3,12 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { phoneDb } from '../../../tests/support/phone-db';
 import { partyKeyDigest } from '$lib/domain/party';
 import type { LedgerEntry } from '$lib/sync/contract';
-import { localPriors, priorLabels, pruneLedger, putLedgerEntries, writeLedger } from './ledger';
+import {
+  holdEntries,
+  localPriors,
+  priorLabels,
+  pruneLedger,
+  putLedgerEntries,
+  writeHeld,
+  writeLedger,
+} from './ledger';
 import {
   bucketEntries,
   bucketOf,
   emptyDict,
   findInBucket,
+  HeldLedger,
   rewriteBucket,
   TupleWriter,
   type PackedEntry,
@@ -87,7 +96,7 @@ describe('packed ledger tuples', () => {
 type Op = { record: number; keys: number[]; item: number; date: string; hint: string };
 
 describe("the phone's ledger against the server's", () => {
-  it('answers every key as the server would, after any sequence of entries, replays and withdrawals', async () => {
+  it('answers every key as the server would, after any sequence of entries, replays and withdrawals, written page by page or held together', async () => {
     const pool = Array.from(
       { length: 12 },
       (_, i) => `id:34010219900307${String(i).padStart(4, '0')}`,
@@ -103,8 +112,13 @@ describe("the phone's ledger against the server's", () => {
       fc.asyncProperty(
         fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }),
         fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
-        async (pages, replay) => {
+        // Whether the phone writes after each page or holds it with the next (a long pull holds
+        // them all), and how many buckets it writes a transaction.
+        fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (pages, replay, writeAfter, perWrite) => {
           const db = phoneDb('ledger');
+          let held = new HeldLedger();
           // The server: each record's keys now and every key it ever had.
           const now = new Map<string, Op>();
           const ever = new Map<string, Set<number>>();
@@ -142,8 +156,33 @@ describe("the phone's ledger against the server's", () => {
                   : {}),
               });
             }
-            await putLedgerEntries(db, entries);
-            if (replay[p]) await putLedgerEntries(db, entries);
+            holdEntries(entries, held);
+            if (replay[p]) holdEntries(entries, held);
+            if (writeAfter[p] || p === pages.length - 1) {
+              // The officer saved a record meanwhile: the stored dictionary numbers other
+              // strings first, and what was held must be renumbered into it.
+              if (replay[(p + 1) % replay.length])
+                await writeLedger(db, [
+                  {
+                    recordId: `own-${p}`,
+                    scrub: [],
+                    add: [
+                      {
+                        digest: await d(`id:own-${p}`),
+                        recordId: `own-${p}`,
+                        itemCode: `SR-1${p}`,
+                        date: '2026-11-30',
+                        squadId: `sq-own-${p}`,
+                        branch: 'mild',
+                        source: 'local',
+                      },
+                    ],
+                  },
+                ]);
+              await writeHeld(db, held, null, perWrite);
+              held = new HeldLedger();
+            }
+            if (replay[p] && writeAfter[p]) await putLedgerEntries(db, entries);
           }
           for (const [k, key] of pool.entries()) {
             const expected = [...now.entries()]

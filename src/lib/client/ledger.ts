@@ -4,14 +4,14 @@ import { partyKeyDigest } from '$lib/domain/party';
 import type { LockedRecord } from '$lib/domain/record';
 import { shanghaiDate } from '$lib/domain/time';
 import type { LedgerEntry } from '$lib/sync/contract';
+import type { Table } from 'dexie';
 import type { PatrolDb } from './db';
 import {
   bucketOf,
   emptyDict,
   filterBucket,
   findInBucket,
-  rewriteBucket,
-  TupleWriter,
+  HeldLedger,
   type LedgerDict,
   type PackedEntry,
 } from './ledger-pack';
@@ -114,37 +114,56 @@ export async function writeLedger(
   names: ReadonlyMap<string, string> = new Map(),
 ): Promise<void> {
   if (writes.length === 0) return;
-  await database.transaction('rw', [database.ledgerBuckets, database.settings], async () => {
-    const dict = (await getSetting(database, 'ledgerDict')) ?? emptyDict();
-    const size = dict.strings.length;
-    let renamed = false;
-    for (const [id, name] of names)
-      if (dict.names[id] !== name) {
-        dict.names[id] = name;
-        renamed = true;
-      }
-    const writer = new TupleWriter(dict);
-    const touched = new Map<number, { drop: Set<string>; add: Uint8Array[] }>();
-    const slot = (digest: string) => {
-      const b = bucketOf(digest);
-      let t = touched.get(b);
-      if (!t) touched.set(b, (t = { drop: new Set(), add: [] }));
-      return t;
-    };
-    for (const w of writes) {
-      for (const d of w.scrub) slot(d).drop.add(w.recordId);
-      for (const e of w.add) {
-        const t = slot(e.digest);
-        t.drop.add(w.recordId);
-        t.add.push(writer.encode(e));
-      }
-    }
-    await rewriteBuckets(database, [...touched.keys()], (key, old) => {
-      const t = touched.get(key);
-      return t ? rewriteBucket(old, (id) => t.drop.has(id), t.add) : old;
+  await writeHeld(database, heldOf(writes, names));
+}
+
+/** Writes held together (see `HeldLedger`), in memory until `writeHeld`. */
+export function heldOf(
+  writes: readonly LedgerWrite[],
+  names: ReadonlyMap<string, string> = new Map(),
+  held = new HeldLedger(),
+): HeldLedger {
+  for (const w of writes) held.hold(w.recordId, w.add, w.scrub);
+  for (const [id, name] of names) held.names.set(id, name);
+  return held;
+}
+
+/** Buckets written per transaction: about 1 MB at the city-wide ledger's three entries a bucket. */
+export const BUCKETS_PER_WRITE = 4096;
+
+/**
+ * Held writes into the ledger, `BUCKETS_PER_WRITE` buckets a transaction (small transactions:
+ * a large one costs the browser's storage engine more on disk). The last transaction also runs
+ * `last` over `tables` (a pull's other changes and its cursor), so the work is done when that
+ * commits; cut off before it, every bucket written holds writes that can be applied again.
+ */
+export async function writeHeld(
+  database: PatrolDb,
+  held: HeldLedger,
+  final: { tables: Table[]; last: () => Promise<void> } | null = null,
+  perWrite = BUCKETS_PER_WRITE,
+): Promise<void> {
+  const buckets = held.buckets();
+  const rounds = Math.max(1, Math.ceil(buckets.length / perWrite));
+  for (let r = 0; r < rounds; r++) {
+    const keys = buckets.slice(r * perWrite, (r + 1) * perWrite);
+    const lastRound = r === rounds - 1;
+    const tables = [database.ledgerBuckets, database.settings];
+    await database.transaction('rw', lastRound && final ? final.tables : tables, async () => {
+      const dict = (await getSetting(database, 'ledgerDict')) ?? emptyDict();
+      const size = dict.strings.length;
+      let renamed = false;
+      for (const [id, name] of held.names)
+        if (dict.names[id] !== name) {
+          dict.names[id] = name;
+          renamed = true;
+        }
+      const numbering = held.numberingIn(dict);
+      await rewriteBuckets(database, keys, (key, old) => held.rewrite(key, old, numbering));
+      if (dict.strings.length !== size || renamed) await setSetting(database, 'ledgerDict', dict);
+      if (lastRound && final) await final.last();
     });
-    if (dict.strings.length !== size || renamed) await setSetting(database, 'ledgerDict', dict);
-  });
+  }
 }
 
 /**
@@ -156,10 +175,14 @@ export async function putLedgerEntries(
   database: PatrolDb,
   entries: readonly LedgerEntry[],
 ): Promise<void> {
+  if (entries.length) await writeHeld(database, holdEntries(entries));
+}
+
+/** Entries from the server held to be written together (`writeHeld`). */
+export function holdEntries(entries: readonly LedgerEntry[], held = new HeldLedger()): HeldLedger {
   const names = new Map<string, string>();
   for (const e of entries) if (e.squadId && e.squadName) names.set(e.squadId, e.squadName);
-  await writeLedger(
-    database,
+  return heldOf(
     entries.map((e) => ({
       recordId: e.recordId,
       scrub: e.withdrawn ?? [],
@@ -175,6 +198,7 @@ export async function putLedgerEntries(
       })),
     })),
     names,
+    held,
   );
 }
 

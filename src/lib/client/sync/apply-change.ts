@@ -1,23 +1,60 @@
 import { catalogSchema } from '$lib/domain/catalog';
 import { IllegalTransitionError, nextLocalState, type ReviewAction } from '$lib/domain/lifecycle';
-import type { Change } from '$lib/sync/contract';
+import type { Change, LedgerEntry } from '$lib/sync/contract';
 import { applyConfirmation } from '../confirmations';
-import { putLedgerEntries } from '../ledger';
+import type { Table } from 'dexie';
+import { holdEntries, putLedgerEntries, writeHeld } from '../ledger';
+import { HeldLedger } from '../ledger-pack';
 import type { LocalRecord, PatrolDb } from '../db';
 import { deviceId } from '../settings';
 
 /**
- * A page of the pull feed applied (inside the caller's transaction): ledger entries together,
- * the last one per record (the server makes each from the record's rows at pull time, so a
- * record named twice in a page is named the same way), every other change in order.
+ * Pages of the pull feed held until they are written together (`write`): ledger entries packed
+ * as they arrive (`HeldLedger`: the last entry per record, withdrawals kept), every other change
+ * in order. The server makes each entry from the record's rows when the page is served, so the
+ * last is the record's current word.
  */
-export async function applyPage(db: PatrolDb, changes: readonly Change[]): Promise<void> {
-  const ledger = new Map<string, Extract<Change, { kind: 'ledger' }>['entry']>();
-  for (const change of changes) {
-    if (change.kind === 'ledger') ledger.set(change.entry.recordId, change.entry);
-    else await applyChange(db, change);
+export class HeldPages {
+  private ledger = new HeldLedger();
+  private others: Change[] = [];
+  /** Changes held. */
+  count = 0;
+
+  get ledgerRecords(): number {
+    return this.ledger.size;
   }
-  await putLedgerEntries(db, [...ledger.values()]);
+
+  add(changes: readonly Change[]): void {
+    const entries: LedgerEntry[] = [];
+    for (const change of changes)
+      if (change.kind === 'ledger') entries.push(change.entry);
+      else this.others.push(change);
+    holdEntries(entries, this.ledger);
+    this.count += changes.length;
+  }
+
+  /** Everything held forgotten. */
+  drop(): void {
+    this.ledger = new HeldLedger();
+    this.others = [];
+    this.count = 0;
+  }
+
+  /**
+   * Everything held written: the ledger a few thousand buckets a transaction, the last of them
+   * with the other changes and `then` (the cursor) over `tables`. Emptied whatever happens.
+   */
+  async write(db: PatrolDb, tables: Table[], then: () => Promise<void>): Promise<void> {
+    const { ledger, others } = this;
+    this.drop();
+    await writeHeld(db, ledger, {
+      tables,
+      last: async () => {
+        for (const change of others) await applyChange(db, change);
+        await then();
+      },
+    });
+  }
 }
 
 /**

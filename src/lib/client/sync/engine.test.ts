@@ -8,6 +8,8 @@ import { officerMe, fakeHash } from '../../../../tests/support/factories';
 import { MemoryServer } from '../../../../tests/support/memory-server';
 import { PatrolDb } from '../db';
 import { finishDraft } from '../records';
+import { localPriors, putLedgerEntries } from '../ledger';
+import { partyKeyDigest } from '$lib/domain/party';
 import { getSetting, setSetting } from '../settings';
 import { backoffMs, SyncEngine } from './engine';
 
@@ -287,6 +289,72 @@ describe('sync engine over the protocol', () => {
     await setSetting(db, 'pullCursor', 0);
     await engine.pull();
     expect((await local(db, r))?.reviews).toHaveLength(1);
+  });
+
+  it('writes the ledger pages of a long pull together; a network cut keeps what arrived; a record named twice keeps its last word', async () => {
+    const { db, server, engine } = await phone();
+    const key = 'ab'.repeat(32);
+    const d = (k: string) => partyKeyDigest(key, k);
+    const entry = async (recordId: string, keys: string[], withdrawn?: string[]) => ({
+      kind: 'ledger' as const,
+      at,
+      entry: {
+        recordId,
+        itemCode: 'SR-01',
+        date: '2026-11-01',
+        branch: 'firstOffence' as const,
+        district: '金安区',
+        partyKeys: await Promise.all(keys.map(d)),
+        ...(withdrawn ? { withdrawn: await Promise.all(withdrawn.map(d)) } : {}),
+      },
+    });
+    // Already on the phone: record r under the key it is about to withdraw.
+    await putLedgerEntries(db, [(await entry('r', ['id:old'])).entry]);
+    server.publish(await entry('r', ['id:mid'], ['id:old']));
+    for (let i = 0; i < 1100; i++) server.publish(await entry(`p${i}`, [`id:${i}`]));
+    // The server's last word on r withdraws what its latest earlier version named.
+    server.publish(await entry('r', ['id:new'], ['id:mid']));
+    // Between pages nothing is written yet: the cursor stays where it was until the feed ends.
+    const seen: (number | undefined)[] = [];
+    const transport = server.transport;
+    let cut = false;
+    const pulling = new SyncEngine(
+      db,
+      () => undefined,
+      async (path, init) => {
+        if (path.startsWith('/api/sync/pull')) {
+          seen.push(await getSetting(db, 'pullCursor'));
+          if (cut && seen.length === 3) throw new TypeError('Failed to fetch');
+        }
+        return transport(path, init);
+      },
+    );
+    const found = async (k: string) => (await localPriors(db, [k], key)).map((p) => p.recordId);
+    cut = true;
+    await expect(pulling.pull()).rejects.toThrow('网络不可用或服务器无响应');
+    expect(seen).toEqual([undefined, undefined, undefined]);
+    // The two pages that arrived before the cut were written, with their cursor.
+    expect(await getSetting(db, 'pullCursor')).toBe(1000);
+    expect(await found('id:998')).toEqual(['p998']);
+    expect(await found('id:999')).toEqual([]);
+    cut = false;
+    seen.length = 0;
+    expect(await pulling.pull()).toBe(server.changes.length - 1000);
+    expect(seen).toEqual([1000]);
+    expect(await getSetting(db, 'pullCursor')).toBe(server.changes.length);
+    expect(await found('id:1099')).toEqual(['p1099']);
+    expect(await found('id:old')).toEqual([]);
+    expect(await found('id:mid')).toEqual([]);
+    expect(await found('id:new')).toEqual(['r']);
+    // The whole feed again in one go (the phone held r under its oldest key again): the pages
+    // are written together, and r's earlier entry in them still withdraws that key.
+    await putLedgerEntries(db, [(await entry('r', ['id:old'])).entry]);
+    await setSetting(db, 'pullCursor', 0);
+    await engine.pull();
+    expect(await found('id:0')).toEqual(['p0']);
+    expect(await found('id:old')).toEqual([]);
+    expect(await found('id:mid')).toEqual([]);
+    expect(await found('id:new')).toEqual(['r']);
   });
 
   it('a quick pull brings a return alone, and never runs beside a full sync', async () => {

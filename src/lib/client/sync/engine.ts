@@ -16,7 +16,7 @@ import { ApiFailure, call, httpTransport, request, type Transport } from '../api
 import type { LocalRecord, PatrolDb } from '../db';
 import { sendDecisions } from '../confirmations';
 import { pruneLedger, rebuildOwnLedger } from '../ledger';
-import { applyPage } from './apply-change';
+import { HeldPages } from './apply-change';
 import { deviceId, getSetting, setSetting } from '../settings';
 import { messageOf } from '$lib/i18n';
 import { backoffMs } from './backoff';
@@ -53,6 +53,11 @@ function errorCode(e: unknown): string {
 }
 
 const MAX_BATCH_BYTES = 1_500_000;
+
+/** Ledger records a pull holds in memory before writing them (about 30 MB; see `pull`). */
+const HOLD_RECORDS = 250_000;
+/** Pages one pull takes at most (a sync run then goes on; the next run pulls the rest). */
+const MAX_PULL_PAGES = 500;
 
 const noop = () => undefined;
 
@@ -390,22 +395,23 @@ export class SyncEngine {
     );
   }
 
+  /**
+   * The feed since this phone's cursor, 500 changes a page, held in memory and written together
+   * with the cursor when the feed ends (or `HOLD_RECORDS` ledger records are held): a phone's
+   * first pull of the city-wide ledger (200,000 entries) then writes each ledger bucket once,
+   * where writing page by page wrote most of them three times and left the superseded values on
+   * disk until the storage engine compacted (ADR 0018). A failed request writes what arrived
+   * before it; only a phone killed in between pulls those pages again (every change can be
+   * applied twice).
+   */
   async pull(): Promise<number> {
     let cursor = (await getSetting(this.db, 'pullCursor')) ?? 0;
     let total = 0;
-    for (let page = 0; page < 200; page++) {
-      const res = await call(pullResponseSchema, `/api/sync/pull?cursor=${cursor}&limit=500`, {
-        transport: this.transport,
-      });
-      if (res.ledgerKeyId && (await this.ledgerKeyChanged(res.ledgerKeyId, cursor))) {
-        // This page's digests are under a key the phone's ledger was not built with: start
-        // again from the beginning with the new key (rare: the administrator rotated it, or
-        // the phone's ledger predates the city-wide feed).
-        cursor = 0;
-        continue;
-      }
-      await this.db.transaction(
-        'rw',
+    const held = new HeldPages();
+    const write = async (to: number) => {
+      total += held.count;
+      await held.write(
+        this.db,
         [
           this.db.records,
           this.db.catalogs,
@@ -414,18 +420,38 @@ export class SyncEngine {
           this.db.confirmations,
           this.db.settings,
         ],
-        async () => {
-          await applyPage(this.db, res.changes);
-          await setSetting(this.db, 'pullCursor', res.cursor);
-        },
+        () => setSetting(this.db, 'pullCursor', to),
       );
-      total += res.changes.length;
+    };
+    for (let page = 0; page < MAX_PULL_PAGES; page++) {
+      let res;
+      try {
+        res = await call(pullResponseSchema, `/api/sync/pull?cursor=${cursor}&limit=500`, {
+          transport: this.transport,
+        });
+      } catch (e) {
+        // The network went: what arrived is kept, and the next pull goes on from there.
+        if (held.count) await write(cursor);
+        throw e;
+      }
+      if (res.ledgerKeyId && (await this.ledgerKeyChanged(res.ledgerKeyId, cursor))) {
+        // This page's digests are under a key the phone's ledger was not built with: start
+        // again from the beginning with the new key (rare: the administrator rotated it, or
+        // the phone's ledger predates the city-wide feed). Pages held were under the old key.
+        held.drop();
+        cursor = 0;
+        continue;
+      }
+      held.add(res.changes);
       cursor = res.cursor;
       if (!res.more) {
+        await write(cursor);
         if (res.ledgerSince) await this.pruneOnceADay(res.ledgerSince);
-        break;
+        return total;
       }
+      if (held.ledgerRecords >= HOLD_RECORDS) await write(cursor);
     }
+    await write(cursor);
     return total;
   }
 
