@@ -11,11 +11,11 @@ import { pushResponseSchema } from '$lib/sync/contract';
  * and a probe of /api/health, all at once. Latencies are printed, never asserted (a shared
  * machine): what is asserted is that every request was answered and every record stored.
  *
- *   PB_LOAD_SECONDS   how long (10 in `npm test`, 60 in `npm run test:faults:long`)
+ *   PB_LOAD_SECONDS   how long (5 in `npm test`, 60 in `npm run test:faults:long`)
  *   PB_LOAD_CLIENTS   pushers, and as many list readers (20)
  *   PB_HEAVY_PRIORS   prior ledger rows of the party in the heavy-party probe (24,000)
  */
-const SECONDS = Number(process.env.PB_LOAD_SECONDS ?? 10);
+const SECONDS = Number(process.env.PB_LOAD_SECONDS ?? 5);
 const CLIENTS = Number(process.env.PB_LOAD_CLIENTS ?? 20);
 const READERS = Number(process.env.PB_LOAD_READERS ?? CLIENTS);
 const HEAVY_PRIORS = Number(process.env.PB_HEAVY_PRIORS ?? 24_000);

@@ -27,6 +27,8 @@ export class MemoryServer {
   wipe: { reason: 'deactivated' | 'lost'; orderedAt: string } | null = null;
   /** What the phone reported after wiping itself. */
   readonly wipedReports: number[] = [];
+  /** The oldest day of the ledger phones keep, as the pull says it (none: not an officer). */
+  ledgerSince: string | null = null;
   /** Per record, what the server answers instead of storing it (null: store as usual). */
   script: Scripted = () => null;
   private serial = 0;
@@ -75,6 +77,7 @@ export class MemoryServer {
         cursor: page.at(-1)?.seq ?? cursor,
         more: after.length > page.length,
         changes: page,
+        ledgerSince: this.ledgerSince,
       });
     }
     if (url.pathname === '/api/numbers/reserve' && method === 'POST') {

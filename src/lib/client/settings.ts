@@ -35,6 +35,8 @@ export type Settings = {
   ledgerDict: LedgerDict;
   /** The id of the key this phone's ledger digests were made with (the pull feed names it). */
   ledgerKeyId: string;
+  /** The oldest day of the ledger phones keep, as the last pull said (the next one prunes). */
+  ledgerSince: string;
   /** The `ledgerSince` of the last pruning of old ledger entries. */
   ledgerPrunedFor: string;
   persisted: boolean;

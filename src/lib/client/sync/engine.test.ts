@@ -357,6 +357,32 @@ describe('sync engine over the protocol', () => {
     expect(await found('id:new')).toEqual(['r']);
   });
 
+  it("drops the ledger's entries older than the window the last pull named, once a day, before the next pull writes", async () => {
+    const { db, server, engine } = await phone();
+    const key = 'ab'.repeat(32);
+    const entry = async (recordId: string, date: string) => ({
+      kind: 'ledger' as const,
+      at,
+      entry: {
+        recordId,
+        itemCode: 'SR-01',
+        date,
+        branch: 'firstOffence' as const,
+        district: '金安区',
+        partyKeys: [await partyKeyDigest(key, `id:${recordId}`)],
+      },
+    });
+    const found = async (id: string) => (await localPriors(db, [`id:${id}`], key)).length;
+    server.ledgerSince = '2026-06-01';
+    server.publish(await entry('old', '2026-01-05'));
+    server.publish(await entry('new', '2026-11-11'));
+    await engine.pull();
+    expect([await found('old'), await found('new')]).toEqual([1, 1]);
+    await engine.pull();
+    expect([await found('old'), await found('new')]).toEqual([0, 1]);
+    expect(await getSetting(db, 'ledgerPrunedFor')).toBe('2026-06-01');
+  });
+
   it('a quick pull brings a return alone, and never runs beside a full sync', async () => {
     const { db, server, engine } = await phone();
     const r = await record(db, '癸');

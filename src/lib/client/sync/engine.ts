@@ -405,6 +405,10 @@ export class SyncEngine {
    * applied twice).
    */
   async pull(): Promise<number> {
+    // Old entries go first, by the previous pull's window: a walk of every bucket, done before
+    // this pull writes (on a phone's first pull the ledger is still empty).
+    const since = await getSetting(this.db, 'ledgerSince');
+    if (since) await this.pruneOnceADay(since);
     let cursor = (await getSetting(this.db, 'pullCursor')) ?? 0;
     let total = 0;
     const held = new HeldPages();
@@ -446,7 +450,8 @@ export class SyncEngine {
       cursor = res.cursor;
       if (!res.more) {
         await write(cursor);
-        if (res.ledgerSince) await this.pruneOnceADay(res.ledgerSince);
+        if (res.ledgerSince && res.ledgerSince !== since)
+          await setSetting(this.db, 'ledgerSince', res.ledgerSince);
         return total;
       }
       if (held.ledgerRecords >= HOLD_RECORDS) await write(cursor);
