@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { phoneDb } from '../../../tests/support/phone-db';
+import { getSetting, setSetting } from './settings';
 import { partyKeyDigest } from '$lib/domain/party';
 import type { LedgerEntry } from '$lib/sync/contract';
 import {
@@ -205,6 +206,49 @@ describe("the phone's ledger against the server's", () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('a write cut off before its last transaction leaves buckets that the same write, again, makes right', async () => {
+    const db = phoneDb('ledger');
+    const keys = Array.from({ length: 40 }, (_, i) => `id:${i}`);
+    const entries: LedgerEntry[] = await Promise.all(
+      keys.map(async (k, i) => ({
+        recordId: `r${i}`,
+        itemCode: 'SR-01',
+        date: '2026-11-01',
+        squadId: 'sq',
+        branch: 'firstOffence',
+        source: 'server' as const,
+        district: '金安区',
+        partyKeys: [await d(k)],
+      })),
+    );
+    const held = holdEntries(entries);
+    expect(held.buckets().length).toBe(40);
+    // Ten buckets a transaction: three commit, the fourth (with the cursor) fails.
+    await expect(
+      writeHeld(
+        db,
+        held,
+        {
+          tables: [db.ledgerBuckets, db.settings],
+          last: async () => {
+            await setSetting(db, 'pullCursor', 40);
+            throw new Error('killed');
+          },
+        },
+        10,
+      ),
+    ).rejects.toThrow('killed');
+    expect(await getSetting(db, 'pullCursor')).toBeUndefined();
+    const count = async () =>
+      (await Promise.all(keys.map((k) => localPriors(db, [k], KEY)))).filter((p) => p.length)
+        .length;
+    expect(await count()).toBe(30);
+    // The pages pulled again: every key once.
+    await writeHeld(db, holdEntries(entries), null, 10);
+    for (const [i, k] of keys.entries())
+      expect((await localPriors(db, [k], KEY)).map((p) => p.recordId)).toEqual([`r${i}`]);
   });
 
   it("drops the server's entries older than the lookback, never the phone's own", async () => {
