@@ -110,7 +110,8 @@ export function openApiDocument(serverUrl: string): Json {
       operationId: `${spec.method}${spec.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: parameters(spec),
       responses,
-      security: spec.auth === 'public' ? [] : [{ session: [] }],
+      security:
+        spec.auth === 'public' ? [] : spec.auth === 'system' ? [{ apiKey: [] }] : [{ session: [] }],
     };
     if (spec.body) {
       operation.requestBody = {
@@ -144,6 +145,11 @@ export function openApiDocument(serverUrl: string): Json {
           in: 'cookie',
           name: SESSION_COOKIE,
           description: '登录（POST /api/auth/login）时设置的会话 Cookie。',
+        },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: '管理员为外部系统（城市运行管理服务平台）签发的接口密钥，形如 pbk_…。',
         },
       },
     },

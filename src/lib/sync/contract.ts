@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { FREQUENT_PLACES, streetListSchema } from '../domain/streets';
 import { catalogSchema, itemCodeSchema } from '../domain/catalog';
-import { freeText } from '../domain/fields';
+import { freeText, instantSchema, latitudeSchema, longitudeSchema, text } from '../domain/fields';
+import {
+  CASE_ID,
+  TASK_PHOTOS_MAX,
+  TASK_PHOTO_BYTES_MAX,
+  TASK_SOURCES,
+  TASK_STATES,
+} from '../domain/tasks';
 import { priorRecordSchema } from '../domain/evaluate';
 import { numberBlockSchema } from '../domain/numbering';
 import {
@@ -353,3 +360,79 @@ export const ledgerResponseSchema = z.object({ entries: z.array(ledgerEntrySchem
 
 export * from './console-contract';
 export * from './contract-common';
+
+/**
+ * A task from the city platform (`POST /api/platform/tasks`): the platform's case id (a second
+ * request with the same id and the same content is answered as a duplicate), where, what, the
+ * item it suspects, photos inline and when it must be handled.
+ */
+const TASK_PHOTO_MEDIA = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const platformTaskRequestSchema = z
+  .object({
+    caseId: z.string().regex(CASE_ID, '案件编号应为 1–64 位字母、数字或 _ . : -'),
+    source: z.enum(TASK_SOURCES, {
+      message: '来源应为 hotline、citizen、camera 或 platformPatrol',
+    }),
+    place: z
+      .object({
+        address: text(200),
+        latitude: latitudeSchema.optional(),
+        longitude: longitudeSchema.optional(),
+      })
+      .strict()
+      .refine((p) => (p.latitude === undefined) === (p.longitude === undefined), {
+        message: '经纬度应同时提供',
+        path: ['longitude'],
+      }),
+    description: text(2000),
+    suspectedItemCode: itemCodeSchema.optional(),
+    photos: z
+      .array(
+        z
+          .object({
+            mime: z.enum(TASK_PHOTO_MEDIA, { message: '照片只接受 JPEG、PNG 或 WebP' }),
+            base64: z
+              .string()
+              .max(Math.ceil(TASK_PHOTO_BYTES_MAX / 3) * 4, '照片超过 3 MB 的上限')
+              .regex(/^[A-Za-z0-9+/]+={0,2}$/, '照片应为 Base64 编码'),
+          })
+          .strict(),
+      )
+      .max(TASK_PHOTOS_MAX, `照片最多 ${TASK_PHOTOS_MAX} 张`)
+      .default([]),
+    reportedAt: instantSchema.optional(),
+    dueAt: instantSchema,
+  })
+  .strict();
+export type PlatformTaskRequest = z.infer<typeof platformTaskRequestSchema>;
+
+export const platformTaskSchema = z.object({
+  id: uuidSchema,
+  caseId: z.string(),
+  source: z.enum(TASK_SOURCES),
+  state: z.enum(TASK_STATES),
+  place: z.object({
+    address: z.string(),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
+  }),
+  description: z.string(),
+  suspectedItemCode: z.string().nullable(),
+  photos: z.array(z.object({ sha256: sha256Schema, mime: z.string(), size: z.number().int() })),
+  reportedAt: z.string().nullable(),
+  receivedAt: z.string(),
+  dueAt: z.string(),
+});
+export type PlatformTask = z.infer<typeof platformTaskSchema>;
+
+export const platformTaskResponseSchema = z.object({
+  task: platformTaskSchema,
+  /** The case id was received before with the same content: nothing new was stored. */
+  duplicate: z.boolean(),
+});
+
+export const platformTaskDetailSchema = z.object({ task: platformTaskSchema });
+
+export const caseParamsSchema = z.object({
+  caseId: z.string().regex(CASE_ID, '案件编号应为 1–64 位字母、数字或 _ . : -'),
+});

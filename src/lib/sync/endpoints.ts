@@ -32,6 +32,10 @@ import {
   documentQuerySchema,
   statsQuerySchema,
   statsSchema,
+  platformTaskRequestSchema,
+  platformTaskResponseSchema,
+  platformTaskDetailSchema,
+  caseParamsSchema,
 } from './contract';
 
 /**
@@ -41,12 +45,13 @@ import {
 export type EndpointSpec = {
   method: 'get' | 'post' | 'put' | 'head';
   path: string;
-  /** Groups operations in the document: 认证, 同步, 证据, 记录, 文书, 统计, 系统. */
+  /** Groups operations in the document: 认证, 同步, 证据, 记录, 文书, 统计, 系统, 平台任务. */
   tag: string;
   summary: string;
   /** Longer explanation for integrators, when the summary is not enough. */
   description?: string;
-  auth: 'public' | 'user' | 'officer';
+  /** `system`: a platform's API key (`Authorization: Bearer pbk_…`), not a user's session. */
+  auth: 'public' | 'user' | 'officer' | 'system';
   params?: z.ZodObject;
   query?: z.ZodObject;
   /** A JSON body (named in components.schemas), or raw bytes of these media types. */
@@ -312,5 +317,31 @@ export const ENDPOINTS: EndpointSpec[] = [
       },
     ],
     errors: [400, 401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/platform/tasks',
+    tag: '平台任务',
+    summary: '城市运行管理服务平台派发任务（按平台案件编号幂等）',
+    description:
+      '平台以本系统发给它的接口密钥（Authorization: Bearer pbk_…）调用。同一案件编号、同样内容再次提交答 200 且 duplicate 为 true，不重复保存；' +
+      '同一编号、不同内容答 409 caseIdConflict。照片以 Base64 随任务提交（JPEG、PNG 或 WebP，每张不超过 3 MB，最多 4 张）。' +
+      '任何一项不合格时答 400 并列出问题，什么也不保存。',
+    auth: 'system',
+    body: { json: platformTaskRequestSchema, name: 'PlatformTaskRequest' },
+    response: { json: platformTaskResponseSchema, name: 'PlatformTaskResponse' },
+    status: 201,
+    alsoOk: [{ status: 200, description: '该案件编号已收到过同样内容的任务（duplicate: true）' }],
+    errors: [400, 401, 409, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/api/platform/tasks/{caseId}',
+    tag: '平台任务',
+    summary: '按平台案件编号查询任务及其状态',
+    auth: 'system',
+    params: caseParamsSchema,
+    response: { json: platformTaskDetailSchema, name: 'PlatformTaskDetail' },
+    errors: [400, 401, 404],
   },
 ];

@@ -5,6 +5,7 @@ import type {
   FollowUpState,
   ReviewState,
 } from '$lib/domain/lifecycle';
+import type { TaskSource, TaskState } from '$lib/domain/tasks';
 
 /**
  * Tables, identical on SQLite and PostgreSQL. Instants are ISO-8601 UTC text (they sort as text
@@ -54,6 +55,35 @@ export type Database = {
   };
   device_keys: { device_id: Text; user_id: Text; sealed_key: Text; updated_at: Text };
   ledger_former: { record_id: Text; party_key: Text };
+  /** Systems that send tasks (the city platform), each with its own key (SHA-256 hex). */
+  api_systems: {
+    id: Text;
+    bureau_id: Text;
+    name: Text;
+    key_hash: Text;
+    created_at: Text;
+    created_by: Text | null;
+    revoked_at: Text | null;
+  };
+  tasks: {
+    id: Text;
+    system_id: Text;
+    bureau_id: Text;
+    case_id: Text;
+    source: TaskSource;
+    state: TaskState;
+    address: Text;
+    latitude: number | null;
+    longitude: number | null;
+    description: Text;
+    suspected_item: Text | null;
+    reported_at: Text | null;
+    received_at: Text;
+    due_at: Text;
+    /** SHA-256 of the request as received (photos by hash): a replay is told from a conflict. */
+    content_hash: Text;
+  };
+  task_photos: { task_id: Text; position: Int; sha256: Text; mime: Text; size: Int };
   supervisor_squads: { user_id: Text; squad_id: Text };
   officer_confirmations: {
     record_id: Text;

@@ -1,6 +1,7 @@
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { AppContext } from '../app';
 import { hashPassword } from '../auth/password';
+import { createApiSystem, systemForKey } from '../services/tasks';
 import { createBureau, LUAN } from '../bootstrap';
 import { seedRecords } from './history';
 import {
@@ -22,6 +23,30 @@ import {
 
 export type { DemoAccount } from './roster';
 
+/** The demo city platform's API key (`POST /api/platform/tasks`). */
+export const DEMO_PLATFORM_KEY = 'pbk_demo_luan_city_platform_12319';
+
+/**
+ * The city platform's system, with a key the demo prints (a real one is shown once, to its
+ * administrator); made for a demo database seeded before platform tasks existed too.
+ */
+async function demoPlatform(db: AppContext['db']): Promise<void> {
+  if (await systemForKey(db, DEMO_PLATFORM_KEY)) return;
+  await createApiSystem(db, {
+    bureauId: BUREAU.id,
+    name: '六安市城市运行管理服务平台（演示）',
+    createdBy: null,
+    key: DEMO_PLATFORM_KEY,
+  });
+}
+
+function printPlatformKey(log: (m: string) => void) {
+  log(
+    `[demo] 城市运行管理服务平台接口密钥 City platform API key: ${DEMO_PLATFORM_KEY}` +
+      '\n       curl -H "Authorization: Bearer <key>" …/api/platform/tasks（见 /api/openapi.json）\n',
+  );
+}
+
 export async function seedDemo(
   ctx: AppContext,
   options: { password: string; log: (m: string) => void; records?: number; now?: Date },
@@ -31,6 +56,8 @@ export async function seedDemo(
   if (existing) {
     const accounts = await listAccounts(ctx);
     printAccounts(options.log, accounts, options.password, false);
+    await demoPlatform(db);
+    printPlatformKey(options.log);
     return { seeded: false, accounts };
   }
   const started = Date.now();
@@ -135,7 +162,9 @@ export async function seedDemo(
     now,
   });
   options.log(`[demo] seeded ${count} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await demoPlatform(db);
   const accounts = await listAccounts(ctx);
   printAccounts(options.log, accounts, options.password, true);
+  printPlatformKey(options.log);
   return { seeded: true, accounts };
 }

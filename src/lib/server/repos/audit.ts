@@ -25,7 +25,9 @@ export type AuditAction =
   | 'confirmation.deny'
   | 'ledgerKey.rotate'
   | 'device.lost'
-  | 'device.wiped';
+  | 'device.wiped'
+  | 'apiSystem.create'
+  | 'task.create';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

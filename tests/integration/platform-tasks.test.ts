@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyPng } from '../support/api';
+import { execute, query } from '../support/db';
+import { DATABASES, startServer, type TestServer } from '../support/server';
+import { DEMO_PLATFORM_KEY } from '$lib/server/demo/seed';
+import { platformTaskDetailSchema, platformTaskResponseSchema } from '$lib/sync/contract';
+
+/**
+ * Tasks from the city platform (issue 19, "tasks in"): a real server on each database, called
+ * as the platform would with its API key. What is stored is read back from the database itself.
+ */
+describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const send = (body: unknown, key: string | null = DEMO_PLATFORM_KEY) =>
+    fetch(`${server.url}/api/platform/tasks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  const photo = tinyPng('task:door');
+  const task = (caseId: string, extra: Record<string, unknown> = {}) => ({
+    caseId,
+    source: 'hotline',
+    place: { address: '六安市金安区梅山南路 88 号', latitude: 31.7349, longitude: 116.5078 },
+    description: '市民来电反映：店铺在门外摆放货架经营，占用人行道。',
+    suspectedItemCode: 'SR-01',
+    photos: [{ mime: 'image/png', base64: Buffer.from(photo).toString('base64') }],
+    reportedAt: '2026-12-01T09:12:00+08:00',
+    dueAt: '2026-12-03T18:00:00+08:00',
+    ...extra,
+  });
+  const count = async (table: string) =>
+    Number(
+      (await query(server, (run) => run(`select count(*) as n from ${table}`)))[0]?.n ?? Number.NaN,
+    );
+
+  it('stores a task with its photo once; the same case again is answered as a duplicate', async () => {
+    const first = await send(task('12319-2026-000101'));
+    expect(first.status).toBe(201);
+    const created = platformTaskResponseSchema.parse(await first.json());
+    expect(created.duplicate).toBe(false);
+    expect(created.task).toMatchObject({
+      caseId: '12319-2026-000101',
+      source: 'hotline',
+      state: 'received',
+      suspectedItemCode: 'SR-01',
+      place: { latitude: 31.7349, longitude: 116.5078 },
+      dueAt: '2026-12-03T10:00:00.000Z',
+    });
+    const sha = createHash('sha256').update(photo).digest('hex');
+    expect(created.task.photos).toEqual([{ sha256: sha, mime: 'image/png', size: photo.length }]);
+    // The photo is in the content-addressed store under its hash.
+    const stored = await query(server, (run) =>
+      run('select sha256 from task_photos where task_id = $1', [created.task.id]),
+    );
+    expect(stored).toEqual([{ sha256: sha }]);
+
+    const again = await send(task('12319-2026-000101'));
+    expect(again.status).toBe(200);
+    const dup = platformTaskResponseSchema.parse(await again.json());
+    expect(dup).toEqual({ task: created.task, duplicate: true });
+    const [rows] = await query(server, (run) =>
+      run('select count(*) as n from tasks where case_id = $1', ['12319-2026-000101']),
+    );
+    expect(Number(rows?.n)).toBe(1);
+    // Created once in the audit log, by the platform's system.
+    const audits = await query(server, (run) =>
+      run(`select target, detail from audit_log where action = 'task.create' and target = $1`, [
+        created.task.id,
+      ]),
+    );
+    expect(audits).toHaveLength(1);
+    expect(JSON.parse(String(audits[0]?.detail))).toMatchObject({
+      caseId: '12319-2026-000101',
+      source: 'hotline',
+    });
+
+    // Polled by its case id.
+    const polled = await fetch(`${server.url}/api/platform/tasks/12319-2026-000101`, {
+      headers: { authorization: `Bearer ${DEMO_PLATFORM_KEY}` },
+    });
+    expect(polled.status).toBe(200);
+    expect(platformTaskDetailSchema.parse(await polled.json()).task).toEqual(created.task);
+  });
+
+  it('the same case id with other content is a conflict, and changes nothing', async () => {
+    expect((await send(task('CAM-0007', { source: 'camera' }))).status).toBe(201);
+    const before = await count('tasks');
+    const res = await send(task('CAM-0007', { source: 'camera', description: '另一件事' }));
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { code: string }).code).toBe('caseIdConflict');
+    expect(await count('tasks')).toBe(before);
+  });
+
+  it('concurrent sends of one case store one task and answer each as created or duplicate', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => send(task('RACE-1'))));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 201]);
+    const [rows] = await query(server, (run) =>
+      run('select count(*) as n from tasks where case_id = $1', ['RACE-1']),
+    );
+    expect(Number(rows?.n)).toBe(1);
+  });
+
+  it.each([
+    ['no case id', { caseId: undefined }, 'caseId'],
+    ['a case id with spaces', { caseId: '12319 001' }, 'caseId'],
+    ['an unknown source', { source: 'wechat' }, 'source'],
+    ['a latitude without a longitude', { place: { address: '梅山南路', latitude: 31.7 } }, 'place'],
+    ['an empty description', { description: '  ' }, 'description'],
+    ['an item not in the list', { suspectedItemCode: 'SR-99' }, 'suspectedItemCode'],
+    [
+      'a photo that is not what it says',
+      { photos: [{ mime: 'image/jpeg', base64: Buffer.from(photo).toString('base64') }] },
+      'photos',
+    ],
+    [
+      'five photos',
+      { photos: Array.from({ length: 5 }, () => ({ mime: 'image/png', base64: 'iVBORw0KGgo=' })) },
+      'photos',
+    ],
+    ['an impossible due time', { dueAt: '2026-02-31T10:00:00Z' }, 'dueAt'],
+    ['an unknown field', { priority: 'high' }, ''],
+  ])('refuses %s with 400, naming the field, and stores nothing', async (_name, change, field) => {
+    const before = [await count('tasks'), await count('task_photos'), await count('audit_log')];
+    const res = await send(task(`BAD-${Math.random().toString(36).slice(2, 8)}`, change));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { code: string; issues?: { path: (string | number)[] }[] };
+    expect(body.code).toBe('invalid');
+    if (field) expect(body.issues?.map((i) => i.path[0])).toContain(field);
+    expect([await count('tasks'), await count('task_photos'), await count('audit_log')]).toEqual(
+      before,
+    );
+  });
+
+  it('answers 401 without a key, or with a wrong or malformed one', async () => {
+    for (const key of [null, 'pbk_not_a_key_of_this_server_000', 'secret']) {
+      const res = await send(task('AUTH-1'), key);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { code: string }).code).toBe('badApiKey');
+    }
+    const get = await fetch(`${server.url}/api/platform/tasks/12319-2026-000101`);
+    expect(get.status).toBe(401);
+    const [rows] = await query(server, (run) =>
+      run('select count(*) as n from tasks where case_id = $1', ['AUTH-1']),
+    );
+    expect(Number(rows?.n)).toBe(0);
+  });
+
+  it("a system's case ids are its own: another system's task is neither found nor in the way", async () => {
+    const other = 'pbk_test_other_district_system_0001';
+    await execute(
+      server,
+      `insert into api_systems (id, bureau_id, name, key_hash, created_at) select $1, id, $2, $3, $4 from bureaus`,
+      [
+        '0190a0b0-0000-7000-8000-00000000a9a9',
+        '另一个系统',
+        createHash('sha256').update(other).digest('hex'),
+        new Date().toISOString(),
+      ],
+    );
+    const theirs = await fetch(`${server.url}/api/platform/tasks/12319-2026-000101`, {
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(theirs.status).toBe(404);
+    // The same case id from the other system is a task of its own.
+    expect((await send(task('12319-2026-000101', { source: 'citizen' }), other)).status).toBe(201);
+    const [rows] = await query(server, (run) =>
+      run('select count(*) as n from tasks where case_id = $1', ['12319-2026-000101']),
+    );
+    expect(Number(rows?.n)).toBe(2);
+  });
+});
