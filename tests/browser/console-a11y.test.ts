@@ -40,6 +40,7 @@ describe('accessible console', () => {
     await check('dashboard');
     const pages = [
       '/console/records',
+      '/console/tasks',
       '/console/reinspections',
       '/console/ledger',
       '/console/audit',

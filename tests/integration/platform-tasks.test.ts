@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyPng } from '../support/api';
+import { consoleForm, consoleSession, tinyPng } from '../support/api';
 import { execute, query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 import { DEMO_PLATFORM_KEY } from '$lib/server/demo/seed';
@@ -45,6 +45,20 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
     Number(
       (await query(server, (run) => run(`select count(*) as n from ${table}`)))[0]?.n ?? Number.NaN,
     );
+
+  it('the demo seeds the platform and its tasks: every source, some overdue, some dispatched, one closed', async () => {
+    const rows = await query(server, (run) =>
+      run('select source, state, due_at from tasks order by received_at'),
+    );
+    expect(new Set(rows.map((r) => r.source))).toEqual(
+      new Set(['hotline', 'citizen', 'camera', 'platformPatrol']),
+    );
+    const now = new Date().toISOString();
+    const open = rows.filter((r) => r.state === 'received' || r.state === 'assigned');
+    expect(open.filter((r) => String(r.due_at) < now).length).toBeGreaterThanOrEqual(2);
+    expect(rows.filter((r) => r.state === 'assigned').length).toBeGreaterThanOrEqual(2);
+    expect(rows.filter((r) => r.state === 'unfounded')).toHaveLength(1);
+  });
 
   it('stores a task with its photo once; the same case again is answered as a duplicate', async () => {
     const first = await send(task('12319-2026-000101'));
@@ -181,5 +195,109 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
       run('select count(*) as n from tasks where case_id = $1', ['12319-2026-000101']),
     );
     expect(Number(rows?.n)).toBe(2);
+  });
+
+  it('dispatch: a supervisor assigns to two officers of a squad they supervise, reassigns, and closes another as unfounded; each step audited', async () => {
+    const officers = await query(server, (run) =>
+      run(`select id, squad_id from users where role = 'officer' and active = 1 order by username`),
+    );
+    const of = (squad: string) =>
+      officers.filter((o) => o.squad_id === squad).map((o) => String(o.id));
+    const [a, b] = of('sq-jinan');
+    const [c, d] = of('sq-yuan');
+    const [y1, y2] = of('sq-yeji');
+    expect([a, b, c, d, y1, y2].every(Boolean)).toBe(true);
+    const created = platformTaskResponseSchema.parse(
+      await (await send(task('DISPATCH-1', { dueAt: '2026-01-02T10:00:00Z' }))).json(),
+    );
+    const id = created.task.id;
+    const sup = await consoleSession(server.url, 'supervisor1');
+    const assign = (cookie: string, o1: string, o2: string, taskId = id) =>
+      consoleForm(server.url, cookie, '/console/tasks?/assign', {
+        taskId,
+        officer1: o1,
+        officer2: o2,
+      });
+    /** The action's answer (SvelteKit's JSON for a form post): success, or failure and status. */
+    const outcome = (r: { text: string }) => {
+      const body = JSON.parse(r.text) as { type: string; status: number };
+      return body.type === 'success' ? 'success' : `${body.type} ${body.status}`;
+    };
+    const state = async (taskId = id) =>
+      (
+        await query(server, (run) =>
+          run(
+            'select state, squad_id, officer1_id, officer2_id, close_reason from tasks where id = $1',
+            [taskId],
+          ),
+        )
+      )[0];
+
+    // The board lists it as overdue (due in January) among the tasks to dispatch.
+    const board = await fetch(`${server.url}/console/tasks`, { headers: { cookie: sup } });
+    const html = await board.text();
+    expect(html).toContain('DISPATCH-1');
+    expect(html).toContain('已超期');
+
+    // Refused, changing nothing: one officer twice, officers of two squads, a squad not theirs.
+    const refused = async (answer: Promise<{ text: string }>, status: number, sentence: string) => {
+      const r = await answer;
+      expect(outcome(r)).toBe(`failure ${status}`);
+      expect(r.text).toContain(sentence);
+    };
+    await refused(assign(sup, a ?? '', a ?? ''), 400, '请选择两名不同的执法人员');
+    await refused(assign(sup, a ?? '', y1 ?? ''), 400, '须是同一中队的在岗队员');
+    await refused(assign(sup, y1 ?? '', y2 ?? ''), 403, '只能派发给本人负责的中队');
+    expect((await state())?.state).toBe('received');
+
+    expect(outcome(await assign(sup, a ?? '', b ?? ''))).toBe('success');
+    expect(await state()).toMatchObject({
+      state: 'assigned',
+      squad_id: 'sq-jinan',
+      officer1_id: a,
+      officer2_id: b,
+    });
+    // Reassigned to the other squad this supervisor is over.
+    expect(outcome(await assign(sup, c ?? '', d ?? ''))).toBe('success');
+    expect(await state()).toMatchObject({
+      state: 'assigned',
+      squad_id: 'sq-yuan',
+      officer1_id: c,
+      officer2_id: d,
+    });
+    // The other squads' supervisor does not see it any more, and cannot act on it.
+    const other = await consoleSession(server.url, 'supervisor2');
+    expect(
+      await (
+        await fetch(`${server.url}/console/tasks?state=assigned`, { headers: { cookie: other } })
+      ).text(),
+    ).not.toContain('DISPATCH-1');
+    await refused(assign(other, y1 ?? '', y2 ?? ''), 404, '任务不存在');
+
+    // Another task closed as unfounded: a reason is required; once closed nothing more.
+    const second = platformTaskResponseSchema.parse(await (await send(task('DISPATCH-2'))).json())
+      .task.id;
+    const close = (reason: string) =>
+      consoleForm(server.url, sup, '/console/tasks?/close', { taskId: second, reason });
+    await refused(close('  '), 400, '请写明不予立案的理由');
+    expect(outcome(await close('现场核查无占道经营行为'))).toBe('success');
+    expect(await state(second)).toMatchObject({
+      state: 'unfounded',
+      close_reason: '现场核查无占道经营行为',
+    });
+    await refused(close('再次关闭'), 409, '任务已办结');
+    await refused(assign(sup, a ?? '', b ?? '', second), 409, '任务已办结');
+
+    const audits = await query(server, (run) =>
+      run(
+        `select action, target from audit_log where action in ('task.assign', 'task.close') and target in ($1, $2) order by id`,
+        [id, second],
+      ),
+    );
+    expect(audits.map((r) => [r.action, r.target])).toEqual([
+      ['task.assign', id],
+      ['task.assign', id],
+      ['task.close', second],
+    ]);
   });
 });

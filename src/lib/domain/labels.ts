@@ -1,3 +1,4 @@
+import type { TaskSource, TaskState } from './tasks';
 import type { BranchResult } from './evaluation';
 import type {
   ConfirmationPart,
@@ -43,6 +44,21 @@ export const SOURCE_LABELS: Record<Source, string> = {
   complaint: '群众投诉',
   hotline12319: '12319 热线',
   camera: '视频监控',
+};
+
+/** Where a task from the city platform came from (domain/tasks.ts). */
+export const TASK_SOURCE_LABELS: Record<TaskSource, string> = {
+  hotline: '12319 热线',
+  citizen: '群众举报',
+  camera: '视频监控',
+  platformPatrol: '平台巡查',
+};
+
+export const TASK_STATE_LABELS: Record<TaskState, string> = {
+  received: '待派发',
+  assigned: '已派发',
+  handled: '已处置',
+  unfounded: '不予立案',
 };
 
 export const EDUCATION_LABELS: Record<EducationMethod, string> = {
@@ -147,6 +163,8 @@ export const LABELS = {
   branch: BRANCH_LABELS,
   correction: CORRECTION_LABELS,
   source: SOURCE_LABELS,
+  taskSource: TASK_SOURCE_LABELS,
+  taskState: TASK_STATE_LABELS,
   education: EDUCATION_LABELS,
   doc: DOC_TITLES,
   'party.kind': PARTY_KIND_LABELS,

@@ -24,6 +24,8 @@ export const zhCN = {
   ...prefixed('branch.', LABELS.branch),
   ...prefixed('correction.', LABELS.correction),
   ...prefixed('source.', LABELS.source),
+  ...prefixed('taskSource.', LABELS.taskSource),
+  ...prefixed('taskState.', LABELS.taskState),
   ...prefixed('education.', LABELS.education),
   ...prefixed('doc.', LABELS.doc),
   ...prefixed('party.kind.', LABELS['party.kind']),

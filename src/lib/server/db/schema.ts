@@ -82,6 +82,16 @@ export type Database = {
     due_at: Text;
     /** SHA-256 of the request as received (photos by hash): a replay is told from a conflict. */
     content_hash: Text;
+    squad_id: Generated<Text | null>;
+    officer1_id: Generated<Text | null>;
+    officer2_id: Generated<Text | null>;
+    assigned_at: Generated<Text | null>;
+    assigned_by: Generated<Text | null>;
+    closed_at: Generated<Text | null>;
+    closed_by: Generated<Text | null>;
+    close_reason: Generated<Text | null>;
+    /** The record that handled the task. */
+    record_id: Generated<Text | null>;
   };
   task_photos: { task_id: Text; position: Int; sha256: Text; mime: Text; size: Int };
   supervisor_squads: { user_id: Text; squad_id: Text };

@@ -1,7 +1,7 @@
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { AppContext } from '../app';
 import { hashPassword } from '../auth/password';
-import { createApiSystem, systemForKey } from '../services/tasks';
+import { DEMO_PLATFORM_KEY, seedPlatform } from './tasks';
 import { createBureau, LUAN } from '../bootstrap';
 import { seedRecords } from './history';
 import {
@@ -23,22 +23,7 @@ import {
 
 export type { DemoAccount } from './roster';
 
-/** The demo city platform's API key (`POST /api/platform/tasks`). */
-export const DEMO_PLATFORM_KEY = 'pbk_demo_luan_city_platform_12319';
-
-/**
- * The city platform's system, with a key the demo prints (a real one is shown once, to its
- * administrator); made for a demo database seeded before platform tasks existed too.
- */
-async function demoPlatform(db: AppContext['db']): Promise<void> {
-  if (await systemForKey(db, DEMO_PLATFORM_KEY)) return;
-  await createApiSystem(db, {
-    bureauId: BUREAU.id,
-    name: '六安市城市运行管理服务平台（演示）',
-    createdBy: null,
-    key: DEMO_PLATFORM_KEY,
-  });
-}
+export { DEMO_PLATFORM_KEY };
 
 function printPlatformKey(log: (m: string) => void) {
   log(
@@ -56,7 +41,7 @@ export async function seedDemo(
   if (existing) {
     const accounts = await listAccounts(ctx);
     printAccounts(options.log, accounts, options.password, false);
-    await demoPlatform(db);
+    await seedPlatform(ctx);
     printPlatformKey(options.log);
     return { seeded: false, accounts };
   }
@@ -162,7 +147,7 @@ export async function seedDemo(
     now,
   });
   options.log(`[demo] seeded ${count} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  await demoPlatform(db);
+  await seedPlatform(ctx, now);
   const accounts = await listAccounts(ctx);
   printAccounts(options.log, accounts, options.password, true);
   printPlatformKey(options.log);

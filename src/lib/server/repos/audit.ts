@@ -27,7 +27,9 @@ export type AuditAction =
   | 'device.lost'
   | 'device.wiped'
   | 'apiSystem.create'
-  | 'task.create';
+  | 'task.create'
+  | 'task.assign'
+  | 'task.close';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

@@ -4,7 +4,8 @@ import type { Dialect } from '../db';
 /**
  * Tasks from the city platform (issue 19): the systems allowed to send them, each with its own
  * API key (only its SHA-256 is kept), and the tasks, unique per system and case id, with their
- * photos in the evidence store.
+ * photos in the evidence store; who they are dispatched to, and how they ended (a record, or
+ * closed as unfounded with the reason).
  */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   await db.schema
@@ -34,6 +35,15 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('received_at', 'text', (c) => c.notNull())
     .addColumn('due_at', 'text', (c) => c.notNull())
     .addColumn('content_hash', 'text', (c) => c.notNull())
+    .addColumn('squad_id', 'text')
+    .addColumn('officer1_id', 'text')
+    .addColumn('officer2_id', 'text')
+    .addColumn('assigned_at', 'text')
+    .addColumn('assigned_by', 'text')
+    .addColumn('closed_at', 'text')
+    .addColumn('closed_by', 'text')
+    .addColumn('close_reason', 'text')
+    .addColumn('record_id', 'text')
     .addUniqueConstraint('tasks_system_case', ['system_id', 'case_id'])
     .execute();
   await db.schema.createIndex('tasks_state_due').on('tasks').columns(['state', 'due_at']).execute();

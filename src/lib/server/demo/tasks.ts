@@ -1,0 +1,116 @@
+import type { AppContext } from '../app';
+import { assignTask, closeUnfounded } from '../services/dispatch';
+import { createApiSystem, receiveTask, systemForKey } from '../services/tasks';
+import type { TaskSource } from '$lib/domain/tasks';
+import { BUREAU, SUPERVISORS, supervisorOf } from './roster';
+
+/** The demo city platform's API key (`POST /api/platform/tasks`). */
+export const DEMO_PLATFORM_KEY = 'pbk_demo_luan_city_platform_12319';
+
+const HOUR = 3_600_000;
+
+/** Tasks as the platform sent them over the last days: every source, some overdue. */
+const TASKS: {
+  caseId: string;
+  source: TaskSource;
+  address: string;
+  description: string;
+  item?: string;
+  /** Hours from now the task was received, and is due. */
+  received: number;
+  due: number;
+  then?: { assign: [string, string] } | { unfounded: string };
+}[] = [
+  {
+    caseId: '12319-2026-1127-0031',
+    source: 'hotline',
+    address: '金安区梅山南路 88 号',
+    description: '市民来电：便利店在门外摆放货架经营，占用人行道。',
+    item: 'SR-01',
+    received: -70,
+    due: -22,
+  },
+  {
+    caseId: 'SJ-2026-1129-0412',
+    source: 'citizen',
+    address: '裕安区解放南路与人民路交口',
+    description: '群众举报：早餐摊在路口占道经营，影响通行。',
+    item: 'SR-01',
+    received: -30,
+    due: 18,
+  },
+  {
+    caseId: 'SP-CAM-0087-20261130',
+    source: 'camera',
+    address: '金安区佛子岭路 12 号',
+    description: '视频监控发现：门店外堆放建材，占用人行道约 2 平方米。',
+    item: 'SR-02',
+    received: -50,
+    due: -2,
+    then: { assign: ['u-officer1', 'u-officer2'] },
+  },
+  {
+    caseId: 'XC-2026-1201-0007',
+    source: 'platformPatrol',
+    address: '裕安区鼓楼街 35 号',
+    description: '平台巡查：店外设置户外广告牌未经批准。',
+    received: -20,
+    due: 28,
+    then: { assign: ['u-officer3', 'u-officer4'] },
+  },
+  {
+    caseId: '12319-2026-1125-0102',
+    source: 'hotline',
+    address: '金安区长江东路 201 号',
+    description: '市民来电：夜间烧烤摊油烟扰民。',
+    received: -120,
+    due: -72,
+    then: { unfounded: '现场核查时摊点已撤离，连续两晚复查均未发现' },
+  },
+  {
+    caseId: 'SP-CAM-0112-20261201',
+    source: 'camera',
+    address: '裕安区皖西路 66 号',
+    description: '视频监控发现：车辆在人行道停放，疑似占道洗车经营。',
+    received: -6,
+    due: 42,
+  },
+];
+
+/**
+ * The city platform's system, with a key the demo prints (a real one is shown once, to its
+ * administrator), and its tasks as the platform sent them, some dispatched, one closed; made
+ * for a demo database seeded before platform tasks existed too.
+ */
+export async function seedPlatform(ctx: AppContext, now = new Date()): Promise<void> {
+  if (await systemForKey(ctx.db, DEMO_PLATFORM_KEY)) return;
+  const { id } = await createApiSystem(ctx.db, {
+    bureauId: BUREAU.id,
+    name: '六安市城市运行管理服务平台（演示）',
+    createdBy: null,
+    key: DEMO_PLATFORM_KEY,
+  });
+  const system = { id, bureauId: BUREAU.id, name: '' };
+  for (const t of TASKS) {
+    const at = new Date(now.getTime() + t.received * HOUR);
+    const { task } = await receiveTask(
+      ctx,
+      system,
+      {
+        caseId: t.caseId,
+        source: t.source,
+        place: { address: `六安市${t.address}` },
+        description: t.description,
+        ...(t.item ? { suspectedItemCode: t.item } : {}),
+        photos: [],
+        reportedAt: new Date(at.getTime() - HOUR / 2).toISOString(),
+        dueAt: new Date(now.getTime() + t.due * HOUR).toISOString(),
+      },
+      at,
+    );
+    if (!t.then) continue;
+    const supervisor = supervisorOf(SUPERVISORS[0].supervised[0]);
+    if ('assign' in t.then) await assignTask(ctx.db, supervisor, task.id, t.then.assign);
+    else await closeUnfounded(ctx.db, supervisor, task.id, t.then.unfounded);
+  }
+}

@@ -1,0 +1,241 @@
+import { TASK_STATES, type TaskSource, type TaskState } from '$lib/domain/tasks';
+import type { SessionUser } from '../auth/types';
+import type { Db } from '../db/db';
+import { HttpError } from '../http';
+import { audit } from '../repos/audit';
+
+/**
+ * Dispatch of the city platform's tasks (issue 19): the console's board, assigning a task to a
+ * squad and an officer pair (again to reassign), and closing one as unfounded with the reason.
+ * Supervisors see tasks not yet assigned and those of their squads, and assign to their squads;
+ * administrators see and assign all.
+ */
+
+export type BoardTask = {
+  id: string;
+  caseId: string;
+  source: TaskSource;
+  state: TaskState;
+  address: string;
+  description: string;
+  suspectedItem: string | null;
+  receivedAt: string;
+  dueAt: string;
+  overdue: boolean;
+  squadId: string | null;
+  squad: string | null;
+  officers: string[];
+  closeReason: string | null;
+  recordId: string | null;
+};
+
+export type Assignable = {
+  squadId: string;
+  squad: string;
+  officers: { id: string; name: string }[];
+};
+
+const mayAssignTo = (user: SessionUser, squadId: string) =>
+  user.role === 'admin' ||
+  (user.role === 'supervisor' && user.supervisedSquadIds.includes(squadId));
+
+export async function taskBoard(
+  db: Db,
+  user: SessionUser,
+  options: { state?: TaskState; now?: Date } = {},
+): Promise<{
+  tasks: BoardTask[];
+  counts: Record<TaskState, number>;
+  overdue: number;
+  squads: Assignable[];
+}> {
+  const now = (options.now ?? new Date()).toISOString();
+  let qb = db
+    .selectFrom('tasks')
+    .leftJoin('squads', 'squads.id', 'tasks.squad_id')
+    .leftJoin('users as o1', 'o1.id', 'tasks.officer1_id')
+    .leftJoin('users as o2', 'o2.id', 'tasks.officer2_id');
+  if (user.role !== 'admin') {
+    const squads = user.supervisedSquadIds;
+    qb = qb.where((eb) =>
+      eb.or([
+        eb('tasks.squad_id', 'is', null),
+        ...(squads.length ? [eb('tasks.squad_id', 'in', squads)] : []),
+      ]),
+    );
+  }
+  const counted = await qb
+    .select(['tasks.state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('tasks.state')
+    .execute();
+  const counts = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
+  for (const c of counted) counts[c.state] = Number(c.n);
+  const [late] = await qb
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tasks.state', 'in', ['received', 'assigned'])
+    .where('tasks.due_at', '<', now)
+    .execute();
+  const rows = await qb
+    .select([
+      'tasks.id',
+      'tasks.case_id',
+      'tasks.source',
+      'tasks.state',
+      'tasks.address',
+      'tasks.description',
+      'tasks.suspected_item',
+      'tasks.received_at',
+      'tasks.due_at',
+      'tasks.squad_id',
+      'squads.name as squad',
+      'o1.real_name as o1',
+      'o2.real_name as o2',
+      'tasks.close_reason',
+      'tasks.record_id',
+    ])
+    .where('tasks.state', '=', options.state ?? 'received')
+    .orderBy('tasks.due_at')
+    .orderBy('tasks.id')
+    .limit(200)
+    .execute();
+  const officers = await db
+    .selectFrom('users')
+    .innerJoin('squads', 'squads.id', 'users.squad_id')
+    .select(['users.id', 'users.real_name', 'users.squad_id', 'squads.name as squad'])
+    .where('users.role', '=', 'officer')
+    .where('users.active', '=', 1)
+    .where('squads.active', '=', 1)
+    .orderBy('squads.name')
+    .orderBy('users.real_name')
+    .execute();
+  const squads = new Map<string, Assignable>();
+  for (const o of officers) {
+    if (!o.squad_id || !mayAssignTo(user, o.squad_id)) continue;
+    const s = squads.get(o.squad_id) ?? { squadId: o.squad_id, squad: o.squad, officers: [] };
+    s.officers.push({ id: o.id, name: o.real_name });
+    squads.set(o.squad_id, s);
+  }
+  return {
+    tasks: rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      source: r.source,
+      state: r.state,
+      address: r.address,
+      description: r.description,
+      suspectedItem: r.suspected_item,
+      receivedAt: r.received_at,
+      dueAt: r.due_at,
+      overdue: (r.state === 'received' || r.state === 'assigned') && r.due_at < now,
+      squadId: r.squad_id,
+      squad: r.squad ?? null,
+      officers: [r.o1, r.o2].filter((n): n is string => !!n),
+      closeReason: r.close_reason,
+      recordId: r.record_id,
+    })),
+    counts,
+    overdue: Number(late?.n ?? 0),
+    squads: [...squads.values()].filter((s) => s.officers.length >= 2),
+  };
+}
+
+/** A task the user may act on (a supervisor: not assigned yet, or assigned to their squads). */
+async function taskFor(db: Db, user: SessionUser, taskId: string) {
+  const task = await db
+    .selectFrom('tasks')
+    .select(['id', 'state', 'squad_id', 'case_id'])
+    .where('id', '=', taskId)
+    .executeTakeFirst();
+  if (!task || (task.squad_id !== null && !mayAssignTo(user, task.squad_id)))
+    throw new HttpError(404, 'notFound', '任务不存在');
+  if (task.state === 'handled' || task.state === 'unfounded')
+    throw new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
+  return task;
+}
+
+/** Assigns (or reassigns) a task to two active officers of one squad the user may assign to. */
+export async function assignTask(
+  db: Db,
+  user: SessionUser,
+  taskId: string,
+  officerIds: [string, string],
+  ip: string | null = null,
+): Promise<void> {
+  const [a, b] = officerIds;
+  if (!a || !b || a === b) throw new HttpError(400, 'invalid', '请选择两名不同的执法人员');
+  const task = await taskFor(db, user, taskId);
+  const officers = await db
+    .selectFrom('users')
+    .select(['id', 'squad_id'])
+    .where('id', 'in', [a, b])
+    .where('role', '=', 'officer')
+    .where('active', '=', 1)
+    .execute();
+  const squadId = officers[0]?.squad_id ?? null;
+  if (officers.length !== 2 || !squadId || officers.some((o) => o.squad_id !== squadId))
+    throw new HttpError(400, 'invalid', '两名执法人员须是同一中队的在岗队员');
+  if (!mayAssignTo(user, squadId))
+    throw new HttpError(403, 'forbidden', '只能派发给本人负责的中队');
+  const at = new Date().toISOString();
+  await db.transaction().execute(async (tx) => {
+    const r = await tx
+      .updateTable('tasks')
+      .set({
+        state: 'assigned',
+        squad_id: squadId,
+        officer1_id: a,
+        officer2_id: b,
+        assigned_at: at,
+        assigned_by: user.id,
+      })
+      .where('id', '=', task.id)
+      .where('state', 'in', ['received', 'assigned'])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1)
+      throw new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
+    await audit(tx, {
+      userId: user.id,
+      action: 'task.assign',
+      target: task.id,
+      detail: {
+        caseId: task.case_id,
+        squadId,
+        officers: [a, b],
+        reassigned: task.state === 'assigned',
+      },
+      ip,
+    });
+  });
+}
+
+/** Closes a task as unfounded (nothing found on site, or not the bureau's matter), with why. */
+export async function closeUnfounded(
+  db: Db,
+  user: SessionUser,
+  taskId: string,
+  reason: string,
+  ip: string | null = null,
+): Promise<void> {
+  const why = reason.trim();
+  if (why.length < 4 || why.length > 500)
+    throw new HttpError(400, 'invalid', '请写明不予立案的理由（4–500 字）');
+  const task = await taskFor(db, user, taskId);
+  const at = new Date().toISOString();
+  await db.transaction().execute(async (tx) => {
+    const r = await tx
+      .updateTable('tasks')
+      .set({ state: 'unfounded', closed_at: at, closed_by: user.id, close_reason: why })
+      .where('id', '=', task.id)
+      .where('state', 'in', ['received', 'assigned'])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1)
+      throw new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
+    await audit(tx, {
+      userId: user.id,
+      action: 'task.close',
+      target: task.id,
+      detail: { caseId: task.case_id, reason: why },
+      ip,
+    });
+  });
+}
