@@ -49,6 +49,7 @@ describe('accessible console', () => {
       '/console/reports',
       '/console/admin/users',
       '/console/admin/numbers',
+      '/console/admin/systems',
       '/console/admin/catalog',
       '/console/admin/catalog/edit',
     ];

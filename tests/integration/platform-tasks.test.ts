@@ -300,4 +300,48 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
       ['task.close', second],
     ]);
   });
+
+  it('an administrator makes a key for a system (shown once, only its digest kept) and revokes it: the key stops at once', async () => {
+    const admin = await consoleSession(server.url, 'admin');
+    const made = await consoleForm(server.url, admin, '/console/admin/systems?/create', {
+      name: '金安区数字城管平台',
+    });
+    const key = /pbk_[A-Za-z0-9_-]{43}/.exec(made.text)?.[0];
+    expect(key).toBeDefined();
+    const stored = await query(server, (run) =>
+      run('select id, key_hash from api_systems where name = $1', ['金安区数字城管平台']),
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.key_hash).toBe(
+      createHash('sha256')
+        .update(key ?? '')
+        .digest('hex'),
+    );
+    // The page never shows it again.
+    const page = await (
+      await fetch(`${server.url}/console/admin/systems`, { headers: { cookie: admin } })
+    ).text();
+    expect(page).toContain('金安区数字城管平台');
+    expect(page).not.toContain(key ?? '');
+    expect((await send(task('JA-0001'), key ?? '')).status).toBe(201);
+    // A supervisor cannot make keys.
+    const sup = await consoleSession(server.url, 'supervisor1');
+    const denied = await consoleForm(server.url, sup, '/console/admin/systems?/create', {
+      name: '不该有的系统',
+    });
+    expect(denied.text).not.toContain('pbk_');
+    const none = await query(server, (run) =>
+      run('select count(*) as n from api_systems where name = $1', ['不该有的系统']),
+    );
+    expect(Number(none[0]?.n)).toBe(0);
+
+    await consoleForm(server.url, admin, '/console/admin/systems?/revoke', {
+      id: String(stored[0]?.id),
+    });
+    expect((await send(task('JA-0002'), key ?? '')).status).toBe(401);
+    const audits = await query(server, (run) =>
+      run(`select action from audit_log where target = $1 order by id`, [String(stored[0]?.id)]),
+    );
+    expect(audits.map((a) => a.action)).toEqual(['apiSystem.create', 'apiSystem.revoke']);
+  });
 });

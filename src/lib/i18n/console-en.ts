@@ -548,4 +548,22 @@ export const consoleEn: Record<ConsoleKey, string> = {
   'console.server.taskNotFound': 'No such task',
   'console.server.unfoundedReason':
     'Give the reason for closing it as unfounded (4–500 characters)',
+  'console.systems.systemsPatrolbook': 'External systems · Patrolbook',
+  'console.systems.externalSystems': 'External systems and API keys',
+  'console.systems.explain':
+    'External systems such as the city operations platform send tasks to /api/platform/tasks with an API key (see /api/openapi.json). A key is shown once, when it is made; the server keeps only its digest. Revoking it takes effect at once; tasks received stay. Both are kept in the audit log.',
+  'console.systems.name': 'System name',
+  'console.systems.create': 'Create and make a key',
+  'console.systems.created': 'Created',
+  'console.systems.tasks': 'Tasks received',
+  'console.systems.state': 'State',
+  'console.systems.active': 'Active',
+  'console.systems.revokedAt': 'Revoked {at}',
+  'console.systems.revoke': 'Revoke key',
+  'console.systems.keyShownOnce':
+    'API key made for “{name}”. Copy it now and give it to that system’s administrator: it is not shown again:',
+  'console.systems.nameRule': 'Give the system a name (2–60 characters, no control characters)',
+  'console.systems.alreadyRevoked': 'That key is revoked already',
+  'console.nav.systems': 'External systems',
+  'console.audit.taskReceived': 'Task received from the platform',
 };

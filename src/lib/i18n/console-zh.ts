@@ -525,4 +525,22 @@ export const consoleZh = {
   'console.server.taskClosed': '任务已办结，不能再派发或关闭',
   'console.server.taskNotFound': '任务不存在',
   'console.server.unfoundedReason': '请写明不予立案的理由（4–500 字）',
+  'console.systems.systemsPatrolbook': '外部系统 · 柔性执法助手',
+  'console.systems.externalSystems': '外部系统与接口密钥',
+  'console.systems.explain':
+    '城市运行管理服务平台等外部系统以接口密钥调用 /api/platform/tasks 派发任务（见 /api/openapi.json）。密钥只在创建时显示一次，服务器只保存其摘要；停用后立即失效，已收到的任务保留。创建和停用都记入审计日志。',
+  'console.systems.name': '系统名称',
+  'console.systems.create': '创建并生成密钥',
+  'console.systems.created': '创建时间',
+  'console.systems.tasks': '收到任务',
+  'console.systems.state': '状态',
+  'console.systems.active': '使用中',
+  'console.systems.revokedAt': '已于 {at} 停用',
+  'console.systems.revoke': '停用密钥',
+  'console.systems.keyShownOnce':
+    '已为「{name}」生成接口密钥。请立即复制并交给该系统的管理员，此密钥不会再次显示：',
+  'console.systems.nameRule': '请填写系统名称（2–60 字，不含控制字符）',
+  'console.systems.alreadyRevoked': '该密钥已停用',
+  'console.nav.systems': '外部系统',
+  'console.audit.taskReceived': '收到平台任务',
 } as const;

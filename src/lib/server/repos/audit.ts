@@ -27,6 +27,7 @@ export type AuditAction =
   | 'device.lost'
   | 'device.wiped'
   | 'apiSystem.create'
+  | 'apiSystem.revoke'
   | 'task.create'
   | 'task.assign'
   | 'task.close';

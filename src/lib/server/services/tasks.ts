@@ -52,6 +52,54 @@ export async function createApiSystem(
   return { id, key };
 }
 
+/** The external systems, newest first, with their tasks received (for the administrator). */
+export async function apiSystems(db: Db) {
+  const rows = await db
+    .selectFrom('api_systems')
+    .leftJoin('tasks', 'tasks.system_id', 'api_systems.id')
+    .select([
+      'api_systems.id',
+      'api_systems.name',
+      'api_systems.created_at',
+      'api_systems.revoked_at',
+      (eb) => eb.fn.count<number>('tasks.id').as('tasks'),
+    ])
+    .groupBy([
+      'api_systems.id',
+      'api_systems.name',
+      'api_systems.created_at',
+      'api_systems.revoked_at',
+    ])
+    .orderBy('api_systems.created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    tasks: Number(r.tasks),
+  }));
+}
+
+/** Revokes a system's key at once (its tasks stay); false when it was revoked already. */
+export async function revokeApiSystem(
+  db: Db,
+  id: string,
+  by: { adminId: string; ip: string | null },
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const r = await tx
+      .updateTable('api_systems')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await audit(tx, { userId: by.adminId, action: 'apiSystem.revoke', target: id, ip: by.ip });
+    return true;
+  });
+}
+
 /** The system a bearer key belongs to, if the key is known and not revoked. */
 export async function systemForKey(db: Db, key: string): Promise<ApiSystem | null> {
   if (!/^pbk_[A-Za-z0-9_-]{16,100}$/.test(key)) return null;
