@@ -18,3 +18,6 @@ export const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 /** Photos a task may carry, and the largest of each (decoded). */
 export const TASK_PHOTOS_MAX = 4;
 export const TASK_PHOTO_BYTES_MAX = 3 * 1024 * 1024;
+
+/** The reason a task is closed as unfounded: characters, at least and at most. */
+export const UNFOUNDED_REASON = { min: 4, max: 500 } as const;

@@ -1,6 +1,8 @@
-import { TASK_STATES, type TaskSource, type TaskState } from '$lib/domain/tasks';
+import type { Updateable } from 'kysely';
+import { TASK_STATES, UNFOUNDED_REASON, type TaskSource, type TaskState } from '$lib/domain/tasks';
 import type { SessionUser } from '../auth/types';
-import type { Db } from '../db/db';
+import type { Db, Tx } from '../db/db';
+import type { Database } from '../db/schema';
 import { HttpError } from '../http';
 import { audit } from '../repos/audit';
 
@@ -148,9 +150,24 @@ async function taskFor(db: Db, user: SessionUser, taskId: string) {
     .executeTakeFirst();
   if (!task || (task.squad_id !== null && !mayAssignTo(user, task.squad_id)))
     throw new HttpError(404, 'notFound', '任务不存在');
-  if (task.state === 'handled' || task.state === 'unfounded')
-    throw new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
+  if (task.state === 'handled' || task.state === 'unfounded') throw taskClosed();
   return task;
+}
+
+const taskClosed = () => new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
+
+/**
+ * Changes a task that is still open (received or assigned), or refuses: another supervisor's
+ * close, or the record that handled it, came first.
+ */
+async function updateOpen(tx: Tx, taskId: string, set: Updateable<Database['tasks']>) {
+  const r = await tx
+    .updateTable('tasks')
+    .set(set)
+    .where('id', '=', taskId)
+    .where('state', 'in', ['received', 'assigned'])
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw taskClosed();
 }
 
 /** Assigns (or reassigns) a task to two active officers of one squad the user may assign to. */
@@ -178,21 +195,14 @@ export async function assignTask(
     throw new HttpError(403, 'forbidden', '只能派发给本人负责的中队');
   const at = new Date().toISOString();
   await db.transaction().execute(async (tx) => {
-    const r = await tx
-      .updateTable('tasks')
-      .set({
-        state: 'assigned',
-        squad_id: squadId,
-        officer1_id: a,
-        officer2_id: b,
-        assigned_at: at,
-        assigned_by: user.id,
-      })
-      .where('id', '=', task.id)
-      .where('state', 'in', ['received', 'assigned'])
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1)
-      throw new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
+    await updateOpen(tx, task.id, {
+      state: 'assigned',
+      squad_id: squadId,
+      officer1_id: a,
+      officer2_id: b,
+      assigned_at: at,
+      assigned_by: user.id,
+    });
     await audit(tx, {
       userId: user.id,
       action: 'task.assign',
@@ -217,19 +227,17 @@ export async function closeUnfounded(
   ip: string | null = null,
 ): Promise<void> {
   const why = reason.trim();
-  if (why.length < 4 || why.length > 500)
+  if (why.length < UNFOUNDED_REASON.min || why.length > UNFOUNDED_REASON.max)
     throw new HttpError(400, 'invalid', '请写明不予立案的理由（4–500 字）');
   const task = await taskFor(db, user, taskId);
   const at = new Date().toISOString();
   await db.transaction().execute(async (tx) => {
-    const r = await tx
-      .updateTable('tasks')
-      .set({ state: 'unfounded', closed_at: at, closed_by: user.id, close_reason: why })
-      .where('id', '=', task.id)
-      .where('state', 'in', ['received', 'assigned'])
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1)
-      throw new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
+    await updateOpen(tx, task.id, {
+      state: 'unfounded',
+      closed_at: at,
+      closed_by: user.id,
+      close_reason: why,
+    });
     await audit(tx, {
       userId: user.id,
       action: 'task.close',
