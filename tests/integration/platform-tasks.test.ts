@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleForm, consoleSession, tinyPng } from '../support/api';
+import { ApiClient, consoleForm, consoleSession, tinyPng } from '../support/api';
 import { execute, query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 import { DEMO_PLATFORM_KEY } from '$lib/server/demo/seed';
-import { platformTaskDetailSchema, platformTaskResponseSchema } from '$lib/sync/contract';
+import {
+  platformTaskDetailSchema,
+  platformTaskResponseSchema,
+  type Change,
+  type PullResponse,
+} from '$lib/sync/contract';
 
 /**
  * Tasks from the city platform (issue 19, "tasks in"): a real server on each database, called
@@ -257,6 +262,31 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
       officer1_id: a,
       officer2_id: b,
     });
+    // The two officers' phones receive it with their next pull; no other phone does.
+    const inbox = async (username: string) => {
+      const phone = new ApiClient(server.url);
+      await phone.login(username);
+      const changes: Change[] = [];
+      for (let cursor = 0, more = true; more;) {
+        const page = (await phone.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}`))
+          .body;
+        changes.push(...page.changes);
+        cursor = page.cursor;
+        more = page.more;
+      }
+      const last = changes.filter((c) => c.kind === 'task' && c.taskId === id).at(-1);
+      return last?.kind === 'task' ? last.task : undefined;
+    };
+    expect(await inbox('officer1')).toMatchObject({
+      id,
+      caseId: 'DISPATCH-1',
+      source: 'hotline',
+      squadId: 'sq-jinan',
+      officerIds: [a, b],
+      suspectedItemCode: 'SR-01',
+    });
+    expect((await inbox('officer2'))?.id).toBe(id);
+    expect(await inbox('officer5')).toBeUndefined();
     // Reassigned to the other squad this supervisor is over.
     expect(outcome(await assign(sup, c ?? '', d ?? ''))).toBe('success');
     expect(await state()).toMatchObject({
@@ -265,6 +295,9 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
       officer1_id: c,
       officer2_id: d,
     });
+    // The first pair's inboxes lose it; the second pair's gain it.
+    expect(await inbox('officer1')).toBeNull();
+    expect((await inbox('officer3'))?.officerIds).toEqual([c, d]);
     // The other squads' supervisor does not see it any more, and cannot act on it.
     const other = await consoleSession(server.url, 'supervisor2');
     expect(

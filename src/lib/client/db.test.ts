@@ -80,15 +80,17 @@ describe('phone database schema', () => {
         uploaded: 0,
       });
       await old.table('settings').put({ key: 'pullCursor', value: 42 });
-      await old.table('ledger').put({
-        recordId: 'r0',
-        partyKey: 'id:340102199003071232',
-        itemCode: 'SR-01',
-        date: '2026-05-01',
-        squadId: 's',
-        branch: null,
-        source: 'server',
-      });
+      // The ledger of row per key (versions 1 to 4).
+      if (from < 5)
+        await old.table('ledger').put({
+          recordId: 'r0',
+          partyKey: 'id:340102199003071232',
+          itemCode: 'SR-01',
+          date: '2026-05-01',
+          squadId: 's',
+          branch: null,
+          source: 'server',
+        });
       old.close();
 
       const upgraded = new PatrolDb(name, unlockedVault());
@@ -98,12 +100,14 @@ describe('phone database schema', () => {
       expect(await upgraded.outbox.count()).toBe(1);
       // Version 3 dropped ledger rows with raw keys, version 5 the unpacked rows of digests: the
       // ledger starts empty and the feed is pulled again from the start, own records entered
-      // again (`ledgerDigests` unset).
+      // again (`ledgerDigests` unset). From version 5 on the cursor stays.
       expect(await upgraded.ledgerBuckets.count()).toBe(0);
       expect(upgraded.tables.map((t) => t.name)).not.toContain('ledger');
-      expect((await upgraded.settings.get('pullCursor'))?.value).toBe(undefined);
-      // Version 4 adds the officers' confirmations, empty until the next pull.
+      expect((await upgraded.settings.get('pullCursor'))?.value).toBe(from < 5 ? undefined : 42);
+      // Version 4 adds the officers' confirmations and version 6 the platform's tasks, empty
+      // until the next pull.
       expect(await upgraded.confirmations.count()).toBe(0);
+      expect(await upgraded.tasks.count()).toBe(0);
       const evidence = await upgraded.evidence.get('a'.repeat(64));
       expect(new Uint8Array(evidence?.bytes ?? new ArrayBuffer(0))).toEqual(
         new Uint8Array([1, 2, 3]),

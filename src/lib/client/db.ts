@@ -7,7 +7,7 @@ import type { NumberBlock } from '$lib/domain/numbering';
 import type { DocumentRef, LockedRecord } from '$lib/domain/record';
 import type { Draft } from '$lib/domain/record-builder';
 import type { ConfirmationDecision } from '$lib/domain/lifecycle';
-import type { Confirmation, Flag, Review, WireIssue } from '$lib/sync/contract';
+import type { Confirmation, Flag, PhoneTask, Review, WireIssue } from '$lib/sync/contract';
 
 /**
  * The phone's database. Versions are only ever added (each with its upgrade), never edited: a
@@ -86,6 +86,8 @@ export class PatrolDb extends Dexie {
   numberBlocks!: Table<BlockRow, string>;
   settings!: Table<SettingRow, string>;
   confirmations!: Table<LocalConfirmation, [string, string, string]>;
+  /** Tasks from the city platform dispatched to this officer (issue 19), as the feed last said. */
+  tasks!: Table<PhoneTask, string>;
 
   /**
    * `vault` holds the data key that seals personal data, photos and signatures (`seal.ts`); rows
@@ -177,6 +179,11 @@ export const SCHEMA_VERSIONS: { version: number; define: (db: Dexie) => void }[]
         .upgrade(async (tx) => {
           await tx.table('settings').bulkDelete(['pullCursor', 'ledgerDigests']);
         }),
+  },
+  {
+    // Tasks from the city platform (ADR 0023): they arrive with the next pull; nothing to move.
+    version: 6,
+    define: (db) => db.version(6).stores({ tasks: 'id, dueAt' }),
   },
 ];
 

@@ -9,7 +9,8 @@ import type { Vault } from './vault';
  *
  * In clear stay ids, versions, states, dates, hashes and sizes: what the app queries by. Sealed
  * are the party, the facts, places, statements, photos, signatures, reviews, the officer's
- * account with its roster and ledger key, and confirmations naming parties. The first-offence
+ * account with its roster and ledger key, confirmations naming parties, and the platform's tasks
+ * (a description may name a citizen). The first-offence
  * ledger stays in clear: it holds digests of identifiers, a squad and a masked name only.
  */
 
@@ -32,6 +33,7 @@ export const SEALED_TABLES: Record<string, Spec> = {
   },
   evidence: { keep: ['sha256', 'mime', 'size', 'createdAt', 'uploaded'], binary: 'bytes' },
   confirmations: { keep: ['recordId', 'part', 'userId'] },
+  tasks: { keep: ['id', 'dueAt'] },
   settings: { keep: ['key'], only: (row) => SEALED_SETTINGS.has(String(row.key)) },
 };
 

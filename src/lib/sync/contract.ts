@@ -233,6 +233,26 @@ export const confirmationRequestSchema = z
   .strict();
 export type ConfirmationRequest = z.infer<typeof confirmationRequestSchema>;
 
+/**
+ * A task from the city platform as the two officers it is dispatched to receive it (issue 19):
+ * where, what, the suspected item and when it is due; nothing of it goes to other phones.
+ */
+export const phoneTaskSchema = z.object({
+  id: uuidSchema,
+  caseId: z.string(),
+  source: z.enum(TASK_SOURCES),
+  address: z.string(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  description: z.string(),
+  suspectedItemCode: z.string().nullable(),
+  reportedAt: z.string().nullable(),
+  dueAt: z.string(),
+  squadId: z.string(),
+  officerIds: z.tuple([z.string(), z.string()]),
+});
+export type PhoneTask = z.infer<typeof phoneTaskSchema>;
+
 export const changeSchema = z.discriminatedUnion('kind', [
   z.object({
     seq: z.number().int(),
@@ -272,6 +292,14 @@ export const changeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('confirmation'),
     at: z.string(),
     confirmation: confirmationSchema,
+  }),
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal('task'),
+    at: z.string(),
+    taskId: uuidSchema,
+    /** The task now in this officer's inbox, or null: no longer theirs (reassigned, closed). */
+    task: phoneTaskSchema.nullable(),
   }),
   z.object({
     seq: z.number().int(),

@@ -117,6 +117,10 @@ export async function applyChange(db: PatrolDb, change: Change): Promise<void> {
       if (r) await db.records.put({ ...r, flags: change.flags });
       break;
     }
+    case 'task':
+      if (change.task) await db.tasks.put(change.task);
+      else await db.tasks.delete(change.taskId);
+      break;
     case 'numberAssigned': {
       const rows = await db.records.where('id').equals(change.recordId).toArray();
       for (const r of rows) {

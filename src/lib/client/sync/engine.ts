@@ -422,6 +422,7 @@ export class SyncEngine {
           this.db.ledgerBuckets,
           this.db.numberBlocks,
           this.db.confirmations,
+          this.db.tasks,
           this.db.settings,
         ],
         () => setSetting(this.db, 'pullCursor', to),

@@ -214,7 +214,14 @@ export type Database = {
   changes: {
     seq: Int;
     kind:
-      'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation' | 'flags';
+      | 'review'
+      | 'catalog'
+      | 'ledger'
+      | 'numberBlock'
+      | 'numberAssigned'
+      | 'confirmation'
+      | 'flags'
+      | 'task';
     user_id: Text | null;
     district: Text | null;
     broadcast: Bool;

@@ -15,7 +15,14 @@ import { ledgerKeyInfo } from './secrets';
  */
 export type ChangeInput = {
   kind:
-    'review' | 'catalog' | 'ledger' | 'numberBlock' | 'numberAssigned' | 'confirmation' | 'flags';
+    | 'review'
+    | 'catalog'
+    | 'ledger'
+    | 'numberBlock'
+    | 'numberAssigned'
+    | 'confirmation'
+    | 'flags'
+    | 'task';
   userId?: string | null;
   district?: string | null;
   broadcast?: boolean;

@@ -1,10 +1,12 @@
-import type { Updateable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
+import type { PhoneTask } from '$lib/sync/contract';
 import { TASK_STATES, UNFOUNDED_REASON, type TaskSource, type TaskState } from '$lib/domain/tasks';
 import type { SessionUser } from '../auth/types';
 import type { Db, Tx } from '../db/db';
 import type { Database } from '../db/schema';
 import { HttpError } from '../http';
 import { audit } from '../repos/audit';
+import { appendChanges, type ChangeInput } from '../repos/changes';
 
 /**
  * Dispatch of the city platform's tasks (issue 19): the console's board, assigning a task to a
@@ -143,15 +145,56 @@ export async function taskBoard(
 
 /** A task the user may act on (a supervisor: not assigned yet, or assigned to their squads). */
 async function taskFor(db: Db, user: SessionUser, taskId: string) {
-  const task = await db
-    .selectFrom('tasks')
-    .select(['id', 'state', 'squad_id', 'case_id'])
-    .where('id', '=', taskId)
-    .executeTakeFirst();
+  const task = await db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
   if (!task || (task.squad_id !== null && !mayAssignTo(user, task.squad_id)))
     throw new HttpError(404, 'notFound', '任务不存在');
   if (task.state === 'handled' || task.state === 'unfounded') throw taskClosed();
   return task;
+}
+
+type TaskRow = Selectable<Database['tasks']>;
+
+/** The task as the officers it is dispatched to receive it. */
+function phoneTask(t: TaskRow, squadId: string, officerIds: [string, string]): PhoneTask {
+  return {
+    id: t.id,
+    caseId: t.case_id,
+    source: t.source,
+    address: t.address,
+    latitude: t.latitude === null ? null : Number(t.latitude),
+    longitude: t.longitude === null ? null : Number(t.longitude),
+    description: t.description,
+    suspectedItemCode: t.suspected_item,
+    reportedAt: t.reported_at,
+    dueAt: t.due_at,
+    squadId,
+    officerIds,
+  };
+}
+
+/**
+ * The feed's word to each officer concerned: the task to those it is now with, and its removal
+ * to those it was with and no longer is (reassigned, or closed).
+ */
+function inboxChanges(before: TaskRow, now: { task: PhoneTask } | null, at: string): ChangeInput[] {
+  const was = [before.officer1_id, before.officer2_id].filter((o): o is string => !!o);
+  const is: string[] = now ? [...now.task.officerIds] : [];
+  return [
+    ...is.map((userId) => ({
+      kind: 'task' as const,
+      userId,
+      at,
+      payload: { taskId: before.id, task: now?.task ?? null },
+    })),
+    ...was
+      .filter((o) => !is.includes(o))
+      .map((userId) => ({
+        kind: 'task' as const,
+        userId,
+        at,
+        payload: { taskId: before.id, task: null },
+      })),
+  ];
 }
 
 const taskClosed = () => new HttpError(409, 'taskClosed', '任务已办结，不能再派发或关闭');
@@ -203,6 +246,7 @@ export async function assignTask(
       assigned_at: at,
       assigned_by: user.id,
     });
+    await appendChanges(tx, inboxChanges(task, { task: phoneTask(task, squadId, [a, b]) }, at));
     await audit(tx, {
       userId: user.id,
       action: 'task.assign',
@@ -238,6 +282,7 @@ export async function closeUnfounded(
       closed_by: user.id,
       close_reason: why,
     });
+    await appendChanges(tx, inboxChanges(task, null, at));
     await audit(tx, {
       userId: user.id,
       action: 'task.close',
