@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, consoleForm, consoleSession, tinyPng } from '../support/api';
+import { ApiClient, consoleForm, consoleSession, tinyPng, uploadedRecord } from '../support/api';
 import { execute, query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 import { DEMO_PLATFORM_KEY } from '$lib/server/demo/seed';
@@ -46,6 +46,20 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
     dueAt: '2026-12-03T18:00:00+08:00',
     ...extra,
   });
+  /** What the feed last told this officer's phone of the task (undefined: nothing). */
+  const inboxOf = async (username: string, taskId: string) => {
+    const phone = new ApiClient(server.url);
+    await phone.login(username);
+    const changes: Change[] = [];
+    for (let cursor = 0, more = true; more;) {
+      const page = (await phone.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}`)).body;
+      changes.push(...page.changes);
+      cursor = page.cursor;
+      more = page.more;
+    }
+    const last = changes.filter((c) => c.kind === 'task' && c.taskId === taskId).at(-1);
+    return last?.kind === 'task' ? last.task : undefined;
+  };
   const count = async (table: string) =>
     Number(
       (await query(server, (run) => run(`select count(*) as n from ${table}`)))[0]?.n ?? Number.NaN,
@@ -263,20 +277,7 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
       officer2_id: b,
     });
     // The two officers' phones receive it with their next pull; no other phone does.
-    const inbox = async (username: string) => {
-      const phone = new ApiClient(server.url);
-      await phone.login(username);
-      const changes: Change[] = [];
-      for (let cursor = 0, more = true; more;) {
-        const page = (await phone.json<PullResponse>('GET', `/api/sync/pull?cursor=${cursor}`))
-          .body;
-        changes.push(...page.changes);
-        cursor = page.cursor;
-        more = page.more;
-      }
-      const last = changes.filter((c) => c.kind === 'task' && c.taskId === id).at(-1);
-      return last?.kind === 'task' ? last.task : undefined;
-    };
+    const inbox = (username: string) => inboxOf(username, id);
     expect(await inbox('officer1')).toMatchObject({
       id,
       caseId: 'DISPATCH-1',
@@ -376,5 +377,56 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
       run(`select action from audit_log where target = $1 order by id`, [String(stored[0]?.id)]),
     );
     expect(audits.map((a) => a.action)).toEqual(['apiSystem.create', 'apiSystem.revoke']);
+  });
+
+  it('a record made from a task closes it when pushed (once, audited, out of the inboxes); a record for a task closed meanwhile is still accepted', async () => {
+    const created = platformTaskResponseSchema.parse(
+      await (await send(task('HANDLE-1'))).json(),
+    ).task;
+    const sup = await consoleSession(server.url, 'supervisor1');
+    const officers = await query(server, (run) =>
+      run(
+        `select id from users where squad_id = 'sq-jinan' and role = 'officer' order by username`,
+      ),
+    );
+    const [a, b] = officers.map((o) => String(o.id));
+    await consoleForm(server.url, sup, '/console/tasks?/assign', {
+      taskId: created.id,
+      officer1: a ?? '',
+      officer2: b ?? '',
+    });
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const { record } = await uploadedRecord(officer, { taskId: created.id });
+    expect((await officer.push([record])).body.results[0]?.status).toBe('accepted');
+    const row = async (id: string) =>
+      (
+        await query(server, (run) => run('select state, record_id from tasks where id = $1', [id]))
+      )[0];
+    expect(await row(created.id)).toEqual({ state: 'handled', record_id: record.id });
+    // The push again (a lost answer): nothing more happens.
+    expect((await officer.push([record])).body.results[0]?.status).toBe('duplicate');
+    const handledAudits = await query(server, (run) =>
+      run(`select count(*) as n from audit_log where action = 'task.handled' and target = $1`, [
+        created.id,
+      ]),
+    );
+    expect(Number(handledAudits[0]?.n)).toBe(1);
+    // Gone from both officers' inboxes.
+    expect(await inboxOf('officer1', created.id)).toBeNull();
+    expect(await inboxOf('officer2', created.id)).toBeNull();
+
+    // A task closed as unfounded while the officers were recording it offline: the record is
+    // accepted all the same, and the task stays as the supervisor closed it.
+    const other = platformTaskResponseSchema.parse(
+      await (await send(task('HANDLE-2'))).json(),
+    ).task;
+    await consoleForm(server.url, sup, '/console/tasks?/close', {
+      taskId: other.id,
+      reason: '平台已撤回该案件',
+    });
+    const late = await uploadedRecord(officer, { taskId: other.id });
+    expect((await officer.push([late.record])).body.results[0]?.status).toBe('accepted');
+    expect(await row(other.id)).toEqual({ state: 'unfounded', record_id: null });
   });
 });

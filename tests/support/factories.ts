@@ -119,6 +119,8 @@ export type RecordOptions = {
   facts?: string;
   /** '1' builds a record issued before the on-site procedure was recorded. */
   templateVersion?: string;
+  /** The city platform's task the record handles. */
+  taskId?: string;
 };
 
 /** A complete, locked record of a starter-catalog item (SR-02 by default), evaluated for real. */
@@ -244,6 +246,7 @@ export function recordContent(options: RecordOptions = {}): RecordContent {
     documents: [],
     followUp: a.correction?.mode === 'deadline' ? 'pending' : 'none',
     reinspection: a.correction?.mode === 'deadline' ? { dueDate: a.correction.deadline } : null,
+    ...(options.taskId ? { taskId: options.taskId } : {}),
     amendmentNote: null,
     completedAt: at,
     ...(options.facts ? { facts: options.facts } : {}),

@@ -8,7 +8,7 @@ import { completeDraft as draftForTests, signaturesOf } from '../../../tests/sup
 import { officerMe, fakeHash } from '../../../tests/support/factories';
 import type { Draft } from './db';
 import { digestsOf, ledgerMatches } from './ledger';
-import { draftFrom, finishDraft } from './records';
+import { draftForTask, draftFrom, finishDraft } from './records';
 import { setSetting } from './settings';
 
 const me: Me = officerMe({ ledgerKey: 'ab'.repeat(32) });
@@ -127,6 +127,45 @@ describe('finishing a draft', () => {
     expect((await db.records.get([draft.id, 1]))?.latest).toBe(0);
     expect(await db.outbox.count()).toBe(1);
     expect((await db.outbox.toArray())[0]?.version).toBe(2);
+  });
+
+  it('a record made from a platform task names it, and every later version keeps it', async () => {
+    const task = {
+      id: '0190a0b0-0000-7000-8000-0000000000c1',
+      caseId: '12319-2026-000101',
+      source: 'hotline' as const,
+      address: '六安市金安区梅山南路 88 号',
+      latitude: null,
+      longitude: null,
+      description: '市民来电：店铺门外摆放货架经营。',
+      suspectedItemCode: 'SR-99',
+      reportedAt: null,
+      dueAt: '2026-12-03T10:00:00.000Z',
+      squadId: 'sq-jinan',
+      officerIds: [me.id, 'u-officer2'] as [string, string],
+    };
+    const fromTask = draftForTask(starterCatalog, task, NOW);
+    // Where and how it came are filled in; an item the catalog lacks is left to the officer.
+    expect(fromTask).toMatchObject({
+      taskId: task.id,
+      source: 'hotline12319',
+      itemCode: null,
+      place: { address: task.address },
+    });
+    expect(
+      draftForTask(starterCatalog, { ...task, suspectedItemCode: 'SR-02' }, NOW).itemCode,
+    ).toBe('SR-02');
+    const db = await freshDb();
+    await withBlocks(db, 1, 50);
+    const draft = { ...completeDraft(), taskId: task.id };
+    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    if (!v1.ok) throw new Error(v1.issues.map((i) => i.message).join());
+    expect(v1.record.taskId).toBe(task.id);
+    expect(await verifyRecordHash(v1.record)).toBe(true);
+    const amend = draftFrom(v1.record, 'amend', NOW);
+    amend.evidence.push({ ...v1.record.evidence[0]!, sha256: fakeHash('more'), kind: 'scene' });
+    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    expect(v2.ok && v2.record.taskId).toBe(task.id);
   });
 
   it('an amendment that changes the facts needs every signature again', async () => {

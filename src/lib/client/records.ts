@@ -1,4 +1,6 @@
 import type { Catalog } from '$lib/domain/catalog';
+import { RECORD_SOURCE } from '$lib/domain/tasks';
+import type { PhoneTask } from '$lib/sync/contract';
 import { LOCKED, UNSENT } from '$lib/domain/lifecycle';
 import { isLow, provisionalNumber, takeNext } from '$lib/domain/numbering';
 import {
@@ -32,6 +34,24 @@ export { draftParty, educationComplete, evaluateDraft } from '$lib/domain/record
 
 export function newDraft(catalog: Catalog, now = new Date()): Draft {
   return emptyDraft(catalog, uuidv7(now.getTime()), now);
+}
+
+/**
+ * A new record for a task from the city platform: where, the suspected item (if the catalog in
+ * use has it) and the source filled in, the task named (ADR 0023).
+ */
+export function draftForTask(catalog: Catalog, task: PhoneTask, now = new Date()): Draft {
+  const draft = newDraft(catalog, now);
+  const item = catalog.items.some((i) => i.code === task.suspectedItemCode)
+    ? task.suspectedItemCode
+    : null;
+  return {
+    ...draft,
+    taskId: task.id,
+    source: RECORD_SOURCE[task.source],
+    itemCode: item,
+    place: { ...draft.place, address: task.address },
+  };
 }
 
 /** The next version of a locked record, to amend after a review or a refusal, or to re-inspect. */

@@ -60,6 +60,8 @@ export type Draft = {
    * its drafted text follows the case as it changes; one the officer edited is theirs.
    */
   drafted?: { facts?: string; education?: string; law?: string; reason?: string };
+  /** The city platform's task the record is made from (a new record; its versions keep it). */
+  taskId?: string;
   /** Numbers taken when finishing started; reused if finishing is retried after a crash. */
   issuedDocuments?: DocumentRef[];
 };

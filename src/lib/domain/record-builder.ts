@@ -337,6 +337,7 @@ export function buildContent(
     documents: base ? [...base.documents] : [],
     followUp,
     reinspection: checkedReinspection,
+    ...(base?.taskId ? { taskId: base.taskId } : draft.taskId ? { taskId: draft.taskId } : {}),
     amendmentNote: base ? amendmentNote(draft) : null,
     completedAt: at,
   };

@@ -72,6 +72,8 @@ const recordShape = {
   documents: z.array(documentRefSchema).max(12),
   followUp: z.enum(FOLLOW_UP_STATES),
   reinspection: reinspectionSchema.nullable(),
+  /** The city platform's task this record handles (issue 19), kept by every later version. */
+  taskId: z.string().regex(UUID_V7, '任务编号应为 UUIDv7').optional(),
   /** Why this version replaces the previous one (amendments only). */
   amendmentNote: freeText(LIMITS.amendmentNote).nullable(),
   completedAt: instantSchema,

@@ -12,6 +12,14 @@ export type TaskSource = (typeof TASK_SOURCES)[number];
 export const TASK_STATES = ['received', 'assigned', 'handled', 'unfounded'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
+/** How a record made from a task names where the case came from (records keep four sources). */
+export const RECORD_SOURCE = {
+  hotline: 'hotline12319',
+  citizen: 'complaint',
+  camera: 'camera',
+  platformPatrol: 'patrol',
+} as const satisfies Record<TaskSource, string>;
+
 /** A platform's case id: its own number, as it sends it (1–64 letters, digits, _ . : -). */
 export const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 

@@ -439,6 +439,13 @@ export const en: Record<MessageKey, string> = {
   'home.start': 'New patrol record',
   'home.step': 'step {n}',
   'home.today': "Today's records",
+  'tasks.title': 'Tasks from the city platform',
+  'tasks.explain':
+    'Cases the city operations platform dispatched to you and your partner: check on site and make the record from the task; once the record syncs the task is done.',
+  'tasks.start': 'Start',
+  'tasks.continue': 'Continue',
+  'tasks.overdue': 'Overdue',
+  'tasks.dueAt': 'Due {at}',
   'home.updated': 'updated',
   'home.view': 'View',
   'item.all': 'All',

@@ -225,6 +225,13 @@ export const zhCN = {
   'home.start': '开始巡查记录',
   'home.step': '第 {n} 步',
   'home.today': '今日记录',
+  'tasks.title': '平台派发任务',
+  'tasks.explain':
+    '城市运行管理服务平台派给您和搭档的案件：到场核查后据此制作记录，记录同步后任务即办结。',
+  'tasks.start': '开始处理',
+  'tasks.continue': '继续处理',
+  'tasks.overdue': '已超期',
+  'tasks.dueAt': '{at} 前处置',
   'home.updated': '更新于',
   'home.view': '查看',
   'item.all': '全部',

@@ -30,7 +30,8 @@ export type AuditAction =
   | 'apiSystem.revoke'
   | 'task.create'
   | 'task.assign'
-  | 'task.close';
+  | 'task.close'
+  | 'task.handled';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

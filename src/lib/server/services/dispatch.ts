@@ -292,3 +292,40 @@ export async function closeUnfounded(
     });
   });
 }
+
+/**
+ * Tasks handled by records just pushed (accepted, or already stored: a retried push links what a
+ * crash left unlinked): each open task named is marked handled with its record, once, audited,
+ * and leaves its officers' inboxes. A record is never refused for its task: the officers may
+ * have handled it offline after it was reassigned or closed, and then it simply stays as it is.
+ */
+export async function linkHandledTasks(
+  db: Db,
+  handled: { recordId: string; taskId: string; userId: string }[],
+): Promise<void> {
+  for (const h of handled) {
+    await db.transaction().execute(async (tx) => {
+      const task = await tx
+        .selectFrom('tasks')
+        .selectAll()
+        .where('id', '=', h.taskId)
+        .where('state', 'in', ['received', 'assigned'])
+        .executeTakeFirst();
+      if (!task) return;
+      const at = new Date().toISOString();
+      await updateOpen(tx, task.id, {
+        state: 'handled',
+        record_id: h.recordId,
+        closed_at: at,
+        closed_by: h.userId,
+      });
+      await appendChanges(tx, inboxChanges(task, null, at));
+      await audit(tx, {
+        userId: h.userId,
+        action: 'task.handled',
+        target: task.id,
+        detail: { caseId: task.case_id, recordId: h.recordId },
+      });
+    });
+  }
+}
