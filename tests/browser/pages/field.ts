@@ -145,6 +145,16 @@ export class FieldApp {
       });
   }
 
+  /** Starts a record from a task of the city platform on the home screen (by its case id). */
+  async startTask(caseId: string) {
+    await this.page
+      .getByTestId('task-card')
+      .filter({ hasText: caseId })
+      .getByRole('button', { name: '开始处理' })
+      .click();
+    await this.page.getByLabel('搜索事项').waitFor();
+  }
+
   async next() {
     await this.page.getByRole('button', { name: '下一步' }).click();
   }
@@ -365,9 +375,12 @@ export async function createRecord(
     business?: boolean;
     /** Measured quantities the item's checklist asks for, by (part of) their label. */
     measures?: Record<string, string>;
+    /** Started from the city platform's task with this case id, on the home screen. */
+    fromTask?: string;
   },
 ): Promise<string> {
-  await app.startPatrol();
+  if (options.fromTask) await app.startTask(options.fromTask);
+  else await app.startPatrol();
   await app.chooseItem(...(options.item ?? ['摆摊', '流动摊点占道经营']));
   if (options.business) {
     await app.fillBusiness({
