@@ -429,4 +429,31 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
     expect((await officer.push([late.record])).body.results[0]?.status).toBe('accepted');
     expect(await row(other.id)).toEqual({ state: 'unfounded', record_id: null });
   });
+
+  it("the month's statistics count the tasks received, how they ended and by source, as the database has them", async () => {
+    const admin = await consoleSession(server.url, 'admin');
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const res = await fetch(`${server.url}/api/stats?month=${month}`, {
+      headers: { cookie: admin },
+    });
+    expect(res.status).toBe(200);
+    const { tasks } = (await res.json()) as {
+      tasks: {
+        received: number;
+        handled: number;
+        unfounded: number;
+        bySource: { key: string; count: number }[];
+      };
+    };
+    const start = new Date(`${month}-01T00:00:00+08:00`).toISOString();
+    const rows = await query(server, (run) =>
+      run('select source, state from tasks where received_at >= $1', [start]),
+    );
+    expect(tasks.received).toBe(rows.length);
+    expect(tasks.handled).toBe(rows.filter((r) => r.state === 'handled').length);
+    expect(tasks.unfounded).toBe(rows.filter((r) => r.state === 'unfounded').length);
+    expect(tasks.handled).toBeGreaterThan(0);
+    const hotline = tasks.bySource.find((b) => b.key === 'hotline')?.count;
+    expect(hotline).toBe(rows.filter((r) => r.source === 'hotline').length);
+  });
 });

@@ -566,4 +566,8 @@ export const consoleEn: Record<ConsoleKey, string> = {
   'console.systems.alreadyRevoked': 'That key is revoked already',
   'console.nav.systems': 'External systems',
   'console.audit.taskReceived': 'Task received from the platform',
+  'console.stats.platformTasks': 'Tasks from the city platform (received this month)',
+  'console.stats.tasksLine':
+    '{received} received: {handled} handled, {unfounded} closed as unfounded, {open} open, {overdue} overdue.',
+  'console.stats.tasksAverage': ' Handled in {hours} hours on average.',
 };

@@ -543,4 +543,8 @@ export const consoleZh = {
   'console.systems.alreadyRevoked': '该密钥已停用',
   'console.nav.systems': '外部系统',
   'console.audit.taskReceived': '收到平台任务',
+  'console.stats.platformTasks': '平台任务（本月收到）',
+  'console.stats.tasksLine':
+    '收到 {received} 件：已处置 {handled}，不予立案 {unfounded}，未办结 {open}，超期 {overdue}。',
+  'console.stats.tasksAverage': '平均 {hours} 小时处置。',
 } as const;

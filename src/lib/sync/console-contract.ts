@@ -201,4 +201,15 @@ export const statsSchema = z.object({
   trend: z.array(
     z.object({ month: z.string(), total: z.number().int(), noPenalty: z.number().int() }),
   ),
+  /** The city platform's tasks received in the month, as they stand now. */
+  tasks: z.object({
+    received: z.number().int(),
+    handled: z.number().int(),
+    unfounded: z.number().int(),
+    open: z.number().int(),
+    overdue: z.number().int(),
+    averageHours: z.number().nullable(),
+    bySource: z.array(countSchema),
+    bySquad: z.array(countSchema),
+  }),
 });

@@ -42,6 +42,23 @@ export function statsTables(
         ['复查完成率', pct(s.reinspection.rate)],
         ['重复违法数', s.repeatOffences],
         ['违反承诺数', s.brokenCommitments],
+        ['平台任务收到数', s.tasks.received],
+        ['平台任务已处置数', s.tasks.handled],
+        ['平台任务不予立案数', s.tasks.unfounded],
+        ['平台任务未办结数', s.tasks.open],
+        ['平台任务超期数', s.tasks.overdue],
+        [
+          '平台任务平均处置时长（小时）',
+          s.tasks.averageHours === null ? '—' : Number(s.tasks.averageHours.toFixed(1)),
+        ],
+      ],
+    },
+    {
+      name: '平台任务',
+      header: ['分组', '名称', '收到数'],
+      rows: [
+        ...s.tasks.bySource.map((r) => ['按来源', r.label, r.count]),
+        ...s.tasks.bySquad.map((r) => ['按中队', r.label, r.count]),
       ],
     },
     {

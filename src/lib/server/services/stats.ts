@@ -2,6 +2,7 @@ import { labelOf } from '$lib/domain/labels';
 import { sql } from 'kysely';
 import { addMonths, daysInMonth, shanghaiDate } from '$lib/domain/time';
 import type { SessionUser } from '../auth/types';
+import type { TaskSource } from '$lib/domain/tasks';
 import type { Db } from '../db/db';
 import { HttpError } from '../http';
 import { catalogVersion, latestCatalog } from '../repos/catalogs';
@@ -30,6 +31,21 @@ export type Stats = {
   repeatOffences: number;
   brokenCommitments: number;
   trend: { month: string; total: number; noPenalty: number }[];
+  /** The city platform's tasks received in the month (ADR 0023), as they stand now. */
+  tasks: TaskStats;
+};
+
+export type TaskStats = {
+  received: number;
+  handled: number;
+  unfounded: number;
+  open: number;
+  /** Handled or closed after their due time, or still open past it. */
+  overdue: number;
+  /** Hours from receipt to the record that handled it, on average (null: none handled). */
+  averageHours: number | null;
+  bySource: Count<TaskSource>[];
+  bySquad: Count[];
 };
 
 const NO_PENALTY = ['mild', 'firstOffence', 'noFault'];
@@ -222,5 +238,58 @@ export async function monthlyStats(
     repeatOffences,
     brokenCommitments,
     trend,
+    tasks: await taskStats(db, squads, options.month),
+  };
+}
+
+/**
+ * The month's tasks (received in it, Shanghai time): how they ended, which came late, the time
+ * to handle, by source and by squad. A supervisor's figures cover the tasks of their squads.
+ */
+async function taskStats(db: Db, squads: string[] | null, month: string): Promise<TaskStats> {
+  const { from, to } = monthRange(month);
+  const start = new Date(`${from}T00:00:00+08:00`).toISOString();
+  const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
+  let qb = db
+    .selectFrom('tasks')
+    .leftJoin('squads', 'squads.id', 'tasks.squad_id')
+    .select([
+      'tasks.source',
+      'tasks.state',
+      'tasks.received_at',
+      'tasks.due_at',
+      'tasks.closed_at',
+      'squads.name as squad',
+    ])
+    .where('tasks.received_at', '>=', start)
+    .where('tasks.received_at', '<', end);
+  if (squads)
+    qb = squads.length ? qb.where('tasks.squad_id', 'in', squads) : qb.where(sql<boolean>`1 = 0`);
+  const rows = await qb.execute();
+  const now = new Date().toISOString();
+  const count = <K extends string>(keys: K[], label: (k: K) => string): Count<K>[] => {
+    const n = new Map<K, number>();
+    for (const k of keys) n.set(k, (n.get(k) ?? 0) + 1);
+    return [...n].map(([key, c]) => ({ key, label: label(key), count: c }));
+  };
+  const handled = rows.filter((r) => r.state === 'handled');
+  const hours = handled.map(
+    (r) => (Date.parse(r.closed_at ?? r.received_at) - Date.parse(r.received_at)) / 3_600_000,
+  );
+  return {
+    received: rows.length,
+    handled: handled.length,
+    unfounded: rows.filter((r) => r.state === 'unfounded').length,
+    open: rows.filter((r) => r.state === 'received' || r.state === 'assigned').length,
+    overdue: rows.filter((r) => (r.closed_at ?? now) > r.due_at).length,
+    averageHours: hours.length ? hours.reduce((a, b) => a + b, 0) / hours.length : null,
+    bySource: count(
+      rows.map((r) => r.source),
+      (k) => labelOf('taskSource', k),
+    ),
+    bySquad: count(
+      rows.map((r) => r.squad ?? '未派发'),
+      (k) => k,
+    ),
   };
 }
