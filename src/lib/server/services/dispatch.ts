@@ -313,12 +313,15 @@ export async function linkHandledTasks(
         .executeTakeFirst();
       if (!task) return;
       const at = new Date().toISOString();
-      await updateOpen(tx, task.id, {
-        state: 'handled',
-        record_id: h.recordId,
-        closed_at: at,
-        closed_by: h.userId,
-      });
+      // Conditional on the state read: a supervisor's close in between wins, and the push that
+      // stored the record is not failed for it.
+      const r = await tx
+        .updateTable('tasks')
+        .set({ state: 'handled', record_id: h.recordId, closed_at: at, closed_by: h.userId })
+        .where('id', '=', task.id)
+        .where('state', '=', task.state)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return;
       await appendChanges(tx, inboxChanges(task, null, at));
       await audit(tx, {
         userId: h.userId,
