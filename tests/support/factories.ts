@@ -23,7 +23,7 @@ import { starterCatalog } from '$lib/domain/starter-catalog';
 import { shanghaiDate, shanghaiIso } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
-import type { Me } from '$lib/sync/contract';
+import type { Me, PhoneTask } from '$lib/sync/contract';
 
 export function catalogItem(overrides: Partial<CatalogItemInput> = {}): CatalogItemInput {
   return {
@@ -262,6 +262,25 @@ export function recordContent(options: RecordOptions = {}): RecordContent {
 }
 
 /** The demo's officer1 as the phone knows them after signing in. */
+/** A task from the city platform as a phone receives it (ADR 0023). */
+export function phoneTask(overrides: Partial<PhoneTask> = {}): PhoneTask {
+  return {
+    id: '0190a0b0-0000-7000-8000-0000000000c1',
+    caseId: '12319-2026-000101',
+    source: 'hotline',
+    address: '六安市金安区梅山南路 88 号',
+    latitude: null,
+    longitude: null,
+    description: '市民来电：店铺门外摆放货架经营。',
+    suspectedItemCode: 'SR-01',
+    reportedAt: null,
+    dueAt: '2026-12-03T10:00:00.000Z',
+    squadId: 'sq-jinan',
+    officerIds: ['u-officer1', 'u-officer2'],
+    ...overrides,
+  };
+}
+
 export function officerMe(overrides: Partial<Me> = {}): Me {
   return {
     id: 'u-officer1',

@@ -5,7 +5,7 @@ import { verifyRecordHash } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me } from '$lib/sync/contract';
 import { completeDraft as draftForTests, signaturesOf } from '../../../tests/support/drafts';
-import { officerMe, fakeHash } from '../../../tests/support/factories';
+import { officerMe, fakeHash, phoneTask } from '../../../tests/support/factories';
 import type { Draft } from './db';
 import { digestsOf, ledgerMatches } from './ledger';
 import { draftForTask, draftFrom, finishDraft } from './records';
@@ -130,20 +130,7 @@ describe('finishing a draft', () => {
   });
 
   it('a record made from a platform task names it, and every later version keeps it', async () => {
-    const task = {
-      id: '0190a0b0-0000-7000-8000-0000000000c1',
-      caseId: '12319-2026-000101',
-      source: 'hotline' as const,
-      address: '六安市金安区梅山南路 88 号',
-      latitude: null,
-      longitude: null,
-      description: '市民来电：店铺门外摆放货架经营。',
-      suspectedItemCode: 'SR-99',
-      reportedAt: null,
-      dueAt: '2026-12-03T10:00:00.000Z',
-      squadId: 'sq-jinan',
-      officerIds: [me.id, 'u-officer2'] as [string, string],
-    };
+    const task = phoneTask({ suspectedItemCode: 'SR-99', officerIds: [me.id, 'u-officer2'] });
     const fromTask = draftForTask(starterCatalog, task, NOW);
     // Where and how it came are filled in; an item the catalog lacks is left to the officer.
     expect(fromTask).toMatchObject({

@@ -4,7 +4,7 @@ import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me, PushResult } from '$lib/sync/contract';
 import { completeDraft, DRAFT_AT as at } from '../../../../tests/support/drafts';
-import { officerMe, fakeHash } from '../../../../tests/support/factories';
+import { officerMe, fakeHash, phoneTask } from '../../../../tests/support/factories';
 import { MemoryServer } from '../../../../tests/support/memory-server';
 import { PatrolDb } from '../db';
 import { finishDraft } from '../records';
@@ -385,20 +385,7 @@ describe('sync engine over the protocol', () => {
 
   it("keeps the platform's tasks dispatched to this officer as the feed says, and drops one taken away", async () => {
     const { db, server, engine } = await phone();
-    const task = {
-      id: '0190a0b0-0000-7000-8000-0000000000c1',
-      caseId: '12319-2026-000101',
-      source: 'hotline' as const,
-      address: '六安市金安区梅山南路 88 号',
-      latitude: null,
-      longitude: null,
-      description: '市民来电：店铺门外摆放货架经营。',
-      suspectedItemCode: 'SR-01',
-      reportedAt: null,
-      dueAt: '2026-12-03T10:00:00.000Z',
-      squadId: 'sq-jinan',
-      officerIds: ['u-officer1', 'u-officer2'] as [string, string],
-    };
+    const task = phoneTask();
     server.publish({ kind: 'task', at, taskId: task.id, task });
     await engine.pull();
     expect(await db.tasks.get(task.id)).toEqual(task);

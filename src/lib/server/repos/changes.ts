@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { lookbackStart } from '$lib/domain/catalog';
 import { addDays, shanghaiDate } from '$lib/domain/time';
 import type { Db, Tx } from '../db/db';
+import type { Database } from '../db/schema';
 import { nextCounter } from '../db/db';
 import { changeSchema, type Change, type LedgerEntry } from '$lib/sync/contract';
 import type { SessionUser } from '../auth/types';
@@ -14,15 +15,7 @@ import { ledgerKeyInfo } from './secrets';
  * the writing transaction, so they follow commit order and a cursor never skips a change.
  */
 export type ChangeInput = {
-  kind:
-    | 'review'
-    | 'catalog'
-    | 'ledger'
-    | 'numberBlock'
-    | 'numberAssigned'
-    | 'confirmation'
-    | 'flags'
-    | 'task';
+  kind: Database['changes']['kind'];
   userId?: string | null;
   district?: string | null;
   broadcast?: boolean;
