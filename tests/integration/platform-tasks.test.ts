@@ -311,14 +311,47 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
     // Another task closed as unfounded: a reason is required; once closed nothing more.
     const second = platformTaskResponseSchema.parse(await (await send(task('DISPATCH-2'))).json())
       .task.id;
-    const close = (reason: string) =>
-      consoleForm(server.url, sup, '/console/tasks?/close', { taskId: second, reason });
+    const sitePhoto = new Blob([Buffer.from(tinyPng('task:empty pavement'))], {
+      type: 'image/png',
+    });
+    const close = (reason: string, photo: Blob | null = sitePhoto) =>
+      consoleForm(server.url, sup, '/console/tasks?/close', {
+        taskId: second,
+        reason,
+        ...(photo ? { photo } : {}),
+      });
     await refused(close('  '), 400, '请写明不予立案的理由');
+    // The photo is required, and must be a photo.
+    await refused(close('现场核查无占道经营行为', null), 400, '请附上现场照片');
+    await refused(
+      close('现场核查无占道经营行为', new Blob(['%PDF-1.4 not a photo'], { type: 'image/png' })),
+      400,
+      '照片只接受 JPEG、PNG 或 WebP',
+    );
+    expect(await state(second)).toMatchObject({ state: 'received' });
     expect(outcome(await close('现场核查无占道经营行为'))).toBe('success');
+    const photoSha = createHash('sha256').update(tinyPng('task:empty pavement')).digest('hex');
     expect(await state(second)).toMatchObject({
       state: 'unfounded',
       close_reason: '现场核查无占道经营行为',
     });
+    const [closed] = await query(server, (run) =>
+      run('select close_photo, close_photo_mime from tasks where id = $1', [second]),
+    );
+    expect(closed).toEqual({ close_photo: photoSha, close_photo_mime: 'image/png' });
+    // The supervisor sees the photo from the board; without a console session, nobody does.
+    const shown = await fetch(`${server.url}/console/tasks/photo/${photoSha}`, {
+      headers: { cookie: sup },
+    });
+    expect(shown.status).toBe(200);
+    expect(Buffer.from(await shown.arrayBuffer())).toEqual(
+      Buffer.from(tinyPng('task:empty pavement')),
+    );
+    const anonymous = await fetch(`${server.url}/console/tasks/photo/${photoSha}`, {
+      redirect: 'manual',
+    });
+    expect(anonymous.status).not.toBe(200);
+    expect(Buffer.from(await anonymous.arrayBuffer()).includes(Buffer.from('IHDR'))).toBe(false);
     await refused(close('再次关闭'), 409, '任务已办结');
     await refused(assign(sup, a ?? '', b ?? '', second), 409, '任务已办结');
 
@@ -424,6 +457,7 @@ describe.each(DATABASES)('tasks from the city platform on %s', (db) => {
     await consoleForm(server.url, sup, '/console/tasks?/close', {
       taskId: other.id,
       reason: '平台已撤回该案件',
+      photo: new Blob([Buffer.from(tinyPng('task:withdrawn'))], { type: 'image/png' }),
     });
     const late = await uploadedRecord(officer, { taskId: other.id });
     expect((await officer.push([late.record])).body.results[0]?.status).toBe('accepted');

@@ -221,16 +221,20 @@ export async function consoleForm(
   base: string,
   cookie: string,
   path: string,
-  fields: Record<string, string>,
+  fields: Record<string, string | Blob>,
 ): Promise<{ status: number; text: string }> {
+  // With a file among the fields, the form goes as multipart (the browser's enctype).
+  const files = Object.values(fields).some((v) => typeof v !== 'string');
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
   const res = await fetch(base + path, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      ...(files ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
       origin: base,
       cookie,
     },
-    body: new URLSearchParams(fields),
+    body: files ? form : new URLSearchParams(fields as Record<string, string>),
     redirect: 'manual',
   });
   return { status: res.status, text: await res.text() };

@@ -292,3 +292,22 @@ export function reviewDecisionIssues(d: ReviewDecision): Issue[] {
   }
   return out;
 }
+
+/**
+ * Where a task's result stands with the city platform (ADR 0023): delivered (a webhook answered
+ * 2xx, or the platform's pull cursor passed it), waiting for the platform to pull it (its system
+ * has no webhook), retrying (a delivery failed and the next one is scheduled), or pending (not
+ * tried yet).
+ */
+export const DELIVERY_STATES = ['delivered', 'awaitingPull', 'retrying', 'pending'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export function deliveryStateOf(r: {
+  delivered: boolean;
+  scheduled: boolean;
+  attempts: number;
+}): DeliveryState {
+  if (r.delivered) return 'delivered';
+  if (!r.scheduled) return 'awaitingPull';
+  return r.attempts > 0 ? 'retrying' : 'pending';
+}

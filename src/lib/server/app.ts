@@ -3,6 +3,7 @@ import { config, type Config } from './config';
 import { migrate, openDb, type DbHandle } from './db/db';
 import { FileBlobStore, type BlobStore } from './blobs/store';
 import { lockDataDir } from './db/lock';
+import { startDeliverer } from './services/results';
 
 /** Everything a request handler needs; created once per process at start-up. */
 export type AppContext = {
@@ -22,12 +23,16 @@ export async function createApp(cfg: Config): Promise<AppContext> {
   await migrate(handle);
   const blobs = new FileBlobStore(join(cfg.dataDir, 'blobs'));
   await blobs.sweep();
+  // Results owed to the city platform: the outbox survives restarts, so this picks up at once
+  // whatever a stopped (or killed) process left undelivered.
+  const deliverer = startDeliverer(handle.db, cfg.webhooks);
   return {
     config: cfg,
     db: handle.db,
     dialect: handle.dialect,
     blobs,
     close: async () => {
+      await deliverer.stop();
       await handle.close();
       unlock();
     },

@@ -53,6 +53,13 @@ const envSchema = z.object({
    * two can be compared on real servers.
    */
   INGEST_BATCHED: z.enum(['0', '1']).default('1'),
+  /** Results to the platform's webhooks: how often the outbox is looked at (ms). */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+  /** The first retry's wait after a failed delivery (ms); it doubles each time up to the max. */
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  /** A delivery not answered within this is a failure (ms). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Session lifetime in hours. */
   SESSION_HOURS: z.coerce
     .number()
@@ -76,6 +83,7 @@ export type Config = {
   maxBlobBytes: number;
   sessionHours: number;
   ingestBatched: boolean;
+  webhooks: { pollMs: number; backoffMs: number; maxBackoffMs: number; timeoutMs: number };
 };
 
 export class ConfigError extends Error {
@@ -110,6 +118,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxBlobBytes: e.MAX_BLOB_BYTES,
     sessionHours: e.SESSION_HOURS,
     ingestBatched: e.INGEST_BATCHED === '1',
+    webhooks: {
+      pollMs: e.WEBHOOK_POLL_MS,
+      backoffMs: e.WEBHOOK_BACKOFF_MS,
+      maxBackoffMs: Math.max(e.WEBHOOK_BACKOFF_MS, e.WEBHOOK_BACKOFF_MAX_MS),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    },
   };
 }
 

@@ -459,8 +459,59 @@ export const platformTaskResponseSchema = z.object({
   duplicate: z.boolean(),
 });
 
-export const platformTaskDetailSchema = z.object({ task: platformTaskSchema });
-
 export const caseParamsSchema = z.object({
   caseId: z.string().regex(CASE_ID, '案件编号应为 1–64 位字母、数字或 _ . : -'),
+});
+
+/**
+ * A task's result as the platform receives it (a webhook's body, or an entry of the pull feed):
+ * how the case ended, and with what. `eventId` is the same on every delivery of one result (the
+ * platform's idempotency key); `seq` orders the feed. Nothing of the party is sent: the platform
+ * learns the outcome, the documents' numbers and the squad, not the citizen.
+ */
+export const platformResultSchema = z.object({
+  eventId: uuidSchema,
+  seq: z.number().int().positive(),
+  caseId: z.string(),
+  taskId: uuidSchema,
+  outcome: z.enum(['handled', 'unfounded']),
+  closedAt: z.string(),
+  squad: z.string().nullable(),
+  record: z
+    .object({
+      id: uuidSchema,
+      itemCode: z.string(),
+      foundAt: z.string(),
+      /** The branch of Art. 33 applied (mild, firstOffence), or ineligible: penalty procedure. */
+      decision: z.string().nullable(),
+      correction: z.enum(['onSite', 'deadline']).nullable(),
+      deadline: z.string().nullable(),
+      documents: z.array(z.object({ docType: z.enum(DOC_TYPES), number: z.string() })),
+    })
+    .nullable(),
+  unfounded: z
+    .object({
+      reason: z.string(),
+      photo: z.object({ sha256: sha256Schema, mime: z.string() }).nullable(),
+    })
+    .nullable(),
+});
+export type PlatformResult = z.infer<typeof platformResultSchema>;
+
+/** `GET /api/platform/results?after=…`: results after the cursor, oldest first. */
+export const platformResultsQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const platformResultsResponseSchema = z.object({
+  results: z.array(platformResultSchema),
+  /** Ask again with `after` set to this: it also acknowledges every result up to it. */
+  cursor: z.number().int().min(0),
+  more: z.boolean(),
+});
+
+/** `GET /api/platform/tasks/{caseId}`: the task and, once it is closed, its result. */
+export const platformTaskDetailSchema = z.object({
+  task: platformTaskSchema,
+  result: platformResultSchema.nullable(),
 });

@@ -35,6 +35,8 @@ import {
   platformTaskRequestSchema,
   platformTaskResponseSchema,
   platformTaskDetailSchema,
+  platformResultsQuerySchema,
+  platformResultsResponseSchema,
   caseParamsSchema,
 } from './contract';
 
@@ -338,10 +340,21 @@ export const ENDPOINTS: EndpointSpec[] = [
     method: 'get',
     path: '/api/platform/tasks/{caseId}',
     tag: '平台任务',
-    summary: '按平台案件编号查询任务及其状态',
+    summary: '按平台案件编号查询任务及其状态（办结后附处置结果）',
     auth: 'system',
     params: caseParamsSchema,
     response: { json: platformTaskDetailSchema, name: 'PlatformTaskDetail' },
     errors: [400, 401, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/platform/results',
+    tag: '平台任务',
+    summary:
+      '拉取本系统任务的处置结果（游标之后，按序）；以游标再次请求即确认此前的结果已收到。配置了回传地址的系统另由 webhook 推送同样的结果（签名头 X-Patrolbook-Signature: t=秒级时间戳,v1=HMAC-SHA256(密钥, "t.正文") 的十六进制；Idempotency-Key 为 eventId，重试不变）',
+    auth: 'system',
+    query: platformResultsQuerySchema,
+    response: { json: platformResultsResponseSchema, name: 'PlatformResults' },
+    errors: [400, 401],
   },
 ];

@@ -64,6 +64,10 @@ export type Database = {
     created_at: Text;
     created_by: Text | null;
     revoked_at: Text | null;
+    /** Where results are posted (null: the platform polls for them). */
+    webhook_url: Generated<Text | null>;
+    /** The HMAC-SHA256 key results are signed with (shown once to the administrator). */
+    webhook_secret: Generated<Text | null>;
   };
   tasks: {
     id: Text;
@@ -92,6 +96,30 @@ export type Database = {
     close_reason: Generated<Text | null>;
     /** The record that handled the task. */
     record_id: Generated<Text | null>;
+    /** The photo attached when the task was closed as unfounded (SHA-256 in the evidence store). */
+    close_photo: Generated<Text | null>;
+    close_photo_mime: Generated<Text | null>;
+  };
+  /**
+   * The outbox of results for the platform: one per closed task, its body fixed when made (the
+   * same bytes on every attempt; `id` is the idempotency key), and `seq` the pull feed's order.
+   */
+  task_results: {
+    seq: Int;
+    id: Text;
+    system_id: Text;
+    task_id: Text;
+    body: Text;
+    created_at: Text;
+    /** When the webhook is next tried (null: no webhook, or delivered). */
+    next_attempt_at: Text | null;
+    /** A delivery in flight until then: another process (or this one after a restart) waits. */
+    lease_until: Generated<Text | null>;
+    attempts: Generated<Int>;
+    last_error: Generated<Text | null>;
+    last_attempt_at: Generated<Text | null>;
+    delivered_at: Generated<Text | null>;
+    delivered_via: Generated<'webhook' | 'pull' | null>;
   };
   task_photos: { task_id: Text; position: Int; sha256: Text; mime: Text; size: Int };
   supervisor_squads: { user_id: Text; squad_id: Text };

@@ -2,6 +2,7 @@ import type { AppContext } from '../app';
 import { assignTask, closeUnfounded } from '../services/dispatch';
 import { createApiSystem, receiveTask, systemForKey } from '../services/tasks';
 import type { TaskSource } from '$lib/domain/tasks';
+import { Raster } from './png';
 import { BUREAU, SUPERVISORS, supervisorOf } from './roster';
 
 /** The demo city platform's API key (`POST /api/platform/tasks`). */
@@ -111,6 +112,15 @@ export async function seedPlatform(ctx: AppContext, now = new Date()): Promise<v
     if (!t.then) continue;
     const supervisor = supervisorOf(SUPERVISORS[0].supervised[0]);
     if ('assign' in t.then) await assignTask(ctx.db, supervisor, task.id, t.then.assign);
-    else await closeUnfounded(ctx.db, supervisor, task.id, t.then.unfounded);
+    else await closeUnfounded(ctx, supervisor, task.id, t.then.unfounded, emptyStreet());
   }
+}
+
+/** The photo of an empty pavement a supervisor attaches when closing a case as unfounded. */
+function emptyStreet(): Uint8Array {
+  const r = new Raster(160, 120, [196, 214, 232]);
+  r.rect(0, 70, 160, 50, [150, 150, 150]);
+  r.rect(0, 66, 160, 4, [230, 230, 230]);
+  r.rect(20, 30, 40, 40, [180, 120, 90]);
+  return r.png();
 }

@@ -28,6 +28,7 @@ export type AuditAction =
   | 'device.wiped'
   | 'apiSystem.create'
   | 'apiSystem.revoke'
+  | 'apiSystem.webhook'
   | 'task.create'
   | 'task.assign'
   | 'task.close'

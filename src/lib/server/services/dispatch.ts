@@ -1,12 +1,21 @@
+import { createHash } from 'node:crypto';
 import type { Selectable, Updateable } from 'kysely';
 import type { PhoneTask } from '$lib/sync/contract';
-import { TASK_STATES, UNFOUNDED_REASON, type TaskSource, type TaskState } from '$lib/domain/tasks';
+import {
+  TASK_PHOTO_BYTES_MAX,
+  TASK_STATES,
+  UNFOUNDED_REASON,
+  type TaskSource,
+  type TaskState,
+} from '$lib/domain/tasks';
 import type { SessionUser } from '../auth/types';
 import type { Db, Tx } from '../db/db';
 import type { Database } from '../db/schema';
 import { HttpError } from '../http';
 import { audit } from '../repos/audit';
 import { appendChanges, type ChangeInput } from '../repos/changes';
+import { sniffMime, type BlobStore } from '../blobs/store';
+import { deliveryOf, kickDeliverer, queueResult, type Delivery } from './results';
 
 /**
  * Dispatch of the city platform's tasks (issue 19): the console's board, assigning a task to a
@@ -30,7 +39,10 @@ export type BoardTask = {
   squad: string | null;
   officers: string[];
   closeReason: string | null;
+  closePhoto: string | null;
   recordId: string | null;
+  /** How the result stands with the platform (closed tasks only). */
+  delivery: Delivery | null;
 };
 
 export type Assignable = {
@@ -58,7 +70,8 @@ export async function taskBoard(
     .selectFrom('tasks')
     .leftJoin('squads', 'squads.id', 'tasks.squad_id')
     .leftJoin('users as o1', 'o1.id', 'tasks.officer1_id')
-    .leftJoin('users as o2', 'o2.id', 'tasks.officer2_id');
+    .leftJoin('users as o2', 'o2.id', 'tasks.officer2_id')
+    .leftJoin('task_results', 'task_results.task_id', 'tasks.id');
   if (user.role !== 'admin') {
     const squads = user.supervisedSquadIds;
     qb = qb.where((eb) =>
@@ -95,7 +108,14 @@ export async function taskBoard(
       'o1.real_name as o1',
       'o2.real_name as o2',
       'tasks.close_reason',
+      'tasks.close_photo',
       'tasks.record_id',
+      'task_results.delivered_at',
+      'task_results.delivered_via',
+      'task_results.attempts',
+      'task_results.last_error',
+      'task_results.next_attempt_at',
+      'task_results.id as result_id',
     ])
     .where('tasks.state', '=', options.state ?? 'received')
     .orderBy('tasks.due_at')
@@ -135,7 +155,18 @@ export async function taskBoard(
       squad: r.squad ?? null,
       officers: [r.o1, r.o2].filter((n): n is string => !!n),
       closeReason: r.close_reason,
+      closePhoto: r.close_photo,
       recordId: r.record_id,
+      delivery:
+        r.result_id === null
+          ? null
+          : deliveryOf({
+              delivered_at: r.delivered_at,
+              delivered_via: r.delivered_via,
+              attempts: r.attempts ?? 0,
+              last_error: r.last_error,
+              next_attempt_at: r.next_attempt_at,
+            }),
     })),
     counts,
     overdue: Number(late?.n ?? 0),
@@ -262,18 +293,40 @@ export async function assignTask(
   });
 }
 
-/** Closes a task as unfounded (nothing found on site, or not the bureau's matter), with why. */
+const CLOSE_PHOTO_MEDIA = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+/**
+ * Closes a task as unfounded (nothing found on site, or not the bureau's matter), with why and
+ * a photo of what was found: both are checked before anything is stored; the photo goes to the
+ * evidence store, then the task, the inbox changes, the result for the platform and the audit
+ * entry in one transaction.
+ */
 export async function closeUnfounded(
-  db: Db,
+  ctx: { db: Db; blobs: BlobStore },
   user: SessionUser,
   taskId: string,
   reason: string,
+  photo: Uint8Array | null,
   ip: string | null = null,
 ): Promise<void> {
+  const { db } = ctx;
   const why = reason.trim();
   if (why.length < UNFOUNDED_REASON.min || why.length > UNFOUNDED_REASON.max)
     throw new HttpError(400, 'invalid', '请写明不予立案的理由（4–500 字）');
+  if (!photo || photo.length === 0)
+    throw new HttpError(400, 'invalid', '请附上现场照片（JPEG、PNG 或 WebP）');
+  if (photo.length > TASK_PHOTO_BYTES_MAX)
+    throw new HttpError(400, 'invalid', '照片超过 3 MB 的上限');
+  const mime = sniffMime(photo.subarray(0, 64));
+  if (!mime || !CLOSE_PHOTO_MEDIA.has(mime))
+    throw new HttpError(400, 'invalid', '照片只接受 JPEG、PNG 或 WebP');
   const task = await taskFor(db, user, taskId);
+  const sha256 = createHash('sha256').update(photo).digest('hex');
+  const put = await ctx.blobs.put(sha256, photo, {
+    maxBytes: TASK_PHOTO_BYTES_MAX,
+    accept: () => true,
+  });
+  if (!put.ok) throw new Error(`closing photo not stored: ${put.reason}`);
   const at = new Date().toISOString();
   await db.transaction().execute(async (tx) => {
     await updateOpen(tx, task.id, {
@@ -281,16 +334,25 @@ export async function closeUnfounded(
       closed_at: at,
       closed_by: user.id,
       close_reason: why,
+      close_photo: sha256,
+      close_photo_mime: mime,
     });
     await appendChanges(tx, inboxChanges(task, null, at));
+    await queueResult(tx, task, {
+      kind: 'unfounded',
+      reason: why,
+      photo: { sha256, mime },
+      at,
+    });
     await audit(tx, {
       userId: user.id,
       action: 'task.close',
       target: task.id,
-      detail: { caseId: task.case_id, reason: why },
+      detail: { caseId: task.case_id, reason: why, photo: sha256 },
       ip,
     });
   });
+  kickDeliverer();
 }
 
 /**
@@ -323,6 +385,7 @@ export async function linkHandledTasks(
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return;
       await appendChanges(tx, inboxChanges(task, null, at));
+      await queueResult(tx, task, { kind: 'handled', recordId: h.recordId, at });
       await audit(tx, {
         userId: h.userId,
         action: 'task.handled',
@@ -331,4 +394,31 @@ export async function linkHandledTasks(
       });
     });
   }
+  if (handled.length) kickDeliverer();
+}
+
+/**
+ * A photo of a task the user may see on the board (a supervisor: not yet assigned, or of their
+ * squads): one the platform sent, or the one attached when it was closed as unfounded.
+ */
+export async function taskPhoto(
+  db: Db,
+  user: SessionUser,
+  sha256: string,
+): Promise<{ sha256: string; mime: string } | null> {
+  const closing = await db
+    .selectFrom('tasks')
+    .select(['squad_id', 'close_photo_mime as mime'])
+    .where('close_photo', '=', sha256)
+    .execute();
+  const sent = await db
+    .selectFrom('task_photos')
+    .innerJoin('tasks', 'tasks.id', 'task_photos.task_id')
+    .select(['tasks.squad_id', 'task_photos.mime'])
+    .where('task_photos.sha256', '=', sha256)
+    .execute();
+  const seen = [...closing, ...sent].find(
+    (t) => t.mime && (t.squad_id === null || mayAssignTo(user, t.squad_id)),
+  );
+  return seen?.mime ? { sha256, mime: seen.mime } : null;
 }

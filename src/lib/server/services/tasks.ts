@@ -52,23 +52,30 @@ export async function createApiSystem(
   return { id, key };
 }
 
-/** The external systems, newest first, with their tasks received (for the administrator). */
+/**
+ * The external systems, newest first, with their tasks received, where their results go, and
+ * how many results are still owed to them (for the administrator).
+ */
 export async function apiSystems(db: Db) {
   const rows = await db
     .selectFrom('api_systems')
-    .leftJoin('tasks', 'tasks.system_id', 'api_systems.id')
-    .select([
+    .select((eb) => [
       'api_systems.id',
       'api_systems.name',
       'api_systems.created_at',
       'api_systems.revoked_at',
-      (eb) => eb.fn.count<number>('tasks.id').as('tasks'),
-    ])
-    .groupBy([
-      'api_systems.id',
-      'api_systems.name',
-      'api_systems.created_at',
-      'api_systems.revoked_at',
+      'api_systems.webhook_url',
+      eb
+        .selectFrom('tasks')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('tasks.system_id', '=', 'api_systems.id')
+        .as('tasks'),
+      eb
+        .selectFrom('task_results')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('task_results.system_id', '=', 'api_systems.id')
+        .where('task_results.delivered_at', 'is', null)
+        .as('owed'),
     ])
     .orderBy('api_systems.created_at', 'desc')
     .execute();
@@ -77,7 +84,9 @@ export async function apiSystems(db: Db) {
     name: r.name,
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
-    tasks: Number(r.tasks),
+    webhookUrl: r.webhook_url,
+    tasks: Number(r.tasks ?? 0),
+    resultsOwed: Number(r.owed ?? 0),
   }));
 }
 

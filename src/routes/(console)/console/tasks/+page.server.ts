@@ -51,9 +51,12 @@ export const actions: Actions = {
     const user = consoleUser(event.locals);
     const form = await event.request.formData();
     const taskId = field(form, 'taskId');
+    const file = form.get('photo');
+    const photo =
+      file instanceof File && file.size > 0 ? new Uint8Array(await file.arrayBuffer()) : null;
     const refused = await attempt(
       async () =>
-        closeUnfounded((await app()).db, user, taskId, field(form, 'reason'), clientIp(event)),
+        closeUnfounded(await app(), user, taskId, field(form, 'reason'), photo, clientIp(event)),
       taskId,
     );
     return refused ?? { closed: taskId };

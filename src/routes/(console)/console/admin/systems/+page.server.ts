@@ -2,7 +2,8 @@ import { fail } from '@sveltejs/kit';
 import { app } from '$lib/server/app';
 import { requireAdmin } from '$lib/server/console';
 import { field } from '$lib/server/forms';
-import { clientIp } from '$lib/server/http';
+import { clientIp, HttpError } from '$lib/server/http';
+import { setWebhook } from '$lib/server/services/results';
 import { bureauOfUser } from '$lib/server/repos/users';
 import { apiSystems, createApiSystem, revokeApiSystem } from '$lib/server/services/tasks';
 import type { Actions, PageServerLoad } from './$types';
@@ -34,5 +35,20 @@ export const actions: Actions = {
     });
     if (!done) return fail(409, { error: 'console.systems.alreadyRevoked' });
     return { revoked: id };
+  },
+  /** Where results are posted; a new address comes with a new signing secret, shown once. */
+  webhook: async (event) => {
+    const admin = requireAdmin(event.locals);
+    const form = await event.request.formData();
+    try {
+      const { secret } = await setWebhook((await app()).db, field(form, 'id'), field(form, 'url'), {
+        adminId: admin.id,
+        ip: clientIp(event),
+      });
+      return { webhook: { secret } };
+    } catch (e) {
+      if (e instanceof HttpError) return fail(e.status, { error: e.message });
+      throw e;
+    }
   },
 };
