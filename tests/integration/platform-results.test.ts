@@ -309,9 +309,22 @@ describe.each(DATABASES)('results back to the city platform on %s', (db) => {
     expect(handledBody).toMatchObject({
       caseId: 'HOOK-0001',
       outcome: 'handled',
-      record: { id: made.record.id, itemCode: made.record.itemCode },
+      record: {
+        id: made.record.id,
+        itemCode: made.record.itemCode,
+        decision: made.record.evaluation.branch,
+        correction: made.record.answers.correction?.mode ?? null,
+      },
       unfounded: null,
     });
+    expect(handledBody.record?.correction).not.toBeNull();
+    // Every confirmed document number of the record, and no other.
+    expect(handledBody.record?.documents.map((d) => d.number).sort()).toEqual(
+      made.record.documents
+        .filter((d) => !d.provisional)
+        .map((d) => d.number)
+        .sort(),
+    );
     // Nothing of the party leaves the bureau.
     const party = made.record.party;
     if (party.kind === 'person') {

@@ -222,7 +222,7 @@ export async function consoleForm(
   cookie: string,
   path: string,
   fields: Record<string, string | Blob>,
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; location: string | null }> {
   // With a file among the fields, the form goes as multipart (the browser's enctype).
   const files = Object.values(fields).some((v) => typeof v !== 'string');
   const form = new FormData();
@@ -237,7 +237,7 @@ export async function consoleForm(
     body: files ? form : new URLSearchParams(fields as Record<string, string>),
     redirect: 'manual',
   });
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
 }
 
 /** The review items all confirmed, as an approval needs them. */

@@ -212,4 +212,12 @@ export const statsSchema = z.object({
     bySource: z.array(countSchema),
     bySquad: z.array(countSchema),
   }),
+  /** Spot checks of the month's approved records: draws, records drawn, reviewed, findings. */
+  spotChecks: z.object({
+    draws: z.number().int(),
+    sampled: z.number().int(),
+    reviewed: z.number().int(),
+    findings: z.number().int(),
+    findingRate: z.number().nullable(),
+  }),
 });

@@ -484,7 +484,8 @@ export const platformResultSchema = z.object({
       foundAt: z.string(),
       /** The branch of Art. 33 applied (mild, firstOffence), or ineligible: penalty procedure. */
       decision: z.string().nullable(),
-      correction: z.enum(['onSite', 'deadline']).nullable(),
+      /** Corrected on the spot, or ordered to correct by the deadline. */
+      correction: z.enum(['onTheSpot', 'deadline']).nullable(),
       deadline: z.string().nullable(),
       documents: z.array(z.object({ docType: z.enum(DOC_TYPES), number: z.string() })),
     })

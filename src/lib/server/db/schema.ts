@@ -121,6 +121,38 @@ export type Database = {
     delivered_at: Generated<Text | null>;
     delivered_via: Generated<'webhook' | 'pull' | null>;
   };
+  /** A draw of a month's approved records for review (督查抽查), with all that redoes it. */
+  spot_checks: {
+    id: Text;
+    bureau_id: Text;
+    month: Text;
+    squad_id: Text | null;
+    item_code: Text | null;
+    branch: Text | null;
+    /** JSON: the squads the drawer could see (null: all), part of what makes the population. */
+    scope: Text;
+    size: Int;
+    population: Int;
+    /** SHA-256 of the population's record ids, sorted, one per line. */
+    population_hash: Text;
+    seed: Text;
+    rule: Text;
+    /** The how-manieth draw of this month, filters and scope (a redraw is never silent). */
+    ordinal: Int;
+    drawn_at: Text;
+    drawn_by: Text;
+  };
+  spot_check_items: {
+    check_id: Text;
+    position: Int;
+    record_id: Text;
+    reviewed_at: Generated<Text | null>;
+    reviewed_by: Generated<Text | null>;
+    /** JSON of the checklist's answers (every item, holds or not). */
+    answers: Generated<Text | null>;
+    finding: Generated<Bool | null>;
+    note: Generated<Text | null>;
+  };
   task_photos: { task_id: Text; position: Int; sha256: Text; mime: Text; size: Int };
   supervisor_squads: { user_id: Text; squad_id: Text };
   officer_confirmations: {

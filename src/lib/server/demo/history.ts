@@ -14,6 +14,7 @@ import { shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import { TEMPLATE_VERSION } from '$lib/notices/content';
 import type { AppContext } from '../app';
+import { linkHandledTasks } from '../services/dispatch';
 import { ingestRecords } from '../services/ingest';
 import { reserveBlock } from '../services/numbers';
 import { makeBlobs, type BlobPool } from './blobs';
@@ -73,7 +74,14 @@ const DAY = 86_400_000;
 
 export async function seedRecords(
   ctx: AppContext,
-  options: { catalog: Catalog; officers: SeedOfficer[]; count: number; now: Date },
+  options: {
+    catalog: Catalog;
+    officers: SeedOfficer[];
+    count: number;
+    now: Date;
+    /** Makes a case one the city platform sent (names its task in the content), or leaves it. */
+    fromPlatform?: (c: DemoCase) => Promise<void>;
+  },
 ): Promise<number> {
   if (options.count === 0) return 0;
   const rng = mulberry32(20261127);
@@ -110,6 +118,7 @@ export async function seedRecords(
   for (const t of times) {
     const c = await firstVersion(run, t, end);
     if (!c || !c.content.evaluation.complete) continue;
+    await options.fromPlatform?.(c);
     const record = await lockRecord(c.content);
     const [result] = await ingestRecords(ctx.db, [record], {
       deviceId: c.deviceId,
@@ -119,6 +128,13 @@ export async function seedRecords(
     if (result?.status !== 'accepted')
       throw new Error(`demo record not accepted: ${JSON.stringify(result)}`);
     stored++;
+    // As the push route does: the record closes the task it names, and its result is queued.
+    if (record.taskId)
+      await linkHandledTasks(
+        ctx.db,
+        [{ recordId: record.id, taskId: record.taskId, userId: c.lead.userId }],
+        new Date(c.when.getTime() + 3600_000),
+      );
     // The second officer confirms on their own phone within hours; the last three days' records
     // still wait, so officers' phones have requests to show.
     const ageDays = (options.now.getTime() - c.when.getTime()) / DAY;

@@ -1,7 +1,7 @@
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { AppContext } from '../app';
 import { hashPassword } from '../auth/password';
-import { DEMO_PLATFORM_KEY, seedPlatform } from './tasks';
+import { DEMO_PLATFORM_KEY, fromPlatform, seedPlatform, seedSpotCheck } from './tasks';
 import { createBureau, LUAN } from '../bootstrap';
 import { seedRecords } from './history';
 import {
@@ -145,9 +145,11 @@ export async function seedDemo(
       })),
     count: options.records ?? 320,
     now,
+    fromPlatform: fromPlatform(ctx, now),
   });
   options.log(`[demo] seeded ${count} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await seedPlatform(ctx, now);
+  await seedSpotCheck(ctx, now);
   const accounts = await listAccounts(ctx);
   printAccounts(options.log, accounts, options.password, true);
   printPlatformKey(options.log);

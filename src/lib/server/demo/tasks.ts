@@ -1,7 +1,19 @@
+import { REVIEW_CHECKS } from '$lib/domain/lifecycle';
+import type { SpotCheckAnswers } from '$lib/domain/spot-check';
+import { RECORD_SOURCE, type TaskSource } from '$lib/domain/tasks';
+import { addMonths, shanghaiDate } from '$lib/domain/time';
 import type { AppContext } from '../app';
+import { HttpError } from '../http';
 import { assignTask, closeUnfounded } from '../services/dispatch';
-import { createApiSystem, receiveTask, systemForKey } from '../services/tasks';
-import type { TaskSource } from '$lib/domain/tasks';
+import { drawSpotCheck, reviewSpotItem } from '../services/spot-checks';
+import {
+  createApiSystem,
+  receiveTask,
+  systemForKey,
+  taskByCase,
+  type ApiSystem,
+} from '../services/tasks';
+import type { DemoCase } from './history';
 import { Raster } from './png';
 import { BUREAU, SUPERVISORS, supervisorOf } from './roster';
 
@@ -78,20 +90,28 @@ const TASKS: {
   },
 ];
 
-/**
- * The city platform's system, with a key the demo prints (a real one is shown once, to its
- * administrator), and its tasks as the platform sent them, some dispatched, one closed; made
- * for a demo database seeded before platform tasks existed too.
- */
-export async function seedPlatform(ctx: AppContext, now = new Date()): Promise<void> {
-  if (await systemForKey(ctx.db, DEMO_PLATFORM_KEY)) return;
+/** The demo platform's system, made the first time (with the key the demo prints). */
+export async function demoPlatform(ctx: AppContext): Promise<ApiSystem> {
+  const known = await systemForKey(ctx.db, DEMO_PLATFORM_KEY);
+  if (known) return known;
   const { id } = await createApiSystem(ctx.db, {
     bureauId: BUREAU.id,
     name: '六安市城市运行管理服务平台（演示）',
     createdBy: null,
     key: DEMO_PLATFORM_KEY,
   });
-  const system = { id, bureauId: BUREAU.id, name: '' };
+  return { id, bureauId: BUREAU.id, name: '六安市城市运行管理服务平台（演示）' };
+}
+
+/**
+ * The city platform's system, with a key the demo prints (a real one is shown once, to its
+ * administrator), and its tasks as the platform sent them, some dispatched, one closed; made
+ * for a demo database seeded before platform tasks existed too.
+ */
+export async function seedPlatform(ctx: AppContext, now = new Date()): Promise<void> {
+  const system = await demoPlatform(ctx);
+  const first = TASKS[0]?.caseId ?? '';
+  if (await taskByCase(ctx.db, system.id, first)) return;
   for (const t of TASKS) {
     const at = new Date(now.getTime() + t.received * HOUR);
     const { task } = await receiveTask(
@@ -114,6 +134,78 @@ export async function seedPlatform(ctx: AppContext, now = new Date()): Promise<v
     if ('assign' in t.then) await assignTask(ctx.db, supervisor, task.id, t.then.assign);
     else await closeUnfounded(ctx, supervisor, task.id, t.then.unfounded, emptyStreet());
   }
+}
+
+/**
+ * Makes one recent case of 金安中队 a case the platform sent: a citizen called 12319 four hours
+ * before, the task was dispatched to the two officers who then found it, and their record names
+ * it (once pushed, it closes the task as handled and queues the result for the platform).
+ */
+export function fromPlatform(ctx: AppContext, now: Date): (c: DemoCase) => Promise<void> {
+  let done = false;
+  return async (c) => {
+    const age = now.getTime() - c.when.getTime();
+    if (done || c.squadId !== 'sq-jinan' || age > 10 * 24 * HOUR || age < 24 * HOUR) return;
+    done = true;
+    const system = await demoPlatform(ctx);
+    const received = new Date(c.when.getTime() - 4 * HOUR);
+    const { task } = await receiveTask(
+      ctx,
+      system,
+      {
+        caseId: `12319-${shanghaiDate(received).replaceAll('-', '')}-0215`,
+        source: 'hotline',
+        place: { address: c.content.place.address },
+        description: `市民来电反映：${c.item.name}，请核查处置。`,
+        suspectedItemCode: c.item.code,
+        photos: [],
+        reportedAt: new Date(received.getTime() - HOUR / 4).toISOString(),
+        dueAt: new Date(received.getTime() + 48 * HOUR).toISOString(),
+      },
+      received,
+    );
+    await assignTask(ctx.db, supervisorOf(c.squadId), task.id, [
+      c.officers[0].userId,
+      c.officers[1].userId,
+    ]);
+    c.content.taskId = task.id;
+    c.content.source = RECORD_SOURCE.hotline;
+  };
+}
+
+/**
+ * Last month's spot check by the first supervisor over their squads: five approved records
+ * drawn with a fixed seed (so every demo draws the same), three of them reviewed, one with a
+ * finding.
+ */
+export async function seedSpotCheck(ctx: AppContext, now: Date): Promise<void> {
+  const supervisor = supervisorOf(SUPERVISORS[0].supervised[0]);
+  const month = addMonths(`${shanghaiDate(now).slice(0, 7)}-01`, -1).slice(0, 7);
+  let drawn: { id: string; sample: string[] };
+  try {
+    drawn = await drawSpotCheck(
+      ctx.db,
+      supervisor,
+      { month, squadId: null, itemCode: null, branch: null, size: 5 },
+      { seed: '5eed0f1a2b3c4d5e', now },
+    );
+  } catch (e) {
+    // A demo with no approved records last month (a test's small demo) has nothing to draw.
+    if (e instanceof HttpError && e.status === 400) return;
+    throw e;
+  }
+  const holds = Object.fromEntries(REVIEW_CHECKS.map((c) => [c, true])) as SpotCheckAnswers;
+  const reviews: [SpotCheckAnswers, string][] = [
+    [holds, ''],
+    [
+      { ...holds, educationRecorded: false },
+      '教育内容只写“已教育”，未记录讲解的法条和当事人的表态。',
+    ],
+    [holds, '证据照片清晰，改正前后对比完整。'],
+  ];
+  for (const [position, [answers, note]] of reviews.entries())
+    if (position < drawn.sample.length)
+      await reviewSpotItem(ctx.db, supervisor, drawn.id, position, answers, note);
 }
 
 /** The photo of an empty pavement a supervisor attaches when closing a case as unfounded. */

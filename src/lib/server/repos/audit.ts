@@ -32,7 +32,9 @@ export type AuditAction =
   | 'task.create'
   | 'task.assign'
   | 'task.close'
-  | 'task.handled';
+  | 'task.handled'
+  | 'spotCheck.draw'
+  | 'spotCheck.review';
 
 /** Appends to the audit log. The table rejects UPDATE and DELETE (database triggers). */
 export async function audit(

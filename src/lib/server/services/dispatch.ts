@@ -364,6 +364,7 @@ export async function closeUnfounded(
 export async function linkHandledTasks(
   db: Db,
   handled: { recordId: string; taskId: string; userId: string }[],
+  now?: Date,
 ): Promise<void> {
   for (const h of handled) {
     await db.transaction().execute(async (tx) => {
@@ -374,7 +375,7 @@ export async function linkHandledTasks(
         .where('state', 'in', ['received', 'assigned'])
         .executeTakeFirst();
       if (!task) return;
-      const at = new Date().toISOString();
+      const at = (now ?? new Date()).toISOString();
       // Conditional on the state read: a supervisor's close in between wins, and the push that
       // stored the record is not failed for it.
       const r = await tx

@@ -51,6 +51,11 @@ export function statsTables(
           '平台任务平均处置时长（小时）',
           s.tasks.averageHours === null ? '—' : Number(s.tasks.averageHours.toFixed(1)),
         ],
+        ['督查抽查次数', s.spotChecks.draws],
+        ['抽查记录数', s.spotChecks.sampled],
+        ['已复核数', s.spotChecks.reviewed],
+        ['发现问题数', s.spotChecks.findings],
+        ['问题发现率', pct(s.spotChecks.findingRate)],
       ],
     },
     {

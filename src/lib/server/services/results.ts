@@ -68,7 +68,7 @@ export async function queueResult(
       foundAt: r.found_at,
       decision: r.branch,
       correction:
-        r.correction_mode === 'onSite' || r.correction_mode === 'deadline'
+        r.correction_mode === 'onTheSpot' || r.correction_mode === 'deadline'
           ? r.correction_mode
           : null,
       deadline: r.deadline,

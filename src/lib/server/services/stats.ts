@@ -33,6 +33,8 @@ export type Stats = {
   trend: { month: string; total: number; noPenalty: number }[];
   /** The city platform's tasks received in the month (ADR 0023), as they stand now. */
   tasks: TaskStats;
+  /** Spot checks of the month's approved records (督查抽查): sample, reviews, findings. */
+  spotChecks: SpotCheckStats;
 };
 
 export type TaskStats = {
@@ -239,6 +241,7 @@ export async function monthlyStats(
     brokenCommitments,
     trend,
     tasks: await taskStats(db, squads, options.month),
+    spotChecks: await spotCheckStats(db, squads, options.month),
   };
 }
 
@@ -291,5 +294,56 @@ async function taskStats(db: Db, squads: string[] | null, month: string): Promis
       rows.map((r) => r.squad ?? '未派发'),
       (k) => k,
     ),
+  };
+}
+
+export type SpotCheckStats = {
+  draws: number;
+  sampled: number;
+  reviewed: number;
+  findings: number;
+  /** Findings among the records reviewed (null: none reviewed). */
+  findingRate: number | null;
+};
+
+/**
+ * The month's spot checks (draws of that month's records) as the statistics' scope sees them:
+ * a supervisor's cover draws of their squads (squads null: all).
+ */
+async function spotCheckStats(
+  db: Db,
+  squads: string[] | null,
+  month: string,
+): Promise<SpotCheckStats> {
+  const draws = await db
+    .selectFrom('spot_checks')
+    .select(['id', 'squad_id', 'scope', 'size'])
+    .where('month', '=', month)
+    .execute();
+  const within = draws.filter((d) => {
+    if (!squads) return true;
+    if (d.squad_id) return squads.includes(d.squad_id);
+    const scope = JSON.parse(d.scope) as string[] | null;
+    return scope !== null && scope.every((s) => squads.includes(s));
+  });
+  if (within.length === 0)
+    return { draws: 0, sampled: 0, reviewed: 0, findings: 0, findingRate: null };
+  const items = await db
+    .selectFrom('spot_check_items')
+    .select(['reviewed_at', 'finding'])
+    .where(
+      'check_id',
+      'in',
+      within.map((d) => d.id),
+    )
+    .execute();
+  const reviewed = items.filter((i) => i.reviewed_at !== null).length;
+  const findings = items.filter((i) => Number(i.finding) === 1).length;
+  return {
+    draws: within.length,
+    sampled: items.length,
+    reviewed,
+    findings,
+    findingRate: reviewed ? findings / reviewed : null,
   };
 }
