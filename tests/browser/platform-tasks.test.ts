@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLogin, launchProfile, watchPage } from '../support/browser';
 import { DEMO_PLATFORM_KEY } from '$lib/server/demo/seed';
+import { platformTaskDetailSchema } from '$lib/sync/contract';
 import { createRecord, FieldApp, officerRig } from './pages/field';
 
 /**
  * Front-end discovery, back-end handling (issue 19): the city platform sends a case, a
  * supervisor dispatches it in the console (a browser of their own), the officer's phone shows it
- * on the home screen, the officer records the case from it, and the console shows it handled
- * with the record.
+ * on the home screen, the officer records the case from it with no network, the record syncs
+ * when the signal returns, and the console shows it handled with the record and its result
+ * waiting for the platform.
  */
 describe('a task from the city platform, dispatched and handled', () => {
   let rig: Awaited<ReturnType<typeof officerRig>>;
@@ -59,8 +61,32 @@ describe('a task from the city platform, dispatched and handled', () => {
     await app.waitSynced();
     const card = page.getByTestId('task-card').filter({ hasText: caseId });
     await expect.poll(() => card.textContent(), { timeout: 30_000 }).toContain('皖西路8号');
+
+    // On the street with no signal: the app opened again offline still has the task, and the
+    // officer records the case from it; it waits on the phone.
+    await profile.context.setOffline(true);
+    await app.reload();
+    await expect.poll(() => page.getByTestId('sync-banner').textContent()).toContain('当前离线');
+    await expect
+      .poll(() => page.getByTestId('task-card').filter({ hasText: caseId }).count())
+      .toBe(1);
     const id = await createRecord(app, { before, after, fromTask: caseId });
     expect(id).not.toBe('');
+    expect(await page.getByTestId('record-state').textContent()).toBe('待同步');
+    // The server has not heard of it yet: the task is still with the officers.
+    const waiting = platformTaskDetailSchema.parse(
+      await (
+        await fetch(`${server.url}/api/platform/tasks/${caseId}`, {
+          headers: { authorization: `Bearer ${DEMO_PLATFORM_KEY}` },
+        })
+      ).json(),
+    );
+    expect(waiting.task.state).toBe('assigned');
+    expect(waiting.result).toBeNull();
+
+    // Signal again: the record syncs and closes the task.
+    await profile.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await expect
       .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
       .toBe('已同步');
@@ -76,6 +102,11 @@ describe('a task from the city platform, dispatched and handled', () => {
     await expect
       .poll(() => handled.getByRole('link', { name: '记录' }).getAttribute('href'))
       .toBe(`/console/records/${id}`);
+    // Its result waits for the platform, which polls (the demo's system has no webhook).
+    expect(await handled.getByTestId('task-delivery').getAttribute('data-state')).toBe(
+      'awaitingPull',
+    );
+    expect(await handled.getByTestId('task-delivery').textContent()).toContain('等待平台拉取');
     expect(errors).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
