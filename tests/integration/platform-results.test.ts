@@ -365,7 +365,7 @@ describe.each(DATABASES)('results back to the city platform on %s', (db) => {
       ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}),
       env: { DEMO_SEED: '1', DEMO_RECORDS: '0', ...WEBHOOK_ENV },
     });
-    // The lease the killed process held expires (timeout + 5 s), then the result goes again.
+    // The lease the killed process held expires (twice the timeout), then the result goes again.
     await until(
       async () => (await outbox()).every((r) => r.delivered_at !== null),
       30_000,

@@ -19,7 +19,7 @@ describe.each(DATABASES)('spot checks on %s', (db) => {
   const lastMonth = addMonths(`${shanghaiDate(new Date()).slice(0, 7)}-01`, -1).slice(0, 7);
 
   beforeAll(async () => {
-    server = await startServer({ db, env: { DEMO_SEED: '1' } });
+    server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '160' } });
     sup = await consoleSession(server.url, 'supervisor1');
   });
   afterAll(async () => {

@@ -347,7 +347,9 @@ export async function deliverDue(db: Db, o: DelivererOptions, now = new Date()):
     const claimedAt = new Date();
     const claim = await db
       .updateTable('task_results')
-      .set({ lease_until: new Date(claimedAt.getTime() + o.timeoutMs + 5_000).toISOString() })
+      // Twice the request's timeout: the attempt has surely ended (answered, failed or with
+      // its process) before another may start.
+      .set({ lease_until: new Date(claimedAt.getTime() + 2 * o.timeoutMs).toISOString() })
       .where('id', '=', row.id)
       .where('delivered_at', 'is', null)
       .where((eb) =>
