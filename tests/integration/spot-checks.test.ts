@@ -4,7 +4,7 @@ import { consoleForm, consoleSession } from '../support/api';
 import { query } from '../support/db';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 import { REVIEW_CHECKS } from '$lib/domain/lifecycle';
-import { drawSample } from '$lib/domain/spot-check';
+import { byCodeUnit, drawSample } from '$lib/domain/spot-check';
 import { addMonths, shanghaiDate } from '$lib/domain/time';
 import { statsSchema } from '$lib/sync/contract';
 
@@ -83,7 +83,7 @@ describe.each(DATABASES)('spot checks on %s', (db) => {
         [`${lastMonth}-01`, `${lastMonth}-${String(end).padStart(2, '0')}`],
       ),
     );
-    const ids = approved.map((r) => String(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const ids = approved.map((r) => String(r.id)).sort(byCodeUnit);
     expect(ids.length).toBeGreaterThan(0);
     expect(Number(made?.population)).toBe(ids.length);
     expect(made?.population_hash).toBe(createHash('sha256').update(ids.join('\n')).digest('hex'));

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REVIEW_CHECKS } from './lifecycle';
-import { drawSample, findingOf, spotReviewIssues, type SpotCheckAnswers } from './spot-check';
+import {
+  drawSample,
+  drawWithin,
+  findingOf,
+  SAMPLE_SIZE,
+  spotReviewIssues,
+  type SpotCheckAnswers,
+} from './spot-check';
 
 const population = Array.from({ length: 40 }, (_, i) => `r-${String(i).padStart(3, '0')}`);
 
@@ -63,6 +70,9 @@ describe('the spot-check draw', () => {
 });
 
 describe('a spot-check review', () => {
+  it("the server's refusal names the sample size's bounds", () => {
+    expect(SAMPLE_SIZE).toEqual({ min: 1, max: 50 });
+  });
   const all = (v: boolean) =>
     Object.fromEntries(REVIEW_CHECKS.map((c) => [c, v])) as SpotCheckAnswers;
   it.each([
@@ -81,5 +91,20 @@ describe('a spot-check review', () => {
   ] as const)('%s', (_, answers, note, finding, issues) => {
     expect(findingOf(answers)).toBe(finding);
     expect(spotReviewIssues(answers, note)).toEqual(issues);
+  });
+});
+
+describe('which squads a draw is within (who sees it, whose figures count it)', () => {
+  const scope = (s: string[] | null) => JSON.stringify(s);
+  it.each([
+    ['all squads see every draw', null, { squad_id: null, scope: scope(null) }, true],
+    ['a draw of one of my squads', ['a', 'b'], { squad_id: 'a', scope: scope(null) }, true],
+    ['a draw of another squad', ['a', 'b'], { squad_id: 'c', scope: scope(['c', 'd']) }, false],
+    ['a draw over my squads', ['a', 'b'], { squad_id: null, scope: scope(['a', 'b']) }, true],
+    ['a draw over part of my squads', ['a', 'b'], { squad_id: null, scope: scope(['b']) }, true],
+    ['a draw over more than my squads', ['a'], { squad_id: null, scope: scope(['a', 'b']) }, false],
+    ['a draw over every squad', ['a', 'b'], { squad_id: null, scope: scope(null) }, false],
+  ] as const)('%s', (_, squads, draw, within) => {
+    expect(drawWithin(squads ? [...squads] : null, draw)).toBe(within);
   });
 });

@@ -58,13 +58,16 @@ function sfc32(a: number, b: number, c: number, d: number): () => number {
   };
 }
 
+/** Orders strings by UTF-16 code unit (not by locale): the same everywhere. */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * The sample: `size` distinct ids of the population (all of them when it is smaller), in the
  * order drawn. The population is sorted first (by code unit, not locale), so the order the
  * database returns it in does not matter.
  */
 export function drawSample(population: readonly string[], seed: string, size: number): string[] {
-  const pool = [...new Set(population)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const pool = [...new Set(population)].sort(byCodeUnit);
   const random = sfc32(...cyrb128(seed));
   // Warm the generator up: its first outputs still carry the seed's structure.
   for (let i = 0; i < 12; i++) random();
@@ -93,4 +96,19 @@ export function spotReviewIssues(answers: SpotCheckAnswers, note: string): strin
   if (n > FINDING_NOTE.max) issues.push('noteTooLong');
   if (findingOf(answers) && n < FINDING_NOTE.min) issues.push('findingNeedsNote');
   return issues;
+}
+
+/**
+ * Is a draw within these squads (null: all)? A draw of one squad is within the squads that
+ * include it; a draw over a scope, when the scope is within them. Who may see a draw and whose
+ * monthly figures count it follow this one rule.
+ */
+export function drawWithin(
+  squads: string[] | null,
+  draw: { squad_id: string | null; scope: string },
+): boolean {
+  if (!squads) return true;
+  if (draw.squad_id) return squads.includes(draw.squad_id);
+  const scope = JSON.parse(draw.scope) as string[] | null;
+  return scope !== null && scope.every((s) => squads.includes(s));
 }

@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import { BRANCH_LABELS } from '$lib/domain/labels';
 import { REVIEW_CHECKS } from '$lib/domain/lifecycle';
 import {
+  byCodeUnit,
   DRAW_ALGORITHM,
+  drawWithin,
   drawSample,
   findingOf,
   SAMPLE_SIZE,
@@ -59,7 +61,7 @@ async function populationOf(db: Db | Tx, f: Filters): Promise<string[]> {
   if (f.itemCode) qb = qb.where('item_code', '=', f.itemCode);
   if (f.branch) qb = qb.where('branch', '=', f.branch);
   const rows = await qb.execute();
-  return rows.map((r) => r.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return rows.map((r) => r.id).sort(byCodeUnit);
 }
 
 const digest = (ids: string[]) => createHash('sha256').update(ids.join('\n'), 'utf8').digest('hex');
@@ -81,7 +83,8 @@ export async function drawSpotCheck(
   if (!MONTH.test(input.month) || input.month > shanghaiDate(now).slice(0, 7))
     throw invalid('请选择本月或以前的月份');
   if (!Number.isInteger(input.size) || input.size < SAMPLE_SIZE.min || input.size > SAMPLE_SIZE.max)
-    throw invalid(`抽查数量应为 ${SAMPLE_SIZE.min}–${SAMPLE_SIZE.max} 件`);
+    // The sentence names SAMPLE_SIZE's bounds (a unit test holds them together).
+    throw invalid('抽查数量应为 1–50 件');
   if (input.branch && !BRANCHES.includes(input.branch)) throw invalid('适用情形不在可选范围内');
   if (input.itemCode !== null && !/^[A-Z0-9-]{1,20}$/.test(input.itemCode))
     throw invalid('事项编码不正确');
@@ -160,12 +163,9 @@ export async function drawSpotCheck(
 }
 
 /** May the user see this draw? Administrators all; a supervisor those within their squads. */
-function visible(user: SessionUser, scopeJson: string): boolean {
-  if (user.role === 'admin') return true;
-  if (user.role !== 'supervisor') return false;
-  const scope = JSON.parse(scopeJson) as string[] | null;
-  return scope !== null && scope.every((s) => user.supervisedSquadIds.includes(s));
-}
+const visible = (user: SessionUser, draw: { squad_id: string | null; scope: string }) =>
+  (user.role === 'admin' || user.role === 'supervisor') &&
+  drawWithin(user.role === 'admin' ? null : user.supervisedSquadIds, draw);
 
 export type SpotCheckSummary = {
   id: string;
@@ -198,6 +198,7 @@ export async function spotChecks(db: Db, user: SessionUser): Promise<SpotCheckSu
       'spot_checks.population',
       'spot_checks.ordinal',
       'spot_checks.drawn_at',
+      'spot_checks.squad_id',
       'spot_checks.scope',
       'users.real_name as drawn_by',
       eb
@@ -217,7 +218,7 @@ export async function spotChecks(db: Db, user: SessionUser): Promise<SpotCheckSu
     .limit(200)
     .execute();
   return rows
-    .filter((r) => visible(user, r.scope))
+    .filter((r) => visible(user, r))
     .map((r) => ({
       id: r.id,
       month: r.month,
@@ -259,7 +260,7 @@ export async function spotCheckDetail(db: Db, user: SessionUser, id: string) {
     .select(['squads.name as squad', 'users.real_name as drawer'])
     .where('spot_checks.id', '=', id)
     .executeTakeFirst();
-  if (!check || !visible(user, check.scope)) throw new HttpError(404, 'notFound', '抽查不存在');
+  if (!check || !visible(user, check)) throw new HttpError(404, 'notFound', '抽查不存在');
   const items = await db
     .selectFrom('spot_check_items')
     .innerJoin('records', 'records.id', 'spot_check_items.record_id')
@@ -349,10 +350,10 @@ export async function reviewSpotItem(
 ): Promise<void> {
   const check = await db
     .selectFrom('spot_checks')
-    .select(['id', 'scope'])
+    .select(['id', 'squad_id', 'scope'])
     .where('id', '=', checkId)
     .executeTakeFirst();
-  if (!check || !visible(user, check.scope)) throw new HttpError(404, 'notFound', '抽查不存在');
+  if (!check || !visible(user, check)) throw new HttpError(404, 'notFound', '抽查不存在');
   if (REVIEW_CHECKS.some((c) => typeof answers[c] !== 'boolean'))
     throw invalid('请逐项作答检查清单');
   const issue = spotReviewIssues(answers, note)[0];

@@ -1,5 +1,6 @@
 import { labelOf } from '$lib/domain/labels';
 import { sql } from 'kysely';
+import { drawWithin } from '$lib/domain/spot-check';
 import { addMonths, daysInMonth, shanghaiDate } from '$lib/domain/time';
 import type { SessionUser } from '../auth/types';
 import type { TaskSource } from '$lib/domain/tasks';
@@ -320,12 +321,7 @@ async function spotCheckStats(
     .select(['id', 'squad_id', 'scope', 'size'])
     .where('month', '=', month)
     .execute();
-  const within = draws.filter((d) => {
-    if (!squads) return true;
-    if (d.squad_id) return squads.includes(d.squad_id);
-    const scope = JSON.parse(d.scope) as string[] | null;
-    return scope !== null && scope.every((s) => squads.includes(s));
-  });
+  const within = draws.filter((d) => drawWithin(squads, d));
   if (within.length === 0)
     return { draws: 0, sampled: 0, reviewed: 0, findings: 0, findingRate: null };
   const items = await db

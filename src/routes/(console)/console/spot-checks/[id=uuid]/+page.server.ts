@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
   try {
     return { ...(await spotCheckDetail((await app()).db, user, params.id)), checks: REVIEW_CHECKS };
   } catch (e) {
-    if (e instanceof HttpError && e.status === 404) error(404, '抽查不存在');
+    if (e instanceof HttpError && e.status === 404) error(404, 'console.server.spotNotFound');
     throw e;
   }
 };
