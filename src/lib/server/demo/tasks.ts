@@ -32,7 +32,8 @@ const TASKS: {
   /** Hours from now the task was received, and is due. */
   received: number;
   due: number;
-  then?: { assign: [string, string] } | { unfounded: string };
+  /** Dispatched to two officers, or closed as unfounded (hours from now it was closed). */
+  then?: { assign: [string, string] } | { unfounded: string; closed: number };
 }[] = [
   {
     caseId: '12319-2026-1127-0031',
@@ -78,7 +79,7 @@ const TASKS: {
     description: '市民来电：夜间烧烤摊油烟扰民。',
     received: -120,
     due: -72,
-    then: { unfounded: '现场核查时摊点已撤离，连续两晚复查均未发现' },
+    then: { unfounded: '现场核查时摊点已撤离，连续两晚复查均未发现', closed: -80 },
   },
   {
     caseId: 'SP-CAM-0112-20261201',
@@ -132,7 +133,16 @@ export async function seedPlatform(ctx: AppContext, now = new Date()): Promise<v
     if (!t.then) continue;
     const supervisor = supervisorOf(SUPERVISORS[0].supervised[0]);
     if ('assign' in t.then) await assignTask(ctx.db, supervisor, task.id, t.then.assign);
-    else await closeUnfounded(ctx, supervisor, task.id, t.then.unfounded, emptyStreet());
+    else
+      await closeUnfounded(
+        ctx,
+        supervisor,
+        task.id,
+        t.then.unfounded,
+        emptyStreet(),
+        null,
+        new Date(now.getTime() + t.then.closed * HOUR),
+      );
   }
 }
 

@@ -308,6 +308,7 @@ export async function closeUnfounded(
   reason: string,
   photo: Uint8Array | null,
   ip: string | null = null,
+  now = new Date(),
 ): Promise<void> {
   const { db } = ctx;
   const why = reason.trim();
@@ -327,7 +328,7 @@ export async function closeUnfounded(
     accept: () => true,
   });
   if (!put.ok) throw new Error(`closing photo not stored: ${put.reason}`);
-  const at = new Date().toISOString();
+  const at = now.toISOString();
   await db.transaction().execute(async (tx) => {
     await updateOpen(tx, task.id, {
       state: 'unfounded',
