@@ -28,7 +28,7 @@ const WEBHOOK_ENV = {
   WEBHOOK_POLL_MS: '200',
   WEBHOOK_BACKOFF_MS: '300',
   WEBHOOK_BACKOFF_MAX_MS: '1000',
-  WEBHOOK_TIMEOUT_MS: '1500',
+  WEBHOOK_TIMEOUT_MS: '3000',
 };
 
 type Receiver = { child: ChildProcess; output: () => string };
@@ -111,10 +111,10 @@ describe.each(DATABASES)('results back to the city platform on %s', (db) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const send = (caseId: string) =>
+  const send = (caseId: string, key = DEMO_PLATFORM_KEY) =>
     fetch(`${server.url}/api/platform/tasks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_PLATFORM_KEY}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({
         caseId,
         source: 'citizen',
@@ -375,5 +375,56 @@ describe.each(DATABASES)('results back to the city platform on %s', (db) => {
     expect(applied).toHaveLength(before + 1);
     expect(applied.at(-1)).toBe(inFlight);
     expect(new Set(applied).size).toBe(applied.length);
+  });
+
+  it('a platform that hangs holds up no other: results of another system go while its delivery waits for the timeout', async () => {
+    const admin = await consoleSession(server.url, 'admin');
+    const made = await consoleForm(server.url, admin, '/console/admin/systems?/create', {
+      name: '县区平台（无应答）',
+    });
+    const key = /pbk_[A-Za-z0-9_-]{43}/.exec(made.text)?.[0] ?? '';
+    const [other] = await query(server, (run) =>
+      run('select id from api_systems where name = $1', ['县区平台（无应答）']),
+    );
+    const port = await freePort();
+    const otherDir = mkdtempSync(join(tmpdir(), 'patrolbook-receiver-'));
+    const silent = await startReceiver(port, otherDir, 'hang');
+    receivers.push(silent);
+    await consoleForm(server.url, admin, '/console/admin/systems?/webhook', {
+      id: String(other?.id),
+      url: `http://127.0.0.1:${port}/results`,
+    });
+    // The silent platform's result goes out and waits for an answer that never comes.
+    const theirs = await send('SILENT-0001', key);
+    expect((await closeUnfounded(theirs.id)).text).toContain('"type":"success"');
+    await until(
+      () => silent.output().includes('got '),
+      15_000,
+      () => 'no delivery arrived',
+    );
+    // Meanwhile a task of the demo platform (answering) is closed: its result is delivered
+    // before the silent platform's attempt has even ended.
+    const ours = await send('SIDE-0001');
+    expect((await closeUnfounded(ours.id)).text).toContain('"type":"success"');
+    const row = async (taskId: string) =>
+      (
+        await query(server, (run) =>
+          run('select delivered_at, last_attempt_at from task_results where task_id = $1', [
+            taskId,
+          ]),
+        )
+      )[0];
+    await until(
+      async () => (await row(ours.id))?.delivered_at != null,
+      15_000,
+      () => 'the answering platform waited for the silent one',
+    );
+    const delivered = String((await row(ours.id))?.delivered_at);
+    const stuck = await row(theirs.id);
+    expect(stuck?.delivered_at).toBeNull();
+    // Its first attempt ends only at its timeout: still open, or ended after ours was delivered.
+    const ended = stuck?.last_attempt_at;
+    expect(typeof ended !== 'string' || delivered < ended).toBe(true);
+    rmSync(otherDir, { recursive: true, force: true });
   });
 });

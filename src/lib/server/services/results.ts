@@ -312,20 +312,82 @@ async function post(
   }
 }
 
+type DueRow = {
+  id: string;
+  system_id: string;
+  body: string;
+  attempts: number;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+};
+
 /**
- * Delivers what is due once: results of systems with a webhook, not delivered, whose next
- * attempt has come and that no delivery holds. Each is claimed with a lease first (a conditional
- * update: two processes cannot both send it, and a process killed mid-delivery leaves a lease
- * that expires, after which the result is sent again; the event id makes that harmless).
- * Returns how many were attempted.
+ * One attempt at one result: claimed with a lease first (a conditional update: two processes
+ * cannot both send it, and a process killed mid-delivery leaves a lease that expires, after which
+ * the result is sent again; the event id makes that harmless), posted, and its outcome written.
  */
-export async function deliverDue(db: Db, o: DelivererOptions, now = new Date()): Promise<number> {
+async function attempt(
+  db: Db,
+  o: DelivererOptions,
+  row: DueRow,
+): Promise<'skipped' | 'delivered' | { failedUntil: string }> {
+  if (!row.webhook_url || !row.webhook_secret) return 'skipped';
+  const claimedAt = new Date();
+  const claim = await db
+    .updateTable('task_results')
+    // Twice the request's timeout: the attempt has surely ended (answered, failed or with
+    // its process) before another may start.
+    .set({ lease_until: new Date(claimedAt.getTime() + 2 * o.timeoutMs).toISOString() })
+    .where('id', '=', row.id)
+    .where('delivered_at', 'is', null)
+    .where((eb) =>
+      eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', claimedAt.toISOString())]),
+    )
+    .executeTakeFirst();
+  if (Number(claim.numUpdatedRows) !== 1) return 'skipped';
+  const sent = await post(row.webhook_url, row.webhook_secret, row.id, row.body, o.timeoutMs);
+  const done = new Date();
+  const attempts = Number(row.attempts) + 1;
+  const next = new Date(done.getTime() + backoff(attempts, o)).toISOString();
+  await db
+    .updateTable('task_results')
+    .set(
+      sent.ok
+        ? {
+            delivered_at: done.toISOString(),
+            delivered_via: 'webhook',
+            attempts,
+            last_attempt_at: done.toISOString(),
+            last_error: null,
+            lease_until: null,
+            next_attempt_at: null,
+          }
+        : {
+            attempts,
+            last_attempt_at: done.toISOString(),
+            last_error: sent.error,
+            lease_until: null,
+            next_attempt_at: next,
+          },
+    )
+    .where('id', '=', row.id)
+    .where('delivered_at', 'is', null)
+    .execute();
+  return sent.ok ? 'delivered' : { failedUntil: next };
+}
+
+/**
+ * The results due now, by system, oldest first: of systems with a webhook and not revoked, not
+ * delivered, their next attempt come, no delivery holding them.
+ */
+async function dueBySystem(db: Db, now = new Date()): Promise<Map<string, DueRow[]>> {
   const at = now.toISOString();
-  const due = await db
+  const due: DueRow[] = await db
     .selectFrom('task_results')
     .innerJoin('api_systems', 'api_systems.id', 'task_results.system_id')
     .select([
       'task_results.id',
+      'task_results.system_id',
       'task_results.body',
       'task_results.attempts',
       'api_systems.webhook_url',
@@ -339,54 +401,45 @@ export async function deliverDue(db: Db, o: DelivererOptions, now = new Date()):
     .where('api_systems.webhook_url', 'is not', null)
     .where('api_systems.revoked_at', 'is', null)
     .orderBy('task_results.seq')
-    .limit(20)
+    .limit(200)
     .execute();
-  let attempted = 0;
+  const bySystem = new Map<string, DueRow[]>();
   for (const row of due) {
-    if (!row.webhook_url || !row.webhook_secret) continue;
-    const claimedAt = new Date();
-    const claim = await db
-      .updateTable('task_results')
-      // Twice the request's timeout: the attempt has surely ended (answered, failed or with
-      // its process) before another may start.
-      .set({ lease_until: new Date(claimedAt.getTime() + 2 * o.timeoutMs).toISOString() })
-      .where('id', '=', row.id)
-      .where('delivered_at', 'is', null)
-      .where((eb) =>
-        eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', claimedAt.toISOString())]),
-      )
-      .executeTakeFirst();
-    if (Number(claim.numUpdatedRows) !== 1) continue;
-    attempted++;
-    const sent = await post(row.webhook_url, row.webhook_secret, row.id, row.body, o.timeoutMs);
-    const done = new Date();
-    const attempts = Number(row.attempts) + 1;
+    const rows = bySystem.get(row.system_id) ?? [];
+    rows.push(row);
+    bySystem.set(row.system_id, rows);
+  }
+  return bySystem;
+}
+
+/**
+ * Sends one system's due results in order, at most 20. A failure ends the batch: the system's
+ * other due results wait as long as the one that failed (a platform that is down gets one
+ * request per backoff, not one per result). Returns how many were attempted.
+ */
+async function deliverSystem(
+  db: Db,
+  o: DelivererOptions,
+  systemId: string,
+  rows: DueRow[],
+): Promise<number> {
+  let n = 0;
+  for (const row of rows.slice(0, 20)) {
+    const outcome = await attempt(db, o, row);
+    if (outcome === 'skipped') continue;
+    n++;
+    if (outcome === 'delivered') continue;
     await db
       .updateTable('task_results')
-      .set(
-        sent.ok
-          ? {
-              delivered_at: done.toISOString(),
-              delivered_via: 'webhook',
-              attempts,
-              last_attempt_at: done.toISOString(),
-              last_error: null,
-              lease_until: null,
-              next_attempt_at: null,
-            }
-          : {
-              attempts,
-              last_attempt_at: done.toISOString(),
-              last_error: sent.error,
-              lease_until: null,
-              next_attempt_at: new Date(done.getTime() + backoff(attempts, o)).toISOString(),
-            },
-      )
-      .where('id', '=', row.id)
+      .set({ next_attempt_at: outcome.failedUntil })
+      .where('system_id', '=', systemId)
       .where('delivered_at', 'is', null)
+      .where('next_attempt_at', '<=', outcome.failedUntil)
+      .where('lease_until', 'is', null)
       .execute();
+    break;
   }
-  return attempted;
+  return n;
 }
 
 export type Deliverer = { kick: () => void; stop: () => Promise<void> };
@@ -399,45 +452,70 @@ export function kickDeliverer(): void {
 }
 
 /**
- * The process's deliverer: looks at the outbox every `pollMs`, and at once when kicked. A
- * failure of the database is logged (without any body) and the next round tries again.
+ * The process's deliverer: looks at the outbox every `pollMs`, and at once when kicked or when a
+ * system's batch ends. Systems are served side by side, each by one batch at a time: a platform
+ * that hangs until the timeout holds up none of the others. A failure of the database is logged
+ * (without any body) and the next look tries again.
  */
 export function startDeliverer(db: Db, o: DelivererOptions): Deliverer {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let running: Promise<void> | null = null;
+  let looking: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  /** Systems with a batch running in this process, and the batches. */
+  const busy = new Set<string>();
+  const batches = new Set<Promise<void>>();
   const schedule = (ms: number) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(run, ms);
+    timer = setTimeout(look, ms);
     timer.unref();
   };
-  const run = () => {
+  /** Look again at once, or right after the look under way. */
+  const wake = () => {
+    if (looking) again = true;
+    else schedule(0);
+  };
+  const look = () => {
     timer = null;
-    if (running) {
+    if (looking) {
       again = true;
       return;
     }
-    running = (async () => {
+    looking = (async () => {
       try {
-        // Round after round while there was something to send (a backlog drains at once).
-        while (!stopped && (await deliverDue(db, o)) > 0);
+        for (const [systemId, rows] of await dueBySystem(db)) {
+          if (stopped || busy.has(systemId)) continue;
+          busy.add(systemId);
+          const batch = deliverSystem(db, o, systemId, rows)
+            .catch((error: unknown) => {
+              console.error(`result delivery failed: ${describe(error)}`);
+              return 0;
+            })
+            .then((n) => {
+              busy.delete(systemId);
+              batches.delete(batch);
+              // Something was sent: look again at once (a backlog drains without waiting).
+              if (n > 0) wake();
+            });
+          batches.add(batch);
+        }
       } catch (error) {
         console.error(`result delivery round failed: ${describe(error)}`);
       } finally {
-        running = null;
+        looking = null;
         schedule(again ? 0 : o.pollMs);
         again = false;
       }
     })();
   };
   const deliverer: Deliverer = {
-    kick: () => schedule(0),
+    kick: wake,
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      await looking;
+      await Promise.all([...batches]);
       if (active === deliverer) active = null;
     },
   };
