@@ -184,6 +184,16 @@ describe.each(DATABASES)('results back to the city platform on %s', (db) => {
     );
     expect(detail.task.state).toBe('unfounded');
     expect(detail.result).toEqual(result);
+    // The photo the result names, fetched by the platform with its key.
+    const photoUrl = `${server.url}/api/platform/tasks/PULL-0001/photos/${result.unfounded?.photo?.sha256}`;
+    const photo = await fetch(photoUrl, {
+      headers: { authorization: `Bearer ${DEMO_PLATFORM_KEY}` },
+    });
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await photo.arrayBuffer())).toEqual(
+      Buffer.from(tinyPng(`close:${task.id}`)),
+    );
 
     // Another system sees none of these; bad cursors and missing keys change nothing.
     const admin = await consoleSession(server.url, 'admin');
@@ -193,6 +203,18 @@ describe.each(DATABASES)('results back to the city platform on %s', (db) => {
     const otherKey = /pbk_[A-Za-z0-9_-]{43}/.exec(made.text)?.[0] ?? '';
     const other = platformResultsResponseSchema.parse(await (await pull(0, otherKey)).json());
     expect(other).toEqual({ results: [], cursor: 0, more: false });
+    // Nor the photo of another system's task, nor a hash the task does not name.
+    expect(
+      (await fetch(photoUrl, { headers: { authorization: `Bearer ${otherKey}` } })).status,
+    ).toBe(404);
+    expect(
+      (
+        await fetch(`${server.url}/api/platform/tasks/PULL-0001/photos/${'0'.repeat(64)}`, {
+          headers: { authorization: `Bearer ${DEMO_PLATFORM_KEY}` },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await fetch(photoUrl)).status).toBe(401);
     expect((await pull(-1)).status).toBe(400);
     expect((await pull('abc')).status).toBe(400);
     expect((await fetch(`${server.url}/api/platform/results?after=0`)).status).toBe(401);

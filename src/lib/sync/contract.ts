@@ -463,6 +463,8 @@ export const caseParamsSchema = z.object({
   caseId: z.string().regex(CASE_ID, '案件编号应为 1–64 位字母、数字或 _ . : -'),
 });
 
+export const casePhotoParamsSchema = caseParamsSchema.extend({ sha256: sha256Schema });
+
 /**
  * A task's result as the platform receives it (a webhook's body, or an entry of the pull feed):
  * how the case ended, and with what. `eventId` is the same on every delivery of one result (the

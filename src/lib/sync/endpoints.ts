@@ -36,6 +36,7 @@ import {
   platformTaskResponseSchema,
   platformTaskDetailSchema,
   platformResultsQuerySchema,
+  casePhotoParamsSchema,
   platformResultsResponseSchema,
   caseParamsSchema,
 } from './contract';
@@ -344,6 +345,16 @@ export const ENDPOINTS: EndpointSpec[] = [
     auth: 'system',
     params: caseParamsSchema,
     response: { json: platformTaskDetailSchema, name: 'PlatformTaskDetail' },
+    errors: [400, 401, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/platform/tasks/{caseId}/photos/{sha256}',
+    tag: '平台任务',
+    summary: '本系统任务的照片：平台发来的，或不予立案时所附的现场照片（按结果中的 SHA-256 取）',
+    auth: 'system',
+    params: casePhotoParamsSchema,
+    response: { media: ['image/jpeg', 'image/png', 'image/webp'] },
     errors: [400, 401, 404],
   },
   {

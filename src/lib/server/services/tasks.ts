@@ -304,3 +304,32 @@ export async function requireSystem(db: Db, request: Request): Promise<ApiSystem
     });
   return system;
 }
+
+/**
+ * A photo of one of the system's tasks, by its case id and hash: one the platform sent, or the
+ * one attached when the task was closed as unfounded (the result names it). Another system's
+ * task, or a hash the task does not name, is not found.
+ */
+export async function systemTaskPhoto(
+  db: Db,
+  systemId: string,
+  caseId: string,
+  sha256: string,
+): Promise<{ sha256: string; mime: string } | null> {
+  const task = await db
+    .selectFrom('tasks')
+    .select(['id', 'close_photo', 'close_photo_mime'])
+    .where('system_id', '=', systemId)
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  if (!task) return null;
+  if (task.close_photo === sha256 && task.close_photo_mime)
+    return { sha256, mime: task.close_photo_mime };
+  const sent = await db
+    .selectFrom('task_photos')
+    .select('mime')
+    .where('task_id', '=', task.id)
+    .where('sha256', '=', sha256)
+    .executeTakeFirst();
+  return sent ? { sha256, mime: sent.mime } : null;
+}
