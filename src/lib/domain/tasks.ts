@@ -23,6 +23,9 @@ export const RECORD_SOURCE = {
 /** A platform's case id: its own number, as it sends it (1–64 letters, digits, _ . : -). */
 export const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
+/** What a task's photo may be (the platform's, and the one an unfounded close attaches). */
+export const TASK_PHOTO_MEDIA = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
 /** Photos a task may carry, and the largest of each (decoded). */
 export const TASK_PHOTOS_MAX = 4;
 export const TASK_PHOTO_BYTES_MAX = 3 * 1024 * 1024;

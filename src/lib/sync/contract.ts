@@ -4,6 +4,7 @@ import { catalogSchema, itemCodeSchema } from '../domain/catalog';
 import { freeText, instantSchema, latitudeSchema, longitudeSchema, text } from '../domain/fields';
 import {
   CASE_ID,
+  TASK_PHOTO_MEDIA,
   TASK_PHOTOS_MAX,
   TASK_PHOTO_BYTES_MAX,
   TASK_SOURCES,
@@ -394,7 +395,6 @@ export * from './contract-common';
  * request with the same id and the same content is answered as a duplicate), where, what, the
  * item it suspects, photos inline and when it must be handled.
  */
-const TASK_PHOTO_MEDIA = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const platformTaskRequestSchema = z
   .object({
     caseId: z.string().regex(CASE_ID, '案件编号应为 1–64 位字母、数字或 _ . : -'),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { TASK_PHOTO_MEDIA } from '../domain/tasks';
 import {
   apiErrorSchema,
   blobUploadSchema,
@@ -354,7 +355,7 @@ export const ENDPOINTS: EndpointSpec[] = [
     summary: '本系统任务的照片：平台发来的，或不予立案时所附的现场照片（按结果中的 SHA-256 取）',
     auth: 'system',
     params: casePhotoParamsSchema,
-    response: { media: ['image/jpeg', 'image/png', 'image/webp'] },
+    response: { media: [...TASK_PHOTO_MEDIA] },
     errors: [400, 401, 404],
   },
   {

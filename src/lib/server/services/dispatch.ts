@@ -3,6 +3,7 @@ import type { Selectable, Updateable } from 'kysely';
 import type { PhoneTask } from '$lib/sync/contract';
 import {
   TASK_PHOTO_BYTES_MAX,
+  TASK_PHOTO_MEDIA,
   TASK_STATES,
   UNFOUNDED_REASON,
   type TaskSource,
@@ -293,8 +294,6 @@ export async function assignTask(
   });
 }
 
-const CLOSE_PHOTO_MEDIA = new Set(['image/jpeg', 'image/png', 'image/webp']);
-
 /**
  * Closes a task as unfounded (nothing found on site, or not the bureau's matter), with why and
  * a photo of what was found: both are checked before anything is stored; the photo goes to the
@@ -319,7 +318,7 @@ export async function closeUnfounded(
   if (photo.length > TASK_PHOTO_BYTES_MAX)
     throw new HttpError(400, 'invalid', '照片超过 3 MB 的上限');
   const mime = sniffMime(photo.subarray(0, 64));
-  if (!mime || !CLOSE_PHOTO_MEDIA.has(mime))
+  if (!mime || !(TASK_PHOTO_MEDIA as readonly string[]).includes(mime))
     throw new HttpError(400, 'invalid', '照片只接受 JPEG、PNG 或 WebP');
   const task = await taskFor(db, user, taskId);
   const sha256 = createHash('sha256').update(photo).digest('hex');
