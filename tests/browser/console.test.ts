@@ -189,6 +189,26 @@ describe('supervisor console', () => {
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toContain('/console/login?next=');
   });
+  it('keeps what is typed while the page is still loading its scripts', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    // A slow line: the page is drawn and typed into well before its scripts wake it up.
+    let delayed = 0;
+    await page.route('**/_app/immutable/**', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      delayed += 1;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/console/login`, { waitUntil: 'commit' });
+    await page.getByLabel('用户名').fill('supervisor1');
+    await page.getByLabel('密码').fill('demo1234');
+    expect(delayed).toBe(0);
+    await page.waitForLoadState('networkidle');
+    expect(delayed).toBeGreaterThan(0);
+    expect(await page.getByLabel('用户名').inputValue()).toBe('supervisor1');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${server.url}/console`);
+    await page.close();
+  });
   it('speaks English when asked, and Chinese again after', async () => {
     const officer = new ApiClient(server.url);
     await officer.login('officer1');
