@@ -209,6 +209,45 @@ describe('supervisor console', () => {
     await page.waitForURL(`${server.url}/console`);
     await page.close();
   });
+  it('keeps a search typed while the list is still loading its scripts; clearing empties it', async () => {
+    const officer = new ApiClient(server.url);
+    await officer.login('officer1');
+    const { record } = await uploadedRecord(officer, {
+      party: {
+        kind: 'business',
+        name: '淠河茶社',
+        address: '六安市金安区淠河路3号',
+        uscc: '91341500MA2N0001XH',
+      },
+    });
+    expect((await officer.push([record])).body.results[0]?.status).toBe('accepted');
+
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await consoleLogin(page, server.url, 'supervisor1');
+    let delayed = 0;
+    await page.route('**/_app/immutable/**', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      delayed += 1;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/console/records`, { waitUntil: 'commit' });
+    const search = page.getByLabel('搜索（当事人、店名、车牌、地址）');
+    await search.fill('淠河茶社');
+    expect(delayed).toBe(0);
+    await page.waitForLoadState('networkidle');
+    expect(delayed).toBeGreaterThan(0);
+    expect(await search.inputValue()).toBe('淠河茶社');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/[?&]q=/);
+    const rows = page.getByTestId('record-list').getByRole('row');
+    await rows.filter({ hasText: '淠河茶社' }).first().waitFor();
+    expect(await search.inputValue()).toBe('淠河茶社');
+    // Clearing the filters (a navigation inside the page) empties the box as well as the list.
+    await page.getByRole('link', { name: '清除' }).click();
+    await page.waitForURL(`${server.url}/console/records`);
+    await expect.poll(() => search.inputValue()).toBe('');
+    await page.close();
+  });
   it('speaks English when asked, and Chinese again after', async () => {
     const officer = new ApiClient(server.url);
     await officer.login('officer1');
