@@ -336,22 +336,13 @@ async function directInsert(
     for (let i = 0; i < rows.length; i += perTransaction) {
       const chunk = rows.slice(i, i + perTransaction);
       await c.query('begin');
-      await batch(
-        vSql,
-        chunk.map((r) => r.version),
-      );
-      await batch(
-        rSql,
-        chunk.map((r) => r.summary),
-      );
-      await batch(
-        bSql,
-        chunk.flatMap((r) => r.refs),
-      );
-      await batch(
-        lSql,
-        chunk.flatMap((r) => r.ledger),
-      );
+      const tables: [string, unknown[][]][] = [
+        [vSql, chunk.map((r) => r.version)],
+        [rSql, chunk.map((r) => r.summary)],
+        [bSql, chunk.flatMap((r) => r.refs)],
+        [lSql, chunk.flatMap((r) => r.ledger)],
+      ];
+      for (const [sql, values] of tables) await batch(sql, values);
       await c.query('commit');
     }
     const ms = performance.now() - t0;

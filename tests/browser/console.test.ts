@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { amendmentOf, lockRecord } from '$lib/domain/record';
 import type { PullResponse } from '$lib/sync/contract';
 import { ApiClient, confirmTakingPart, resigned, sha256, uploadedRecord } from '../support/api';
-import { consoleLogin, launchBrowser, watchPage } from '../support/browser';
+import { consoleLogin, launchBrowser, slowScripts, watchPage } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 
 describe('supervisor console', () => {
@@ -192,18 +192,13 @@ describe('supervisor console', () => {
   it('keeps what is typed while the page is still loading its scripts', async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     // A slow line: the page is drawn and typed into well before its scripts wake it up.
-    let delayed = 0;
-    await page.route('**/_app/immutable/**', async (route) => {
-      await new Promise((r) => setTimeout(r, 1_000));
-      delayed += 1;
-      await route.continue();
-    });
+    const arrived = await slowScripts(page);
     await page.goto(`${server.url}/console/login`, { waitUntil: 'commit' });
     await page.getByLabel('用户名').fill('supervisor1');
     await page.getByLabel('密码').fill('demo1234');
-    expect(delayed).toBe(0);
+    expect(arrived()).toBe(0);
     await page.waitForLoadState('networkidle');
-    expect(delayed).toBeGreaterThan(0);
+    expect(arrived()).toBeGreaterThan(0);
     expect(await page.getByLabel('用户名').inputValue()).toBe('supervisor1');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(`${server.url}/console`);
@@ -224,18 +219,13 @@ describe('supervisor console', () => {
 
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     await consoleLogin(page, server.url, 'supervisor1');
-    let delayed = 0;
-    await page.route('**/_app/immutable/**', async (route) => {
-      await new Promise((r) => setTimeout(r, 1_000));
-      delayed += 1;
-      await route.continue();
-    });
+    const arrived = await slowScripts(page);
     await page.goto(`${server.url}/console/records`, { waitUntil: 'commit' });
     const search = page.getByLabel('搜索（当事人、店名、车牌、地址）');
     await search.fill('淠河茶社');
-    expect(delayed).toBe(0);
+    expect(arrived()).toBe(0);
     await page.waitForLoadState('networkidle');
-    expect(delayed).toBeGreaterThan(0);
+    expect(arrived()).toBeGreaterThan(0);
     expect(await search.inputValue()).toBe('淠河茶社');
     await page.getByRole('button', { name: '筛选' }).click();
     await page.waitForURL(/[?&]q=/);

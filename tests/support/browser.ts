@@ -45,6 +45,20 @@ export async function launchProfile(options: { dir?: string; args?: string[] } =
 }
 
 /** Signs in to the console with the demo password; says where it stayed if it did not get in. */
+/**
+ * A slow line: each of the app's script files arrives a second late, so the server-drawn page
+ * can be typed into before its scripts start. Returns how many have arrived so far.
+ */
+export async function slowScripts(page: Page): Promise<() => number> {
+  let arrived = 0;
+  await page.route('**/_app/immutable/**', async (route) => {
+    await new Promise((r) => setTimeout(r, 1_000));
+    arrived += 1;
+    await route.continue();
+  });
+  return () => arrived;
+}
+
 export async function consoleLogin(page: Page, base: string, username: string) {
   await page.goto(`${base}/console/login`);
   await page.getByLabel('用户名').fill(username);
