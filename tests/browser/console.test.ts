@@ -204,7 +204,7 @@ describe('supervisor console', () => {
     await page.waitForURL(`${server.url}/console`);
     await page.close();
   });
-  it('keeps a search typed while the list is still loading its scripts; clearing empties it', async () => {
+  it('keeps filters typed or chosen while the list is still loading its scripts; clearing empties them', async () => {
     const officer = new ApiClient(server.url);
     await officer.login('officer1');
     const { record } = await uploadedRecord(officer, {
@@ -222,13 +222,16 @@ describe('supervisor console', () => {
     const arrived = await slowScripts(page);
     await page.goto(`${server.url}/console/records`, { waitUntil: 'commit' });
     const search = page.getByLabel('搜索（当事人、店名、车牌、地址）');
+    const state = page.locator('select#state');
     await search.fill('淠河茶社');
+    await state.selectOption('pending');
     expect(arrived()).toBe(0);
     await page.waitForLoadState('networkidle');
     expect(arrived()).toBeGreaterThan(0);
     expect(await search.inputValue()).toBe('淠河茶社');
+    expect(await state.inputValue()).toBe('pending');
     await page.getByRole('button', { name: '筛选' }).click();
-    await page.waitForURL(/[?&]q=/);
+    await page.waitForURL(/[?&]state=pending/);
     const rows = page.getByTestId('record-list').getByRole('row');
     await rows.filter({ hasText: '淠河茶社' }).first().waitFor();
     expect(await search.inputValue()).toBe('淠河茶社');
@@ -236,6 +239,7 @@ describe('supervisor console', () => {
     await page.getByRole('link', { name: '清除' }).click();
     await page.waitForURL(`${server.url}/console/records`);
     await expect.poll(() => search.inputValue()).toBe('');
+    expect(await state.inputValue()).toBe('');
     await page.close();
   });
   it('speaks English when asked, and Chinese again after', async () => {
