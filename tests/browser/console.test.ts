@@ -242,6 +242,45 @@ describe('supervisor console', () => {
     expect(await state.inputValue()).toBe('');
     await page.close();
   });
+  it('keeps the month, squad and audit action chosen while the page is still loading', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await consoleLogin(page, server.url, 'supervisor1');
+    const arrived = await slowScripts(page);
+    await page.goto(`${server.url}/console`, { waitUntil: 'commit' });
+    const month = page.locator('input#month');
+    const squad = page.locator('select#squad');
+    await month.fill('2026-10');
+    const squads = await squad
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const chosen = squads[1] ?? '';
+    expect(chosen).not.toBe('');
+    await squad.selectOption(chosen);
+    expect(arrived()).toBe(0);
+    await page.waitForLoadState('networkidle');
+    expect(await month.inputValue()).toBe('2026-10');
+    expect(await squad.inputValue()).toBe(chosen);
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.waitForURL((u) => u.searchParams.get('month') === '2026-10');
+    expect(new URL(page.url()).searchParams.get('squad')).toBe(chosen);
+    expect(await squad.inputValue()).toBe(chosen);
+
+    await page.close();
+
+    // The audit log is the administrators'.
+    const admin = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await consoleLogin(admin, server.url, 'admin');
+    await slowScripts(admin);
+    await admin.goto(`${server.url}/console/audit`, { waitUntil: 'commit' });
+    const action = admin.getByLabel('操作', { exact: true });
+    await action.selectOption('login');
+    await admin.waitForLoadState('networkidle');
+    expect(await action.inputValue()).toBe('login');
+    await admin.getByRole('button', { name: '筛选' }).click();
+    await admin.waitForURL(/[?&]action=login/);
+    expect(await action.inputValue()).toBe('login');
+    await admin.close();
+  });
   it('speaks English when asked, and Chinese again after', async () => {
     const officer = new ApiClient(server.url);
     await officer.login('officer1');
