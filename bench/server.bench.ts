@@ -198,6 +198,12 @@ async function pushAll(
         );
       sent += batch.length;
       if (sent % 10_000 === 0) marks.push(spent);
+      if (STREAM && sent % 100_000 === 0) {
+        const since = spent - (marks[marks.length - 11] ?? 0);
+        console.log(
+          `[bench] ${sent} records pushed, ${Math.round(100_000 / (since / 1000))} records/s over the last 100,000`,
+        );
+      }
     }
     each?.(records);
   }
