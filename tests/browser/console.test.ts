@@ -281,6 +281,72 @@ describe('supervisor console', () => {
     expect(await action.inputValue()).toBe('login');
     await admin.close();
   });
+  it('administration forms keep what is typed before the page wakes up, and show what was saved', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await consoleLogin(admin, server.url, 'admin');
+
+    // Document numbers: a word typed on arrival survives the scripts, is saved, and stays shown.
+    const arrived = await slowScripts(admin);
+    await admin.goto(`${server.url}/console/admin/numbers`, { waitUntil: 'commit' });
+    const word = admin.locator('#f-orderToCorrect input[name="word"]');
+    const before = await word.inputValue();
+    await word.fill('试改字');
+    expect(arrived()).toBe(0);
+    await admin.waitForLoadState('networkidle');
+    expect(arrived()).toBeGreaterThan(0);
+    expect(await word.inputValue()).toBe('试改字');
+    const row = admin.getByRole('row').filter({ has: admin.locator('#f-orderToCorrect') });
+    await row.getByRole('button', { name: '保存' }).click();
+    await admin.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toContain('试改字');
+    expect(await word.inputValue()).toBe('试改字');
+    await word.fill(before);
+    await row.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).not.toContain('试改字');
+
+    // A user's squad chosen on arrival survives the scripts; after a save, and a second save of
+    // the same choice, the list shows what is stored (not the form's first option).
+    await admin.goto(`${server.url}/console/admin/users`, { waitUntil: 'commit' });
+    const officer = admin.getByRole('row').filter({ hasText: 'officer2' });
+    const squad = officer.getByLabel('所属中队');
+    const original = await squad.inputValue();
+    const other = (
+      await squad
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+    ).find((v) => v && v !== original);
+    expect(other).toBeTruthy();
+    await squad.selectOption(other ?? '');
+    await admin.waitForLoadState('networkidle');
+    expect(await squad.inputValue()).toBe(other);
+    for (let i = 0; i < 2; i++) {
+      await officer.getByRole('button', { name: '保存' }).click();
+      await admin.getByTestId('user-updated').filter({ hasText: 'officer2' }).waitFor();
+      await admin.waitForLoadState('networkidle');
+      expect(await squad.inputValue()).toBe(other);
+    }
+    await admin.reload();
+    expect(await squad.inputValue()).toBe(other);
+    await squad.selectOption(original);
+    await officer.getByRole('button', { name: '保存' }).click();
+    await admin.getByTestId('user-updated').waitFor();
+    await admin.reload();
+    expect(await squad.inputValue()).toBe(original);
+
+    // The list editor is its script: until it runs, its boxes take no typing it would drop.
+    const slow = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await slow.context().addCookies(await admin.context().cookies());
+    const editorArrived = await slowScripts(slow);
+    await slow.goto(`${server.url}/console/admin/catalog/edit`, { waitUntil: 'commit' });
+    const version = slow.locator('#c-version');
+    await version.waitFor({ state: 'attached' });
+    expect(editorArrived()).toBe(0);
+    expect(await version.isDisabled()).toBe(true);
+    await slow.waitForLoadState('networkidle');
+    await expect.poll(() => version.isDisabled()).toBe(false);
+    await slow.close();
+    await admin.close();
+  });
   it('speaks English when asked, and Chinese again after', async () => {
     const officer = new ApiClient(server.url);
     await officer.login('officer1');

@@ -466,6 +466,7 @@ export const consoleEn: Record<ConsoleKey, string> = {
     'After an account is deactivated or a phone reported lost, the phone sends its unsynced records at its next contact, then wipes everything it holds; the time of the wipe shows here.',
   'console.users.lastSeen': 'Last contact',
   'console.users.reportLost': 'Report lost',
+  'console.users.updated': 'Saved the role and squads of {username}',
   'console.users.wipe': 'Remote wipe',
   'console.users.wipedAt': 'Wiped {at} ({n} record(s) sent)',
   'console.users.wipeOrdered': 'Account deactivated; wipe pending since {at}',

@@ -446,6 +446,7 @@ export const consoleZh = {
     '停用账号或报告手机丢失后，该手机下次联网时先送出未同步的记录，再清除本机全部数据；清除时间显示在这里。',
   'console.users.lastSeen': '最近联系',
   'console.users.reportLost': '报告丢失',
+  'console.users.updated': '已保存 {username} 的角色与中队',
   'console.users.wipe': '远程清除',
   'console.users.wipedAt': '已于 {at} 清除（送出 {n} 条记录）',
   'console.users.wipeOrdered': '账号停用，{at} 起待清除',
