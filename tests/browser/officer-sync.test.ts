@@ -36,6 +36,7 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
   afterAll(async () => {
     await server?.stop();
     rmSync(buildCopy, { recursive: true, force: true });
+    rmSync(photos, { recursive: true, force: true });
   });
 
   it('a sync killed after the server stored the push loses nothing and stores nothing twice', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ describe('installable, offline, accessible officer app', () => {
   afterAll(async () => {
     await profile?.close();
     await server?.stop();
+    rmSync(photos, { recursive: true, force: true });
   });
 
   it('has an installable manifest with the icons a phone needs', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { ApiClient, resigned, sha256, uploadedRecord } from '../support/api';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
 const dir = mkdtempSync(join(tmpdir(), 'pb-docs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.each(DATABASES)('documents and verification on %s', (db) => {
   let server: TestServer;

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_TYPES, lockRecord, type LockedRecord } from '$lib/domain/record';
 import { documentText, TEMPLATE_VERSION } from '$lib/notices/content';
 import { uncoveredCharacters } from '$lib/notices/font';
@@ -17,6 +17,7 @@ import { coverage, fixture, OFFICERS, pdftotext, renderDoc } from '../support/do
 
 const POPPLER = process.env.PB_NO_POPPLER !== '1';
 const dir = mkdtempSync(join(tmpdir(), 'pb-pdf-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('on-site notices', () => {
   let reinspected: LockedRecord;

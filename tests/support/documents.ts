@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import jsQR from 'jsqr';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from '$lib/domain/catalog';
@@ -202,15 +202,25 @@ export async function renderDoc(
   return { bytes, content, short, url, number: doc.number };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'pb-docs-'));
+/** Runs `use` with a fresh temporary folder, removed after. */
+function withTempDir<T>(use: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-docs-'));
+  try {
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The text of a PDF as poppler extracts it, white space removed. */
 export function pdftotext(bytes: Uint8Array, name: string): string {
-  const file = join(dir, `${name}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], {
-    encoding: 'utf8',
-  }).replace(/\s+/g, '');
+  return withTempDir((dir) => {
+    const file = join(dir, `${name}.pdf`);
+    writeFileSync(file, bytes);
+    return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], {
+      encoding: 'utf8',
+    }).replace(/\s+/g, '');
+  });
 }
 
 /**
@@ -218,20 +228,22 @@ export function pdftotext(bytes: Uint8Array, name: string): string {
  * 100 dpi) and jsQR decodes it. Null when no code is found.
  */
 export function qrOf(bytes: Uint8Array, name: string): string | null {
-  const file = join(dir, `${name}.pdf`);
-  writeFileSync(file, bytes);
-  execFileSync('pdftoppm', [
-    '-r',
-    '100',
-    '-f',
-    '1',
-    '-l',
-    '1',
-    '-singlefile',
-    file,
-    join(dir, name),
-  ]);
-  const ppm = readFileSync(join(dir, `${name}.ppm`));
+  const ppm = withTempDir((dir) => {
+    const file = join(dir, `${name}.pdf`);
+    writeFileSync(file, bytes);
+    execFileSync('pdftoppm', [
+      '-r',
+      '100',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      file,
+      join(dir, name),
+    ]);
+    return readFileSync(join(dir, `${name}.ppm`));
+  });
   // P6 header: magic, width, height, maxval, then RGB bytes.
   const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 64).toString('latin1'));
   if (!header) throw new Error(`${name}: not a PPM image`);
