@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench [part ...]`: measures the figures of docs/PERFORMANCE.md, each next to a baseline
 // taken in the same run, prints one table and writes bench/results/<time>.json and latest.json.
-// Parts: ingest upload list lookup save photo documents printer startup klm (default: all);
+// Parts: ingest checks upload list lookup save photo documents printer startup klm (default:
+// all); checks times the server's checks of one pushed record piece by piece;
 // klm drives the four standard cases of issue 17 in Chromium and times them by the
 // keystroke-level model; ingest also
 // pushes the same records to pouchdb-server and a minimal no-check server (bench/peers/). Not run
@@ -12,6 +13,7 @@ import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
 
 const ALL = [
   'ingest',
+  'checks',
   'upload',
   'list',
   'lookup',
