@@ -7,7 +7,7 @@
 //   node scripts/test.js integration     one suite (unit | integration | faults | browser)
 //   node scripts/test.js integration tests/integration/generative.test.ts   one file of it
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBrowserTools, ensurePostgres } from './lib/provision.js';
@@ -75,13 +75,16 @@ if (projects.length === 0) {
 if (projects.some((p) => p !== 'unit')) {
   log('building the app (vite build)');
   // Building must not open a database: point DATA_DIR at a path that must still not exist after.
-  const untouched = join(mkdtempSync(join(tmpdir(), 'patrolbook-build-')), 'data');
+  const parent = mkdtempSync(join(tmpdir(), 'patrolbook-build-'));
+  const untouched = join(parent, 'data');
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
     stdio: 'inherit',
     env: { ...env, DATA_DIR: untouched },
   });
+  const opened = existsSync(untouched);
+  rmSync(parent, { recursive: true, force: true });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  if (existsSync(untouched)) {
+  if (opened) {
     console.error(`[test] the build created ${untouched}: server start-up ran while building`);
     process.exit(1);
   }

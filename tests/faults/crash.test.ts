@@ -57,18 +57,21 @@ async function holdings(server: TestServer) {
 
 describe.each(DATABASES)('kill -9, cut sockets and replays on %s', (db) => {
   let server: TestServer;
+  /** The server that made the data folder (and database): stopping it removes them. */
+  let first: TestServer | undefined;
   let databaseUrl: string | undefined;
   let dataDir: string;
   let device: string;
 
   beforeAll(async () => {
-    server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
+    first = server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
     dataDir = server.dataDir;
     databaseUrl = server.databaseUrl ?? undefined;
     device = new ApiClient(server.url).deviceId;
   });
   afterAll(async () => {
     await server?.stop();
+    if (first !== server) await first?.stop();
   });
 
   const restart = async () => {

@@ -116,10 +116,21 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const ownsDir = options.dataDir === undefined;
   let dropDb: (() => Promise<void>) | null = null;
   let databaseUrl: string | null = options.databaseUrl ?? null;
+  // What this call made goes again if the server never becomes healthy (a test of a refused
+  // configuration), as `stop` removes it otherwise.
+  const discard = async () => {
+    if (dropDb) await dropDb();
+    if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   if (db === 'postgres' && !databaseUrl) {
-    const created = await createDatabase();
-    databaseUrl = created.url;
-    dropDb = created.drop;
+    try {
+      const created = await createDatabase();
+      databaseUrl = created.url;
+      dropDb = created.drop;
+    } catch (e) {
+      await discard();
+      throw e;
+    }
   }
   const port = options.port ?? (await freePort());
   let output = '';
@@ -144,7 +155,14 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  await waitUntilHealthy(child, `${url}/api/health`, () => output);
+  try {
+    await waitUntilHealthy(child, `${url}/api/health`, () => output);
+  } catch (e) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    await discard();
+    throw e;
+  }
 
   const halt = async () => {
     if (child.exitCode === null) {
@@ -170,8 +188,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     crash,
     stop: async () => {
       await halt();
-      if (dropDb) await dropDb();
-      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+      await discard();
     },
   };
 }
