@@ -1,5 +1,4 @@
 import { describe, it } from 'vitest';
-import { residentIdCheckChar } from '$lib/domain/party';
 import {
   catalogIssues,
   consistencyIssues,
@@ -13,6 +12,7 @@ import { starterCatalog } from '$lib/domain/starter-catalog';
 import { uuidv7 } from '$lib/domain/uuid';
 import { nodeDigests } from '$lib/server/digests';
 import { recordContent } from '../tests/support/factories';
+import { uniqueId } from './support/ids';
 import { record, save, wants } from './support/report';
 
 /**
@@ -25,11 +25,6 @@ import { record, save, wants } from './support/report';
 const N = 5_000;
 const ROUNDS = 5;
 
-function residentId(n: number): string {
-  const first17 = `3415021980${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (Math.floor(n / 12) % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckChar(first17);
-}
-
 async function records(): Promise<LockedRecord[]> {
   const out: LockedRecord[] = [];
   for (let i = 0; i < N; i++) {
@@ -38,7 +33,7 @@ async function records(): Promise<LockedRecord[]> {
       party: {
         kind: 'person',
         name: '王喆',
-        idNumber: residentId(i),
+        idNumber: uniqueId(i),
         mobile: `139${String(i).padStart(8, '0')}`,
         address: '六安市金安区佛子岭路18号',
       },

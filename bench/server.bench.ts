@@ -16,7 +16,6 @@ import type { Insertable } from 'kysely';
 import type { Database } from '$lib/server/db/schema';
 import pg from 'pg';
 import { describe, it } from 'vitest';
-import { residentIdCheckChar } from '$lib/domain/party';
 import { recordContentHash, type LockedRecord, type OfficerRef } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { shanghaiDate } from '$lib/domain/time';
@@ -28,6 +27,7 @@ import { ApiClient } from '../tests/support/api';
 import { recordContent } from '../tests/support/factories';
 import { DATABASES, startServer, type DbKind } from '../tests/support/server';
 import { minimalPeer, pouchPeer } from './support/peers';
+import { uniqueId } from './support/ids';
 import { percentile, record, save, wants } from './support/report';
 
 const OFFICERS: (OfficerRef & { squad: string; username: string })[] = [
@@ -97,21 +97,6 @@ const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 10_000);
 const LIST_ROWS = Number(process.env.BENCH_LIST_ROWS ?? 1_000_000);
 /** BENCH_INGEST_DEVICES=1,8 narrows the ingest runs (profiling one configuration). */
 const INGEST_DEVICES = (process.env.BENCH_INGEST_DEVICES ?? '1,2,8').split(',').map(Number);
-
-/**
- * A valid resident ID, distinct for every n below 10,000,000: born 1950-01-01 plus n / 1,000
- * days, sequence n % 1,000. (Until 2026-12-02 the ID depended on n % 1,000 alone, so every ID
- * number came back once per 1,000 records: each push read and flagged priors that grew with the
- * run, which the figures of earlier runs include.)
- */
-function uniqueId(n: number): string {
-  const birth = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 1000) * 86_400_000)
-    .toISOString()
-    .slice(0, 10)
-    .replaceAll('-', '');
-  const first17 = `341502${birth}${String(n % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckChar(first17);
-}
 
 /** Realistic records: a person party, facts, 3 photos and 3 signatures by reference. */
 async function makeRecords(

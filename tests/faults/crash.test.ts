@@ -58,15 +58,11 @@ async function holdings(server: TestServer) {
 describe.each(DATABASES)('kill -9, cut sockets and replays on %s', (db) => {
   let server: TestServer;
   /** The server that made the data folder (and database): stopping it removes them. */
-  let first: TestServer | undefined;
-  let databaseUrl: string | undefined;
-  let dataDir: string;
+  let first: TestServer;
   let device: string;
 
   beforeAll(async () => {
     first = server = await startServer({ db, env: { DEMO_SEED: '1', DEMO_RECORDS: '0' } });
-    dataDir = server.dataDir;
-    databaseUrl = server.databaseUrl ?? undefined;
     device = new ApiClient(server.url).deviceId;
   });
   afterAll(async () => {
@@ -77,8 +73,8 @@ describe.each(DATABASES)('kill -9, cut sockets and replays on %s', (db) => {
   const restart = async () => {
     server = await startServer({
       db,
-      dataDir,
-      ...(databaseUrl ? { databaseUrl } : {}),
+      dataDir: first.dataDir,
+      ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}),
       env: { DEMO_SEED: '1', DEMO_RECORDS: '0' },
     });
   };
