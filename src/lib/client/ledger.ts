@@ -5,7 +5,7 @@ import type { LockedRecord } from '$lib/domain/record';
 import { shanghaiDate } from '$lib/domain/time';
 import type { LedgerEntry } from '$lib/sync/contract';
 import type { Table } from 'dexie';
-import type { PatrolDb } from './db';
+import { writeTogether, type PatrolDb } from './db';
 import {
   bucketOf,
   emptyDict,
@@ -150,7 +150,13 @@ export async function writeHeld(
     const lastRound = r === rounds - 1;
     const tables = [database.ledgerBuckets, database.settings];
     await database.transaction('rw', lastRound && final ? final.tables : tables, async () => {
-      const dict = (await getSetting(database, 'ledgerDict')) ?? emptyDict();
+      // Dictionary and buckets read together, then written together: a finished record's
+      // ledger entry costs two round trips to the browser's storage, not four.
+      const [stored, before] = await Promise.all([
+        getSetting(database, 'ledgerDict'),
+        database.ledgerBuckets.bulkGet([...keys]),
+      ]);
+      const dict = stored ?? emptyDict();
       const size = dict.strings.length;
       let renamed = false;
       for (const [id, name] of held.names)
@@ -159,8 +165,10 @@ export async function writeHeld(
           renamed = true;
         }
       const numbering = held.numberingIn(dict);
-      await rewriteBuckets(database, keys, (key, old) => held.rewrite(key, old, numbering));
-      if (dict.strings.length !== size || renamed) await setSetting(database, 'ledgerDict', dict);
+      await writeTogether([
+        rewriteBuckets(database, keys, (key, old) => held.rewrite(key, old, numbering), before),
+        dict.strings.length !== size || renamed ? setSetting(database, 'ledgerDict', dict) : null,
+      ]);
       if (lastRound && final) await final.last();
     });
   }
@@ -310,15 +318,16 @@ export async function pruneLedger(database: PatrolDb, since: string): Promise<vo
 }
 
 /**
- * Buckets read once, changed by `change`, and written back where they changed (deleted when
- * empty), inside the caller's transaction.
+ * Buckets read once (or as `read` already read them), changed by `change`, and written back where
+ * they changed (deleted when empty), inside the caller's transaction.
  */
 async function rewriteBuckets(
   database: PatrolDb,
   keys: readonly number[],
   change: (key: number, old: Uint8Array | undefined) => Uint8Array | undefined,
+  read?: (Uint8Array | undefined)[],
 ): Promise<void> {
-  const before = await database.ledgerBuckets.bulkGet([...keys]);
+  const before = read ?? (await database.ledgerBuckets.bulkGet([...keys]));
   const put: { key: number; value: Uint8Array }[] = [];
   const gone: number[] = [];
   keys.forEach((key, i) => {
@@ -329,10 +338,13 @@ async function rewriteBuckets(
     if (next.length === 0) gone.push(key);
     else put.push({ key, value: next });
   });
-  if (put.length)
-    await database.ledgerBuckets.bulkPut(
-      put.map((p) => p.value),
-      put.map((p) => p.key),
-    );
-  if (gone.length) await database.ledgerBuckets.bulkDelete(gone);
+  await writeTogether([
+    put.length
+      ? database.ledgerBuckets.bulkPut(
+          put.map((p) => p.value),
+          put.map((p) => p.key),
+        )
+      : null,
+    gone.length ? database.ledgerBuckets.bulkDelete(gone) : null,
+  ]);
 }

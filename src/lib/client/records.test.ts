@@ -182,6 +182,39 @@ describe('finishing a draft', () => {
     expect(!v2.ok && v2.issues.map((i) => i.code)).toEqual(['evidenceRemoved']);
   });
 
+  it.each(['numberBlocks', 'records', 'outbox', 'ledgerBuckets', 'drafts'] as const)(
+    'a failing write to %s leaves the phone as it was (numbers, record, outbox, ledger, draft)',
+    async (failing) => {
+      const db = await freshDb();
+      await withBlocks(db, 11, 12);
+      const draft = completeDraft();
+      await db.drafts.put(draft);
+      const fail = () => {
+        throw new Error(`disk full (${failing})`);
+      };
+      const table = db.table(failing);
+      table.hook('creating', fail);
+      table.hook('updating', fail);
+      table.hook('deleting', fail);
+      await expect(
+        finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW }),
+      ).rejects.toThrow('disk full');
+      table.hook('creating').unsubscribe(fail);
+      table.hook('updating').unsubscribe(fail);
+      table.hook('deleting').unsubscribe(fail);
+      expect(await db.records.count()).toBe(0);
+      expect(await db.outbox.count()).toBe(0);
+      expect(await db.ledgerBuckets.count()).toBe(0);
+      expect(await db.drafts.count()).toBe(1);
+      expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(11);
+      // Nothing was taken: the same draft then finishes with the first number of the block.
+      const again = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+      expect(again.ok && again.record.documents.map((d) => d.number)).toEqual(
+        Array(5).fill('六城管测〔2026〕第0011号'),
+      );
+    },
+  );
+
   it('two records finished at once (two tabs) never get the same number', async () => {
     const db = await freshDb();
     await withBlocks(db, 11, 20);
