@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { jsPDF } from 'jspdf';
 import { describe, expect, it } from 'vitest';
-import { embedFont, pdfDate, wrap } from './render';
+import { embedFont, pdfDate, skipArabicPassWithoutArabic, wrap } from './render';
 
 const width = (s: string) => [...s].length;
 
@@ -62,5 +62,40 @@ describe('embedFont', () => {
     page(b, once);
     page([...b, '另一份文书，用了别的字：鸿鹄'], once);
     expect(page(a, once)).toBe(first);
+  });
+
+  // jsPDF's own Arabic pass, taken before it is narrowed.
+  type ArabicPass = (input: unknown) => unknown;
+  const api = jsPDF.API as unknown as { events: [string, unknown][]; processArabic: ArabicPass };
+  const original = api.processArabic;
+
+  it('skips the Arabic pass only where it would change nothing', () => {
+    skipArabicPassWithoutArabic();
+    const narrowed = api.processArabic;
+    expect(narrowed).not.toBe(original);
+    // The same function where jsPDF measures strings and in the events it draws them with.
+    expect(api.events.some(([, fn]) => fn === original)).toBe(false);
+    expect(api.events.some(([name, fn]) => name === 'preProcessText' && fn === narrowed)).toBe(
+      true,
+    );
+    const texts: unknown[] = [
+      '当事人：王喆',
+      'سلام عليكم',
+      '当事人：سلام',
+      ['地址：六安市金安区梅山南路', 'لا إله'],
+      [['号码：340102199003071232', 1, 2]],
+    ];
+    for (const text of texts) {
+      expect(narrowed(structuredClone(text))).toEqual(original(structuredClone(text)));
+      const payload = { text: structuredClone(text) };
+      narrowed(payload);
+      expect(payload.text).toEqual(
+        (original({ text: structuredClone(text) }) as { text: unknown }).text,
+      );
+    }
+    // Arabic strings are really shaped (into presentation forms), so the comparison has teeth.
+    expect(narrowed('سلام')).not.toBe('سلام');
+    // And pages without Arabic still come out as jsPDF untouched wrote them.
+    expect(page(a, jspdfOwn)).toBe(reference[0]);
   });
 });

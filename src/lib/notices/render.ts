@@ -350,6 +350,40 @@ function speedUpFlate(): void {
   api.processDataByFilters = fast;
 }
 
+/** Any character jsPDF's Arabic pass would change: the Arabic blocks and their presentation forms. */
+const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
+
+type ArabicPass = ((input: unknown) => unknown) & { narrowed?: true };
+
+/**
+ * jsPDF runs its Arabic shaping, character by character, over every string it measures (each
+ * line the layout wraps) and again over every string it draws: 0.8 ms of a warm notice (profile
+ * in docs/PERFORMANCE.md). A string without a character of the Arabic blocks comes out of it
+ * unchanged, so it now skips it; any other goes through it as before. jsPDF copies its events
+ * into each document it makes: this must run before `new jsPDF`.
+ */
+export function skipArabicPassWithoutArabic(): void {
+  const api = jsPDF.API as unknown as {
+    events: [string, unknown][];
+    processArabic?: ArabicPass;
+  };
+  const shape = api.processArabic;
+  if (!shape || shape.narrowed) return;
+  const narrowed: ArabicPass = (input) =>
+    hasArabic(typeof input === 'string' ? input : (input as { text: unknown }).text)
+      ? shape(input)
+      : input;
+  narrowed.narrowed = true;
+  api.processArabic = narrowed;
+  for (const entry of api.events) if (entry[1] === shape) entry[1] = narrowed;
+}
+
+function hasArabic(text: unknown): boolean {
+  if (typeof text === 'string') return ARABIC.test(text);
+  if (Array.isArray(text)) return text.some((t) => hasArabic(Array.isArray(t) ? t[0] : t));
+  return true;
+}
+
 /** Installs the two encoders above on jsPDF's font classes, once, keeping jsPDF's for other shapes. */
 function speedUpFontOutput(parsed: ParsedFont): void {
   const font = parsed as {
@@ -385,6 +419,7 @@ function speedUpFontOutput(parsed: ParsedFont): void {
 }
 
 function newDoc(input: RenderInput, format: [number, number]): jsPDF {
+  skipArabicPassWithoutArabic();
   const doc = new jsPDF({
     unit: 'mm',
     format,
