@@ -201,8 +201,8 @@ export function db(): PatrolDb {
 }
 
 /**
- * Writes issued at once inside the caller's transaction, settled together: one round trip to the
- * browser's storage process for all of them rather than one each. They must touch distinct rows.
+ * Writes issued at once inside the caller's transaction and settled together, rather than each
+ * waiting for the browser's storage to answer the last. They must touch distinct rows.
  * A failed write aborts the transaction, and the writes still under way then fail with Dexie's
  * `TransactionInactiveError`, which says nothing: the error thrown is the first other one.
  */

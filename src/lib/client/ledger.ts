@@ -151,7 +151,7 @@ export async function writeHeld(
     const tables = [database.ledgerBuckets, database.settings];
     await database.transaction('rw', lastRound && final ? final.tables : tables, async () => {
       // Dictionary and buckets read together, then written together: a finished record's
-      // ledger entry costs two round trips to the browser's storage, not four.
+      // ledger entry waits for the browser's storage twice, not four times.
       const [stored, before] = await Promise.all([
         getSetting(database, 'ledgerDict'),
         database.ledgerBuckets.bulkGet([...keys]),

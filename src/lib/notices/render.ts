@@ -357,8 +357,8 @@ type ArabicPass = ((input: unknown) => unknown) & { narrowed?: true };
 
 /**
  * jsPDF runs its Arabic shaping, character by character, over every string it measures (each
- * line the layout wraps) and again over every string it draws: 0.8 ms of a warm notice (profile
- * in docs/PERFORMANCE.md). A string without a character of the Arabic blocks comes out of it
+ * line the layout wraps) and again over every string it draws: 0.8 ms of a warm notice in the
+ * profile (docs/PERFORMANCE.md). A string without a character of the Arabic blocks comes out of it
  * unchanged, so it now skips it; any other goes through it as before. jsPDF copies its events
  * into each document it makes: this must run before `new jsPDF`.
  */
