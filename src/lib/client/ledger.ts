@@ -5,7 +5,8 @@ import type { LockedRecord } from '$lib/domain/record';
 import { shanghaiDate } from '$lib/domain/time';
 import type { LedgerEntry } from '$lib/sync/contract';
 import type { Table } from 'dexie';
-import { writeTogether, type PatrolDb } from './db';
+import type { PatrolDb } from './db';
+import { writeTogether } from './write-together';
 import {
   bucketOf,
   emptyDict,

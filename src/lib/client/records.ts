@@ -25,7 +25,8 @@ import {
 import { shanghaiDate, shanghaiYear } from '$lib/domain/time';
 import { uuidv7 } from '$lib/domain/uuid';
 import type { Me } from '$lib/sync/contract';
-import { writeTogether, type BlockRow, type LocalRecord, type PatrolDb } from './db';
+import type { BlockRow, LocalRecord, PatrolDb } from './db';
+import { writeTogether } from './write-together';
 import { ownEntries, writeLedger } from './ledger';
 import { deviceId, getSetting, setSetting } from './settings';
 import { TEMPLATE_VERSION } from '$lib/notices/version';
