@@ -166,6 +166,8 @@ export async function finishDraft(
       ],
       async () => {
         if (!sameNumbers(seen, await currentNumbers(database))) return false;
+        // First and in turn: the outbox delete walks the index and must not meet the row added
+        // below.
         if (record.version > 1) {
           await database.records.where('id').equals(record.id).modify({ latest: 0 });
           // An earlier version still waiting (held after a rejection) is superseded by this one.
