@@ -53,6 +53,19 @@ describe('canonicalJson', () => {
       }),
       { numRuns: 500 },
     );
+    // Objects of every size either side of the insertion sort's limit, keys in any order.
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), fc.integer(), {
+          maxKeys: 60,
+          size: 'max',
+        }),
+        (value) => {
+          expect(canonicalJson(value)).toBe(spec(value));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects cycles', () => {

@@ -31,6 +31,30 @@ function memberName(key: string): string {
   return quoted;
 }
 
+/** Objects with more keys than this are sorted by `Array.prototype.sort`. */
+const INSERTION_SORT_MAX = 24;
+
+/**
+ * An object's keys by UTF-16 code units, as RFC 8785 asks (`<` on strings and the default sort
+ * both compare code units). A record's objects have a handful of keys each, and an insertion sort
+ * of those took canonical JSON from 39-43 µs to 35-37 µs a record against `sort()`'s per-call cost
+ * (same output; `npm run bench -- checks`); bigger objects take the default sort.
+ */
+function sortedKeys(object: object): string[] {
+  const keys = Object.keys(object);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
 function serialise(value: unknown, seen: Set<object>): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -58,8 +82,7 @@ function serialise(value: unknown, seen: Set<object>): string {
         out += ']';
       } else {
         const object = value as Record<string, unknown>;
-        // The default sort compares UTF-16 code units, as RFC 8785 asks.
-        const keys = Object.keys(object).sort();
+        const keys = sortedKeys(object);
         out = '{';
         let first = true;
         for (const k of keys) {
