@@ -958,9 +958,16 @@ describe.skipIf(!wants('list'))('console list with a million records', () => {
   );
 });
 
+/**
+ * Settles a freshly loaded PostgreSQL table as months of use would have: planner statistics, and
+ * a vacuum, which sets the visibility map and the rows' hint bits. Without the vacuum, the
+ * autovacuum PostgreSQL starts after a million inserts, and the first reads writing hint bits,
+ * fell on the first cases measured: the first one's p95 went to 2.0-2.4x the driver's in some runs
+ * (1.14-1.63x in others); after a vacuum, at most 1.49x in every case (docs/PERFORMANCE.md).
+ */
 async function pgAnalyze(url: string) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  await c.query('analyze');
+  await c.query('vacuum analyze');
   await c.end();
 }
