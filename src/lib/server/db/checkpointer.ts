@@ -8,11 +8,16 @@ import { Worker } from 'node:worker_threads';
  * average with it, 11 ms without). Here a worker thread with its own connection runs a PASSIVE
  * checkpoint shortly after commits: PASSIVE never waits for or blocks the writer or the readers,
  * and a checkpoint cut short by a crash is finished by the next one (SQLite's own guarantee), so
- * nothing about durability changes. The writer keeps an automatic checkpoint as a backstop, at a
- * size the worker never lets the WAL reach unless it has stopped.
+ * nothing about durability changes. The writer keeps an automatic checkpoint as a backstop. SQLite
+ * starts the WAL again only when a write begins after a checkpoint has copied all of it, which
+ * pushes arriving back to back seldom leave time for: during a long ingest the WAL grows to the
+ * backstop, whose checkpoint then resets it (ADR 0017, amendment).
  */
 
-/** The writer's own checkpoint, should the worker fall behind or die: 16,384 pages (64 MB). */
+/**
+ * The writer's own checkpoint, at 16,384 pages (64 MB): it resets a WAL that pushes arriving back
+ * to back keep from starting again, and takes over should the worker die.
+ */
 export const WAL_BACKSTOP_PAGES = 16_384;
 /** At most one checkpoint per this many ms while commits keep coming. */
 const EVERY_MS = 250;
