@@ -962,8 +962,8 @@ describe.skipIf(!wants('list'))('console list with a million records', () => {
  * Settles a freshly loaded PostgreSQL table as months of use would have: planner statistics, and
  * a vacuum, which sets the visibility map and the rows' hint bits. Without the vacuum, the
  * autovacuum PostgreSQL starts after a million inserts, and the first reads writing hint bits,
- * fell on the first cases measured: the first one's p95 went to 2.0-2.4x the driver's in some runs
- * (1.14-1.63x in others); after a vacuum, at most 1.49x in every case (docs/PERFORMANCE.md).
+ * would fall on the first cases measured. (The first case's p95 ratio still reached 2.4x in a run
+ * after this was added: docs/PERFORMANCE.md, ninth session.)
  */
 async function pgAnalyze(url: string) {
   const c = new pg.Client({ connectionString: url });
