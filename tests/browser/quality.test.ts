@@ -146,6 +146,8 @@ describe('installable, offline, accessible officer app', () => {
     await check('home (English)');
     await app.open('/settings');
     await page.getByRole('button', { name: '中文' }).click();
+    // The choice is kept before the page switches: leave only once it has switched.
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await app.open('/');
     await page.getByRole('button', { name: '开始巡查记录' }).waitFor();
     expect(await page.getByTestId('draft-card').first().textContent()).toMatch(/\d+年\d+月\d+日/);
