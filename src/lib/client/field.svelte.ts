@@ -441,6 +441,8 @@ class FieldApp {
     } finally {
       await this.refresh();
       const delay = this.failures > 0 ? backoffMs(this.failures) : SYNC_INTERVAL_MS;
+      // Calls that overlapped each end here: one timer stands, not one per call.
+      if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.sync(), delay);
     }
   }

@@ -449,7 +449,41 @@ describe('sync engine over the protocol', () => {
     expect(a).toBe(b);
     expect(server.calls.filter((c) => c === 'POST /api/sync/push')).toHaveLength(1);
   });
+
+  it('a record locked while a run is past its upload goes in one more run right after, shared by every call made then', async () => {
+    const { db, server } = await phone();
+    // The first pull waits until the test lets it go: the run has sent its records by then.
+    let release = noop;
+    const held = new Promise<void>((r) => (release = r));
+    let pulls = 0;
+    const engine = new SyncEngine(
+      db,
+      () => undefined,
+      async (path, init) => {
+        if (path.startsWith('/api/sync/pull') && pulls++ === 0) await held;
+        return server.transport(path, init);
+      },
+    );
+    const early = await record(db, '子');
+    const first = engine.run();
+    await expect.poll(() => pulls).toBe(1);
+    const late = await record(db, '丑');
+    const [a, b] = [engine.run(), engine.run()];
+    expect(a).toBe(b);
+    release();
+    expect((await first).accepted).toBe(1);
+    expect((await a).accepted).toBe(1);
+    expect((await local(db, early))?.syncStatus).toBe('synced');
+    expect((await local(db, late))?.syncStatus).toBe('synced');
+    expect(server.calls.filter((c) => c === 'POST /api/sync/push')).toHaveLength(2);
+    // Nothing left over: a call now starts a run of its own, which has nothing to push.
+    server.calls.length = 0;
+    expect((await engine.run()).accepted).toBe(0);
+    expect(server.calls.filter((c) => c === 'POST /api/sync/push')).toHaveLength(0);
+  });
 });
+
+const noop = (): void => undefined;
 
 describe('backoff', () => {
   it('equal jitter: half the cap fixed, half random, capped at ten minutes', () => {

@@ -74,6 +74,13 @@ const EMPTY_REPORT: SyncReport = {
 export class SyncEngine {
   phase: SyncPhase = 'idle';
   private running: Promise<SyncReport> | null = null;
+  /**
+   * Whether the run in progress has taken what it sends: a record locked (or a decision made)
+   * since then is not in it, so a call from now on gets the run that follows (`next`).
+   */
+  private taken = false;
+  /** The run that follows the one in progress, shared by every call made after it took its work. */
+  private next: Promise<SyncReport> | null = null;
   /** A quick pull in progress (`pullSoon`); a full run starts after it. */
   private quick: Promise<number> | null = null;
 
@@ -83,13 +90,27 @@ export class SyncEngine {
     private transport: Transport = httpTransport,
   ) {}
 
-  /** One full sync; concurrent calls share the run in progress. */
+  /**
+   * One full sync. A call while a run is in progress shares it if that run has not yet taken the
+   * records it sends; otherwise (a record was just locked, and the run is already past its upload)
+   * it gets one more run right after, which every such call shares: nothing locked waits for the
+   * next timed sync.
+   */
   run(): Promise<SyncReport> {
+    const running = this.running;
+    if (running && this.taken) {
+      this.next ??= running.then(noop, noop).then(() => {
+        this.next = null;
+        return this.run();
+      });
+      return this.next;
+    }
     const quick = this.quick;
     this.running ??= (
       quick ? quick.then(noop, noop).then(() => this.runOnce()) : this.runOnce()
     ).finally(() => {
       this.running = null;
+      this.taken = false;
       this.setPhase('idle');
     });
     return this.running;
@@ -134,6 +155,7 @@ export class SyncEngine {
         transport: this.transport,
       });
       if (status.wipe) return await this.farewell(status.wipe.reason, report);
+      this.taken = true;
       const records = await this.due();
       await phase('uploading', async () => {
         report.uploaded = await this.uploadEvidence(records.map((r) => r.record));
