@@ -70,6 +70,7 @@ function wipeOnlyAllowed(method: string, path: string): boolean {
   if (path === '/api/device/status') return method === 'GET';
   if (path === '/api/device/wiped') return method === 'POST';
   if (path === '/api/sync/push') return method === 'POST';
+  if (path === '/api/blobs/needed') return method === 'POST';
   if (/^\/api\/blobs\/[0-9a-f]{64}$/.test(path)) return method === 'HEAD' || method === 'PUT';
   return false;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amendmentOf, lockRecord, type LockedRecord } from '$lib/domain/record';
 import { localPriors, putLedgerEntries } from '$lib/client/ledger';
@@ -97,6 +98,97 @@ describe.each(DATABASES)('sync API on %s', (db) => {
     }
     const r2 = await officer.push([record]);
     expect(r2.body.results[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('what the phone is told to upload is exactly what the push would report missing (generated histories)', async () => {
+    // Each file of a pool gets a history with two officers of one squad; officer2 then asks which
+    // of five files a new record of theirs must upload, and pushes the record: the push's
+    // missingBlobs must be exactly that answer, and once those are uploaded the record is
+    // accepted. The history that broke the phone is among them: a file officer2 may read (it is
+    // on officer1's record, HEAD answers 200) but never uploaded.
+    const colleague = new ApiClient(server.url);
+    await colleague.login('officer2');
+    type History = 'none' | 'mineOnly' | 'onTheirRecord' | 'theirsUnnamed' | 'both';
+    const histories: History[] = ['none', 'mineOnly', 'onTheirRecord', 'theirsUnnamed', 'both'];
+    let run = 0;
+    let readableButNeeded = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...histories), { minLength: 7, maxLength: 7 }),
+        fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6], { minLength: 5, maxLength: 5 }),
+        async (history, chosen) => {
+          run++;
+          const files = history.map((_, k) => tinyPng(`needed-${db}-${run}-${k}`));
+          const hashes = files.map((f) => sha256(f));
+          // officer1's record names the files "on their record", padded with files of its own.
+          const theirs = hashes.filter((_, k) => history[k] === 'onTheirRecord');
+          for (const [k, h] of history.entries()) {
+            const f = files[k] as Uint8Array;
+            if (h === 'mineOnly' || h === 'both') await colleague.upload(f);
+            if (h === 'onTheirRecord' || h === 'theirsUnnamed' || h === 'both')
+              await officer.upload(f);
+          }
+          if (theirs.length > 0) {
+            const pad = [0, 1, 2, 3, 4].map((k) => tinyPng(`needed-${db}-${run}-pad-${k}`));
+            for (const f of pad) await officer.upload(f);
+            const named = [...theirs, ...pad.map((f) => sha256(f))].slice(0, 5);
+            const { record } = await uploadedRecord(officer, {
+              upload: false,
+              evidenceHashes: named,
+            });
+            expect((await officer.push([record])).body.results[0]?.status).toBe('accepted');
+          }
+          const wanted = chosen.map((k) => hashes[k] as string);
+          const asked = await colleague.json<{ needed: string[] }>('POST', '/api/blobs/needed', {
+            sha256: wanted,
+          });
+          expect(asked.status).toBe(200);
+          for (const h of asked.body.needed) {
+            if ((await colleague.request('HEAD', `/api/blobs/${h}`)).status === 200)
+              readableButNeeded++;
+          }
+          const { record } = await uploadedRecord(colleague, {
+            upload: false,
+            officers: [DEMO_OFFICERS.officer2, DEMO_OFFICERS.officer1],
+            evidenceHashes: wanted,
+          });
+          const first = (await colleague.push([record])).body.results[0];
+          const missing = first?.status === 'missingBlobs' ? (first.missing as string[]) : [];
+          expect(new Set(missing)).toEqual(new Set(asked.body.needed));
+          if (missing.length === 0) {
+            expect(first?.status).toBe('accepted');
+            return;
+          }
+          for (const h of asked.body.needed)
+            await colleague.upload(files[hashes.indexOf(h)] as Uint8Array);
+          expect((await colleague.push([record])).body.results[0]?.status).toBe('accepted');
+        },
+      ),
+      { numRuns: 25, seed: 20_261_203 },
+    );
+    // The case that matters was generated, and answered "upload it".
+    expect(readableButNeeded).toBeGreaterThan(0);
+  });
+
+  it('refuses a question about no file, or too many, and bad hashes, with a clear error', async () => {
+    for (const body of [
+      { sha256: [] },
+      { sha256: Array.from({ length: 501 }, (_, i) => sha256(`q${i}`)) },
+      { sha256: ['not-a-hash'] },
+      { hashes: [sha256('x')] },
+    ]) {
+      const r = await officer.json<{ code: string; message: string }>(
+        'POST',
+        '/api/blobs/needed',
+        body,
+      );
+      expect(r.status).toBe(400);
+      expect(r.body.message).toMatch(/[\u4e00-\u9fff]/);
+    }
+    const anonymous = new ApiClient(server.url);
+    expect(
+      (await anonymous.json('POST', '/api/blobs/needed', { sha256: [sha256('x')] })).status,
+    ).toBe(401);
   });
 
   it('rejects a blob whose bytes do not match its hash and keeps nothing', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referencedBlobs } from '$lib/domain/record';
 import {
   ApiClient,
   consoleForm,
@@ -70,6 +71,12 @@ describe.each(DATABASES)('remote wipe on %s', (db) => {
       );
       expect([r.status, r.body.code]).toEqual([401, 'wipeOrdered']);
     }
+    // What the phone asks before sending its files still answers: they go before the wipe.
+    const files = referencedBlobs(record);
+    const asked = await phone.json<{ needed: string[] }>('POST', '/api/blobs/needed', {
+      sha256: files,
+    });
+    expect([asked.status, asked.body.needed]).toEqual([200, []]);
     const pushed = await phone.push([record, late]);
     expect(pushed.body.results.map((r) => r.status)).toEqual(['accepted', 'rejected']);
     expect(pushed.body.results[1]?.code).toBe('officerUnknown');

@@ -15,7 +15,13 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type Scripted = (record: LockedRecord) => PushResult | 'crash' | null;
 
 export class MemoryServer {
+  /** Files this phone's officer uploaded (held and proven). */
   readonly blobs = new Set<string>();
+  /**
+   * Files the server holds that this officer may read (a colleague's record names them) but never
+   * uploaded: readable (`HEAD` 200), yet a record of theirs may not name one until they upload it.
+   */
+  readonly readable = new Set<string>();
   readonly records = new Map<string, LockedRecord>();
   readonly changes: Change[] = [];
   readonly calls: string[] = [];
@@ -44,10 +50,17 @@ export class MemoryServer {
     if (this.offline) throw new TypeError('Failed to fetch');
     if (this.signedOut) return json({ code: 'unauthenticated', message: '请先登录' }, 401);
     const url = new URL(path, 'http://phone.test');
+    if (url.pathname === '/api/blobs/needed' && method === 'POST') {
+      const body = JSON.parse(bodyText(init.body)) as { sha256: string[] };
+      return json({ needed: body.sha256.filter((h) => !this.blobs.has(h)) }, 200);
+    }
     const blob = /^\/api\/blobs\/([0-9a-f]{64})$/.exec(url.pathname);
     if (blob?.[1]) {
       const sha = blob[1];
-      if (method === 'HEAD') return new Response(null, { status: this.blobs.has(sha) ? 200 : 404 });
+      if (method === 'HEAD')
+        return new Response(null, {
+          status: this.blobs.has(sha) || this.readable.has(sha) ? 200 : 404,
+        });
       if (method === 'PUT') {
         const existed = this.blobs.has(sha);
         this.blobs.add(sha);

@@ -58,6 +58,27 @@ export const blobUploadSchema = z.object({
   existed: z.boolean(),
 });
 
+/** How many files one `POST /api/blobs/needed` may ask about. */
+export const MAX_NEEDED_QUERY = 500;
+
+/** Before uploading: which of these files must I upload before a record I push may name them? */
+export const blobsNeededRequestSchema = z
+  .object({
+    sha256: z
+      .array(sha256Schema)
+      .min(1, '请至少列出一个文件')
+      .max(MAX_NEEDED_QUERY, `一次最多查询 ${MAX_NEEDED_QUERY} 个文件`),
+  })
+  .strict();
+
+/**
+ * The files to upload: those the server lacks, and those the asker never uploaded themselves
+ * (being allowed to read a record that names a file is not proof of holding it). The same rule
+ * as the push's (`missingBlobs`).
+ */
+export const blobsNeededResponseSchema = z.object({ needed: z.array(sha256Schema) });
+export type BlobsNeededResponse = z.infer<typeof blobsNeededResponseSchema>;
+
 export const logoutResponseSchema = z.object({ ok: z.literal(true) });
 
 // ---------------------------------------------------------------- auth

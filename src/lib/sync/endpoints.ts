@@ -3,6 +3,8 @@ import { TASK_PHOTO_MEDIA } from '../domain/tasks';
 import {
   apiErrorSchema,
   blobUploadSchema,
+  blobsNeededRequestSchema,
+  blobsNeededResponseSchema,
   logoutResponseSchema,
   confirmationRequestSchema,
   confirmationSchema,
@@ -123,11 +125,24 @@ export const ENDPOINTS: EndpointSpec[] = [
     errors: [],
   },
   {
+    method: 'post',
+    path: '/api/blobs/needed',
+    tag: '证据',
+    summary: '推送记录前，哪些证据文件需要上传',
+    description:
+      '答复所列文件中需上传的：服务器没有的，以及本账号从未上传过的（能查看引用它的记录不等于持有该文件）。与推送的 missingBlobs 判定同一规则：未列出的文件，推送时不会因它答 missingBlobs。',
+    auth: 'user',
+    body: { json: blobsNeededRequestSchema, name: 'BlobsNeededRequest' },
+    response: { json: blobsNeededResponseSchema, name: 'BlobsNeededResponse' },
+    errors: [400, 401, 413, 415],
+  },
+  {
     method: 'head',
     path: '/api/blobs/{sha256}',
     tag: '证据',
     summary: '证据文件是否已存在',
-    description: '200：服务器已有该文件（无响应体，content-type 为文件类型）；404：没有，需上传。',
+    description:
+      '200：服务器有该文件且本账号可以读取（无响应体，content-type 为文件类型）；404：没有或无权读取。推送前判断是否需上传请用 POST /api/blobs/needed。',
     auth: 'user',
     params: blobParamsSchema,
     response: 'empty',

@@ -79,6 +79,23 @@ describe('sync engine over the protocol', () => {
     ).toBe(false);
   });
 
+  it("uploads a file the server holds only for a colleague's record: readable is not proof, and the push is accepted in the same run", async () => {
+    const { db, server, engine } = await phone();
+    const r = await record(db, '乙');
+    const [shared] = referencedBlobs(r);
+    if (!shared) throw new Error('no file');
+    // Readable through a colleague's record: HEAD would answer 200, which once made the phone
+    // skip the upload and the push answer missingBlobs on every run.
+    server.readable.add(shared);
+    const report = await engine.run();
+    expect(server.calls).toContain(`PUT /api/blobs/${shared}`);
+    expect(report.accepted).toBe(1);
+    expect((await local(db, r))?.syncStatus).toBe('synced');
+    // One question for all the files, no HEAD per file.
+    expect(server.calls.filter((c) => c === 'POST /api/blobs/needed')).toHaveLength(1);
+    expect(server.calls.some((c) => c.startsWith('HEAD'))).toBe(false);
+  });
+
   it('an order to wipe sends every record first, whatever its backoff, and wipes only once the server took them all', async () => {
     const { db, server, engine } = await phone();
     const r = await record(db, '甲');

@@ -3,7 +3,9 @@ import { nextLocalState, nextSyncStatus } from '$lib/domain/lifecycle';
 import { DOC_TYPES, referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { shanghaiYear } from '$lib/domain/time';
 import {
+  MAX_NEEDED_QUERY,
   MAX_PUSH_RECORDS,
+  blobsNeededResponseSchema,
   deviceStatusSchema,
   meSchema,
   wipedResponseSchema,
@@ -236,36 +238,46 @@ export class SyncEngine {
     return records;
   }
 
-  /** Evidence first; a file the server will not take does not stop the others. */
+  /**
+   * Evidence first. The server says which of the phone's files it must upload (by the push's own
+   * rule: a file the server holds but this officer never uploaded, such as one of a colleague's
+   * record, must still be uploaded); the others are marked as sent. A file the server will not
+   * take does not stop the others.
+   */
   private async uploadEvidence(records: LockedRecord[]): Promise<number> {
     const hashes = new Set<string>();
     for (const r of records) for (const h of referencedBlobs(r)) hashes.add(h);
+    // The keys alone, from the index: no file is read (and unsealed) before it is sent.
+    const unsent = new Set(await this.db.evidence.where('uploaded').equals(0).primaryKeys());
+    const waiting = [...hashes].filter((h) => unsent.has(h));
     let uploaded = 0;
     let failure: Error | null = null;
-    for (const sha256 of hashes) {
-      const blob = await this.db.evidence.get(sha256);
-      if (!blob || blob.uploaded === 1) continue;
-      try {
-        const head = await request(
-          `/api/blobs/${sha256}`,
-          { method: 'HEAD' },
-          undefined,
-          this.transport,
-        );
-        if (head.status === 404) {
-          await request(
-            `/api/blobs/${sha256}`,
-            { method: 'PUT', headers: { 'content-type': blob.mime }, body: blob.bytes },
-            120_000,
-            this.transport,
-          );
-          uploaded++;
+    for (let i = 0; i < waiting.length; i += MAX_NEEDED_QUERY) {
+      const asked = waiting.slice(i, i + MAX_NEEDED_QUERY);
+      const { needed } = await call(blobsNeededResponseSchema, '/api/blobs/needed', {
+        json: { sha256: asked },
+        transport: this.transport,
+      });
+      const must = new Set(needed);
+      for (const sha256 of asked) {
+        try {
+          if (must.has(sha256)) {
+            const blob = await this.db.evidence.get(sha256);
+            if (!blob) continue;
+            await request(
+              `/api/blobs/${sha256}`,
+              { method: 'PUT', headers: { 'content-type': blob.mime }, body: blob.bytes },
+              120_000,
+              this.transport,
+            );
+            uploaded++;
+          }
+          await this.db.evidence.update(sha256, { uploaded: 1 });
+        } catch (e) {
+          if (stopsTheRun(e)) throw e;
+          // The records naming this file come back as missingBlobs and wait for it.
+          failure ??= asError(e);
         }
-        await this.db.evidence.update(sha256, { uploaded: 1 });
-      } catch (e) {
-        if (stopsTheRun(e)) throw e;
-        // The records naming this file come back as missingBlobs and wait for it.
-        failure ??= asError(e);
       }
     }
     if (failure !== null) throw failure;

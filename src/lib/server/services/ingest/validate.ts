@@ -103,33 +103,25 @@ export async function prepare(
   return { kind: 'record', record, catalog, item };
 }
 
-/**
- * The evidence of the whole push, in few queries. A record may name a file only if the server
- * holds it and the sender proved they have it: they uploaded those bytes themselves (an upload of
- * a file the server already holds still counts), or an earlier version of the same record named
- * it. Knowing a hash is not enough. Files missing either way are answered `missingBlobs`, which
- * makes a phone upload them (again).
- */
-export async function checkBlobs(
+/** Of some files, those the server holds, and those of them the sender uploaded themselves. */
+export type BlobHoldings = { held: Set<string>; uploaded: Set<string> };
+
+/** `BlobHoldings` of `hashes` in a few queries (500 hashes a query). */
+export async function blobHoldings(
   db: Db,
-  prepared: Prepared[],
+  hashes: readonly string[],
   sender: string | null,
-): Promise<void> {
-  const wanted = [
-    ...new Set(prepared.flatMap((p) => (p.kind === 'record' ? referencedBlobs(p.record) : []))),
-  ];
-  const ids = [...new Set(prepared.flatMap((p) => (p.kind === 'record' ? [p.record.id] : [])))];
-  const have = new Set<string>();
+): Promise<BlobHoldings> {
+  const held = new Set<string>();
   const uploaded = new Set<string>();
-  const named = new Set<string>();
-  for (let i = 0; i < wanted.length; i += 500) {
-    const chunk = wanted.slice(i, i + 500);
+  for (let i = 0; i < hashes.length; i += 500) {
+    const chunk = hashes.slice(i, i + 500);
     for (const r of await db
       .selectFrom('blobs')
       .select('sha256')
       .where('sha256', 'in', chunk)
       .execute())
-      have.add(r.sha256);
+      held.add(r.sha256);
     if (sender) {
       const rows = await db
         .selectFrom('blob_uploads')
@@ -140,6 +132,39 @@ export async function checkBlobs(
       for (const r of rows) uploaded.add(r.sha256);
     }
   }
+  return { held, uploaded };
+}
+
+/**
+ * Whether a record from this sender may name the file only once the sender uploads it: the
+ * server lacks it, or the sender never proved they hold those bytes. (A record may also name a
+ * file its own earlier version named: `checkBlobs`.) What the phone asks before uploading
+ * (`POST /api/blobs/needed`) is answered by this very rule, so a file it is told not to upload is
+ * never one the push then reports missing.
+ */
+export function mustUpload(sha256: string, holdings: BlobHoldings): boolean {
+  return !holdings.held.has(sha256) || !holdings.uploaded.has(sha256);
+}
+
+/**
+ * The evidence of the whole push, in few queries. A record may name a file only if the server
+ * holds it and the sender proved they have it: they uploaded those bytes themselves (an upload of
+ * a file the server already holds still counts), or an earlier version of the same record named
+ * it. Knowing a hash is not enough, and neither is being allowed to read a record that names
+ * it. Files missing either way are answered `missingBlobs`, which makes a phone upload them
+ * (again).
+ */
+export async function checkBlobs(
+  db: Db,
+  prepared: Prepared[],
+  sender: string | null,
+): Promise<void> {
+  const wanted = [
+    ...new Set(prepared.flatMap((p) => (p.kind === 'record' ? referencedBlobs(p.record) : []))),
+  ];
+  const ids = [...new Set(prepared.flatMap((p) => (p.kind === 'record' ? [p.record.id] : [])))];
+  const holdings = await blobHoldings(db, wanted, sender);
+  const named = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('blob_refs')
@@ -151,7 +176,7 @@ export async function checkBlobs(
   prepared.forEach((p, i) => {
     if (p.kind !== 'record') return;
     const missing = referencedBlobs(p.record).filter(
-      (h) => !have.has(h) || (!uploaded.has(h) && !named.has(`${p.record.id}|${h}`)),
+      (h) => mustUpload(h, holdings) && !(holdings.held.has(h) && named.has(`${p.record.id}|${h}`)),
     );
     if (missing.length > 0) {
       prepared[i] = {
