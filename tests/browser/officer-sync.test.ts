@@ -123,9 +123,7 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
         id: '11010519491231002X',
         partner: '张伟',
       });
-      await expect
-        .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
-        .toBe('已同步');
+      await app.recordSynced();
 
       const supervisor = new ApiClient(server.url);
       await supervisor.login('supervisor1');
@@ -173,9 +171,7 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
       await app.resignAll();
       await page.getByRole('button', { name: '核对并完成' }).click();
       await app.finish();
-      await expect
-        .poll(() => page.getByTestId('record-state').textContent(), { timeout: 60_000 })
-        .toBe('已同步');
+      await app.recordSynced();
       // Nothing stale once version 2 is in: "waiting to sync" became "synced", and version 1's
       // return is history, folded away, not a banner over version 2.
       await expect

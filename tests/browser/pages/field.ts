@@ -12,6 +12,8 @@ export class FieldApp {
   pin = '246810';
   /** Console errors, page errors and navigations, printed when a step fails. */
   readonly log: string[] = [];
+  /** The app's API calls with their answers, the last of which are printed when a sync stalls. */
+  readonly net: string[] = [];
   /** Anything the Content-Security-Policy blocked: must stay empty. */
   readonly blocked: string[] = [];
 
@@ -25,6 +27,18 @@ export class FieldApp {
       if (m.text().includes('Content Security Policy')) this.blocked.push(m.text());
     });
     page.on('pageerror', (e) => this.log.push(`pageerror: ${e.message}`));
+    page.on('response', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/api/'))
+        this.net.push(
+          `${new Date().toISOString().slice(11, 23)} ${r.request().method()} ${url.pathname} ${r.status()}`,
+        );
+    });
+    page.on('requestfailed', (r) =>
+      this.net.push(
+        `${new Date().toISOString().slice(11, 23)} ${r.method()} ${r.url()} failed: ${r.failure()?.errorText ?? ''}`,
+      ),
+    );
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame()) this.log.push(`navigated: ${f.url()}`);
     });
@@ -104,6 +118,35 @@ export class FieldApp {
   }
 
   /** Waits until the sync banner says everything is synced. */
+  /**
+   * The record on screen reaches "synced"; if it does not, the failure says why: the phone's
+   * outbox rows (not sealed), the screen, and the app's last API calls.
+   */
+  async recordSynced(timeout = 60_000) {
+    try {
+      await expect
+        .poll(() => this.page.getByTestId('record-state').textContent(), { timeout })
+        .toBe('已同步');
+    } catch (e) {
+      const outbox = await this.page.evaluate(
+        () =>
+          new Promise<unknown>((resolve) => {
+            const open = indexedDB.open('patrolbook');
+            open.onsuccess = () => {
+              const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+              all.onsuccess = () => resolve(all.result);
+            };
+          }),
+      );
+      throw new Error(
+        `the record did not sync: outbox ${JSON.stringify(outbox)}\n` +
+          `screen: ${(await this.mainText()).slice(0, 400)}\n` +
+          `log: ${this.log.slice(-10).join(' | ')}\napi:\n${this.net.slice(-40).join('\n')}`,
+        { cause: e },
+      );
+    }
+  }
+
   async waitSynced(timeout = 60_000) {
     await this.page.getByTestId('sync-banner').getByText('全部已同步').waitFor({ timeout });
   }
@@ -271,17 +314,26 @@ export class FieldApp {
       .toBe(count + 1);
   }
 
-  async draw(padTestId: string) {
+  /**
+   * A zigzag on a signature pad. `variant` changes its shape: a signature drawn again (after an
+   * amendment) must not come out with the same bytes as the one it replaces, which the app
+   * rightly takes for the old signature (the pad's line width follows the pen's speed, so the same
+   * zigzag gives the same bytes only when the timing repeats, as it sometimes did under load).
+   */
+  async draw(padTestId: string, variant = 0) {
     const pad = this.page.getByTestId(padTestId);
     await pad.scrollIntoViewIfNeeded();
     const box = await pad.boundingBox();
     if (!box) throw new Error(`no pad ${padTestId}`);
+    const swing = 25 - variant * 8;
     await this.page.mouse.move(box.x + 20, box.y + box.height / 2);
     await this.page.mouse.down();
     for (let i = 1; i <= 12; i++) {
-      await this.page.mouse.move(box.x + 20 + i * 18, box.y + box.height / 2 + (i % 2 ? -25 : 25), {
-        steps: 3,
-      });
+      await this.page.mouse.move(
+        box.x + 20 + i * (18 - variant * 2),
+        box.y + box.height / 2 + (i % 2 ? -swing : swing),
+        { steps: 3 },
+      );
     }
     await this.page.mouse.up();
   }
@@ -337,7 +389,7 @@ export class FieldApp {
   async resignAll() {
     await this.page.getByTestId('signatures-stale').waitFor();
     const sign = async (pad: string, status: string, done: RegExp) => {
-      await this.draw(pad);
+      await this.draw(pad, 1);
       await this.page.getByTestId('handoff').getByRole('button', { name: '确认签名' }).click();
       await expect.poll(() => this.page.getByTestId(status).textContent()).toMatch(done);
     };
