@@ -3,7 +3,7 @@ import Dexie from 'dexie';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PatrolDb } from '$lib/client/db';
-import { contentOf, draftFrom, finishDraft } from '$lib/client/records';
+import { contentOf, draftFrom } from '$lib/client/records';
 import { setSetting } from '$lib/client/settings';
 import { fieldKey, type Issue } from '$lib/domain/issues';
 import type { Draft } from '$lib/domain/record-builder';
@@ -19,6 +19,7 @@ import { shanghaiIso } from '$lib/domain/time';
 import { meSchema, type Me, type PushResult } from '$lib/sync/contract';
 import { ApiClient, tinyPng } from '../support/api';
 import { unlockedVault } from '../support/phone-db';
+import { finishHeld } from '../support/drafts';
 import { amendment, draft, type Amendment, type Pool } from '../support/generators';
 import { DATABASES, startServer, type TestServer } from '../support/server';
 
@@ -104,7 +105,7 @@ describe.each(DATABASES)('generated records on %s', (db) => {
     amendingOf?: LockedRecord,
   ): Promise<{ locked?: LockedRecord; raw?: { record: LockedRecord; issues: Issue[] } }> {
     await phone.drafts.put(d);
-    const done = await finishDraft(phone, d, { catalog: starterCatalog, me, now });
+    const done = await finishHeld(phone, d, { catalog: starterCatalog, me, now });
     if (done.ok) return { locked: done.record };
     // What a phone without these checks would have locked and sent.
     const built = contentOf(d, { catalog: starterCatalog, me, deviceId: officer.deviceId, now });

@@ -1,5 +1,6 @@
 import type { Draft } from '$lib/domain/draft';
-import { newDraft } from '$lib/client/records';
+import type { PatrolDb } from '$lib/client/db';
+import { draftFiles, finishDraft, newDraft } from '$lib/client/records';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Signature } from '$lib/domain/record';
 import { fakeHash } from './factories';
@@ -86,4 +87,34 @@ export function completeDraft(
   d.procedure = { certificatesShown: true, recusalNotified: true, recorder: options.recorder ?? 1 };
   d.signatures = signaturesOf(name, DRAFT_AT, file);
   return d;
+}
+
+/**
+ * The files a draft names, kept on the phone as the app keeps each when it is taken (a few bytes
+ * here): finishing refuses a record naming a file the phone does not hold.
+ */
+export async function holdFiles(db: PatrolDb, draft: Draft): Promise<void> {
+  const have = new Set(await db.evidence.toCollection().primaryKeys());
+  await db.evidence.bulkPut(
+    draftFiles(draft)
+      .filter((sha256) => !have.has(sha256))
+      .map((sha256) => ({
+        sha256,
+        bytes: new Uint8Array([1, 2, 3]).buffer,
+        mime: 'image/jpeg',
+        size: 3,
+        createdAt: DRAFT_AT,
+        uploaded: 0 as const,
+      })),
+  );
+}
+
+/** `finishDraft` of a draft whose files the phone holds (`holdFiles`). */
+export async function finishHeld(
+  db: PatrolDb,
+  draft: Draft,
+  options: Parameters<typeof finishDraft>[2],
+): ReturnType<typeof finishDraft> {
+  await holdFiles(db, draft);
+  return finishDraft(db, draft, options);
 }

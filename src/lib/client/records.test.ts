@@ -4,11 +4,16 @@ import { DEFAULT_TEMPLATE } from '$lib/domain/numbering';
 import { verifyRecordHash } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me } from '$lib/sync/contract';
-import { completeDraft as draftForTests, signaturesOf } from '../../../tests/support/drafts';
+import {
+  completeDraft as draftForTests,
+  finishHeld,
+  holdFiles,
+  signaturesOf,
+} from '../../../tests/support/drafts';
 import { officerMe, fakeHash, phoneTask } from '../../../tests/support/factories';
 import type { Draft } from './db';
 import { digestsOf, ledgerMatches } from './ledger';
-import { draftForTask, draftFrom, finishDraft } from './records';
+import { draftFiles, draftForTask, draftFrom, finishDraft } from './records';
 import { setSetting } from './settings';
 
 const me: Me = officerMe({ ledgerKey: 'ab'.repeat(32) });
@@ -50,18 +55,59 @@ async function lockedThenAmend() {
   const db = await freshDb();
   const draft = completeDraft();
   await db.drafts.put(draft);
-  const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+  const v1 = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
   if (!v1.ok) throw new Error('v1');
   return { db, draft, v1: v1.record, amend: draftFrom(v1.record, 'amend', NOW) };
 }
 
 describe('finishing a draft', () => {
+  it('refuses a record naming a file the phone does not hold, and changes nothing', async () => {
+    const db = await freshDb();
+    await withBlocks(db, 11, 12);
+    const draft = completeDraft();
+    await db.drafts.put(draft);
+    await holdFiles(db, draft);
+    // A photo whose write failed while the officer finished: the draft names it, the phone lacks it.
+    const [lost] = draftFiles(draft);
+    await db.evidence.delete(lost as string);
+    const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    expect(!result.ok && result.issues.map((i) => [i.path, i.code])).toEqual([
+      [['evidence'], 'fileNotOnPhone'],
+    ]);
+    expect(await db.records.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.drafts.get(draft.id)).toBeDefined();
+    expect((await db.numberBlocks.toArray()).map((b) => b.next)).toEqual(Array(5).fill(11));
+    // Held again (taken anew), it finishes.
+    await holdFiles(db, draft);
+    expect((await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW })).ok).toBe(true);
+  });
+
+  it("an amendment needs the files it adds on the phone, not the earlier version's", async () => {
+    const { db, v1, amend } = await lockedThenAmend();
+    // The earlier version's files may be gone from the phone (the server has them from it).
+    await db.evidence.clear();
+    amend.evidence.push({ ...v1.evidence[0]!, sha256: fakeHash('added'), kind: 'scene' });
+    const refused = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    expect(!refused.ok && refused.issues.map((i) => i.code)).toEqual(['fileNotOnPhone']);
+    await db.evidence.put({
+      sha256: fakeHash('added'),
+      bytes: new Uint8Array([1]).buffer,
+      mime: 'image/jpeg',
+      size: 1,
+      createdAt: NOW.toISOString(),
+      uploaded: 0,
+    });
+    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    expect(v2.ok).toBe(true);
+  });
+
   it('takes numbers from the device blocks, locks the record and writes its outbox row together', async () => {
     const db = await freshDb();
     await withBlocks(db, 11, 12);
     const draft = completeDraft();
     await db.drafts.put(draft);
-    const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    const result = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
     expect(result.ok).toBe(true);
     if (!result.ok) throw new Error(result.issues.map((i) => i.message).join());
     expect(await verifyRecordHash(result.record)).toBe(true);
@@ -87,7 +133,7 @@ describe('finishing a draft', () => {
     const db = await freshDb();
     const draft = completeDraft();
     await db.drafts.put(draft);
-    const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    const result = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
     expect(result.ok && result.provisional.length).toBe(5);
     if (result.ok) {
       for (const d of result.record.documents)
@@ -105,7 +151,7 @@ describe('finishing a draft', () => {
     draft.signatures.officers = [null, null];
     draft.education = {};
     await db.drafts.put(draft);
-    const result = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    const result = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues.map((i) => i.message).join()).toContain('签名');
     expect(await db.outbox.count()).toBe(0);
@@ -118,7 +164,7 @@ describe('finishing a draft', () => {
     // A photo more changes nothing the signatures attest: they carry over.
     amend.evidence.push({ ...v1.evidence[0]!, sha256: fakeHash('scene'), kind: 'scene' });
     await db.drafts.put(amend);
-    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    const v2 = await finishHeld(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(v2.ok && v2.record.version).toBe(2);
     if (!v2.ok) throw new Error(v2.issues.map((i) => i.message).join());
     expect(v2.record.previousVersionHash).toBe(v1.contentHash);
@@ -145,13 +191,13 @@ describe('finishing a draft', () => {
     const db = await freshDb();
     await withBlocks(db, 1, 50);
     const draft = { ...completeDraft(), taskId: task.id };
-    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    const v1 = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
     if (!v1.ok) throw new Error(v1.issues.map((i) => i.message).join());
     expect(v1.record.taskId).toBe(task.id);
     expect(await verifyRecordHash(v1.record)).toBe(true);
     const amend = draftFrom(v1.record, 'amend', NOW);
     amend.evidence.push({ ...v1.record.evidence[0]!, sha256: fakeHash('more'), kind: 'scene' });
-    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    const v2 = await finishHeld(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(v2.ok && v2.record.taskId).toBe(task.id);
   });
 
@@ -159,7 +205,7 @@ describe('finishing a draft', () => {
     const { db, amend } = await lockedThenAmend();
     amend.facts = '流动摊点占道经营，补充说明。';
     await db.drafts.put(amend);
-    const refused = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    const refused = await finishHeld(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(refused.ok).toBe(false);
     if (refused.ok) throw new Error('the amendment was locked');
     expect(refused.issues.map((i) => [i.path.join('.'), i.code])).toEqual([
@@ -170,7 +216,7 @@ describe('finishing a draft', () => {
 
     const signedNow = '2026-11-28T09:00:00+08:00';
     amend.signatures = signaturesOf('李堃', signedNow, fakeHash, ['p2', 'o1b', 'o2b']);
-    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    const v2 = await finishHeld(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(v2.ok && v2.record.signatures.party).toEqual(amend.signatures.party);
   });
 
@@ -178,7 +224,7 @@ describe('finishing a draft', () => {
     const { db, v1, amend } = await lockedThenAmend();
     amend.evidence = amend.evidence.filter((e) => e.kind !== 'after');
     amend.evidence.push({ ...v1.evidence[1]!, sha256: fakeHash('after2') });
-    const v2 = await finishDraft(db, amend, { catalog: starterCatalog, me, now: NOW });
+    const v2 = await finishHeld(db, amend, { catalog: starterCatalog, me, now: NOW });
     expect(!v2.ok && v2.issues.map((i) => i.code)).toEqual(['evidenceRemoved']);
   });
 
@@ -197,7 +243,7 @@ describe('finishing a draft', () => {
       table.hook('updating', fail);
       table.hook('deleting', fail);
       await expect(
-        finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW }),
+        finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW }),
       ).rejects.toThrow('disk full');
       table.hook('creating').unsubscribe(fail);
       table.hook('updating').unsubscribe(fail);
@@ -208,7 +254,7 @@ describe('finishing a draft', () => {
       expect(await db.drafts.count()).toBe(1);
       expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(11);
       // Nothing was taken: the same draft then finishes with the first number of the block.
-      const again = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+      const again = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
       expect(again.ok && again.record.documents.map((d) => d.number)).toEqual(
         Array(5).fill('六城管测〔2026〕第0011号'),
       );
@@ -222,7 +268,7 @@ describe('finishing a draft', () => {
     for (const d of drafts) await db.drafts.put(d);
     // Each finish plans its numbers from a read and hashes before writing: all three plan 0011.
     const results = await Promise.all(
-      drafts.map((d) => finishDraft(db, d, { catalog: starterCatalog, me, now: NOW })),
+      drafts.map((d) => finishHeld(db, d, { catalog: starterCatalog, me, now: NOW })),
     );
     const numbers = results.map((r) => {
       if (!r.ok) throw new Error(r.issues.map((i) => i.message).join());
@@ -250,7 +296,7 @@ describe('finishing a draft', () => {
       templateVersion: '2',
     };
     await db.drafts.put({ ...draft, issuedDocuments: [taken] });
-    const r = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    const r = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
     if (!r.ok) throw new Error(r.issues.map((i) => i.message).join());
     expect(r.record.documents.find((d) => d.docType === 'noPenaltyDecision')).toEqual(taken);
     expect((await db.numberBlocks.get('b-noPenaltyDecision'))?.next).toBe(11);
@@ -261,7 +307,7 @@ describe('finishing a draft', () => {
     const draft = completeDraft();
     draft.education.partyStatement = '我'.repeat(5000);
     await db.drafts.put(draft);
-    const r = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    const r = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
     expect(r.ok).toBe(false);
     if (r.ok) throw new Error('the record was locked');
     expect(r.issues).toEqual([
@@ -289,7 +335,7 @@ describe('re-inspection', () => {
     draft.answers.correction = { mode: 'deadline', setOn: '2026-11-27', deadline: '2026-11-29' };
     draft.evidence = draft.evidence.filter((e) => e.kind === 'before');
     await db.drafts.put(draft);
-    const v1 = await finishDraft(db, draft, { catalog: starterCatalog, me, now: NOW });
+    const v1 = await finishHeld(db, draft, { catalog: starterCatalog, me, now: NOW });
     if (!v1.ok) throw new Error(v1.issues.map((i) => i.message).join());
     expect(v1.record.evaluation.branch).toBe('pendingCorrection');
     expect(v1.record.followUp).toBe('pending');
@@ -325,7 +371,7 @@ describe('re-inspection', () => {
       ],
     };
     await db.drafts.put(re);
-    const v2 = await finishDraft(db, re, { catalog: starterCatalog, me, now: later });
+    const v2 = await finishHeld(db, re, { catalog: starterCatalog, me, now: later });
     if (!v2.ok) throw new Error(v2.issues.map((i) => i.message).join());
     expect(v2.record).toMatchObject({
       version: 2,

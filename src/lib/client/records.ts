@@ -27,6 +27,7 @@ import { uuidv7 } from '$lib/domain/uuid';
 import type { Me } from '$lib/sync/contract';
 import type { BlockRow, LocalRecord, PatrolDb } from './db';
 import { writeTogether } from './write-together';
+import { issue } from '$lib/domain/issues';
 import { ownEntries, writeLedger } from './ledger';
 import { deviceId, getSetting, setSetting } from './settings';
 import { TEMPLATE_VERSION } from '$lib/notices/version';
@@ -154,6 +155,11 @@ export async function finishDraft(
     const entries = options.me.ledgerKey
       ? await ownEntries(record, options.me.ledgerKey, earlierKeys)
       : null;
+    // Files this version adds (an earlier version's files the server has from that version): the
+    // phone must hold every one, or the record could never be sent (a photo's write that failed
+    // while the officer finished). Checked in the transaction, against what is committed.
+    const before = new Set(draft.base ? referencedBlobs(draft.base) : []);
+    const added = referencedBlobs(record).filter((h) => !before.has(h));
     const written = await database.transaction(
       'rw',
       [
@@ -163,9 +169,15 @@ export async function finishDraft(
         database.settings,
         database.drafts,
         database.numberBlocks,
+        database.evidence,
       ],
       async () => {
-        if (!sameNumbers(seen, await currentNumbers(database))) return false;
+        const [numbers, held] = await Promise.all([
+          currentNumbers(database),
+          database.evidence.where(':id').anyOf(added).primaryKeys(),
+        ]);
+        if (held.length < new Set(added).size) return 'filesMissing' as const;
+        if (!sameNumbers(seen, numbers)) return false;
         // First and in turn: the outbox delete walks the index and must not meet the row added
         // below.
         if (record.version > 1) {
@@ -195,6 +207,9 @@ export async function finishDraft(
         return true;
       },
     );
+    if (written === 'filesMissing') {
+      return { ok: false, issues: [issue(['evidence'], 'fileNotOnPhone')] };
+    }
     if (!written) {
       if (attempt < MAX_PLANS) continue;
       throw new Error('document numbers kept changing while this record was being finished');

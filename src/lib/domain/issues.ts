@@ -67,6 +67,8 @@ export const ISSUE_TEXT = {
   evidenceRemoved: '已锁定版本的原始证据不能删除',
   documentsDropped: '已开具的文书不能从新版本中删除',
   previousChanged: '前一版本的内容与本版本引用的不一致',
+  // the phone's own files
+  fileNotOnPhone: '有照片或签名未保存到本机，请重新拍摄或签名后再完成',
   // what the phone still needs before it can lock
   itemMissing: '请选择清单事项',
   partyMissing: '当事人信息不完整',

@@ -42,6 +42,8 @@ export const en: Record<MessageKey, string> = {
   'issue.notInCatalog': 'List version {catalogVersion} has no item {itemCode}',
   'issue.signaturesStale':
     '{field}: the facts, party or decision of version {version} changed; sign again',
+  'issue.fileNotOnPhone':
+    'A photo or signature was not saved on this phone: take it or sign again, then finish',
   'issue.evidenceRemoved': 'Original evidence of a locked version cannot be deleted',
   'issue.documentsDropped': 'Documents already issued cannot be dropped from a new version',
   'issue.previousChanged': 'The previous version differs from the one this version names',

@@ -3,11 +3,10 @@ import { phoneDb } from '../../../../tests/support/phone-db';
 import { referencedBlobs, type LockedRecord } from '$lib/domain/record';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { Me, PushResult } from '$lib/sync/contract';
-import { completeDraft, DRAFT_AT as at } from '../../../../tests/support/drafts';
+import { completeDraft, DRAFT_AT as at, finishHeld } from '../../../../tests/support/drafts';
 import { officerMe, fakeHash, phoneTask } from '../../../../tests/support/factories';
 import { MemoryServer } from '../../../../tests/support/memory-server';
 import { PatrolDb } from '../db';
-import { finishDraft } from '../records';
 import { localPriors, putLedgerEntries } from '../ledger';
 import { partyKeyDigest } from '$lib/domain/party';
 import { getSetting, setSetting } from '../settings';
@@ -40,7 +39,7 @@ async function phone() {
 async function record(db: PatrolDb, name: string): Promise<LockedRecord> {
   const file = (tag: string) => fakeHash(`${name}-${tag}`);
   const d = completeDraft(NOW, me.id, { name, file, partyKeys: [], recorder: 0 });
-  const done = await finishDraft(db, d, { catalog: starterCatalog, me, now: NOW });
+  const done = await finishHeld(db, d, { catalog: starterCatalog, me, now: NOW });
   if (!done.ok) throw new Error(done.issues.map((i) => i.message).join('; '));
   for (const sha256 of referencedBlobs(done.record)) {
     await db.evidence.put({
