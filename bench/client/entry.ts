@@ -169,7 +169,7 @@ async function completeDraft(
   await db.evidence.put(
     await sealFile(db, {
       sha256: sig,
-      bytes: sigBytes.buffer.slice(0) as ArrayBuffer,
+      bytes: sigBytes.buffer.slice(0),
       mime: 'image/png',
       createdAt: at,
     }),
