@@ -108,6 +108,47 @@ describe('officer app: sync that is cut off, reviews, updates', () => {
     }
   });
 
+  it('a push the server fails on: the record says it is kept and retried, then syncs', async () => {
+    const profile = await launchProfile();
+    try {
+      const page = await profile.context.newPage();
+      const app = new FieldApp(page, server.url);
+      await app.open();
+      await app.login('officer1');
+      await app.waitSynced();
+      let failing = true;
+      await profile.context.route('**/api/sync/push', (route) =>
+        failing
+          ? route.fulfill({
+              status: 503,
+              contentType: 'application/json',
+              body: JSON.stringify({ code: 'unavailable', message: '服务暂不可用' }),
+            })
+          : route.continue(),
+      );
+      await createRecord(app, { before, after, name: '赵敏', id: '341502198506120030' });
+      await page.getByTestId('retry-note').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('retry-note').textContent()).toMatch(
+        /上次发送未成功（已尝试 1 次），(将于 .+ 自动重试|下次同步时重试)，记录保存在本机/,
+      );
+      expect(await page.getByTestId('record-state').textContent()).toMatch(/待同步|同步中/);
+      // The server is back: once the pause is over, "sync now" sends it, and the note goes.
+      failing = false;
+      await expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: '立即同步' }).click();
+            return page.getByTestId('record-state').textContent();
+          },
+          { timeout: 40_000, interval: 2_000 },
+        )
+        .toBe('已同步');
+      expect(await page.getByTestId('retry-note').count()).toBe(0);
+    } finally {
+      await profile.close();
+    }
+  });
+
   it('a returned record shows the comment, is amended and synced as version 2', async () => {
     const profile = await launchProfile();
     try {

@@ -527,6 +527,12 @@ export const en: Record<MessageKey, string> = {
   'record.factsHint': 'Time, place, act, area, goods, duration',
   'record.finished': 'Record finished and locked; waiting to sync',
   'record.finishedSynced': 'Record finished and locked, synced to the server',
+  'record.retryFiles':
+    'The server has not yet received some photos or signatures of this record ({n} attempts); they are uploaded again at the next sync. The record is kept on this phone',
+  'record.retryAt':
+    'The last attempt to send failed ({n} attempts); retried automatically at {time}. The record is kept on this phone',
+  'record.retrySoon':
+    'The last attempt to send failed ({n} attempts); retried at the next sync. The record is kept on this phone',
   'record.earlierReviews': 'Reviews of earlier versions ({n})',
   'record.hash': 'Content hash',
   'record.notFound': 'Record not found',

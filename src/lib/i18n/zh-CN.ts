@@ -305,6 +305,10 @@ export const zhCN = {
   'record.factsHint': '时间、地点、行为、面积、物品、持续时间等',
   'record.finished': '记录已完成并锁定，等待同步',
   'record.finishedSynced': '记录已完成并锁定，已同步到服务器',
+  'record.retryFiles':
+    '服务器尚未收到本记录的部分照片或签名（已尝试 {n} 次），下次同步时重新上传，记录保存在本机',
+  'record.retryAt': '上次发送未成功（已尝试 {n} 次），将于 {time} 自动重试，记录保存在本机',
+  'record.retrySoon': '上次发送未成功（已尝试 {n} 次），下次同步时重试，记录保存在本机',
   'record.earlierReviews': '此前版本的审核意见（{n} 条）',
   'record.hash': '内容哈希',
   'record.notFound': '没有找到这条记录',

@@ -1,5 +1,5 @@
 import type { BranchResult } from '$lib/domain/evaluate';
-import type { LocalRecord } from '$lib/client/db';
+import type { LocalRecord, OutboxRow } from '$lib/client/db';
 import type { MessageKey } from '$lib/i18n';
 import { i18n } from '$lib/i18n/locale.svelte';
 
@@ -28,4 +28,21 @@ export function syncReason(r: LocalRecord): string {
   const issues = r.syncIssues ?? [];
   if (issues.length === 0) return r.syncMessage ?? '';
   return i18n.clauses(issues.map((x) => i18n.issue(x)));
+}
+
+/**
+ * What the officer is told of a record still waiting after a failed attempt to send it (its outbox
+ * row): that it is kept on the phone and when it goes again. Nothing before the first attempt, or
+ * for a held version (the record's own banner says why the server refused it).
+ */
+export function retryNote(
+  row: OutboxRow | undefined,
+  now: number,
+): { key: MessageKey; n: number; at: number | null } | null {
+  if (!row || row.status !== 'pending' || row.attempts === 0 || !row.lastError) return null;
+  if (row.lastError === 'missingBlobs')
+    return { key: 'record.retryFiles', n: row.attempts, at: null };
+  if (row.nextAttemptAt !== undefined && row.nextAttemptAt > now)
+    return { key: 'record.retryAt', n: row.attempts, at: row.nextAttemptAt };
+  return { key: 'record.retrySoon', n: row.attempts, at: null };
 }
