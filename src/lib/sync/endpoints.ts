@@ -140,7 +140,7 @@ export const ENDPOINTS: EndpointSpec[] = [
     method: 'head',
     path: '/api/blobs/{sha256}',
     tag: '证据',
-    summary: '证据文件是否已存在',
+    summary: '证据文件是否存在且本账号可读取（上传前请用 POST /api/blobs/needed）',
     description:
       '200：服务器有该文件且本账号可以读取（无响应体，content-type 为文件类型）；404：没有或无权读取。推送前判断是否需上传请用 POST /api/blobs/needed。',
     auth: 'user',
