@@ -155,7 +155,7 @@ export async function finishDraft(
     const entries = options.me.ledgerKey
       ? await ownEntries(record, options.me.ledgerKey, earlierKeys)
       : null;
-    // Files this version adds (an earlier version's files the server has from that version): the
+    // Files this version adds (distinct; an earlier version's files the server has from it): the
     // phone must hold every one, or the record could never be sent (a photo's write that failed
     // while the officer finished). Checked in the transaction, against what is committed.
     const before = new Set(draft.base ? referencedBlobs(draft.base) : []);
@@ -176,7 +176,7 @@ export async function finishDraft(
           currentNumbers(database),
           database.evidence.where(':id').anyOf(added).primaryKeys(),
         ]);
-        if (held.length < new Set(added).size) return 'filesMissing' as const;
+        if (held.length < added.length) return 'filesMissing' as const;
         if (!sameNumbers(seen, numbers)) return false;
         // First and in turn: the outbox delete walks the index and must not meet the row added
         // below.

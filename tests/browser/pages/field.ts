@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { launchProfile } from '../../support/browser';
+import { dumpIndexedDb, launchProfile } from '../../support/browser';
 import { startServer, type TestServer } from '../../support/server';
 
 /** Page model of the officer app: what an officer does, in their words, not in selectors. */
@@ -27,17 +27,14 @@ export class FieldApp {
       if (m.text().includes('Content Security Policy')) this.blocked.push(m.text());
     });
     page.on('pageerror', (e) => this.log.push(`pageerror: ${e.message}`));
+    const stamp = () => new Date().toISOString().slice(11, 23);
     page.on('response', (r) => {
       const url = new URL(r.url());
       if (url.pathname.startsWith('/api/'))
-        this.net.push(
-          `${new Date().toISOString().slice(11, 23)} ${r.request().method()} ${url.pathname} ${r.status()}`,
-        );
+        this.net.push(`${stamp()} ${r.request().method()} ${url.pathname} ${r.status()}`);
     });
     page.on('requestfailed', (r) =>
-      this.net.push(
-        `${new Date().toISOString().slice(11, 23)} ${r.method()} ${r.url()} failed: ${r.failure()?.errorText ?? ''}`,
-      ),
+      this.net.push(`${stamp()} ${r.method()} ${r.url()} failed: ${r.failure()?.errorText ?? ''}`),
     );
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame()) this.log.push(`navigated: ${f.url()}`);
@@ -117,7 +114,6 @@ export class FieldApp {
     await this.page.getByRole('button', { name: '解锁', exact: true }).click();
   }
 
-  /** Waits until the sync banner says everything is synced. */
   /**
    * The record on screen reaches "synced"; if it does not, the failure says why: the phone's
    * outbox rows (not sealed), the screen, and the app's last API calls.
@@ -128,18 +124,11 @@ export class FieldApp {
         .poll(() => this.page.getByTestId('record-state').textContent(), { timeout })
         .toBe('已同步');
     } catch (e) {
-      const outbox = await this.page.evaluate(
-        () =>
-          new Promise<unknown>((resolve) => {
-            const open = indexedDB.open('patrolbook');
-            open.onsuccess = () => {
-              const all = open.result.transaction('outbox').objectStore('outbox').getAll();
-              all.onsuccess = () => resolve(all.result);
-            };
-          }),
-      );
+      const outbox = (await dumpIndexedDb(this.page)).find(
+        (s) => s.database === 'patrolbook' && s.store === 'outbox',
+      )?.text;
       throw new Error(
-        `the record did not sync: outbox ${JSON.stringify(outbox)}\n` +
+        `the record did not sync: outbox ${outbox ?? '(none)'}\n` +
           `screen: ${(await this.mainText()).slice(0, 400)}\n` +
           `log: ${this.log.slice(-10).join(' | ')}\napi:\n${this.net.slice(-40).join('\n')}`,
         { cause: e },
@@ -147,6 +136,7 @@ export class FieldApp {
     }
   }
 
+  /** Waits until the sync banner says everything is synced. */
   async waitSynced(timeout = 60_000) {
     await this.page.getByTestId('sync-banner').getByText('全部已同步').waitFor({ timeout });
   }
