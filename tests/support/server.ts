@@ -40,7 +40,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A fresh PostgreSQL database for one server, dropped when it stops. */
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error('TEST_DATABASE_URL is not set');
   const name = `pb_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

@@ -13,8 +13,10 @@ import type { SessionUser } from '../auth/types';
 import { nodeDigests } from '../digests';
 import { recordConfirmations } from './confirmations';
 import type { Db } from '../db/db';
+import { QueryShapes } from '../db/shapes';
 import { HttpError } from '../http';
 import { catalogVersion } from './catalogs';
+import type { Catalog } from '$lib/domain/catalog';
 import { parseChecklist, parseFlags, parseStoredRecord } from './stored';
 
 /**
@@ -27,30 +29,56 @@ export function scopeRecords<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   user: SessionUser,
 ): SelectQueryBuilder<DB, TB, O> {
+  return scopeBy(qb, user.role, scopeIds(user));
+}
+
+/** The ids `scopeBy` scopes a user's reads by: a supervisor's squads, an officer's own id. */
+function scopeIds(user: SessionUser): readonly string[] | undefined {
   switch (user.role) {
+    case 'admin':
+      return undefined;
+    case 'supervisor':
+      return user.supervisedSquadIds;
+    case 'officer':
+      return [user.id];
+  }
+}
+
+function scopeBy<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  role: SessionUser['role'],
+  ids: readonly string[] | undefined,
+): SelectQueryBuilder<DB, TB, O> {
+  switch (role) {
     case 'admin':
       return qb;
     case 'supervisor':
-      return user.supervisedSquadIds.length === 0
+      return !ids || ids.length === 0
         ? qb.where(sql<boolean>`1 = 0`)
-        : qb.where(sql.ref('records.squad_id'), 'in', user.supervisedSquadIds);
-    case 'officer':
-      return qb.where(
-        sql<boolean>`(${sql.ref('records.officer1_id')} = ${user.id} or ${sql.ref('records.officer2_id')} = ${user.id})`,
-      );
+        : qb.where(sql.ref('records.squad_id'), 'in', ids);
+    case 'officer': {
+      const id = ids?.[0];
+      return id === undefined
+        ? qb.where(sql<boolean>`1 = 0`)
+        : qb.where(
+            sql<boolean>`(${sql.ref('records.officer1_id')} = ${id} or ${sql.ref('records.officer2_id')} = ${id})`,
+          );
+    }
   }
+}
+
+/** Records joined with their squad and both officers (`o1`, `o2`). */
+function withPeople(db: Db) {
+  return db
+    .selectFrom('records')
+    .innerJoin('squads', 'squads.id', 'records.squad_id')
+    .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
+    .innerJoin('users as o2', 'o2.id', 'records.officer2_id');
 }
 
 /** Records the user may read, joined with their squad and both officers (`o1`, `o2`). */
 export function recordsWithPeople(db: Db, user: SessionUser) {
-  return scopeRecords(
-    db
-      .selectFrom('records')
-      .innerJoin('squads', 'squads.id', 'records.squad_id')
-      .innerJoin('users as o1', 'o1.id', 'records.officer1_id')
-      .innerJoin('users as o2', 'o2.id', 'records.officer2_id'),
-    user,
-  );
+  return scopeRecords(withPeople(db), user);
 }
 
 export function canRead(
@@ -103,15 +131,60 @@ export function likeEscaped(column: string, pattern: string) {
   return sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
 }
 
-/**
- * Records newest first, keyset-paginated on (found_at, id): a deep page costs what the first does.
- */
-export function listQuery(
-  db: Db,
+/** What decides the list query's SQL besides which params are present (see `QueryShapes`). */
+type ListShape = { role: SessionUser['role']; branchUndetermined: boolean };
+
+/** The list query's values, each computed before the query is built. */
+type ListParams = {
+  scope: readonly string[] | undefined;
+  from: string | undefined;
+  to: string | undefined;
+  squad: string | undefined;
+  item: string | undefined;
+  state: RecordsQuery['state'];
+  branch: Exclude<RecordsQuery['branch'], 'undetermined'>;
+  followUp: RecordsQuery['followUp'];
+  officer: string | undefined;
+  flagged: 0 | 1 | undefined;
+  pattern: string | undefined;
+  cursorFoundAt: string | undefined;
+  cursorId: string | undefined;
+  limit: number;
+};
+
+function listParts(
   user: SessionUser,
   q: RecordsQuery & { cursor?: string | undefined },
-) {
-  let qb = recordsWithPeople(db, user).select([
+): { shape: ListShape; params: ListParams } {
+  const day = (d: string) => Date.parse(`${d}T00:00:00+08:00`);
+  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  return {
+    shape: { role: user.role, branchUndetermined: q.branch === 'undetermined' },
+    params: {
+      scope: scopeIds(user),
+      from: q.from ? new Date(day(q.from)).toISOString() : undefined,
+      to: q.to ? new Date(day(q.to) + 86_400_000).toISOString() : undefined,
+      squad: q.squad || undefined,
+      item: q.item || undefined,
+      state: q.state || undefined,
+      branch: q.branch && q.branch !== 'undetermined' ? q.branch : undefined,
+      followUp: q.followUp || undefined,
+      officer: q.officer || undefined,
+      flagged: q.flagged ? (q.flagged === '1' ? 1 : 0) : undefined,
+      pattern: q.q ? likePattern(q.q) : undefined,
+      cursorFoundAt: cursor?.f,
+      cursorId: cursor?.i,
+      limit: q.limit + 1,
+    },
+  };
+}
+
+/**
+ * Records newest first, keyset-paginated on (found_at, id): a deep page costs what the first does.
+ * Built from the shape and the params alone, so that `listShapes` can compile it once per shape.
+ */
+function buildList(db: Db, shape: ListShape, p: ListParams) {
+  let qb = scopeBy(withPeople(db), shape.role, p.scope).select([
     'records.id',
     'records.latest_version',
     'records.found_at',
@@ -129,44 +202,53 @@ export function listQuery(
     'records.flagged',
     'records.party_masked',
   ]);
-  const shanghaiStart = (d: string) => new Date(`${d}T00:00:00+08:00`).toISOString();
-  if (q.from) qb = qb.where('records.found_at', '>=', shanghaiStart(q.from));
-  if (q.to) {
-    const next = new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000).toISOString();
-    qb = qb.where('records.found_at', '<', next);
-  }
-  if (q.squad) qb = qb.where('records.squad_id', '=', q.squad);
-  if (q.item) qb = qb.where('records.item_code', '=', q.item);
-  if (q.state) qb = qb.where('records.review_state', '=', q.state);
-  if (q.branch) {
-    qb =
-      q.branch === 'undetermined'
-        ? qb.where('records.branch', 'is', null)
-        : qb.where('records.branch', '=', q.branch);
-  }
-  if (q.followUp) qb = qb.where('records.follow_up', '=', q.followUp);
-  if (q.officer) {
-    const officer = q.officer;
+  if (p.from !== undefined) qb = qb.where('records.found_at', '>=', p.from);
+  if (p.to !== undefined) qb = qb.where('records.found_at', '<', p.to);
+  if (p.squad !== undefined) qb = qb.where('records.squad_id', '=', p.squad);
+  if (p.item !== undefined) qb = qb.where('records.item_code', '=', p.item);
+  if (p.state !== undefined) qb = qb.where('records.review_state', '=', p.state);
+  if (shape.branchUndetermined) qb = qb.where('records.branch', 'is', null);
+  else if (p.branch !== undefined) qb = qb.where('records.branch', '=', p.branch);
+  if (p.followUp !== undefined) qb = qb.where('records.follow_up', '=', p.followUp);
+  const officer = p.officer;
+  if (officer !== undefined) {
     qb = qb.where((eb) =>
       eb.or([eb('records.officer1_id', '=', officer), eb('records.officer2_id', '=', officer)]),
     );
   }
-  if (q.flagged) qb = qb.where('records.flagged', '=', q.flagged === '1' ? 1 : 0);
-  if (q.q) qb = qb.where(likeEscaped('records.search', likePattern(q.q)));
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    if (c) {
-      // A row-value comparison: both databases turn it into one range scan of the
-      // (found_at, id) index, where the equivalent OR of two conditions is not.
-      qb = qb.where(
-        sql<boolean>`(${sql.ref('records.found_at')}, ${sql.ref('records.id')}) < (${c.f}, ${c.i})`,
-      );
-    }
+  if (p.flagged !== undefined) qb = qb.where('records.flagged', '=', p.flagged);
+  if (p.pattern !== undefined) qb = qb.where(likeEscaped('records.search', p.pattern));
+  if (p.cursorFoundAt !== undefined && p.cursorId !== undefined) {
+    // A row-value comparison: both databases turn it into one range scan of the
+    // (found_at, id) index, where the equivalent OR of two conditions is not.
+    qb = qb.where(
+      sql<boolean>`(${sql.ref('records.found_at')}, ${sql.ref('records.id')}) < (${p.cursorFoundAt}, ${p.cursorId})`,
+    );
   }
-  return qb
-    .orderBy('records.found_at', 'desc')
-    .orderBy('records.id', 'desc')
-    .limit(q.limit + 1);
+  return qb.orderBy('records.found_at', 'desc').orderBy('records.id', 'desc').limit(p.limit);
+}
+
+/** The console list compiled once per shape: a page runs SQL text it has run before. */
+const listShapes = new QueryShapes('console list', buildList);
+
+/** The list query as built for this user and query (what `listShapes` compiles once). */
+export function listQuery(
+  db: Db,
+  user: SessionUser,
+  q: RecordsQuery & { cursor?: string | undefined },
+) {
+  const { shape, params } = listParts(user, q);
+  return buildList(db, shape, params);
+}
+
+/** The list query of this user and query, from the compiled shape. */
+export function compiledList(
+  db: Db,
+  user: SessionUser,
+  q: RecordsQuery & { cursor?: string | undefined },
+) {
+  const { shape, params } = listParts(user, q);
+  return listShapes.compile(db, shape, params);
 }
 
 /**
@@ -180,9 +262,11 @@ async function listRows(
   q: RecordsQuery & { cursor?: string | undefined },
 ) {
   const squads = user.role === 'supervisor' && !q.squad ? user.supervisedSquadIds : [];
-  if (squads.length < 2) return listQuery(db, user, q).execute();
+  if (squads.length < 2) return (await db.executeQuery(compiledList(db, user, q))).rows;
   const parts = await Promise.all(
-    squads.map((squad) => listQuery(db, user, { ...q, squad }).execute()),
+    squads.map(
+      async (squad) => (await db.executeQuery(compiledList(db, user, { ...q, squad }))).rows,
+    ),
   );
   return parts
     .flat()
@@ -207,9 +291,15 @@ export async function listRecords(
 ): Promise<{ items: RecordSummary[]; nextCursor: string | null }> {
   const rows = await listRows(db, user, q);
   const page = rows.slice(0, q.limit);
+  // A page's rows name one or two catalog versions: each is looked up once, not once a row.
+  const names = new Map<string, Map<string, string> | null>();
+  for (const r of page) {
+    if (names.has(r.catalog_version)) continue;
+    const catalog = await catalogVersion(db, r.catalog_version);
+    names.set(r.catalog_version, catalog ? itemNames(catalog) : null);
+  }
   const items: RecordSummary[] = [];
   for (const r of page) {
-    const catalog = await catalogVersion(db, r.catalog_version);
     const party = maskedParty(r.party_masked);
     items.push({
       id: r.id,
@@ -219,7 +309,7 @@ export async function listRecords(
       squadName: r.squad_name,
       officers: [r.officer1, r.officer2],
       itemCode: r.item_code,
-      itemName: catalog?.items.find((i) => i.code === r.item_code)?.name ?? r.item_code,
+      itemName: names.get(r.catalog_version)?.get(r.item_code) ?? r.item_code,
       branch: r.branch,
       reviewState: r.review_state,
       followUp: r.follow_up,
@@ -235,6 +325,20 @@ export async function listRecords(
     nextCursor:
       rows.length > q.limit && last ? encodeCursor({ f: last.found_at, i: last.id }) : null,
   };
+}
+
+/** A catalog's item names by code, kept as long as the (cached, never changed) catalog is. */
+const itemNamesOf = new WeakMap<Catalog, Map<string, string>>();
+
+function itemNames(catalog: Catalog): Map<string, string> {
+  let names = itemNamesOf.get(catalog);
+  if (!names) {
+    names = new Map();
+    // The first item of a code, as a search of the list would find it.
+    for (const i of catalog.items) if (!names.has(i.code)) names.set(i.code, i.name);
+    itemNamesOf.set(catalog, names);
+  }
+  return names;
 }
 
 const UNKNOWN_PARTY = { kind: 'unknown', description: '—' } as const;
