@@ -34,12 +34,15 @@ const base: SessionUser = {
 const squadIds = fc.constantFrom('s1', 's2', 's3', 's4', 'sX');
 const userArb: fc.Arbitrary<SessionUser> = fc.oneof(
   fc.constant(base),
-  fc
-    .uniqueArray(squadIds, { maxLength: 4 })
-    .map((squads) => ({ ...base, id: 'sup', role: 'supervisor', supervisedSquadIds: squads })),
+  fc.uniqueArray(squadIds, { maxLength: 4 }).map((squads): SessionUser => ({
+    ...base,
+    id: 'sup',
+    role: 'supervisor',
+    supervisedSquadIds: squads,
+  })),
   fc
     .constantFrom('o0', 'o3', 'o6', 'nobody')
-    .map((id) => ({ ...base, id, role: 'officer', squadId: 's1' })),
+    .map((id): SessionUser => ({ ...base, id, role: 'officer', squadId: 's1' })),
 );
 
 const day = fc
