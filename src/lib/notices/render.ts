@@ -206,7 +206,7 @@ type DataLike = {
 };
 type DirectoryLike = {
   scalarType: number;
-  encode: (tables: Record<string, Bytes>) => Bytes | Uint8Array;
+  encode: (tables: Record<string, Bytes | Uint8Array>) => Bytes | Uint8Array;
 };
 
 /** Every value a byte (what a Uint8Array keeps exactly); jsPDF's encoder handles anything else. */
@@ -237,7 +237,7 @@ function wordSum(bytes: Uint8Array, from: number, to: number): number {
  */
 function encodeDirectory(
   this: DirectoryLike,
-  tables: Record<string, Bytes>,
+  tables: Record<string, Bytes | Uint8Array>,
   newData: () => DataLike,
 ): Uint8Array {
   const tags = Object.keys(tables);
@@ -251,7 +251,7 @@ function encodeDirectory(
   let length = headerLength;
   for (const tag of tags) {
     offsets.push(length);
-    length += (tables[tag] as Bytes).length;
+    length += (tables[tag] as Bytes | Uint8Array).length;
     while (length % 4) length++;
   }
   const out = new Uint8Array(length);
@@ -264,7 +264,7 @@ function encodeDirectory(
   let headOffset = 0;
   let total = 0;
   for (const [i, tag] of tags.entries()) {
-    const table = tables[tag] as Bytes;
+    const table = tables[tag] as Bytes | Uint8Array;
     const offset = offsets[i] as number;
     out.set(table, offset);
     const sum = wordSum(out, offset, offset + Math.ceil(table.length / 4) * 4);
@@ -296,30 +296,41 @@ type GlyfLike = {
     glyphs: Record<string, Glyph | null>,
     mapping: string[],
     old2new: unknown,
-  ) => { table: Bytes; offsets: number[] };
+  ) => { table: Bytes | Uint8Array; offsets: number[] };
 };
 
 /**
- * jsPDF's `GlyfTable.prototype.encode` (the used glyphs' outlines) with the same output, appending
- * in place where jsPDF copies the whole table again for every glyph (`table.concat`): with the
- * 300-odd characters of a notice, most of its time.
+ * jsPDF's `GlyfTable.prototype.encode` (the used glyphs' outlines) with the same bytes, written
+ * once into a Uint8Array where jsPDF copies the whole table again for every glyph
+ * (`table.concat`): with the 300-odd characters of a notice, most of its time. Null if a glyph
+ * encodes to anything but an array of bytes: jsPDF's own then builds the table.
  */
 function encodeGlyphs(
   glyphs: Record<string, Glyph | null>,
   mapping: string[],
   old2new: unknown,
-): { table: Bytes; offsets: number[] } {
-  let table: Bytes = [];
+): { table: Uint8Array; offsets: number[] } | null {
+  const parts: Bytes[] = [];
   const offsets: number[] = [];
+  let length = 0;
   for (const id of mapping) {
     const glyph = glyphs[id];
-    offsets.push(table.length);
+    offsets.push(length);
     if (!glyph) continue;
     const bytes = glyph.encode(old2new);
-    if (Array.isArray(bytes)) for (const b of bytes) table.push(b);
-    else table = table.concat(bytes);
+    if (!Array.isArray(bytes)) return null;
+    parts.push(bytes);
+    length += bytes.length;
   }
-  offsets.push(table.length);
+  offsets.push(length);
+  const table = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    for (const v of part) {
+      if (!(v >= 0 && v <= 255 && Math.floor(v) === v)) return null;
+      table[at++] = v;
+    }
+  }
   return { table, offsets };
 }
 
@@ -396,12 +407,25 @@ function speedUpFontOutput(parsed: ParsedFont): void {
   const Data = font.contents?.constructor as (new () => DataLike) | undefined;
   if (!directory || !glyf || !Data || (directory as { patched?: true }).patched) return;
   const original = directory.encode;
-  directory.encode = function (this: DirectoryLike, tables: Record<string, Bytes>) {
-    return Object.values(tables).every((t) => Array.isArray(t) && allBytes(t))
-      ? encodeDirectory.call(this, tables, () => new Data())
-      : original.call(this, tables);
+  directory.encode = function (this: DirectoryLike, tables: Record<string, Bytes | Uint8Array>) {
+    if (
+      Object.values(tables).every(
+        (t) => t instanceof Uint8Array || (Array.isArray(t) && allBytes(t)),
+      )
+    )
+      return encodeDirectory.call(this, tables, () => new Data());
+    // jsPDF's own encoder takes arrays only.
+    const arrays: Record<string, Bytes> = {};
+    for (const [tag, t] of Object.entries(tables))
+      arrays[tag] = t instanceof Uint8Array ? Array.from(t) : t;
+    return original.call(this, arrays);
   };
-  glyf.encode = encodeGlyphs;
+  const originalGlyf = glyf.encode;
+  glyf.encode = function (this: GlyfLike, glyphs, mapping, old2new) {
+    return (
+      encodeGlyphs(glyphs, mapping, old2new) ?? originalGlyf.call(this, glyphs, mapping, old2new)
+    );
+  };
   // A table's bytes, read from the parsed file once rather than byte by byte for every document
   // (the widths and offsets of all 27,000 glyphs go into every subset). Nothing writes to them.
   let table: object | null = (font as { hmtx?: object }).hmtx ?? null;
