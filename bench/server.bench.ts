@@ -30,7 +30,7 @@ import { migrate, openDb, type DbHandle } from '$lib/server/db/db';
 import { listQuery, listRecords } from '$lib/server/repos/records';
 import { ApiClient } from '../tests/support/api';
 import { recordContent } from '../tests/support/factories';
-import { seedRows } from '../tests/support/list-rows';
+import { ADMIN, seedRows } from '../tests/support/list-rows';
 import { DATABASES, startServer, type DbKind } from '../tests/support/server';
 import { minimalPeer, pouchPeer } from './support/peers';
 import { uniqueId } from './support/ids';
@@ -741,15 +741,7 @@ describe.skipIf(!wants('list'))('console list with a million records', () => {
         console.log(
           `[bench] generated ${LIST_ROWS} rows on ${kind} in ${((performance.now() - g0) / 1000).toFixed(0)} s`,
         );
-        const user: SessionUser = {
-          id: 'admin',
-          username: 'admin',
-          role: 'admin',
-          realName: '管理员',
-          certificateNo: null,
-          squadId: null,
-          supervisedSquadIds: [],
-        };
+        const user = ADMIN;
         const supervisor: SessionUser = {
           ...user,
           role: 'supervisor',

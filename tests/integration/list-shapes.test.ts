@@ -10,7 +10,7 @@ import type { SessionUser } from '$lib/server/auth/types';
 import { migrate, openDb, type DbHandle } from '$lib/server/db/db';
 import { compiledList, encodeCursor, listQuery, listRecords } from '$lib/server/repos/records';
 import type { RecordsQuery } from '$lib/sync/console-contract';
-import { seedRows } from '../support/list-rows';
+import { ADMIN, seedRows } from '../support/list-rows';
 import { createDatabase, DATABASES } from '../support/server';
 
 /**
@@ -21,15 +21,7 @@ import { createDatabase, DATABASES } from '../support/server';
 
 const ROWS = 120;
 
-const base: SessionUser = {
-  id: 'admin',
-  username: 'admin',
-  role: 'admin',
-  realName: '管理员',
-  certificateNo: null,
-  squadId: null,
-  supervisedSquadIds: [],
-};
+const base = ADMIN;
 
 const squadIds = fc.constantFrom('s1', 's2', 's3', 's4', 'sX');
 const userArb: fc.Arbitrary<SessionUser> = fc.oneof(

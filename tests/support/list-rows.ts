@@ -2,8 +2,20 @@ import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { uuidv7 } from '$lib/domain/uuid';
+import type { SessionUser } from '$lib/server/auth/types';
 import type { DbHandle } from '$lib/server/db/db';
 import type { Database } from '$lib/server/db/schema';
+
+/** An administrator reading the seeded rows (supervisors and officers are made from it). */
+export const ADMIN: SessionUser = {
+  id: 'admin',
+  username: 'admin',
+  role: 'admin',
+  realName: '管理员',
+  certificateNo: null,
+  squadId: null,
+  supervisedSquadIds: [],
+};
 
 /**
  * Summary rows for the console's list, written straight into a migrated database: 4 squads, 8

@@ -17,6 +17,7 @@ import { QueryShapes } from '../db/shapes';
 import { HttpError } from '../http';
 import { catalogVersion } from './catalogs';
 import type { Catalog } from '$lib/domain/catalog';
+import { addDays, startOfLocalDay } from '$lib/domain/time';
 import { parseChecklist, parseFlags, parseStoredRecord } from './stored';
 
 /**
@@ -156,14 +157,13 @@ function listParts(
   user: SessionUser,
   q: RecordsQuery & { cursor?: string | undefined },
 ): { shape: ListShape; params: ListParams } {
-  const day = (d: string) => Date.parse(`${d}T00:00:00+08:00`);
   const cursor = q.cursor ? decodeCursor(q.cursor) : null;
   return {
     shape: { role: user.role, branchUndetermined: q.branch === 'undetermined' },
     params: {
       scope: scopeIds(user),
-      from: q.from ? new Date(day(q.from)).toISOString() : undefined,
-      to: q.to ? new Date(day(q.to) + 86_400_000).toISOString() : undefined,
+      from: q.from ? startOfLocalDay(q.from).toISOString() : undefined,
+      to: q.to ? startOfLocalDay(addDays(q.to, 1)).toISOString() : undefined,
       squad: q.squad || undefined,
       item: q.item || undefined,
       state: q.state || undefined,
