@@ -17,7 +17,8 @@ import { CompiledQuery, type Compilable } from 'kysely';
  * (tests/integration/shapes.test.ts).
  */
 
-type Param = string | number | readonly (string | number)[] | undefined;
+type Value = string | number | null;
+type Param = Value | readonly Value[] | undefined;
 export type Params = Readonly<Record<string, Param>>;
 
 type Slot = { key: string; index: number } | { constant: unknown };
@@ -29,16 +30,29 @@ const MARK = '\u0000pb-param\u0000';
 const SHAPES = 256;
 
 export class QueryShapes<D extends object, S, P extends Params, R> {
-  readonly #templates = new WeakMap<D, Map<string, Template>>();
+  readonly #templates = new WeakMap<object, Map<string, Template>>();
+  #compiled = 0;
 
+  /**
+   * @param cacheOf what the templates are kept per: the database by default. A query built on a
+   *   transaction keys them by something its transactions share (`adapterOf`), or each
+   *   transaction would compile its shapes again.
+   */
   constructor(
     private readonly name: string,
     private readonly build: (db: D, shape: S, params: P) => Compilable<R>,
+    private readonly cacheOf: (db: D) => object = (db) => db,
   ) {}
 
+  /** How many templates have been compiled (each shape once per database while it is kept). */
+  get compiled(): number {
+    return this.#compiled;
+  }
+
   compile(db: D, shape: S, params: P): CompiledQuery<R> {
-    let cache = this.#templates.get(db);
-    if (!cache) this.#templates.set(db, (cache = new Map<string, Template>()));
+    const owner = this.cacheOf(db);
+    let cache = this.#templates.get(owner);
+    if (!cache) this.#templates.set(owner, (cache = new Map<string, Template>()));
     let key = JSON.stringify(shape);
     for (const k in params) {
       const v = params[k];
@@ -47,6 +61,7 @@ export class QueryShapes<D extends object, S, P extends Params, R> {
     let template = cache.get(key);
     if (!template) {
       template = this.#template(db, shape, params);
+      this.#compiled++;
       if (cache.size >= SHAPES) cache.delete(cache.keys().next().value as string);
       cache.set(key, template);
     }

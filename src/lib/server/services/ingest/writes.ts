@@ -1,11 +1,12 @@
 import type { Insertable } from 'kysely';
 import type { Tx } from '../../db/db';
+import { insertRows } from '../../db/inserts';
 import type { Database } from '../../db/schema';
 import type { LedgerView } from './ledger-view';
 
 /**
  * The rows a push inserts, kept until they are written as one multi-row statement per table
- * (ADR 0019). Only inserts of rows nothing in the push reads back wait here; every other write
+ * (ADR 0019), each compiled once per shape (`insertRows`). Only inserts of rows nothing in the push reads back wait here; every other write
  * runs at once. A record whose checks would read a waiting row (the same record id, or a party
  * key a waiting ledger row holds) flushes them first, so each record sees exactly what the
  * one-record-at-a-time path would have shown it.
@@ -82,32 +83,20 @@ export class PushWrites {
   async flush(tx: Tx): Promise<void> {
     const versions = this.versions;
     for (const rows of chunks(versions)) {
-      const inserted = await tx
-        .insertInto('record_versions')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['record_id', 'version']).doNothing())
-        .returning('record_id')
-        .execute();
+      const inserted = await insertRows(tx, 'record_versions', rows, {
+        onConflictDoNothing: ['record_id', 'version'],
+        returning: 'record_id',
+      });
       if (inserted.length !== rows.length) throw new VersionTakenError();
     }
-    for (const rows of chunks(this.summaries))
-      await tx.insertInto('records').values(rows).execute();
+    for (const rows of chunks(this.summaries)) await insertRows(tx, 'records', rows);
     for (const rows of chunks(this.documents))
-      await tx
-        .insertInto('documents')
-        .values(rows)
-        .onConflict((oc) => oc.column('doc_id').doNothing())
-        .execute();
+      await insertRows(tx, 'documents', rows, { onConflictDoNothing: ['doc_id'] });
     for (const rows of chunks(this.blobRefs))
-      await tx
-        .insertInto('blob_refs')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['sha256', 'record_id']).doNothing())
-        .execute();
-    for (const rows of chunks(this.ledgerRowsWaiting))
-      await tx.insertInto('ledger').values(rows).execute();
+      await insertRows(tx, 'blob_refs', rows, { onConflictDoNothing: ['sha256', 'record_id'] });
+    for (const rows of chunks(this.ledgerRowsWaiting)) await insertRows(tx, 'ledger', rows);
     for (const rows of chunks(this.confirmations))
-      await tx.insertInto('officer_confirmations').values(rows).execute();
+      await insertRows(tx, 'officer_confirmations', rows);
     const summaries = new Map(this.summaries.map((r) => [r.id, r]));
     this.ledger.written(
       this.ledgerRowsWaiting.map((row) => ({ row, summary: summaries.get(row.record_id) ?? null })),
