@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   catalogItem,
@@ -6,17 +7,21 @@ import {
   recordContent,
   testCatalog,
 } from '../../../tests/support/factories';
+import { canonicalJson, sha256Hex } from './integrity';
 import {
   amendmentOf,
   catalogIssues,
   checkContent,
   consistencyIssues,
   lockedRecordSchema,
+  lockedRecordText,
   lockRecord,
   RecordIncompleteError,
+  recordCanonicalContent,
   recordContentHash,
   requiredDocuments,
   verifyRecordHash,
+  type LockedRecord,
   type RecordContent,
 } from './record';
 
@@ -286,5 +291,31 @@ describe("the officer's correction answer is checked against the item, from the 
     ]);
     c.answers = { ...c.answers, commitmentSigned: false };
     expect(consistencyIssues(c).map((i) => i.code)).not.toContain('commitmentSignedButRefused');
+  });
+});
+
+describe('lockedRecordText', () => {
+  it('parses back to the record, for a real record and any JSON object', async () => {
+    const record = await lockedRecord();
+    const text = lockedRecordText(recordCanonicalContent(record), record.contentHash);
+    expect(JSON.parse(text)).toEqual(record);
+    expect(await sha256Hex(recordCanonicalContent(JSON.parse(text) as LockedRecord))).toBe(
+      record.contentHash,
+    );
+
+    const content = fc
+      .dictionary(fc.string(), fc.jsonValue())
+      .filter((o) => !Object.hasOwn(o, 'contentHash'));
+    fc.assert(
+      fc.property(content, fc.stringMatching(/^[0-9a-f]{64}$/), (o, hash) => {
+        const parsed: unknown = JSON.parse(lockedRecordText(canonicalJson(o), hash));
+        expect(parsed).toEqual({ ...JSON.parse(JSON.stringify(o)), contentHash: hash });
+      }),
+      { numRuns: 300, seed: 20_261_204 },
+    );
+  });
+
+  it('refuses what is not an object', () => {
+    expect(() => lockedRecordText('[]', 'a')).toThrow(TypeError);
   });
 });

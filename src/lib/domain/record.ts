@@ -3,7 +3,7 @@ import { catalogVersionIdSchema, findItem, itemCodeSchema, type Catalog } from '
 import { amendmentIssues, type PreviousVersion } from './amendment';
 import { answersSchema, correctionIssues, evaluationSchema } from './evaluate';
 import { freeText, instantSchema, LIMITS, text } from './fields';
-import { hashCanonical, type Digests } from './integrity';
+import { canonicalJson, sha256Hex, type Digests } from './integrity';
 import { issue, issuesFromZod, type Issue } from './issues';
 import { FOLLOW_UP_STATES, followUpOf } from './lifecycle';
 import { partyIssues, partyKeys, partySchema } from './party';
@@ -224,14 +224,30 @@ export function catalogIssues(
   return correctionIssues(item, r.answers.correction, shanghaiDate(r.foundAt));
 }
 
-/** The hashed content: everything except the hash itself. */
+/** The hashed content, everything except the hash itself, as canonical JSON. */
+export function recordCanonicalContent(record: RecordContent | LockedRecord): string {
+  const { contentHash: _omit, ...content } = record as LockedRecord;
+  void _omit;
+  return canonicalJson(content);
+}
+
+/** The hash of the content: SHA-256 of `recordCanonicalContent`. */
 export async function recordContentHash(
   record: RecordContent | LockedRecord,
   digests?: Digests,
 ): Promise<string> {
-  const { contentHash: _omit, ...content } = record as LockedRecord;
-  void _omit;
-  return hashCanonical(content, digests);
+  return sha256Hex(recordCanonicalContent(record), digests);
+}
+
+/**
+ * The text a locked record is stored as, made from the canonical content its hash was checked
+ * over (`recordCanonicalContent`) with the hash as first member: `JSON.parse` of it gives the
+ * record back, and the server does not serialise each pushed record a second time.
+ */
+export function lockedRecordText(canonicalContent: string, contentHash: string): string {
+  if (!canonicalContent.startsWith('{')) throw new TypeError('lockedRecordText: not an object');
+  const rest = canonicalContent.slice(1);
+  return `{"contentHash":${JSON.stringify(contentHash)}${rest === '}' ? '' : ','}${rest}`;
 }
 
 export type LockContext = {

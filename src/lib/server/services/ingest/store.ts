@@ -97,7 +97,7 @@ export async function store(
     record_id: record.id,
     version: record.version,
     content_hash: record.contentHash,
-    body: JSON.stringify(record),
+    body: prepared.body,
     device_id: record.deviceId,
     pushed_by: options.pusher?.id ?? 'import',
     received_at: receivedAt,

@@ -24,6 +24,8 @@ export type Prepared =
   | {
       kind: 'record';
       record: LockedRecord;
+      /** The record as stored: its canonical content with the hash (`lockedRecordText`). */
+      body: string;
       catalog: Catalog;
       item: unknown;
     };

@@ -2,9 +2,11 @@ import { issue, issuesFromZod } from '$lib/domain/issues';
 import {
   catalogIssues,
   lockedRecordSchema,
-  recordContentHash,
+  lockedRecordText,
+  recordCanonicalContent,
   referencedBlobs,
 } from '$lib/domain/record';
+import { sha256Hex } from '$lib/domain/integrity';
 import type { Db } from '../../db/db';
 import { nodeDigests } from '../../digests';
 import { catalogVersion } from '../../repos/catalogs';
@@ -28,7 +30,9 @@ export async function prepare(
   if (!parsed.success) return rejected(item, 'recordInvalid', issuesFromZod(parsed.error, item));
   const record = parsed.data;
 
-  const hash = await recordContentHash(record, nodeDigests);
+  // The canonical text the hash is checked over is also what the record is stored as.
+  const canonical = recordCanonicalContent(record);
+  const hash = await sha256Hex(canonical, nodeDigests);
   if (hash !== record.contentHash) {
     return rejected(item, 'hashMismatch', [issue(['contentHash'], 'hashMismatch')]);
   }
@@ -100,7 +104,7 @@ export async function prepare(
   const wrong = catalogIssues(record, catalog);
   if (wrong.length > 0) return rejected(item, 'recordInvalid', wrong);
 
-  return { kind: 'record', record, catalog, item };
+  return { kind: 'record', record, body: lockedRecordText(canonical, hash), catalog, item };
 }
 
 /** Of some files, those the server holds, and those of them the sender uploaded themselves. */
