@@ -134,10 +134,15 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   }
   const port = options.port ?? (await freePort());
   let output = '';
-  // PB_SERVER_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops (for
-  // `npm run bench` investigations; Node refuses --cpu-prof in NODE_OPTIONS).
+  // PB_SERVER_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops, and
+  // PB_SERVER_HEAP_PROFILE=<dir> a sampling profile of what it allocated (for `npm run bench`
+  // investigations, read with scripts/profile-summary.js; Node refuses --cpu-prof in NODE_OPTIONS).
   const profile = process.env.PB_SERVER_PROFILE;
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const heapProfile = process.env.PB_SERVER_HEAP_PROFILE;
+  const nodeArgs = [
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    ...(heapProfile ? ['--import', './bench/support/heap-sample.js'] : []),
+  ];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'scripts/start.js'], {
     env: {
       ...process.env,
@@ -146,6 +151,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl ?? '',
       ORIGIN: `http://127.0.0.1:${port}`,
+      ...(heapProfile ? { PB_HEAP_PROFILE_DIR: heapProfile } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
