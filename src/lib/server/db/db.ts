@@ -5,6 +5,7 @@ import {
   Kysely,
   Migrator,
   sql,
+  PostgresAdapter,
   PostgresDialect,
   type Migration,
   type MigrationProvider,
@@ -34,6 +35,11 @@ import { SplitSqliteDialect } from './sqlite-driver';
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
+
+/** Which database a handle or transaction talks to. */
+export function dialectOf(db: Db | Tx): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
 
 export type DbHandle = {
   db: Db;

@@ -7,7 +7,8 @@ import {
   referencedBlobs,
 } from '$lib/domain/record';
 import { sha256Hex } from '$lib/domain/integrity';
-import type { Db } from '../../db/db';
+import { sql } from 'kysely';
+import { dialectOf, type Db } from '../../db/db';
 import { nodeDigests } from '../../digests';
 import { catalogVersion } from '../../repos/catalogs';
 import type { Lookups } from './lookups';
@@ -118,8 +119,16 @@ export async function blobHoldings(
 ): Promise<BlobHoldings> {
   const held = new Set<string>();
   const uploaded = new Set<string>();
+  const postgres = dialectOf(db) === 'postgres';
   for (let i = 0; i < hashes.length; i += 500) {
     const chunk = hashes.slice(i, i + 500);
+    if (postgres) {
+      for (const r of await holdingsOnPostgres(db, chunk, sender)) {
+        if (r.held) held.add(r.sha256);
+        if (r.uploaded) uploaded.add(r.sha256);
+      }
+      continue;
+    }
     for (const r of await db
       .selectFrom('blobs')
       .select('sha256')
@@ -137,6 +146,30 @@ export async function blobHoldings(
     }
   }
   return { held, uploaded };
+}
+
+/**
+ * Both questions in one query on PostgreSQL, one index probe per hash and table. With the
+ * hashes as an `in` list its planner scanned both tables whole once they held some tens of
+ * thousands of files (3.6 ms a query of 300 hashes in the ingest bench, a fifth of a push's time
+ * in the database; 11 ms for the pair at 40,000 files against 2.7 ms for this, PERFORMANCE.md):
+ * a `limit 1` in a lateral subquery leaves it no plan but the probe.
+ */
+async function holdingsOnPostgres(
+  db: Db,
+  hashes: readonly string[],
+  sender: string | null,
+): Promise<{ sha256: string; held: boolean | null; uploaded: boolean | null }[]> {
+  const uploads = sender
+    ? sql`select true as uploaded from blob_uploads u
+          where u.sha256 = h.sha256 and u.user_id = ${sender} limit 1`
+    : sql`select null::boolean as uploaded`;
+  const result = await sql<{ sha256: string; held: boolean | null; uploaded: boolean | null }>`
+    select h.sha256, b.held, u.uploaded
+    from unnest(${[...hashes]}::text[]) as h(sha256)
+    left join lateral (select true as held from blobs b where b.sha256 = h.sha256 limit 1) b on true
+    left join lateral (${uploads}) u on true`.execute(db);
+  return result.rows;
 }
 
 /**
