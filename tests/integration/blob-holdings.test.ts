@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openDb, type DbHandle } from '$lib/server/db/db';
+import type { Database } from '$lib/server/db/schema';
 import { blobHoldings } from '$lib/server/services/ingest/validate';
 import { createDatabase, DATABASES } from '../support/server';
 
@@ -36,8 +38,8 @@ describe.each(DATABASES)('evidence holdings, on %s', (kind) => {
     await migrate(handle);
     // Files 0..699: two in three held; each held file uploaded by some of the users (an upload
     // row is kept even where the file itself is not, as after a restore without the files).
-    const blobs = [];
-    const rows = [];
+    const blobs: Insertable<Database['blobs']>[] = [];
+    const rows: Insertable<Database['blob_uploads']>[] = [];
     for (let i = 0; i < FILES; i++) {
       if (i % 3 !== 2) {
         held.add(hash(i));
