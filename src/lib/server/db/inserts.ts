@@ -10,8 +10,9 @@ import { QueryShapes, type Params } from './shapes';
  * columns, the conflict clause, the returned column and the number of rows; each later insert of
  * that shape only puts its values in place.
  *
- * Rows that do not all give the same columns (Kysely writes `default` where a row leaves one out)
- * are built fresh, as Kysely would build them: such a statement is not worth a shape.
+ * Rows that do not all give the same columns (where a row leaves one out Kysely writes `default`,
+ * or `null` on SQLite) are built fresh, as Kysely would build them: such a statement is not worth
+ * a shape.
  */
 
 type Table = keyof Database;

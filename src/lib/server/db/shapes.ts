@@ -35,8 +35,8 @@ export class QueryShapes<D extends object, S, P extends Params, R> {
 
   /**
    * @param cacheOf what the templates are kept per: the database by default. A query built on a
-   *   transaction keys them by something its transactions share (`adapterOf`), or each
-   *   transaction would compile its shapes again.
+   *   transaction keys them by something all transactions of its database share (its adapter,
+   *   as `inserts.ts` does), or each transaction would compile its shapes again.
    */
   constructor(
     private readonly name: string,
