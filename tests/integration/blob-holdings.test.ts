@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openDb, type DbHandle } from '$lib/server/db/db';
+import type { DbHandle } from '$lib/server/db/db';
 import type { Database } from '$lib/server/db/schema';
 import { blobHoldings } from '$lib/server/services/ingest/validate';
-import { createDatabase, DATABASES } from '../support/server';
+import { DATABASES } from '../support/server';
+import { openTestDb } from '../support/test-db';
 
 /**
  * Which of a push's files the server holds, and which of them the sender uploaded: one query
@@ -21,21 +19,12 @@ const USERS = ['u1', 'u2', 'u3'];
 
 describe.each(DATABASES)('evidence holdings, on %s', (kind) => {
   let handle: DbHandle;
-  let dataDir = '';
-  let drop: (() => Promise<void>) | null = null;
+  let close: (() => Promise<void>) | null = null;
   const held = new Set<string>();
   const uploads = new Set<string>();
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pb-holdings-'));
-    let url: string | null = null;
-    if (kind === 'postgres') {
-      const created = await createDatabase();
-      url = created.url;
-      drop = created.drop;
-    }
-    handle = openDb({ dataDir, databaseUrl: url });
-    await migrate(handle);
+    ({ handle, close } = await openTestDb(kind, 'pb-holdings-'));
     // Files 0..699: two in three held; each held file uploaded by some of the users (an upload
     // row is kept even where the file itself is not, as after a restore without the files).
     const blobs: Insertable<Database['blobs']>[] = [];
@@ -64,9 +53,7 @@ describe.each(DATABASES)('evidence holdings, on %s', (kind) => {
         .execute();
   });
   afterAll(async () => {
-    await handle?.close();
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('answers what the tables hold, for any hashes and sender', async () => {

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openDb, type DbHandle } from '$lib/server/db/db';
+import type { DbHandle } from '$lib/server/db/db';
 import {
   compiledInsert,
   insertQuery,
@@ -13,7 +10,8 @@ import {
   type InsertOptions,
 } from '$lib/server/db/inserts';
 import type { Database } from '$lib/server/db/schema';
-import { createDatabase, DATABASES } from '../support/server';
+import { DATABASES } from '../support/server';
+import { openTestDb } from '../support/test-db';
 
 /**
  * A push's multi-row inserts are compiled once per shape (src/lib/server/db/inserts.ts). For any
@@ -56,24 +54,13 @@ class Rollback extends Error {}
 
 describe.each(DATABASES)('multi-row inserts compiled once per shape, on %s', (kind) => {
   let handle: DbHandle;
-  let dataDir = '';
-  let drop: (() => Promise<void>) | null = null;
+  let close: (() => Promise<void>) | null = null;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pb-inserts-'));
-    let url: string | null = null;
-    if (kind === 'postgres') {
-      const created = await createDatabase();
-      url = created.url;
-      drop = created.drop;
-    }
-    handle = openDb({ dataDir, databaseUrl: url });
-    await migrate(handle);
+    ({ handle, close } = await openTestDb(kind, 'pb-inserts-'));
   });
   afterAll(async () => {
-    await handle?.close();
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('runs what a fresh build compiles, and writes and returns what the rows say', async () => {

@@ -1,17 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRANCH_RESULTS } from '$lib/domain/evaluation';
 import { FOLLOW_UP_STATES, REVIEW_STATES } from '$lib/domain/lifecycle';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import type { SessionUser } from '$lib/server/auth/types';
-import { migrate, openDb, type DbHandle } from '$lib/server/db/db';
+import type { DbHandle } from '$lib/server/db/db';
 import { compiledList, encodeCursor, listQuery, listRecords } from '$lib/server/repos/records';
 import type { RecordsQuery } from '$lib/sync/console-contract';
 import { ADMIN, seedRows } from '../support/list-rows';
-import { createDatabase, DATABASES } from '../support/server';
+import { DATABASES } from '../support/server';
+import { openTestDb } from '../support/test-db';
 
 /**
  * The console list is compiled once per shape (src/lib/server/db/shapes.ts) and run with each
@@ -43,20 +41,11 @@ const day = fc
 
 describe.each(DATABASES)('the console list compiled once per shape, on %s', (kind) => {
   let handle: DbHandle;
-  let dataDir = '';
-  let drop: (() => Promise<void>) | null = null;
+  let close: (() => Promise<void>) | null = null;
   const cursors: string[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pb-shapes-'));
-    let url: string | null = null;
-    if (kind === 'postgres') {
-      const created = await createDatabase();
-      url = created.url;
-      drop = created.drop;
-    }
-    handle = openDb({ dataDir, databaseUrl: url });
-    await migrate(handle);
+    ({ handle, close } = await openTestDb(kind, 'pb-shapes-'));
     await seedRows(handle, ROWS);
     const rows = await handle.db
       .selectFrom('records')
@@ -67,9 +56,7 @@ describe.each(DATABASES)('the console list compiled once per shape, on %s', (kin
       cursors.push(encodeCursor({ f: r.found_at, i: r.id }));
   });
   afterAll(async () => {
-    await handle?.close();
-    await drop?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   const queryArb = (): fc.Arbitrary<RecordsQuery & { cursor?: string }> =>

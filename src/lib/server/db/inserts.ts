@@ -1,7 +1,7 @@
 import type { Compilable, CompiledQuery, Insertable, Kysely } from 'kysely';
 import type { Db, Tx } from './db';
 import type { Database } from './schema';
-import { QueryShapes, type Params } from './shapes';
+import { QueryShapes, type Params, type Value } from './shapes';
 
 /**
  * Multi-row inserts compiled once per shape (ADR 0024): a push writes each table's rows as one
@@ -16,7 +16,6 @@ import { QueryShapes, type Params } from './shapes';
  */
 
 type Table = keyof Database;
-type Value = string | number | null;
 type Loose = Kysely<Record<string, Record<string, Value>>>;
 
 export type InsertOptions<T extends Table> = {
@@ -68,30 +67,32 @@ function shapeOf<T extends Table>(
   table: T,
   rows: readonly Insertable<Database[T]>[],
   options: InsertOptions<T>,
-): { shape: Shape; params: Params | null } {
-  const shape: Shape = {
+): Shape {
+  const first = rows[0] as Record<string, unknown>;
+  return {
     table,
-    columns: [],
+    columns: Object.keys(first).filter((c) => first[c] !== undefined),
     conflict: options.onConflictDoNothing ?? null,
     returning: options.returning ?? null,
   };
-  const first = rows[0] as Record<string, unknown>;
-  const columns = Object.keys(first).filter((c) => first[c] !== undefined);
-  shape.columns = columns;
+}
+
+/** Each column's values, row by row; null if a row gives other columns than `columns`. */
+function columnValues(rows: readonly object[], columns: readonly string[]): Params | null {
   const params: Record<string, Value[]> = {};
   for (const c of columns) params[c] = new Array<Value>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Record<string, unknown>;
     let given = 0;
     for (const c in row) if (row[c] !== undefined) given++;
-    if (given !== columns.length) return { shape, params: null };
+    if (given !== columns.length) return null;
     for (const c of columns) {
       const v = row[c];
-      if (v === undefined) return { shape, params: null };
+      if (v === undefined) return null;
       params[c]![i] = v as Value;
     }
   }
-  return { shape, params };
+  return params;
 }
 
 /** The statement as a fresh Kysely build compiles it (what `compiledInsert` must equal). */
@@ -101,8 +102,7 @@ export function insertQuery<T extends Table>(
   rows: readonly Insertable<Database[T]>[],
   options: InsertOptions<T> = {},
 ): CompiledQuery<unknown> {
-  const { shape } = shapeOf(table, rows, options);
-  return build(db as unknown as Loose, shape, rows).compile();
+  return build(db as unknown as Loose, shapeOf(table, rows, options), rows).compile();
 }
 
 /** The statement from its compiled shape (a fresh build where the rows' columns differ). */
@@ -112,10 +112,10 @@ export function compiledInsert<T extends Table>(
   rows: readonly Insertable<Database[T]>[],
   options: InsertOptions<T> = {},
 ): CompiledQuery<unknown> {
-  const { shape, params } = shapeOf(table, rows, options);
+  const shape = shapeOf(table, rows, options);
+  const params = columnValues(rows, shape.columns);
   const loose = db as unknown as Loose;
-  if (!params) return build(loose, shape, rows).compile();
-  return inserts.compile(loose, shape, params);
+  return params ? inserts.compile(loose, shape, params) : build(loose, shape, rows).compile();
 }
 
 /**

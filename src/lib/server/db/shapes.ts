@@ -17,7 +17,8 @@ import { CompiledQuery, type Compilable } from 'kysely';
  * (tests/integration/shapes.test.ts).
  */
 
-type Value = string | number | null;
+/** A value bound into a query. */
+export type Value = string | number | null;
 type Param = Value | readonly Value[] | undefined;
 export type Params = Readonly<Record<string, Param>>;
 

@@ -166,7 +166,7 @@ async function holdingsOnPostgres(
     : sql`select null::boolean as uploaded`;
   const result = await sql<{ sha256: string; held: boolean | null; uploaded: boolean | null }>`
     select h.sha256, b.held, u.uploaded
-    from unnest(${[...hashes]}::text[]) as h(sha256)
+    from unnest(${hashes}::text[]) as h(sha256)
     left join lateral (select true as held from blobs b where b.sha256 = h.sha256 limit 1) b on true
     left join lateral (${uploads}) u on true`.execute(db);
   return result.rows;
