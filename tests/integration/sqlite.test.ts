@@ -2,8 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
 import { migrate, openDb } from '$lib/server/db/db';
+import type { Database } from '$lib/server/db/schema';
 import { freePort, startServer } from '../support/server';
 
 /** SQLite as the embedded default: readers never wait for a writer, processes take turns. */
@@ -44,6 +47,79 @@ describe('SQLite data folder', () => {
     await handle.close();
   });
 
+  it('any interleaving of transactions, writes and reads: a read outside a transaction sees exactly the last commit', async () => {
+    // Reads outside a transaction go to the writer while it is idle and to the reader while a
+    // transaction is open (sqlite-driver.ts); either way they see committed rows only.
+    const handle = openDb({ dataDir: fresh(), databaseUrl: null });
+    await migrate(handle);
+    const { db } = handle;
+    const op = fc.oneof(
+      fc.constant({ kind: 'open' as const }),
+      fc.record({
+        kind: fc.constant('write' as const),
+        key: fc.integer({ min: 0, max: 4 }),
+        value: fc.integer({ min: 0, max: 99 }),
+      }),
+      fc.record({ kind: fc.constant('end' as const), commit: fc.boolean() }),
+      fc.constant({ kind: 'read' as const }),
+      fc.constant({ kind: 'stream' as const }),
+    );
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const prefix = `p${round++}-`;
+        const committed: Record<string, number> = {};
+        const read = async () =>
+          Object.fromEntries(
+            (
+              await db
+                .selectFrom('counters')
+                .select(['name', 'value'])
+                .where('name', 'like', `${prefix}%`)
+                .execute()
+            ).map((r) => [r.name, Number(r.value)]),
+          );
+        let open: HeldTransaction | null = null;
+        try {
+          for (const o of ops) {
+            if (o.kind === 'open' && !open) {
+              open = await HeldTransaction.begin(db);
+            } else if (o.kind === 'write') {
+              const name = `${prefix}${o.key}`;
+              if (open) {
+                await open.run((tx) => upsertCounter(tx, name, o.value));
+                open.pending[name] = o.value;
+              } else {
+                await upsertCounter(db, name, o.value);
+                committed[name] = o.value;
+              }
+            } else if (o.kind === 'end' && open) {
+              await open.end(o.commit);
+              if (o.commit) Object.assign(committed, open.pending);
+              open = null;
+            } else if (o.kind === 'read') {
+              expect(await read()).toEqual(committed);
+            } else if (o.kind === 'stream') {
+              const rows: Record<string, number> = {};
+              const stream = db
+                .selectFrom('counters')
+                .select(['name', 'value'])
+                .where('name', 'like', `${prefix}%`)
+                .stream();
+              for await (const r of stream) rows[r.name] = Number(r.value);
+              expect(rows).toEqual(committed);
+            }
+          }
+        } finally {
+          // A failed expectation must not leave the writer held for the shrinking runs after it.
+          await open?.end(false);
+        }
+        expect(await read()).toEqual(committed);
+      }),
+      { numRuns: 100, seed: 20_261_204 },
+    );
+    await handle.close();
+  });
   it('a write waits for another process holding the lock instead of failing', async () => {
     const dataDir = fresh();
     const handle = openDb({ dataDir, databaseUrl: null });
@@ -101,3 +177,57 @@ describe('SQLite data folder', () => {
     }
   });
 });
+
+function upsertCounter(db: Kysely<Database>, name: string, value: number) {
+  return db
+    .insertInto('counters')
+    .values({ name, value })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+    .execute();
+}
+
+/** A transaction kept open across awaits, running the statements it is handed, until `end`. */
+class HeldTransaction {
+  readonly pending: Record<string, number> = {};
+  #work: ((tx: Kysely<Database>) => Promise<void>)[] = [];
+  #wake: () => void = () => undefined;
+  #ending: boolean | null = null;
+  #done: Promise<void> = Promise.resolve();
+
+  static async begin(db: Kysely<Database>): Promise<HeldTransaction> {
+    const held = new HeldTransaction();
+    let started!: () => void;
+    const ready = new Promise<void>((r) => (started = r));
+    held.#done = db
+      .transaction()
+      .execute(async (tx) => {
+        started();
+        for (;;) {
+          await new Promise<void>((r) => (held.#wake = r));
+          while (held.#work.length) await held.#work.shift()?.(tx);
+          if (held.#ending === true) return;
+          if (held.#ending === false) throw new RolledBack();
+        }
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof RolledBack)) throw e;
+      });
+    await ready;
+    return held;
+  }
+
+  run(fn: (tx: Kysely<Database>) => Promise<unknown>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#work.push((tx) => fn(tx).then(() => resolve(), reject));
+      this.#wake();
+    });
+  }
+
+  async end(commit: boolean): Promise<void> {
+    this.#ending = commit;
+    this.#wake();
+    await this.#done;
+  }
+}
+
+class RolledBack extends Error {}
