@@ -46,7 +46,7 @@ const optionsArb: fc.Arbitrary<InsertOptions<'ledger'>> = fc.constantFrom(
 );
 
 const batchArb = fc.record({
-  rows: fc.array(rowArb, { minLength: 1, maxLength: 40 }),
+  rows: fc.array(rowArb, { minLength: 1, maxLength: 40, size: 'max' }),
   options: optionsArb,
 });
 

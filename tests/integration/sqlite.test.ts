@@ -66,7 +66,7 @@ describe('SQLite data folder', () => {
     );
     let round = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+      fc.asyncProperty(fc.array(op, { maxLength: 40, size: 'max' }), async (ops) => {
         const prefix = `p${round++}-`;
         const committed: Record<string, number> = {};
         const read = async () =>

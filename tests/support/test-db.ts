@@ -6,12 +6,12 @@ import { createDatabase, type DbKind } from './server';
 
 /**
  * A migrated database of this kind opened in-process (no server): SQLite in a temporary
- * directory, or a fresh PostgreSQL database. `close` closes it and removes both.
+ * directory, or a fresh PostgreSQL database (`url`). `close` closes it and removes both.
  */
 export async function openTestDb(
   kind: DbKind,
   prefix: string,
-): Promise<{ handle: DbHandle; close: () => Promise<void> }> {
+): Promise<{ handle: DbHandle; url: string | null; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   let url: string | null = null;
   let drop: (() => Promise<void>) | null = null;
@@ -24,6 +24,7 @@ export async function openTestDb(
   await migrate(handle);
   return {
     handle,
+    url,
     close: async () => {
       await handle.close();
       await drop?.();

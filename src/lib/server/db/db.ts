@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { namingPool } from './pg-prepared';
 import {
   Kysely,
   Migrator,
@@ -87,7 +88,7 @@ export function openDb(options: { dataDir: string; databaseUrl: string | null })
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     // Errors on idle clients (a restarted database) must not crash the process.
     pool.on('error', (err) => console.error(`postgres pool error: ${err.message}`));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
