@@ -69,16 +69,10 @@ describe('SQLite data folder', () => {
       fc.asyncProperty(fc.array(op, { maxLength: 40, size: 'max' }), async (ops) => {
         const prefix = `p${round++}-`;
         const committed: Record<string, number> = {};
+        const mine = () =>
+          db.selectFrom('counters').select(['name', 'value']).where('name', 'like', `${prefix}%`);
         const read = async () =>
-          Object.fromEntries(
-            (
-              await db
-                .selectFrom('counters')
-                .select(['name', 'value'])
-                .where('name', 'like', `${prefix}%`)
-                .execute()
-            ).map((r) => [r.name, Number(r.value)]),
-          );
+          Object.fromEntries((await mine().execute()).map((r) => [r.name, Number(r.value)]));
         let open: HeldTransaction | null = null;
         try {
           for (const o of ops) {
@@ -101,11 +95,7 @@ describe('SQLite data folder', () => {
               expect(await read()).toEqual(committed);
             } else if (o.kind === 'stream') {
               const rows: Record<string, number> = {};
-              const stream = db
-                .selectFrom('counters')
-                .select(['name', 'value'])
-                .where('name', 'like', `${prefix}%`)
-                .stream();
+              const stream = mine().stream();
               for await (const r of stream) rows[r.name] = Number(r.value);
               expect(rows).toEqual(committed);
             }

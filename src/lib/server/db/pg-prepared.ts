@@ -8,7 +8,7 @@ import type pg from 'pg';
  * Kysely sends every statement unnamed, so PostgreSQL parses, analyses and plans it on every
  * call. For a 100-row insert of the records' summary rows (2,300 parameters) that is most of the
  * statement's cost: a 1,200-parameter insert and its commit took 3.2-4.1 ms unnamed and
- * 1.9-2.0 ms named on this machine, and a 10,000-record push went 6-9 % faster with them
+ * 1.9-2.0 ms named on this machine, and a 10,000-record push went 3-9 % faster with them
  * (PERFORMANCE.md, fourteenth session). The SQL of such inserts repeats exactly, as they are
  * compiled once per shape (`inserts.ts`).
  *
@@ -23,21 +23,8 @@ import type pg from 'pg';
 export const MIN_PARAMS = 64;
 export const PER_CONNECTION = 16;
 
-/** The statement name for some SQL text: the same on every connection, kept per text. */
-const names = new Map<string, string>();
-const NAMES = 1024;
-function nameOf(sql: string): string {
-  let name = names.get(sql);
-  if (!name) {
-    name = `pb_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
-    if (names.size >= NAMES) names.delete(names.keys().next().value as string);
-    names.set(sql, name);
-  }
-  return name;
-}
-
-/** The named statements each connection holds, least recently used first. */
-const held = new WeakMap<pg.PoolClient, Map<string, true>>();
+/** The named statements each connection holds, by SQL text, least recently used first. */
+const held = new WeakMap<pg.PoolClient, Map<string, string>>();
 
 /**
  * pg's record of the statements a connection has parsed: it sends `Parse` only for a name not in
@@ -56,23 +43,26 @@ async function namedQuery(
   values: unknown[],
 ) {
   let mine = held.get(client);
-  if (!mine) held.set(client, (mine = new Map<string, true>()));
-  const name = nameOf(sql);
-  if (mine.has(name)) {
-    mine.delete(name);
-  } else if (mine.size >= PER_CONNECTION) {
-    const oldest = mine.keys().next().value as string;
-    // A name whose `Parse` failed was never prepared on the server.
-    if (oldest in parsed) await client.query(`deallocate "${oldest}"`);
-    mine.delete(oldest);
-    delete parsed[oldest];
+  if (!mine) held.set(client, (mine = new Map<string, string>()));
+  let name = mine.get(sql);
+  if (name) {
+    mine.delete(sql);
+  } else {
+    if (mine.size >= PER_CONNECTION) {
+      const [oldestSql, oldest] = mine.entries().next().value as [string, string];
+      // A name whose `Parse` failed was never prepared on the server.
+      if (oldest in parsed) await client.query(`deallocate "${oldest}"`);
+      mine.delete(oldestSql);
+      delete parsed[oldest];
+    }
+    name = `pb_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
   }
-  mine.set(name, true);
+  mine.set(sql, name);
   return client.query({ name, text: sql, values });
 }
 
 /** Whether a statement is worth naming: a large insert. */
-export function worthNaming(sql: string, parameters: readonly unknown[]): boolean {
+function worthNaming(sql: string, parameters: readonly unknown[]): boolean {
   return parameters.length >= MIN_PARAMS && sql.startsWith('insert into ');
 }
 
