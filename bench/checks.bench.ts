@@ -11,6 +11,7 @@ import { canonicalJson } from '$lib/domain/integrity';
 import { starterCatalog } from '$lib/domain/starter-catalog';
 import { uuidv7 } from '$lib/domain/uuid';
 import { nodeDigests } from '$lib/server/digests';
+import { parseJsonBytes } from '$lib/server/json-bytes';
 import { recordContent } from '../tests/support/factories';
 import { uniqueId } from './support/ids';
 import { record, save, wants } from './support/report';
@@ -69,10 +70,26 @@ describe.skipIf(!wants('checks'))('server checks of one record', () => {
       return result.data;
     });
     const baseline = await perRecord(texts, (t) => JSON.parse(t));
+    // Push bodies as the server reads them: 100 records each, one buffer.
+    const bodies: Uint8Array[] = [];
+    for (let i = 0; i < texts.length; i += 100) {
+      const records = texts.slice(i, i + 100).join(',');
+      bodies.push(new TextEncoder().encode(`{"deviceId":"dev-bench","records":[${records}]}`));
+    }
+    const perBody = async (fn: (b: Uint8Array) => unknown) =>
+      ((await perRecord(bodies, fn)) * bodies.length) / texts.length;
     const pieces: [string, number][] = [
       [
         'decoding the body (UTF-8) and JSON.parse',
         await perRecord(bytes, (b) => JSON.parse(new TextDecoder().decode(b))),
+      ],
+      [
+        'a push body of 100 records decoded whole (UTF-8) and JSON.parse',
+        await perBody((b) => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b))),
+      ],
+      [
+        'the same push body through parseJsonBytes (decoded and parsed in groups of records)',
+        await perBody((b) => parseJsonBytes(b, 'records')),
       ],
       [
         'the whole schema (lockedRecordSchema.safeParse)',

@@ -7,7 +7,7 @@ type Case = {
   name: string;
   method: string;
   path: string | (() => string);
-  body?: string | Uint8Array | (() => string);
+  body?: string | Uint8Array | (() => string | Uint8Array);
   type?: string;
   /** Send the page's own Origin (a same-origin form post passes SvelteKit's CSRF check). */
   sameOrigin?: boolean;
@@ -35,6 +35,7 @@ describe.each(DATABASES)('bad input changes nothing, on %s', (db) => {
 
   const json = (v: unknown) => JSON.stringify(v);
   const push = (records: unknown[]) => () => json({ deviceId: officer.deviceId, records });
+  const largePush = () => push(Array.from({ length: 150 }, () => validRecord))();
   const cases: () => Case[] = () => [
     // login
     {
@@ -101,6 +102,38 @@ describe.each(DATABASES)('bad input changes nothing, on %s', (db) => {
       method: 'POST',
       path: '/api/sync/push',
       body: '[',
+      status: 400,
+      code: 'badJson',
+    },
+    // A large body is read in groups of records (src/lib/server/json-bytes.ts): broken
+    // anywhere, it is still refused whole.
+    {
+      name: 'push: a large body cut short',
+      method: 'POST',
+      path: '/api/sync/push',
+      body: () => largePush().slice(0, -3),
+      status: 400,
+      code: 'badJson',
+    },
+    {
+      name: 'push: a large body with two commas between records',
+      method: 'POST',
+      path: '/api/sync/push',
+      body: () => largePush().replace('},{"schemaVersion"', '},,{"schemaVersion"'),
+      status: 400,
+      code: 'badJson',
+    },
+    {
+      name: 'push: a large body with a broken character in its last record',
+      method: 'POST',
+      path: '/api/sync/push',
+      body: () => {
+        const bytes = new TextEncoder().encode(largePush());
+        const lead = bytes.findLastIndex((b) => b >= 0xe0); // a 3-byte character's first byte
+        bytes[lead + 1] = 0x20;
+        return bytes;
+      },
+      type: 'application/json',
       status: 400,
       code: 'badJson',
     },

@@ -14,7 +14,7 @@ export const POST = api(async (event) => {
   const ctx = await app();
   const body = parseOr400(
     pushRequestSchema,
-    await readJson(event.request, MAX_PUSH_BYTES),
+    await readJson(event.request, MAX_PUSH_BYTES, 'records'),
     '同步请求',
   );
   if (!(await deviceBelongsTo(ctx.db, body.deviceId, user.id))) {
