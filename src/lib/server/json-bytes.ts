@@ -117,8 +117,9 @@ export function parseSplit(bytes: Uint8Array, key: string, tuning: SplitTuning):
   while (start < close) {
     let cut = close;
     if (between && close - start > tuning.groupBytes) {
+      // Found, it lies before the body's closing `]}`: the comma is inside the array.
       const found = view.indexOf(between, start + tuning.groupBytes);
-      if (found >= 0 && found + 1 < close) cut = found + 1;
+      if (found >= 0) cut = found + 1;
     }
     let group: unknown;
     try {
