@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { jsPDF } from 'jspdf';
 import { describe, expect, it } from 'vitest';
-import { embedFont, pdfDate, skipArabicPassWithoutArabic, wrap } from './render';
+import { embedFont, pdfDate, skipArabicPassWithoutArabic, unitWidths, wrap } from './render';
 
 const width = (s: string) => [...s].length;
 
@@ -97,5 +98,75 @@ describe('embedFont', () => {
     expect(narrowed('سلام')).not.toBe('سلام');
     // And pages without Arabic still come out as jsPDF untouched wrote them.
     expect(page(a, jspdfOwn)).toBe(reference[0]);
+  });
+});
+
+describe('unitWidths', () => {
+  const font = readFileSync('static/fonts/wqy-microhei-subset.ttf').toString('base64');
+  const probe = () => {
+    const doc = new jsPDF({ unit: 'mm', format: 'a4' });
+    embedFont(doc, font, 'wqy');
+    return doc;
+  };
+  // Characters of every kind a notice has, and some it should not: CJK, Latin, digits, full- and
+  // half-width punctuation, a character the font lacks, Arabic, a lone surrogate, a newline.
+  const char = fc.constantFrom(
+    ...'当事人王喆六安市金安区佛子岭路号责令改正通知书，。、；：（）《》“”',
+    ...'AZaz09.-_:/?=&%#+@ ',
+    '\u{20bb7}',
+    '\ud842',
+    '\u0633',
+    // Lam then alef: jsPDF's Arabic pass joins them into one glyph, so the width changes.
+    '\u0644',
+    '\u0627',
+    '\ufe8e',
+    '\n',
+    '\u2603',
+  );
+  const text = fc.array(char, { maxLength: 60, size: 'max' }).map((cs) => cs.join(''));
+
+  it("gives jsPDF's own width for any string, as a line grows and when it starts again", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            // Continue the last string (a line growing), or start another.
+            grow: fc.boolean(),
+            text,
+            size: fc.constantFrom(7, 9, 10.5, 12, 16, 22),
+          }),
+          { minLength: 1, maxLength: 30, size: 'max' },
+        ),
+        (steps) => {
+          const doc = probe();
+          const measure = unitWidths(doc);
+          let last = '';
+          for (const { grow, text, size } of steps) {
+            const s = grow ? last + text : text;
+            doc.setFontSize(size);
+            expect(measure(s)).toBe(doc.getStringUnitWidth(s));
+            last = s;
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('leaves Arabic, which jsPDF reshapes before measuring, to jsPDF', () => {
+    const doc = probe();
+    const measure = unitWidths(doc);
+    const joined = '\u0644\u0627'; // lam, alef: one ligature once shaped
+    expect(measure(joined)).toBe(doc.getStringUnitWidth(joined));
+    expect(measure('王' + joined)).toBe(doc.getStringUnitWidth('王' + joined));
+  });
+
+  it('leaves a character spacing to jsPDF', () => {
+    const doc = probe();
+    const measure = unitWidths(doc);
+    expect(measure('当事人王喆')).toBe(doc.getStringUnitWidth('当事人王喆'));
+    doc.setCharSpace(1.5);
+    expect(measure('当事人王喆')).toBe(doc.getStringUnitWidth('当事人王喆'));
+    expect(measure('当事人王喆')).not.toBe(probe().getStringUnitWidth('当事人王喆'));
   });
 });

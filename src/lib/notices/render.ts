@@ -365,6 +365,77 @@ function speedUpFlate(): void {
   api.processDataByFilters = fast;
 }
 
+type TtfMetrics = {
+  head: { unitsPerEm: number };
+  characterToGlyph: (code: number) => number;
+  widthOfGlyph: (glyph: number) => number;
+};
+type MeasuringDoc = {
+  internal: {
+    getFont: () => { metadata?: Partial<TtfMetrics> };
+    getFontSize: () => number;
+    getCharSpace: () => number;
+  };
+  getStringUnitWidth: (text: string) => number;
+};
+
+/**
+ * `doc.getStringUnitWidth`, as the layout's line breaking asks it: for every line again each time
+ * it grows by a character or a word. jsPDF sums the glyphs' widths over the whole string every
+ * time; this remembers each character's width and the last string's sum, and a string that
+ * continues the last one adds only its new characters. The numbers are jsPDF's own: its sum
+ * (`TTFFont.widthOfString`) then scaled the same way. A glyph's width is its integer advance
+ * times 1000/unitsPerEm, which for this font (2048) is a binary fraction, so every width and every
+ * sum of them is exact in floating point and no order of adding changes it; a font without that
+ * property, a character spacing, or a string with an Arabic character (which jsPDF reshapes
+ * first) goes to jsPDF.
+ */
+export function unitWidths(doc: jsPDF): (text: string) => number {
+  const probe = doc as unknown as MeasuringDoc;
+  const widths = new Map<number, number>();
+  let font: Partial<TtfMetrics> | undefined;
+  let last = '';
+  let lastSum = 0;
+  const sumOf = (metrics: TtfMetrics, text: string, from: number, sum: number) => {
+    for (let i = from; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      let w = widths.get(code);
+      if (w === undefined) {
+        w = metrics.widthOfGlyph(metrics.characterToGlyph(code));
+        widths.set(code, w);
+      }
+      sum += w;
+    }
+    return sum;
+  };
+  return (text) => {
+    const metrics = probe.internal.getFont().metadata;
+    const upem = metrics?.head?.unitsPerEm ?? 0;
+    if (
+      !metrics?.widthOfGlyph ||
+      !metrics.characterToGlyph ||
+      !Number.isInteger((1000 / upem) * 4096) ||
+      probe.internal.getCharSpace() !== 0 ||
+      ARABIC.test(text)
+    )
+      return probe.getStringUnitWidth(text);
+    const exact = metrics as TtfMetrics;
+    if (metrics !== font) {
+      font = metrics;
+      widths.clear();
+      last = '';
+      lastSum = 0;
+    }
+    const sum = text.startsWith(last)
+      ? sumOf(exact, text, last.length, lastSum)
+      : sumOf(exact, text, 0, 0);
+    last = text;
+    lastSum = sum;
+    const size = probe.internal.getFontSize();
+    return (sum * (size / 1000)) / size;
+  };
+}
+
 /** Any character jsPDF's Arabic pass would change: the Arabic blocks and their presentation forms. */
 const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
 
@@ -477,7 +548,8 @@ async function layoutItems(probe: jsPDF, input: RenderInput, m: Metrics): Promis
   const c = input.content;
   const width = m.width - m.margin * 2;
   const items: Item[] = [];
-  const measure = (size: number) => (s: string) => probe.getStringUnitWidth(s) * size * PT;
+  const unitWidth = unitWidths(probe);
+  const measure = (size: number) => (s: string) => unitWidth(s) * size * PT;
   const lineH = (size: number) => size * PT * m.line;
 
   const textBlock = (
