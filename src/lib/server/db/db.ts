@@ -29,6 +29,7 @@ import * as m0013 from './migrations/0013_squad_streets';
 import * as m0014 from './migrations/0014_platform_tasks';
 import * as m0015 from './migrations/0015_task_results';
 import * as m0016 from './migrations/0016_spot_checks';
+import * as m0017 from './migrations/0017_body_lz4';
 import type { Database } from './schema';
 import { startCheckpointer, WAL_BACKSTOP_PAGES } from './checkpointer';
 import { SplitSqliteDialect } from './sqlite-driver';
@@ -67,6 +68,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
     '0014_platform_tasks': m0014,
     '0015_task_results': m0015,
     '0016_spot_checks': m0016,
+    '0017_body_lz4': m0017,
   };
 
 class Provider implements MigrationProvider {
