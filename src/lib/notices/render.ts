@@ -379,6 +379,14 @@ type MeasuringDoc = {
   getStringUnitWidth: (text: string) => number;
 };
 
+/** The font's metrics if every glyph width (advance × 1000/unitsPerEm) is an exact binary fraction. */
+function exactWidths(metrics: Partial<TtfMetrics> | undefined): TtfMetrics | null {
+  const upem = metrics?.head?.unitsPerEm ?? 0;
+  return metrics?.widthOfGlyph && metrics.characterToGlyph && Number.isInteger((1000 / upem) * 4096)
+    ? (metrics as TtfMetrics)
+    : null;
+}
+
 /**
  * `doc.getStringUnitWidth`, as the layout's line breaking asks it: for every line again each time
  * it grows by a character or a word. jsPDF sums the glyphs' widths over the whole string every
@@ -394,6 +402,7 @@ export function unitWidths(doc: jsPDF): (text: string) => number {
   const probe = doc as unknown as MeasuringDoc;
   const widths = new Map<number, number>();
   let font: Partial<TtfMetrics> | undefined;
+  let exact: TtfMetrics | null = null;
   let last = '';
   let lastSum = 0;
   const sumOf = (metrics: TtfMetrics, text: string, from: number, sum: number) => {
@@ -410,22 +419,15 @@ export function unitWidths(doc: jsPDF): (text: string) => number {
   };
   return (text) => {
     const metrics = probe.internal.getFont().metadata;
-    const upem = metrics?.head?.unitsPerEm ?? 0;
-    if (
-      !metrics?.widthOfGlyph ||
-      !metrics.characterToGlyph ||
-      !Number.isInteger((1000 / upem) * 4096) ||
-      probe.internal.getCharSpace() !== 0 ||
-      ARABIC.test(text)
-    )
-      return probe.getStringUnitWidth(text);
-    const exact = metrics as TtfMetrics;
     if (metrics !== font) {
       font = metrics;
+      exact = exactWidths(metrics);
       widths.clear();
       last = '';
       lastSum = 0;
     }
+    if (!exact || probe.internal.getCharSpace() !== 0 || ARABIC.test(text))
+      return probe.getStringUnitWidth(text);
     const sum = text.startsWith(last)
       ? sumOf(exact, text, last.length, lastSum)
       : sumOf(exact, text, 0, 0);
